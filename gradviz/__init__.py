@@ -1,0 +1,11 @@
+"""gradviz: see multivariable calculus as machine learning uses it.
+
+    import gradviz
+    fn = gradviz.parse("log(exp(x) + exp(y))")
+    fn(0, 0.6931), fn.grad(0, 0.6931), fn.hessian(0, 0.6931)
+"""
+
+from gradviz.expr import ExpressionError, Function, parse
+
+__version__ = "0.1.0"
+__all__ = ["ExpressionError", "Function", "__version__", "parse"]

@@ -1,0 +1,246 @@
+"""The traced graph: immutable nodes, interned so equal subexpressions are one node.
+
+A `Node` is one operation with its argument nodes, hashable parameters and a static
+shape. Nodes are built only through `make`, which folds constants, applies a few
+algebraic identities and returns an existing node when the same operation on the same
+arguments was built before (hash-consing). That is what keeps derivative graphs small
+and lets the code generator share work between f, its gradient and its Hessian.
+"""
+
+from __future__ import annotations
+
+import itertools
+import weakref
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+
+from gradviz.autodiff import primitives
+
+Shape = tuple[int, ...]
+
+_serial = itertools.count()
+_interned: weakref.WeakValueDictionary[tuple, Node] = weakref.WeakValueDictionary()
+
+
+class TraceError(TypeError):
+    """A traced value was used in a way that needs a concrete number."""
+
+
+class Node:
+    """One operation in a traced graph.
+
+    `op` names a primitive (see `primitives.PRIMITIVES`), or is "const" (with `value`)
+    or "var" (an input, with `name`). `shape` is the static NumPy shape of the result.
+    """
+
+    __slots__ = ("op", "args", "params", "shape", "value", "name", "serial", "__weakref__")
+    __array_priority__ = 1000.0
+
+    op: str
+    args: tuple[Node, ...]
+    params: tuple
+    shape: Shape
+    value: np.ndarray | None
+    name: str | None
+    serial: int
+
+    def __init__(self, op: str, args: tuple[Node, ...], params: tuple, shape: Shape,
+                 value: np.ndarray | None = None, name: str | None = None) -> None:
+        self.op = op
+        self.args = args
+        self.params = params
+        self.shape = shape
+        self.value = value
+        self.name = name
+        self.serial = next(_serial)
+
+    # ----- introspection -------------------------------------------------------------
+    @property
+    def ndim(self) -> int:
+        return len(self.shape)
+
+    @property
+    def size(self) -> int:
+        return int(np.prod(self.shape, dtype=np.int64))
+
+    def is_const(self, number: float | None = None) -> bool:
+        """True for a constant; with `number`, only for a constant equal to it everywhere."""
+        if self.op != "const":
+            return False
+        if number is None:
+            return True
+        v = self.value
+        return v.ndim == 0 and float(v) == number
+
+    def __repr__(self) -> str:
+        if self.op == "const":
+            return f"Node(const {self.value!r}, shape={self.shape})"
+        if self.op == "var":
+            return f"Node(var {self.name!r}, shape={self.shape})"
+        return f"Node({self.op}, shape={self.shape}, #{self.serial})"
+
+    def __bool__(self) -> bool:
+        raise TraceError(
+            "a traced value has no truth value: Python `if`/`while` on it cannot be "
+            "differentiated. Write the function without branching on its input, "
+            "e.g. use anp.abs or arithmetic instead of comparisons.")
+
+    def __float__(self) -> float:
+        raise TraceError(
+            "a traced value cannot be converted to float while differentiating; "
+            "keep it as an array and use gradviz.autodiff.numpy operations on it.")
+
+    def __len__(self) -> int:
+        if not self.shape:
+            raise TypeError("len() of a 0-d traced value")
+        return self.shape[0]
+
+    # ----- operators (NumPy semantics, broadcasting) ---------------------------------
+    def __add__(self, other: Any) -> Node: return make("add", self, other)
+    def __radd__(self, other: Any) -> Node: return make("add", other, self)
+    def __sub__(self, other: Any) -> Node: return make("sub", self, other)
+    def __rsub__(self, other: Any) -> Node: return make("sub", other, self)
+    def __mul__(self, other: Any) -> Node: return make("mul", self, other)
+    def __rmul__(self, other: Any) -> Node: return make("mul", other, self)
+    def __truediv__(self, other: Any) -> Node: return make("div", self, other)
+    def __rtruediv__(self, other: Any) -> Node: return make("div", other, self)
+    def __pow__(self, other: Any) -> Node: return make("pow", self, other)
+    def __rpow__(self, other: Any) -> Node: return make("pow", other, self)
+    def __neg__(self) -> Node: return make("neg", self)
+    def __pos__(self) -> Node: return self
+    def __abs__(self) -> Node: return make("abs", self)
+    def __matmul__(self, other: Any) -> Node: return make("matmul", self, other)
+    def __rmatmul__(self, other: Any) -> Node: return make("matmul", other, self)
+
+    @property
+    def T(self) -> Node:  # noqa: N802 (NumPy's name)
+        return make("transpose", self, axes=tuple(reversed(range(self.ndim))))
+
+    def reshape(self, *shape: Any) -> Node:
+        if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+            shape = tuple(shape[0])
+        return make("reshape", self, shape=primitives.resolve_reshape(self.shape, shape))
+
+    def sum(self, axis: Any = None, keepdims: bool = False) -> Node:
+        return make("sum", self, axis=primitives.normalize_axis(axis, self.ndim),
+                    keepdims=keepdims)
+
+    def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        """Let `np.sin(node)` and `array + node` build graph nodes too."""
+        op = primitives.UFUNC_TO_OP.get(ufunc)
+        if method != "__call__" or op is None or kwargs:
+            raise TraceError(
+                f"numpy.{ufunc.__name__} is not differentiable in gradviz.autodiff; use the "
+                "operations of `gradviz.autodiff.numpy` (from gradviz.autodiff import numpy as anp).")
+        return make(op, *inputs)
+
+
+def const(value: Any, shape: Shape | None = None) -> Node:
+    """A constant node. A scalar `value` with a `shape` is that value broadcast to it."""
+    arr = np.asarray(value, dtype=np.float64)
+    if shape is None:
+        shape = arr.shape
+    if arr.ndim == 0:
+        key = ("const", float(arr).hex(), shape)
+        node = _interned.get(key)
+        if node is None:
+            arr = arr.copy()
+            arr.flags.writeable = False
+            node = Node("const", (), (), tuple(shape), arr)
+            _interned[key] = node
+        return node
+    arr = np.array(np.broadcast_to(arr, shape), dtype=np.float64)
+    arr.flags.writeable = False
+    return Node("const", (), (), tuple(shape), arr)
+
+
+def zeros(shape: Shape) -> Node:
+    return const(0.0, shape)
+
+
+def ones(shape: Shape) -> Node:
+    return const(1.0, shape)
+
+
+def var(name: str, shape: Shape = ()) -> Node:
+    """A fresh input. Two calls give two different inputs, even with the same name."""
+    return Node("var", (), (), tuple(shape), name=name)
+
+
+def as_node(x: Any) -> Node:
+    if isinstance(x, Node):
+        return x
+    try:
+        return const(x)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"cannot use {type(x).__name__} as a number in a traced function") from exc
+
+
+def const_value(node: Node) -> np.ndarray:
+    """The broadcast value of a constant node (read-only)."""
+    return np.broadcast_to(node.value, node.shape)
+
+
+def make(op: str, *args: Any, **params: Any) -> Node:
+    """Build (or find) the node `op(*args, **params)`, simplified.
+
+    Raises ValueError when the shapes do not fit, naming the operation.
+    """
+    prim = primitives.PRIMITIVES[op]
+    nodes = tuple(as_node(a) for a in args)
+    if len(nodes) != prim.arity:
+        raise TypeError(f"{op} takes {prim.arity} argument(s), got {len(nodes)}")
+    shape = prim.shape_of(*[n.shape for n in nodes], **params)
+    simpler = primitives.simplify(op, nodes, shape, params)
+    if simpler is not None:
+        return simpler
+    if all(n.op == "const" for n in nodes):
+        with np.errstate(all="ignore"):
+            value = prim.evaluate(*[const_value(n) for n in nodes], **params)
+        return const(value, shape)
+    if prim.commutative and nodes[1].serial < nodes[0].serial:
+        nodes = (nodes[1], nodes[0])
+    frozen = tuple(sorted(params.items()))
+    key = (op, tuple(id(n) for n in nodes), frozen)
+    node = _interned.get(key)
+    if node is None:
+        node = Node(op, nodes, frozen, shape)
+        _interned[key] = node
+    return node
+
+
+def params_of(node: Node) -> dict[str, Any]:
+    return dict(node.params)
+
+
+def toposort(outputs: Iterable[Node]) -> list[Node]:
+    """Every node the outputs depend on, each after its arguments (iterative, any depth)."""
+    order: list[Node] = []
+    seen: set[int] = set()
+    for out in outputs:
+        if id(out) in seen:
+            continue
+        stack: list[tuple[Node, int]] = [(out, 0)]
+        seen.add(id(out))
+        while stack:
+            node, i = stack.pop()
+            if i < len(node.args):
+                stack.append((node, i + 1))
+                arg = node.args[i]
+                if id(arg) not in seen:
+                    seen.add(id(arg))
+                    stack.append((arg, 0))
+            else:
+                order.append(node)
+    return order
+
+
+def depends_on(order: Sequence[Node], inputs: Iterable[Node]) -> set[int]:
+    """ids of the nodes in `order` (topological) that depend on any of `inputs`."""
+    dep = {id(n) for n in inputs}
+    for node in order:
+        if id(node) not in dep and any(id(a) in dep for a in node.args):
+            dep.add(id(node))
+    return dep

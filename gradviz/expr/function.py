@@ -1,0 +1,131 @@
+"""`Function`: a parsed f(x, y) with its exact gradient and Hessian, ready to evaluate."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+
+from gradviz.autodiff.backward import vjp
+from gradviz.autodiff.graph import Node
+from gradviz.expr.kernels import GridKernel, PointKernel
+from gradviz.expr.parser import parse_graph
+
+
+class Function:
+    """f(x, y) from text, with derivatives derived once from its graph.
+
+    Calls broadcast x and y like NumPy and return float64 (a NumPy scalar for scalar
+    inputs). Outside f's domain the results hold nan/inf, without warnings.
+    """
+
+    def __init__(self, text: str) -> None:
+        parsed = parse_graph(text)
+        self.text = text
+        self.x_node = parsed.inputs["x"]
+        self.y_node = parsed.inputs["y"]
+        self.output = parsed.output
+        self.definitions = parsed.definitions
+        inputs = [self.x_node, self.y_node]
+        fx, fy = vjp(self.output, inputs)
+        fxx, fxy = vjp(fx, inputs)
+        _, fyy = vjp(fy, inputs)
+        self.gradient_nodes = (fx, fy)
+        self.hessian_nodes = (fxx, fxy, fyy)
+
+    # ----- kernels, built on first use (prepare() builds them all) -----
+    @property
+    def inputs(self) -> list[Node]:
+        return [self.x_node, self.y_node]
+
+    @cached_property
+    def _grid_f(self) -> GridKernel:
+        return GridKernel([self.output], self.inputs)
+
+    @cached_property
+    def _grid_grad(self) -> GridKernel:
+        return GridKernel([self.output, *self.gradient_nodes], self.inputs)
+
+    @cached_property
+    def _grid_all(self) -> GridKernel:
+        return GridKernel([self.output, *self.gradient_nodes, *self.hessian_nodes], self.inputs)
+
+    @cached_property
+    def point(self) -> PointKernel:
+        """(x, y) -> (f, fx, fy, fxx, fxy, fyy) as floats, by straight-line scalar code."""
+        return PointKernel([self.output, *self.gradient_nodes, *self.hessian_nodes], self.inputs)
+
+    @cached_property
+    def point_grad(self) -> PointKernel:
+        """(x, y) -> (f, fx, fy) as floats, by straight-line scalar code."""
+        return PointKernel([self.output, *self.gradient_nodes], self.inputs)
+
+    def prepare(self) -> Function:
+        """Build every kernel now (otherwise each is built on first use)."""
+        for name in ("_grid_f", "_grid_grad", "_grid_all", "point", "point_grad"):
+            getattr(self, name)
+        return self
+
+    # ----- evaluation -----
+    @staticmethod
+    def _arrays(x: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
+        return np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+
+    def __call__(self, x: Any, y: Any) -> Any:
+        """f(x, y), broadcast, float64."""
+        xa, ya = self._arrays(x, y)
+        if xa.ndim == 0 and ya.ndim == 0:
+            return np.float64(self.point_grad(float(xa), float(ya))[0])
+        return self._grid_f(xa, ya)[0]
+
+    def value_and_grad(self, x: Any, y: Any) -> tuple[Any, Any, Any]:
+        """(f, fx, fy), computed together."""
+        xa, ya = self._arrays(x, y)
+        if xa.ndim == 0 and ya.ndim == 0:
+            return tuple(np.float64(v) for v in self.point_grad(float(xa), float(ya)))
+        return tuple(self._grid_grad(xa, ya))
+
+    def grad(self, x: Any, y: Any) -> tuple[Any, Any]:
+        """(∂f/∂x, ∂f/∂y)."""
+        return self.value_and_grad(x, y)[1:]
+
+    def derivatives(self, x: Any, y: Any) -> tuple[Any, ...]:
+        """(f, fx, fy, fxx, fxy, fyy), computed together with shared subexpressions."""
+        xa, ya = self._arrays(x, y)
+        if xa.ndim == 0 and ya.ndim == 0:
+            return tuple(np.float64(v) for v in self.point(float(xa), float(ya)))
+        return tuple(self._grid_all(xa, ya))
+
+    def hessian(self, x: Any, y: Any) -> tuple[Any, Any, Any]:
+        """(∂²f/∂x², ∂²f/∂x∂y, ∂²f/∂y²): exact to rounding, from the derivative graph."""
+        return self.derivatives(x, y)[3:]
+
+    def grid(self, xs: Any, ys: Any, order: int = 0) -> tuple[np.ndarray, ...]:
+        """f (order 0), with the gradient (1) and Hessian (2), on the grid xs × ys.
+
+        Results have shape (len(xs), len(ys)), indexing "ij" (x along axis 0), as
+        pyqtgraph's GLSurfacePlotItem wants. Work that depends on x alone is done once per row.
+        """
+        xa = np.asarray(xs, dtype=np.float64).reshape(-1, 1)
+        ya = np.asarray(ys, dtype=np.float64).reshape(1, -1)
+        kernel = (self._grid_f, self._grid_grad, self._grid_all)[order]
+        return tuple(kernel(xa, ya))
+
+    # ----- description -----
+    @property
+    def uses_y(self) -> bool:
+        from gradviz.autodiff.graph import toposort
+        return any(n is self.y_node for n in toposort([self.output]))
+
+    def __str__(self) -> str:
+        body = " ".join(self.text.split())
+        return f"f(x, y) = {body}"
+
+    def __repr__(self) -> str:
+        return f"gradviz.parse({self.text!r})"
+
+
+def parse(text: str) -> Function:
+    """Parse f(x, y) text; raises gradviz.ExpressionError (a ValueError) with a position."""
+    return Function(text)
