@@ -5,7 +5,8 @@
     fn(0, 0.6931), fn.grad(0, 0.6931), fn.hessian(0, 0.6931)
 """
 
+from gradviz.descent import Trajectory, descend, descend_many
 from gradviz.expr import ExpressionError, Function, parse
 
 __version__ = "0.1.0"
-__all__ = ["ExpressionError", "Function", "__version__", "parse"]
+__all__ = ["ExpressionError", "Function", "Trajectory", "__version__", "descend", "descend_many", "parse"]

@@ -35,7 +35,7 @@ def vjp(output: Node, wrt: Sequence[Node], seed: Node | None = None) -> list[Nod
         if rules is None:
             raise NotImplementedError(f"no derivative rule for primitive {node.op!r}")
         params = params_of(node)
-        for rule, arg in zip(rules, node.args):
+        for rule, arg in zip(rules, node.args, strict=True):
             if id(arg) not in live:
                 continue
             term = rule(g, node, *node.args, **params)

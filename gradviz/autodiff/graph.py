@@ -87,6 +87,14 @@ class Node:
             "differentiated. Write the function without branching on its input, "
             "e.g. use anp.abs or arithmetic instead of comparisons.")
 
+    def _compare(self, other: Any) -> bool:
+        raise TraceError(
+            "traced values cannot be compared: Python branching on the input cannot be "
+            "differentiated. Write the function without branching on its input, e.g. use "
+            "anp.abs or arithmetic instead of comparisons.")
+
+    __lt__ = __le__ = __gt__ = __ge__ = _compare
+
     def __float__(self) -> float:
         raise TraceError(
             "a traced value cannot be converted to float while differentiating; "
@@ -122,6 +130,9 @@ class Node:
         if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
             shape = tuple(shape[0])
         return make("reshape", self, shape=primitives.resolve_reshape(self.shape, shape))
+
+    def __getitem__(self, index: Any) -> Node:
+        return make("getitem", self, index=primitives.freeze_index(index))
 
     def sum(self, axis: Any = None, keepdims: bool = False) -> Node:
         return make("sum", self, axis=primitives.normalize_axis(axis, self.ndim),

@@ -29,6 +29,9 @@ class Primitive:
 
 
 def _broadcast(*shapes: Shape) -> Shape:
+    first = shapes[0]
+    if all(s == first for s in shapes):
+        return first
     try:
         return tuple(np.broadcast_shapes(*shapes))
     except ValueError:
@@ -90,6 +93,41 @@ def _broadcast_to_shape(a: Shape, shape: Shape) -> Shape:
     return tuple(shape)
 
 
+def freeze_index(index: Any) -> tuple:
+    """A hashable form of a basic NumPy index (ints and slices); TypeError for anything else."""
+    items = index if isinstance(index, tuple) else (index,)
+    frozen = []
+    for item in items:
+        if isinstance(item, (int, np.integer)) and not isinstance(item, bool):
+            frozen.append(int(item))
+        elif isinstance(item, slice):
+            frozen.append(("slice", item.start, item.stop, item.step))
+        else:
+            raise TypeError(f"only integer and slice indexing is differentiable, not {item!r}")
+    return tuple(frozen)
+
+
+def thaw_index(frozen: tuple) -> tuple:
+    return tuple(slice(*item[1:]) if isinstance(item, tuple) else item for item in frozen)
+
+
+def _getitem(a: np.ndarray, index: tuple) -> np.ndarray:
+    return a[thaw_index(index)]
+
+
+def _untake(g: np.ndarray, index: tuple, shape: Shape) -> np.ndarray:
+    out = np.zeros(shape)
+    out[thaw_index(index)] = g
+    return out
+
+
+def _getitem_shape(a: Shape, index: tuple) -> Shape:
+    try:
+        return np.empty(a)[thaw_index(index)].shape
+    except IndexError as exc:
+        raise ValueError(f"index {thaw_index(index)} does not fit shape {a}: {exc}") from None
+
+
 def _safe_log(x: np.ndarray) -> np.ndarray:
     """log(x), with log(0) taken as 0: the factor in d/dy x**y that vanishes with x**y."""
     return np.log(np.where(x == 0, 1.0, x))
@@ -140,6 +178,8 @@ PRIMITIVES: dict[str, Primitive] = {p.name: p for p in [
     Primitive("broadcast_to", 1, lambda a, shape: np.broadcast_to(a, shape),
               _broadcast_to_shape, elementwise=False),
     Primitive("matmul", 2, np.matmul, _matmul_shape, elementwise=False),
+    Primitive("getitem", 1, _getitem, _getitem_shape, elementwise=False),
+    Primitive("untake", 1, _untake, lambda g, index, shape: tuple(shape), elementwise=False),
 ]}
 
 UFUNC_TO_OP: dict[np.ufunc, str] = {

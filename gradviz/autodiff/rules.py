@@ -98,5 +98,7 @@ VJP = {
     "transpose":    (lambda g, ans, x, axes: make("transpose", g, axes=_inverse(axes)),),
     "broadcast_to": (lambda g, ans, x, shape: unbroadcast(g, x),),
     "matmul":       (_matmul_vjp_a, _matmul_vjp_b),
+    "getitem":      (lambda g, ans, x, index: make("untake", g, index=index, shape=x.shape),),
+    "untake":       (lambda g, ans, x, index, shape: make("getitem", g, index=index),),
 }
 # fmt: on

@@ -27,12 +27,20 @@ class Function:
         self.y_node = parsed.inputs["y"]
         self.output = parsed.output
         self.definitions = parsed.definitions
-        inputs = [self.x_node, self.y_node]
-        fx, fy = vjp(self.output, inputs)
-        fxx, fxy = vjp(fx, inputs)
-        _, fyy = vjp(fy, inputs)
-        self.gradient_nodes = (fx, fy)
-        self.hessian_nodes = (fxx, fxy, fyy)
+
+    @cached_property
+    def gradient_nodes(self) -> tuple[Node, Node]:
+        """The graphs of (∂f/∂x, ∂f/∂y), built by the reverse pass on first use."""
+        fx, fy = vjp(self.output, self.inputs)
+        return fx, fy
+
+    @cached_property
+    def hessian_nodes(self) -> tuple[Node, Node, Node]:
+        """The graphs of (fxx, fxy, fyy): the reverse pass applied to the gradient graphs."""
+        fx, fy = self.gradient_nodes
+        fxx, fxy = vjp(fx, self.inputs)
+        _, fyy = vjp(fy, self.inputs)
+        return fxx, fxy, fyy
 
     # ----- kernels, built on first use (prepare() builds them all) -----
     @property
@@ -57,13 +65,18 @@ class Function:
         return PointKernel([self.output, *self.gradient_nodes, *self.hessian_nodes], self.inputs)
 
     @cached_property
+    def point_f(self) -> PointKernel:
+        """(x, y) -> (f,) as a float, by straight-line scalar code."""
+        return PointKernel([self.output], self.inputs)
+
+    @cached_property
     def point_grad(self) -> PointKernel:
         """(x, y) -> (f, fx, fy) as floats, by straight-line scalar code."""
         return PointKernel([self.output, *self.gradient_nodes], self.inputs)
 
     def prepare(self) -> Function:
         """Build every kernel now (otherwise each is built on first use)."""
-        for name in ("_grid_f", "_grid_grad", "_grid_all", "point", "point_grad"):
+        for name in ("_grid_f", "_grid_grad", "_grid_all", "point_f", "point", "point_grad"):
             getattr(self, name)
         return self
 
@@ -76,7 +89,7 @@ class Function:
         """f(x, y), broadcast, float64."""
         xa, ya = self._arrays(x, y)
         if xa.ndim == 0 and ya.ndim == 0:
-            return np.float64(self.point_grad(float(xa), float(ya))[0])
+            return np.float64(self.point_f(float(xa), float(ya))[0])
         return self._grid_f(xa, ya)[0]
 
     def value_and_grad(self, x: Any, y: Any) -> tuple[Any, Any, Any]:

@@ -56,7 +56,7 @@ class GridKernel:
             if locked:
                 self._lock.release()
         results = []
-        for node, arr, mask in zip(self.outputs, out, self.code.output_masks):
+        for node, arr, mask in zip(self.outputs, out, self.code.output_masks, strict=True):
             if mask == 0:
                 source = x if node is self.inputs[0] else y if node is self.inputs[1] else node.value
                 results.append(np.array(np.broadcast_to(source, shape), dtype=np.float64))
@@ -83,7 +83,7 @@ class PointKernel:
         self._fn = _compile(self.source, name, namespace)
 
     def _numpy(self, *args: float) -> tuple[float, ...]:
-        values = evaluate(self.outputs, dict(zip(self.inputs, args)))
+        values = evaluate(self.outputs, dict(zip(self.inputs, args, strict=True)))
         return tuple(float(v) for v in values)
 
     def __call__(self, *args: float) -> tuple[float, ...]:

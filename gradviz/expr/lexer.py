@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from gradviz.expr.errors import ExpressionError
 
 MAX_LENGTH = 200_000
+MAX_TOKENS = 20_000  # far beyond any formula a person writes; keeps every input under a second
 
 _TOKEN = re.compile(r"""
     (?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
@@ -40,13 +41,19 @@ _REFUSED = {
 
 @dataclass(frozen=True)
 class Token:
-    kind: str  # "num", "name", "op" or "end"
+    kind: str  # "num", "name", "op", "end", or "bad" (a refused character, see `problem`)
     text: str
     pos: int
 
 
+def problem(token: Token) -> str:
+    """What is wrong with a "bad" token."""
+    return _REFUSED.get(token.text, f"unexpected character {token.text!r}")
+
+
 def tokenize(text: str) -> list[Token]:
-    """Tokens of `text`, ending with an "end" token; ExpressionError at the first bad character."""
+    """Tokens of `text`, ending with an "end" token. Refused characters become "bad" tokens,
+    so that the parser reports the first problem in reading order."""
     if len(text) > MAX_LENGTH:
         raise ExpressionError(f"expression is too long ({len(text)} characters, at most "
                               f"{MAX_LENGTH})", MAX_LENGTH, text)
@@ -61,10 +68,14 @@ def tokenize(text: str) -> list[Token]:
                 tokens.append(Token("op", _ALIASES[ch], pos))
                 pos += 1
                 continue
-            problem = _REFUSED.get(ch, f"unexpected character {ch!r}")
-            raise ExpressionError(problem, pos, text)
+            tokens.append(Token("bad", ch, pos))
+            pos += 1
+            continue
         kind = m.lastgroup
         if kind != "space":
+            if len(tokens) >= MAX_TOKENS:
+                raise ExpressionError(f"expression is too long (more than {MAX_TOKENS} symbols)",
+                                      pos, text)
             tokens.append(Token(kind, m.group(), pos))
         pos = m.end()
     tokens.append(Token("end", "", n))

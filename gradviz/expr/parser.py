@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from gradviz.autodiff.graph import Node, const, make, var
 from gradviz.expr.errors import ExpressionError
 from gradviz.expr.language import CONSTANTS, FUNCTIONS, KEYWORDS, VARIABLES
-from gradviz.expr.lexer import Token, tokenize
+from gradviz.expr.lexer import Token, problem, tokenize
 
 MAX_DEPTH = 200
 
@@ -143,6 +143,8 @@ class _Parser:
             while True:
                 tok = self.tok
                 if tok.kind != "op" or tok.text not in _BINARY:
+                    if tok.kind == "bad":
+                        raise self.unexpected(tok)
                     if tok.kind in ("num", "name") or tok.text == "(":
                         raise self.error(
                             f"missing operator before {self.describe(tok)} (write * for "
@@ -212,6 +214,8 @@ class _Parser:
         raise self.unexpected(tok)
 
     def unexpected(self, tok: Token) -> ExpressionError:
+        if tok.kind == "bad":
+            return self.error(problem(tok), tok.pos)
         if tok.kind == "end":
             return self.error("expression ends too early", tok.pos)
         if tok.text == ")":

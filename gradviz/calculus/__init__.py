@@ -1,0 +1,1 @@
+"""Calculus on a parsed f(x, y): Taylor models and critical points."""

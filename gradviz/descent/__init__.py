@@ -1,0 +1,6 @@
+"""Descent: seven optimizers (torch's formulas) run as fused generated loops."""
+
+from gradviz.descent.optimizers import OPTIMIZERS, Optimizer
+from gradviz.descent.trajectory import Trajectory, descend, descend_many
+
+__all__ = ["OPTIMIZERS", "Optimizer", "Trajectory", "descend", "descend_many"]

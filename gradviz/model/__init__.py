@@ -1,0 +1,1 @@
+"""The Qt-free scene model that the views observe."""
