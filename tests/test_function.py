@@ -162,9 +162,9 @@ def _reference(text, x, y):
     env = {"x": x, "y": y, "pi": math.pi, "sin": np.sin, "cos": np.cos, "exp": np.exp, "tanh": np.tanh,
            "atan": np.arctan, "sqrt": np.sqrt, "log": np.log, "abs": np.abs}
     source = re.sub(r"\d+\.?\d*", lambda m: f"_f({m.group()})", text.replace("^", "**"))
-    env["_f"] = np.float64
+    env.update(x=np.array([x]), y=np.array([y]), _f=np.float64)  # NumPy array semantics
     with np.errstate(all="ignore"):
-        return float(eval(source, {"__builtins__": {}}, env))  # noqa: S307
+        return float(np.atleast_1d(eval(source, {"__builtins__": {}}, env))[0])  # noqa: S307
 
 
 @settings(max_examples=150, deadline=None)

@@ -53,13 +53,6 @@ def small_int_exponent(node: Node) -> int | None:
     return None
 
 
-def _half_exponent(node: Node) -> float | None:
-    if node.op != "pow" or not node.args[1].is_const() or node.args[1].value.ndim:
-        return None
-    n = float(node.args[1].value)
-    return n if n in (0.5, -0.5) else None
-
-
 @dataclass(frozen=True)
 class KernelSource:
     """Generated source: `slots[i]` is the input mask (1 x, 2 y, 3 both) of buffer i,
@@ -126,17 +119,13 @@ def numpy_kernel(outputs: Sequence[Node], inputs: Sequence[Node], name: str = "k
                 release(a, k)
         buf = allocate(node)
         a = ref(node.args[0])
-        if node.op in _NP_BINARY and n_int is None and _half_exponent(node) is None:
+        if node.op in _NP_BINARY and n_int is None:
             b = ref(node.args[1])
             lines.append(f"_np.{_NP_BINARY[node.op]}({a}, {b}, out={buf})")
         elif node.op in _NP_UNARY:
             lines.append(f"_np.{_NP_UNARY[node.op]}({a}, out={buf})")
         elif n_int is not None:
             lines.extend(_power_lines(a, n_int, buf))
-        elif node.op == "pow":
-            lines.append(f"_np.sqrt({a}, out={buf})")
-            if float(node.args[1].value) < 0:
-                lines.append(f"_np.divide(1.0, {buf}, out={buf})")
         elif node.op == "safe_log":
             lines.append(f"_np.log(_np.where({a} == 0.0, 1.0, {a}), out={buf})")
         else:
@@ -203,13 +192,7 @@ def scalar_lines(outputs: Sequence[Node], inputs: Sequence[Node],
             if n_int < 0:
                 expr = f"1.0 / ({expr})"
         elif node.op == "pow":
-            half = _half_exponent(node)
-            if half == 0.5:
-                expr = f"_sqrt({a})"
-            elif half == -0.5:
-                expr = f"1.0 / _sqrt({a})"
-            else:
-                expr = f"_pow({a}, {ref(node.args[1])})"
+            expr = f"_pow({a}, {ref(node.args[1])})"
         elif node.op == "neg":
             expr = f"-{a}"
         elif node.op == "abs":
