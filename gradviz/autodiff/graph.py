@@ -9,9 +9,10 @@ and lets the code generator share work between f, its gradient and its Hessian.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import weakref
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -200,9 +201,16 @@ def make(op: str, *args: Any, **params: Any) -> Node:
     Raises ValueError when the shapes do not fit, naming the operation.
     """
     prim = primitives.PRIMITIVES[op]
-    nodes = tuple(as_node(a) for a in args)
+    nodes = tuple(a if type(a) is Node else as_node(a) for a in args)
     if len(nodes) != prim.arity:
         raise TypeError(f"{op} takes {prim.arity} argument(s), got {len(nodes)}")
+    if prim.commutative and (nodes[1].op == "const", nodes[1].serial) > (nodes[0].op == "const", nodes[0].serial):
+        nodes = (nodes[1], nodes[0])  # canonical order: constants first, then by age
+    frozen = tuple(sorted(params.items())) if params else ()
+    key = (op, *map(id, nodes), frozen)
+    node = _interned.get(key)
+    if node is not None:
+        return node
     shape = prim.shape_of(*[n.shape for n in nodes], **params)
     simpler = primitives.simplify(op, nodes, shape, params)
     if simpler is not None:
@@ -211,15 +219,20 @@ def make(op: str, *args: Any, **params: Any) -> Node:
         with np.errstate(all="ignore"):
             value = prim.evaluate(*[const_value(n) for n in nodes], **params)
         return const(value, shape)
-    if prim.commutative and nodes[1].serial < nodes[0].serial:
-        nodes = (nodes[1], nodes[0])
-    frozen = tuple(sorted(params.items()))
-    key = (op, tuple(id(n) for n in nodes), frozen)
-    node = _interned.get(key)
-    if node is None:
-        node = Node(op, nodes, frozen, shape)
-        _interned[key] = node
+    node = Node(op, nodes, frozen, shape)
+    _interned[key] = node
     return node
+
+
+@contextlib.contextmanager
+def literal_simplification() -> Iterator[None]:
+    """Within this block, `make` applies only identities that keep every value (for user text)."""
+    previous = primitives.MODE.literal
+    primitives.MODE.literal = True
+    try:
+        yield
+    finally:
+        primitives.MODE.literal = previous
 
 
 def params_of(node: Node) -> dict[str, Any]:

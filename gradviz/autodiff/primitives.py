@@ -192,12 +192,36 @@ UFUNC_TO_OP: dict[np.ufunc, str] = {
 }
 
 
+class _Mode:
+    """`literal` is True while user text is parsed: then only value-preserving identities apply."""
+
+    literal = False
+
+
+MODE = _Mode()
+
+
+def _scalar_const(node: Node) -> bool:
+    return node.op == "const" and node.value.ndim == 0
+
+
+def _exact_reciprocal(c: float) -> bool:
+    """True when 1/c is exact in binary floating point (c a power of two), so x/c == x*(1/c)."""
+    if c == 0.0 or not math.isfinite(c):
+        return False
+    mantissa, _ = math.frexp(c)
+    return abs(mantissa) == 0.5
+
+
 def simplify(op: str, args: tuple[Node, ...], shape: Shape, params: dict) -> Node | None:
     """An equal, simpler node for a few identities (x+0, x*1, x*0, x**1, --x ...), or None.
 
-    Identities that would change a result's shape are skipped. x*0 is taken as 0 even
-    where x is inf or nan, as symbolic differentiation does (d/dx of x**0 is 0 at 0).
+    Identities that would change a result's shape are skipped. In derivative graphs x*0
+    is 0 even where x is inf or nan, as symbolic differentiation does (d/dx of x**0 is 0
+    at 0), and constant factors are merged. While user text is parsed (MODE.literal) only
+    identities that keep every value, nan and inf included, apply.
     """
+    literal = MODE.literal
     from gradviz.autodiff.graph import const, make
 
     def keep(node: Node) -> Node | None:
@@ -216,17 +240,29 @@ def simplify(op: str, args: tuple[Node, ...], shape: Shape, params: dict) -> Nod
     elif op == "mul":
         a, b = args
         for p, q in ((a, b), (b, a)):
-            if p.is_const(0.0):
+            if p.is_const(0.0) and not literal:
                 return const(0.0, shape)
             if p.is_const(1.0):
                 return keep(q)
             if p.is_const(-1.0):
                 return keep(make("neg", q))
+        if _scalar_const(a) and b.op == "mul" and _scalar_const(b.args[0]) and not literal:
+            return keep(make("mul", const(float(a.value) * float(b.args[0].value)), b.args[1]))
+        if _scalar_const(a) and b.op == "neg":
+            return keep(make("mul", const(-float(a.value)), b.args[0]))
+        if a.op == "neg" and b.op == "neg":
+            return keep(make("mul", a.args[0], b.args[0]))
+        if a.op == "neg" and b.op != "const":
+            return keep(make("neg", make("mul", a.args[0], b)))
+        if b.op == "neg" and a.op != "const":
+            return keep(make("neg", make("mul", a, b.args[0])))
     elif op == "div":
         a, b = args
         if b.is_const(1.0):
             return keep(a)
-        if a.is_const(0.0) and b.op != "const":
+        if _scalar_const(b) and _exact_reciprocal(float(b.value)):
+            return keep(make("mul", const(1.0 / float(b.value)), a))
+        if a.is_const(0.0) and b.op != "const" and not literal:
             return const(0.0, shape)
     elif op == "pow":
         a, b = args
@@ -238,6 +274,10 @@ def simplify(op: str, args: tuple[Node, ...], shape: Shape, params: dict) -> Nod
         (a,) = args
         if a.op == "neg":
             return a.args[0]
+        if a.op == "mul" and _scalar_const(a.args[0]):
+            return make("mul", const(-float(a.args[0].value)), a.args[1])
+        if a.op == "sub":
+            return keep(make("sub", a.args[1], a.args[0]))
     elif op in ("reshape", "broadcast_to"):
         (a,) = args
         if tuple(params["shape"]) == a.shape:

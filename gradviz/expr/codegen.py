@@ -104,12 +104,12 @@ def numpy_kernel(outputs: Sequence[Node], inputs: Sequence[Node], name: str = "k
 
     def allocate(node: Node) -> str:
         if id(node) in out_index:
-            return f"O[{out_index[id(node)]}]"
+            return f"o{out_index[id(node)]}"
         pool = free.get(masks[id(node)])
         if pool:
             return pool.pop()
         slots.append(masks[id(node)])
-        return f"B[{len(slots) - 1}]"
+        return f"b{len(slots) - 1}"
 
     for k, node in enumerate(order):
         n_int = small_int_exponent(node)
@@ -121,20 +121,28 @@ def numpy_kernel(outputs: Sequence[Node], inputs: Sequence[Node], name: str = "k
         a = ref(node.args[0])
         if node.op in _NP_BINARY and n_int is None:
             b = ref(node.args[1])
-            lines.append(f"_np.{_NP_BINARY[node.op]}({a}, {b}, out={buf})")
+            lines.append(f"_{_NP_BINARY[node.op]}({a}, {b}, {buf})")
         elif node.op in _NP_UNARY:
-            lines.append(f"_np.{_NP_UNARY[node.op]}({a}, out={buf})")
+            lines.append(f"_{_NP_UNARY[node.op]}({a}, {buf})")
         elif n_int is not None:
             lines.extend(_power_lines(a, n_int, buf))
         elif node.op == "safe_log":
-            lines.append(f"_np.log(_np.where({a} == 0.0, 1.0, {a}), out={buf})")
+            lines.append(f"_log(_np.where({a} == 0.0, 1.0, {a}), {buf})")
         else:
             raise NotImplementedError(f"no vectorised code for {node.op!r} (not elementwise)")
         if not in_place_ok:
             for arg in set(node.args):
                 release(arg, k)
         names[id(node)] = buf
-    body = "\n    ".join(lines) if lines else "pass"
+    for k, o in enumerate(outputs):
+        if id(o) in position and out_index[id(o)] != k:
+            lines.append(f"_np.copyto(o{k}, o{out_index[id(o)]})")  # the same node twice, e.g. fxx == fyy
+    unpack = []
+    if slots:
+        unpack.append(f"{', '.join(f'b{i}' for i in range(len(slots)))}, = B")
+    if outputs:
+        unpack.append(f"{', '.join(f'o{i}' for i in range(len(outputs)))}, = O")
+    body = "\n    ".join(unpack + lines) if lines else "pass"
     params = ", ".join(n.name for n in inputs)
     source = f"def {name}({params}, B, O):\n    {body}\n"
     output_masks = tuple(masks[id(o)] if id(o) in position else 0 for o in outputs)
@@ -148,16 +156,16 @@ def _power_lines(a: str, n: int, buf: str) -> list[str]:
         lines = [f"_np.copyto({buf}, {a})"] if n > 0 else []
         first = a
     else:
-        lines = [f"_np.multiply({a}, {a}, out={buf})"]
+        lines = [f"_multiply({a}, {a}, {buf})"]
         m_done = 2
         while m_done * 2 <= m:
-            lines.append(f"_np.multiply({buf}, {buf}, out={buf})")
+            lines.append(f"_multiply({buf}, {buf}, {buf})")
             m_done *= 2
         for _ in range(m - m_done):
-            lines.append(f"_np.multiply({buf}, {a}, out={buf})")
+            lines.append(f"_multiply({buf}, {a}, {buf})")
         first = buf
     if n < 0:
-        lines.append(f"_np.divide(1.0, {first}, out={buf})")
+        lines.append(f"_divide(1.0, {first}, {buf})")
     return lines
 
 
@@ -215,3 +223,4 @@ def scalar_lines(outputs: Sequence[Node], inputs: Sequence[Node],
 SCALAR_GLOBALS = {f"_{m}": getattr(math, m) for m in set(_MATH_UNARY.values())}
 SCALAR_GLOBALS.update({"_pow": math.pow, "_inf": math.inf, "_nan": math.nan})
 NUMPY_GLOBALS = {"_np": np, "_inf": math.inf, "_nan": math.nan}
+NUMPY_GLOBALS.update({f"_{name}": getattr(np, name) for name in {*_NP_UNARY.values(), *_NP_BINARY.values(), "log"}})

@@ -74,9 +74,16 @@ class Function:
         """(x, y) -> (f, fx, fy) as floats, by straight-line scalar code."""
         return PointKernel([self.output, *self.gradient_nodes], self.inputs)
 
-    def prepare(self) -> Function:
-        """Build every kernel now (otherwise each is built on first use)."""
-        for name in ("_grid_f", "_grid_grad", "_grid_all", "point_f", "point", "point_grad"):
+    def prepare(self, everything: bool = False) -> Function:
+        """Make f, the gradient and the Hessian ready to evaluate now, on grids and at points.
+
+        Otherwise each kernel is built on first use. `everything` also builds the
+        leaner kernels for f alone and f with its gradient.
+        """
+        names = ["_grid_all", "point"]
+        if everything:
+            names += ["_grid_f", "_grid_grad", "point_f", "point_grad"]
+        for name in names:
             getattr(self, name)
         return self
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from gradviz.autodiff.graph import Node, const, make, var
+from gradviz.autodiff.graph import Node, const, literal_simplification, make, var
 from gradviz.expr.errors import ExpressionError
 from gradviz.expr.language import CONSTANTS, FUNCTIONS, KEYWORDS, VARIABLES
 from gradviz.expr.lexer import Token, problem, tokenize
@@ -231,4 +231,5 @@ def parse_graph(text: str) -> Parsed:
     """Parse `text` into a graph over the inputs x and y; ExpressionError if it is refused."""
     if not isinstance(text, str):
         raise TypeError(f"expression must be a string, not {type(text).__name__}")
-    return _Parser(text).program()
+    with literal_simplification():
+        return _Parser(text).program()

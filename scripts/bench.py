@@ -1,0 +1,113 @@
+"""Benchmark the core: grid f / f+grad / f+grad+Hessian against plain NumPy f, parse-to-ready,
+and 1000 gradient-descent steps at one point. Prints a table and writes bench.json.
+
+    python scripts/bench.py [--quick] [--out bench.json]
+
+Medians of repeats on one pinned core; ratios are to NumPy evaluating f alone on the same
+(N×N meshgrid) arrays in the same run. Minor page faults per call are reported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from benchfuncs import FUNCTIONS  # noqa: E402
+
+import gradviz  # noqa: E402
+
+
+def median_time(fn, repeats: int, min_time: float = 0.0) -> tuple[float, float]:
+    """(median seconds per call, minor page faults per call)."""
+    fn()
+    times = []
+    faults0 = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+    calls = 0
+    start = time.perf_counter()
+    while calls < repeats or time.perf_counter() - start < min_time:
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+        calls += 1
+    faults = (resource.getrusage(resource.RUSAGE_SELF).ru_minflt - faults0) / calls
+    return statistics.median(times), faults
+
+
+def geomean(values: list[float]) -> float:
+    return math.exp(sum(math.log(v) for v in values) / len(values))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes and few repeats (for tests)")
+    parser.add_argument("--out", default="bench.json")
+    args = parser.parse_args()
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {0})
+    sizes = [64] if args.quick else [128, 256, 512, 1024]
+    repeats = 3 if args.quick else 15
+    rows = []
+    print(f"{'function':<20} {'N':>5} {'numpy f ms':>11} {'f ×':>6} {'f+grad ×':>9} {'f+grad+H ×':>11}"
+          f" {'H on xs×ys ×':>13} {'faults/call (np, H)':>20}")
+    for n in sizes:
+        xs = np.linspace(-2, 2, n)
+        gx, gy = np.meshgrid(xs, xs, indexing="ij")
+        for name, (text, numpy_f) in FUNCTIONS.items():
+            fn = gradviz.parse(text).prepare()
+            base, base_faults = median_time(lambda: numpy_f(gx, gy), repeats)  # noqa: B023
+            t_f, _ = median_time(lambda: fn(gx, gy), repeats)  # noqa: B023
+            t_g, _ = median_time(lambda: fn.value_and_grad(gx, gy), repeats)  # noqa: B023
+            t_h, h_faults = median_time(lambda: fn.derivatives(gx, gy), repeats)  # noqa: B023
+            t_sep, _ = median_time(lambda: fn.grid(xs, xs, order=2), repeats)  # noqa: B023
+            row = {"function": name, "N": n, "numpy_f_ms": base * 1e3, "f_ratio": t_f / base,
+                   "grad_ratio": t_g / base, "hessian_ratio": t_h / base,
+                   "numpy_faults": base_faults, "hessian_faults": h_faults,
+                   "separable_hessian_ratio": t_sep / base}
+            rows.append(row)
+            print(f"{name:<20} {n:>5} {base * 1e3:>11.3f} {t_f / base:>6.2f} {t_g / base:>9.2f}"
+                  f" {t_h / base:>11.2f} {t_sep / base:>13.2f} {base_faults:>9.0f}, {h_faults:>8.0f}")
+    summary = {}
+    print("\ngeometric mean over F1–F6 (ratio to NumPy f alone)")
+    print(f"{'N':>5} {'f':>6} {'grad':>6} {'Hessian':>8} {'H on xs×ys':>11}   targets: grad ≤ 1.8×, Hessian ≤ 2.5×")
+    for n in sizes:
+        sel = [r for r in rows if r["N"] == n]
+        keys = ("f_ratio", "grad_ratio", "hessian_ratio", "separable_hessian_ratio")
+        g = {k: geomean([r[k] for r in sel]) for k in keys}
+        summary[n] = g
+        print(f"{n:>5} {g['f_ratio']:>6.2f} {g['grad_ratio']:>6.2f} {g['hessian_ratio']:>8.2f}"
+              f" {g['separable_hessian_ratio']:>11.2f}")
+
+    print("\nparse-to-ready: parse, grad and Hessian graphs, grid and point code for f, grad, Hessian;"
+          "\n'all kernels' adds the leaner f-only and f+grad kernels; 1000 GD steps at one point")
+    print(f"{'function':<20} {'ready ms':>9} {'all kernels ms':>15} {'1000 steps ms':>14}")
+    ready_rows = []
+    for name, (text, _) in FUNCTIONS.items():
+        t_ready, _ = median_time(lambda: gradviz.parse(text).prepare(), repeats)  # noqa: B023
+        t_all, _ = median_time(lambda: gradviz.parse(text).prepare(everything=True), repeats)  # noqa: B023
+        fn = gradviz.parse(text).prepare()
+        t_steps, _ = median_time(lambda: gradviz.descend(fn, (0.3, -0.2), "gd", lr=1e-4, steps=1000),  # noqa: B023
+                                 repeats * 4)
+        ready_rows.append({"function": name, "ready_ms": t_ready * 1e3, "all_kernels_ms": t_all * 1e3,
+                           "steps_1000_ms": t_steps * 1e3})
+        print(f"{name:<20} {t_ready * 1e3:>9.2f} {t_all * 1e3:>15.2f} {t_steps * 1e3:>14.3f}")
+    print(f"targets: parse-to-ready ≤ 5 ms for F6 ({ready_rows[-1]['ready_ms']:.2f} ms); "
+          f"1000 steps ≤ 0.5 ms (median {statistics.median(r['steps_1000_ms'] for r in ready_rows):.3f} ms)")
+    Path(args.out).write_text(json.dumps({"grid": rows, "summary": summary, "latency": ready_rows}, indent=2))
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
