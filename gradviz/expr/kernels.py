@@ -7,8 +7,9 @@ pass); a `PointKernel` runs `math` code at one point, falling back to NumPy sema
 
 from __future__ import annotations
 
+import math
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 
@@ -17,6 +18,7 @@ from gradviz.autodiff.graph import Node
 from gradviz.expr import codegen
 
 _MATH_ERRORS = (ValueError, ArithmeticError)
+BLOCK_SIZE = 8192  # elements per block: ~20 temporaries of 64 KiB stay in L2
 
 
 def _compile(source: str, name: str, namespace: dict) -> object:
@@ -40,18 +42,11 @@ class GridKernel:
         shape = np.broadcast_shapes(x.shape, y.shape)
         by_mask = {1: x.shape, 2: y.shape, 3: shape}
         out = [np.empty(by_mask[m]) if m else None for m in self.code.output_masks]
-        key = (x.shape, y.shape)
         locked = self._lock.acquire(blocking=False)
         try:
-            buffers = self._buffers.get(key) if locked else None
-            if buffers is None:
-                buffers = [np.empty(by_mask[m]) for m in self.code.slots]
-                if locked:
-                    if len(self._buffers) >= 2:
-                        self._buffers.clear()
-                    self._buffers[key] = buffers
             with np.errstate(all="ignore"):
-                self._fn(x, y, buffers, out)
+                for xb, yb, ob in self._blocks(x, y, out):
+                    self._fn(xb, yb, self._temporaries(xb, yb, locked), ob)
         finally:
             if locked:
                 self._lock.release()
@@ -65,6 +60,38 @@ class GridKernel:
             else:
                 results.append(arr)
         return results
+
+    def _blocks(self, x: np.ndarray, y: np.ndarray, out: list) -> Iterator[tuple]:
+        """Row blocks small enough to keep every temporary in cache (same results, less memory traffic)."""
+        shape = np.broadcast_shapes(x.shape, y.shape)
+        if len(shape) == 0 or math.prod(shape) <= BLOCK_SIZE:
+            yield x, y, out
+            return
+        rows = max(1, BLOCK_SIZE // max(1, math.prod(shape[1:])))
+        nd = len(shape)
+
+        def cut(a: np.ndarray | None, i0: int, i1: int) -> np.ndarray | None:
+            if a is None or a.ndim < nd or a.shape[a.ndim - nd] == 1:
+                return a
+            return a[i0:i1]
+
+        for i0 in range(0, shape[0], rows):
+            i1 = min(i0 + rows, shape[0])
+            yield cut(x, i0, i1), cut(y, i0, i1), [cut(o, i0, i1) for o in out]
+
+    def _temporaries(self, x: np.ndarray, y: np.ndarray, reuse: bool) -> list[np.ndarray]:
+        """Scratch arrays for one block, kept between calls (fresh ones when another thread holds them)."""
+        shape = np.broadcast_shapes(x.shape, y.shape)
+        by_mask = {1: x.shape, 2: y.shape, 3: shape}
+        key = (x.shape, y.shape)
+        buffers = self._buffers.get(key) if reuse else None
+        if buffers is None:
+            buffers = [np.empty(by_mask[m]) for m in self.code.slots]
+            if reuse:
+                if len(self._buffers) >= 4:
+                    self._buffers.clear()
+                self._buffers[key] = buffers
+        return buffers
 
 
 class PointKernel:

@@ -1,0 +1,59 @@
+"""The `gradviz` command: launch the app, or (no window needed) trace and find critical points."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+NO_DISPLAY_HELP = """gradviz needs a display to open its window, and none was found (DISPLAY is not set).
+  - On a desktop, run it from a graphical session.
+  - On a server, run it on a virtual screen:   xvfb-run -s "-screen 0 1600x1000x24" gradviz
+  - For figures without a window, use the library (see README.md)."""
+
+
+def has_display() -> bool:
+    if sys.platform != "linux":
+        return True
+    if os.environ.get("QT_QPA_PLATFORM", "").startswith(("offscreen", "minimal", "vnc")):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from gradviz import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="gradviz",
+        description="See multivariable calculus as machine learning uses it: type f(x, y) and see "
+                    "its surface, contours, gradients, descent paths, Hessian models and critical points.")
+    parser.add_argument("expression", nargs="?", default=None,
+                        help="f(x, y) to show, e.g. \"(x^2+y-11)^2+(x+y^2-7)^2\" (default: Himmelblau)")
+    parser.add_argument("--version", action="version", version=f"gradviz {__version__}")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.expression is not None:
+        from gradviz import ExpressionError, parse
+        try:
+            parse(args.expression)
+        except ExpressionError as err:
+            print(f"gradviz: {err}\n  {args.expression}\n  {' ' * err.position}^", file=sys.stderr)
+            return 2
+    if not has_display():
+        print(NO_DISPLAY_HELP, file=sys.stderr)
+        return 1
+    try:
+        from gradviz.gui.app import run
+    except ImportError as err:
+        print(f"gradviz: the window cannot start: {err}\n"
+              "Run scripts/setup.sh to install what it needs.", file=sys.stderr)
+        return 1
+    return run(args.expression)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
