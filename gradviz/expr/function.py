@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from gradviz.autodiff.backward import vjp
-from gradviz.autodiff.graph import Node
+from gradviz.autodiff.graph import Node, toposort
 from gradviz.expr.kernels import GridKernel, PointKernel
 from gradviz.expr.parser import parse_graph
 
@@ -133,9 +133,14 @@ class Function:
         return tuple(kernel(xa, ya))
 
     # ----- description -----
-    @property
+    @cached_property
+    def uses_x(self) -> bool:
+        """Whether f depends on x at all."""
+        return any(n is self.x_node for n in toposort([self.output]))
+
+    @cached_property
     def uses_y(self) -> bool:
-        from gradviz.autodiff.graph import toposort
+        """Whether f depends on y at all."""
         return any(n is self.y_node for n in toposort([self.output]))
 
     def __str__(self) -> str:

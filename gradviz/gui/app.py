@@ -1,0 +1,37 @@
+"""Start the desktop app."""
+
+from __future__ import annotations
+
+import sys
+
+from gradviz.gui.qt_setup import ensure_app
+
+
+def run(expression: str | None = None) -> int:
+    """Open the main window (on `expression`, else the default preset) and run the event loop."""
+    app = ensure_app(sys.argv[:1])
+    from gradviz.gui.main_window import MainWindow
+    from gradviz.model.scene import Scene
+
+    scene = Scene()
+    window = MainWindow(scene)
+    if expression:
+        scene.set_expression(expression)
+    window.show()
+    _install_excepthook(window)
+    return app.exec()
+
+
+def _install_excepthook(window: object) -> None:
+    """An unexpected error in a slot is reported in the status bar and on stderr, never a crash."""
+    previous = sys.excepthook
+
+    def hook(kind: type, value: BaseException, tb: object) -> None:
+        import traceback
+        traceback.print_exception(kind, value, tb)
+        try:
+            window.statusBar().showMessage(f"Something went wrong: {value}. Your scene is unchanged.", 8000)
+        except RuntimeError:
+            previous(kind, value, tb)
+
+    sys.excepthook = hook

@@ -1,0 +1,193 @@
+"""The 2D view: a filled colour map of f with labelled isolines, the gradient field, the
+draggable probe and the critical points."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6 import QtCore
+
+from gradviz.geometry.arrows import arrow_field
+from gradviz.geometry.isolines import isoline_segments, label_anchor
+from gradviz.gui import qt_setup
+from gradviz.gui.arrow_item import ArrowFieldItem
+from gradviz.gui.format import num
+from gradviz.model.sampling import LOG_GAIN, contour_levels, normalize, robust_range
+from gradviz.model.scene import Scene
+
+FIELD_COLORS = pg.ColorMap([0.0, 1.0], [(255, 215, 215), (190, 0, 20)])  # pale to deep red: |∇f|
+CRITICAL_STYLE = {"minimum": ("o", "#2ca02c"), "maximum": ("t1", "#d62728"),
+                  "saddle": ("s", "#ffbf00"), "degenerate": ("d", "#9a9a9a")}
+
+
+class ContourView(pg.PlotWidget):
+    """Observes the scene; dragging the probe target calls scene.set_probe."""
+
+    pointed = QtCore.Signal(object)  # (x, y) under the mouse, or None
+
+    def __init__(self, scene: Scene, parent: QtCore.QObject | None = None) -> None:
+        super().__init__(parent)
+        self.model = scene
+        self.setMinimumSize(300, 260)
+        plot = self.getPlotItem()
+        plot.setLabel("bottom", "x")
+        plot.setLabel("left", "y")
+        plot.setAspectLocked(False)
+        plot.showGrid(x=False, y=False)
+        self.image = pg.ImageItem(axisOrder="col-major")
+        plot.addItem(self.image)
+        self.colorbar = pg.ColorBarItem(values=(0, 1), colorMap=pg.colormap.get("viridis"), interactive=False,
+                                        label="f(x, y)", width=14)
+        self.colorbar.setImageItem(self.image, insert_in=plot)
+        self.isolines = pg.PlotCurveItem(pen=pg.mkPen((255, 255, 255, 200), width=1.1), connect="pairs")
+        plot.addItem(self.isolines)
+        self.level_labels: list[pg.TextItem] = []
+        self.field = ArrowFieldItem()
+        plot.addItem(self.field)
+        self.critical = pg.ScatterPlotItem(size=12, pen=pg.mkPen("k", width=1.2))
+        plot.addItem(self.critical)
+        dash = QtCore.Qt.PenStyle.DashLine
+        self.direction = pg.PlotCurveItem(pen=pg.mkPen(qt_setup.PROBE_COLOR, width=2, style=dash))
+        plot.addItem(self.direction)
+        self.probe = pg.TargetItem(pos=scene.probe, size=16, movable=True,
+                                   pen=pg.mkPen(qt_setup.PROBE_COLOR, width=2.5),
+                                   hoverPen=pg.mkPen("#ff8c42", width=3), label="probe",
+                                   labelOpts={"color": qt_setup.PROBE_COLOR, "offset": (10, -10)})
+        self.probe.setZValue(20)
+        plot.addItem(self.probe)
+        self.probe.sigPositionChanged.connect(self._probe_dragged)
+        self.scene_proxy = pg.SignalProxy(self.scene().sigMouseMoved, rateLimit=60, slot=self._mouse_moved)
+        scene.function_changed.connect(lambda fn: self.rebuild())
+        scene.domain_changed.connect(lambda: self.rebuild(fit=True))
+        scene.view_changed.connect(self._on_view_changed)
+        scene.probe_changed.connect(lambda p: self.update_probe())
+        scene.critical_changed.connect(lambda pts: self.update_critical())
+        self.rebuild(fit=True)
+
+    def _on_view_changed(self, names: set[str]) -> None:
+        if names & {"colormap", "contour_count", "contour_spacing"}:
+            self.rebuild()
+        elif names & {"gradient_field", "field_sign", "field_density"}:
+            self.update_field()
+        if "critical_points" in names:
+            self.update_critical()
+        if "direction_angle" in names:
+            self.update_probe()
+
+    def rebuild(self, fit: bool = False) -> None:
+        """Image, colour bar and isolines from the scene's sample; then the field and markers."""
+        s = self.model.sample()
+        view = self.model.view
+        lo, hi = robust_range(s.f)
+        cmap = pg.colormap.get(view.colormap)
+        t = normalize(s.f, lo, hi, view.contour_spacing)
+        self.image.setImage(np.where(np.isnan(s.f), np.nan, t), levels=(0.0, 1.0), autoLevels=False)
+        self.image.setColorMap(cmap)
+        xmin, xmax, ymin, ymax = self.model.domain
+        dx = (xmax - xmin) / max(1, len(s.xs) - 1)
+        dy = (ymax - ymin) / max(1, len(s.ys) - 1)
+        self.image.setRect(QtCore.QRectF(xmin - dx / 2, ymin - dy / 2, xmax - xmin + dx, ymax - ymin + dy))
+        self.colorbar.setColorMap(cmap)
+        self.colorbar.setLevels((0.0, 1.0))  # the image holds normalised heights; the axis shows f
+        self._set_colorbar_axis(lo, hi, view.contour_spacing)
+        self.update_isolines(s, lo, hi)
+        if fit:
+            self.fit_view()
+        self.update_field()
+        self.update_critical()
+        self.update_probe()
+
+    def _set_colorbar_axis(self, lo: float, hi: float, spacing: str) -> None:
+        """Tick labels in units of f on the colour bar, whose own scale is the normalised height."""
+        ticks = []
+        for p in np.linspace(0, 1, 6):
+            u = np.expm1(p * np.log1p(LOG_GAIN)) / LOG_GAIN if spacing == "log" else p
+            ticks.append((float(p), num(lo + u * (hi - lo), 3)))
+        self.colorbar.axis.setTicks([ticks])
+
+    def update_isolines(self, s: object, lo: float, hi: float) -> None:
+        view = self.model.view
+        levels = contour_levels(lo, hi, view.contour_count, view.contour_spacing)
+        xs_all, ys_all = [], []
+        for item in self.level_labels:
+            self.getPlotItem().removeItem(item)
+        self.level_labels = []
+        xmin, xmax, ymin, ymax = self.model.domain
+        centre = (0.5 * (xmin + xmax), 0.5 * (ymin + ymax))
+        taken: list[tuple[float, float]] = []
+        spacing = 0.12 * max(xmax - xmin, ymax - ymin)
+        for k, level in enumerate(levels):
+            segs = isoline_segments(s.xs, s.ys, s.f, float(level))
+            if len(segs) == 0:
+                continue
+            xs_all.append(segs[:, :, 0].ravel())
+            ys_all.append(segs[:, :, 1].ravel())
+            if k % max(1, len(levels) // 6) == 0:
+                anchor = label_anchor(segs, centre, taken, spacing)
+                if anchor is not None:
+                    taken.append(anchor)
+                    label = pg.TextItem(num(level, 3), color=(255, 255, 255), anchor=(0.5, 0.5),
+                                        fill=pg.mkBrush(0, 0, 0, 110))
+                    label.setPos(*anchor)
+                    label.setZValue(5)
+                    self.getPlotItem().addItem(label)
+                    self.level_labels.append(label)
+        if xs_all:
+            self.isolines.setData(np.concatenate(xs_all), np.concatenate(ys_all), connect="pairs")
+        else:
+            self.isolines.setData([], [])
+
+    def update_field(self) -> None:
+        view = self.model.view
+        self.field.setVisible(view.gradient_field)
+        if not view.gradient_field:
+            return
+        field = arrow_field(self.model.function, self.model.domain, view.field_density, view.field_sign)
+        self.field.set_field(field.segments, field.magnitude, FIELD_COLORS)
+
+    def update_critical(self) -> None:
+        pts = self.model.critical_points if self.model.view.critical_points else None
+        if not pts:
+            self.critical.setData([])
+            return
+        spots = [{"pos": (p.x, p.y), "symbol": CRITICAL_STYLE[p.kind][0],
+                  "brush": pg.mkBrush(CRITICAL_STYLE[p.kind][1]), "data": p} for p in pts]
+        self.critical.setData(spots)
+
+    def update_probe(self) -> None:
+        x, y = self.model.probe
+        if tuple(self.probe.pos()) != (x, y):
+            self.probe.blockSignals(True)
+            self.probe.setPos(x, y)
+            self.probe.blockSignals(False)
+        d = self.model.probe_direction() * self.model.view.radius
+        self.direction.setData([x - d[0], x + d[0]], [y - d[1], y + d[1]])
+
+    def fit_view(self) -> None:
+        xmin, xmax, ymin, ymax = self.model.domain
+        self.getPlotItem().setRange(xRange=(xmin, xmax), yRange=(ymin, ymax), padding=0.02)
+
+    # ----- interaction -----
+    def _probe_dragged(self, target: pg.TargetItem) -> None:
+        pos = target.pos()
+        self.model.set_probe(pos.x(), pos.y())
+
+    def _mouse_moved(self, event: tuple) -> None:
+        pos = event[0]
+        vb = self.getPlotItem().getViewBox()
+        if self.getPlotItem().sceneBoundingRect().contains(pos):
+            p = vb.mapSceneToView(pos)
+            self.pointed.emit((p.x(), p.y()))
+        else:
+            self.pointed.emit(None)
+
+    def leaveEvent(self, ev: QtCore.QEvent) -> None:  # noqa: N802 (Qt API)
+        self.pointed.emit(None)
+        super().leaveEvent(ev)
+
+    def data_to_widget(self, x: float, y: float) -> QtCore.QPoint:
+        """Widget pixel of the data point (x, y) (for tests and scripted drags)."""
+        vb = self.getPlotItem().getViewBox()
+        scene_pt = vb.mapViewToScene(QtCore.QPointF(x, y))
+        return self.mapFromScene(scene_pt)
+

@@ -1,0 +1,230 @@
+"""The main window: expression bar, linked 3D and contour views, slice, panels, menus and status bar."""
+
+from __future__ import annotations
+
+import math
+
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from gradviz import __version__
+from gradviz.expr.language import SYNTAX_HELP
+from gradviz.gui.contour_view import ContourView
+from gradviz.gui.controls_panel import OVERLAYS, ControlsPanel
+from gradviz.gui.critical_panel import CriticalPanel
+from gradviz.gui.expression_bar import ExpressionBar
+from gradviz.gui.format import num
+from gradviz.gui.readout_panel import ReadoutPanel
+from gradviz.gui.slice_view import SliceView
+from gradviz.gui.surface_view import SurfaceView
+from gradviz.model.presets import PRESETS
+from gradviz.model.scene import VIEW_FIELDS, Scene, ViewSettings
+
+OVERLAY_KEYS = {"tangent_plane": "T", "quadratic_model": "Q", "eigen_arrows": "E", "descent_arrow": "D",
+                "gradient_field": "G", "critical_points": "C", "wireframe": "W"}
+REMEMBERED = ("wireframe", "tangent_plane", "quadratic_model", "eigen_arrows", "descent_arrow", "gradient_field",
+              "field_sign", "field_density", "contour_count", "contour_spacing", "colormap", "critical_points")
+
+
+class MainWindow(QtWidgets.QMainWindow):
+    def __init__(self, scene: Scene | None = None, settings: QtCore.QSettings | None = None) -> None:
+        super().__init__()
+        self.model = scene or Scene()
+        self.settings = settings if settings is not None else QtCore.QSettings()
+        self.setWindowTitle(f"gradviz {__version__}")
+        self._restore_view_settings()
+
+        self.expression_bar = ExpressionBar(self.model)
+        self.surface = SurfaceView(self.model)
+        self.contour = ContourView(self.model)
+        self.slice = SliceView(self.model)
+        views = QtWidgets.QSplitter(QtCore.Qt.Orientation.Horizontal)
+        views.addWidget(self._titled(self.surface, "Surface z = f(x, y)  (drag to rotate, wheel to zoom)"))
+        views.addWidget(self._titled(self.contour, "Contours, gradient field and probe  (drag the probe)"))
+        views.setChildrenCollapsible(False)
+        views.setSizes([600, 600])
+        main = QtWidgets.QSplitter(QtCore.Qt.Orientation.Vertical)
+        main.addWidget(views)
+        main.addWidget(self._titled(self.slice, "Slice through the probe along v: f(w + εv) and its Taylor models"))
+        main.setChildrenCollapsible(False)
+        main.setSizes([700, 230])
+        central = QtWidgets.QWidget()
+        column = QtWidgets.QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.expression_bar)
+        column.addWidget(main, 1)
+        self.setCentralWidget(central)
+
+        self.readout = ReadoutPanel(self.model)
+        self.controls = ControlsPanel(self.model)
+        self.critical = CriticalPanel(self.model)
+        tabs = QtWidgets.QTabWidget()
+        scroll = QtWidgets.QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.controls)
+        tabs.addTab(scroll, "View")
+        tabs.addTab(self.critical, "Critical points")
+        side = QtWidgets.QWidget()
+        side_layout = QtWidgets.QVBoxLayout(side)
+        side_layout.setContentsMargins(4, 4, 4, 4)
+        side_layout.addWidget(self.readout)
+        side_layout.addWidget(tabs, 1)
+        self.dock = QtWidgets.QDockWidget("Probe", self)
+        self.dock.setObjectName("probe_dock")
+        self.dock.setWidget(side)
+        self.addDockWidget(QtCore.Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
+        self.side_tabs = tabs
+
+        self.hover_label = QtWidgets.QLabel()
+        self.statusBar().addWidget(self.hover_label, 1)
+        self.surface.pointed.connect(self.show_hover)
+        self.contour.pointed.connect(self.show_hover)
+        self._build_menus()
+        self.model.view_changed.connect(self._view_changed)
+        self.model.critical_changed.connect(self._critical_changed)
+        self.resize(1500, 940)
+        geometry = self.settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        self.show_hover(None)
+
+    @staticmethod
+    def _titled(widget: QtWidgets.QWidget, title: str) -> QtWidgets.QWidget:
+        box = QtWidgets.QWidget()
+        layout = QtWidgets.QVBoxLayout(box)
+        layout.setContentsMargins(2, 2, 2, 2)
+        label = QtWidgets.QLabel(title)
+        label.setStyleSheet("color: #444; font-size: 11px")
+        layout.addWidget(label)
+        layout.addWidget(widget, 1)
+        return box
+
+    # ----- menus -----
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        quit_action = file_menu.addAction("&Quit")
+        quit_action.setShortcut(QtGui.QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+
+        view_menu = bar.addMenu("&View")
+        self.overlay_actions: dict[str, QtGui.QAction] = {}
+        for name, label, tip in OVERLAYS:
+            action = view_menu.addAction(label)
+            action.setCheckable(True)
+            action.setChecked(bool(getattr(self.model.view, name)))
+            action.setShortcut(QtGui.QKeySequence(OVERLAY_KEYS[name]))
+            action.setToolTip(tip)
+            action.setStatusTip(tip)
+            action.toggled.connect(lambda on, n=name: self.model.set_view(**{n: on}))
+            self.overlay_actions[name] = action
+        view_menu.addSeparator()
+        fit = view_menu.addAction("&Fit view")
+        fit.setShortcut(QtGui.QKeySequence("F"))
+        fit.triggered.connect(self.fit_view)
+        log_action = view_menu.addAction("&Log-spaced contours")
+        log_action.setCheckable(True)
+        log_action.setShortcut(QtGui.QKeySequence("L"))
+        log_action.setChecked(self.model.view.contour_spacing == "log")
+        log_action.toggled.connect(lambda on: self.model.set_view(contour_spacing="log" if on else "linear"))
+        self.log_action = log_action
+        view_menu.addSeparator()
+        crit = view_menu.addAction("Find &critical points")
+        crit.setShortcut(QtGui.QKeySequence("Ctrl+K"))
+        crit.triggered.connect(self.model.find_critical_points)
+        reset = view_menu.addAction("&Reset view settings")
+        reset.triggered.connect(lambda: self.model.set_view(**{k: getattr(ViewSettings(), k) for k in REMEMBERED}))
+
+        presets_menu = bar.addMenu("&Presets")
+        groups: dict[str, QtWidgets.QMenu] = {}
+        for k, p in enumerate(PRESETS):
+            if p.group not in groups:
+                if groups:
+                    presets_menu.addSeparator()
+                section = presets_menu.addSection(p.group)
+                section.setEnabled(False)
+                groups[p.group] = presets_menu
+            action = presets_menu.addAction(f"{p.name}    {p.text}" if len(p.text) < 40 else p.name)
+            action.setStatusTip(p.note)
+            action.setToolTip(p.note)
+            if k < 9:
+                action.setShortcut(QtGui.QKeySequence(f"Ctrl+{k + 1}"))
+            action.triggered.connect(lambda _=False, name=p.name: self.model.load_preset(name))
+        presets_menu.setToolTipsVisible(True)
+
+        help_menu = bar.addMenu("&Help")
+        syntax = help_menu.addAction("Expression &syntax")
+        syntax.setShortcut(QtGui.QKeySequence.StandardKey.HelpContents)
+        syntax.triggered.connect(self.show_syntax)
+        about = help_menu.addAction("&About gradviz")
+        about.triggered.connect(self.show_about)
+
+    def fit_view(self) -> None:
+        self.surface.fit_view()
+        self.contour.fit_view()
+        self.slice.refresh()
+
+    def show_syntax(self) -> None:
+        QtWidgets.QMessageBox.information(self, "Expression syntax", SYNTAX_HELP.replace("; ", ";\n"))
+
+    def show_about(self) -> None:
+        QtWidgets.QMessageBox.about(
+            self, "About gradviz",
+            f"<b>gradviz {__version__}</b><p>See multivariable calculus as machine learning uses it: "
+            "surfaces, gradients, Taylor models, critical points and descent for any f(x, y) you type.</p>"
+            "<p>All derivatives come from gradviz's own NumPy autodiff, exact to rounding.</p>")
+
+    # ----- model → window -----
+    def _view_changed(self, names: set[str]) -> None:
+        for name in names & set(self.overlay_actions):
+            action = self.overlay_actions[name]
+            action.blockSignals(True)
+            action.setChecked(bool(getattr(self.model.view, name)))
+            action.blockSignals(False)
+        if "contour_spacing" in names:
+            self.log_action.blockSignals(True)
+            self.log_action.setChecked(self.model.view.contour_spacing == "log")
+            self.log_action.blockSignals(False)
+        self._save_view_settings()
+
+    def _critical_changed(self, points: list | None) -> None:
+        if points is not None:
+            self.side_tabs.setCurrentWidget(self.critical)
+
+    def show_hover(self, point: tuple[float, float] | None) -> None:
+        self.readout.set_hover(point)
+        if point is None:
+            self.hover_label.setText("Move the mouse over a view to read f there; drag the probe in the contour view.")
+            return
+        x, y = point
+        f, fx, fy = (float(v) for v in self.model.function.value_and_grad(x, y))
+        self.hover_label.setText(f"x = {num(x, 5)}   y = {num(y, 5)}   f = {num(f, 6)}   "
+                                 f"|∇f| = {num(math.hypot(fx, fy), 5)}")
+
+    # ----- settings -----
+    def _restore_view_settings(self) -> None:
+        changes = {}
+        defaults = ViewSettings()
+        for name in REMEMBERED:
+            stored = self.settings.value(f"view/{name}")
+            if stored is None:
+                continue
+            kind = type(getattr(defaults, name))
+            try:
+                value = (stored in (True, "true", "1", 1)) if kind is bool else kind(stored)
+                changes[name] = value
+            except (TypeError, ValueError):
+                continue
+        try:
+            self.model.set_view(**changes)
+        except ValueError:
+            pass  # settings from another version: keep the defaults
+
+    def _save_view_settings(self) -> None:
+        for name in REMEMBERED:
+            if name in VIEW_FIELDS:
+                self.settings.setValue(f"view/{name}", getattr(self.model.view, name))
+
+    def closeEvent(self, event: QtGui.QCloseEvent) -> None:  # noqa: N802 (Qt API)
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self._save_view_settings()
+        super().closeEvent(event)

@@ -1,0 +1,28 @@
+"""Process-wide Qt and pyqtgraph set-up, done once before the first widget exists."""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+from PySide6 import QtCore, QtWidgets
+
+PROBE_COLOR = "#e6550d"
+TANGENT_COLOR = (1.0, 0.55, 0.10)
+QUADRATIC_COLOR = (0.15, 0.80, 1.0)
+DESCENT_COLOR = (0.95, 0.15, 0.15)
+EIGEN_COLORS = ((1.0, 1.0, 1.0), (0.95, 0.35, 0.95))
+
+
+def rgb_hex(rgb: tuple[float, float, float]) -> str:
+    return "#" + "".join(f"{round(c * 255):02x}" for c in rgb)
+
+
+def ensure_app(argv: list[str] | None = None) -> QtWidgets.QApplication:
+    """The QApplication, created with OpenGL contexts shared (needed by every GLViewWidget)."""
+    app = QtWidgets.QApplication.instance()
+    if app is None:
+        QtCore.QCoreApplication.setAttribute(QtCore.Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
+        app = QtWidgets.QApplication(argv or ["gradviz"])
+    app.setApplicationName("gradviz")
+    app.setOrganizationName("gradviz")
+    pg.setConfigOptions(antialias=True, background="w", foreground="k")
+    return app

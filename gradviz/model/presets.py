@@ -1,0 +1,68 @@
+"""Preset functions: the seed chapter's examples and the classic optimisation test functions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Preset:
+    name: str
+    text: str
+    domain: tuple[float, float, float, float]  # xmin, xmax, ymin, ymax
+    note: str
+    group: str = "Classics"
+    probe: tuple[float, float] = (0.0, 0.0)
+    spacing: str = "linear"  # contour spacing that shows this function best
+
+
+PRESETS: list[Preset] = [
+    Preset("Log-sum-exp", "log(exp(x) + exp(y))", (-2, 2, -2, 2),
+           "The chapter's first example: at (0, log 2) the gradient is (1/3, 2/3), and the "
+           "tangent plane predicts f nearby.", "Seed chapter", (0.0, 0.6931471805599453)),
+    Preset("x·exp(−x²−y²)", "x*exp(-x^2 - y^2)", (-2, 2, -2, 2),
+           "The chapter's quadratic-approximation example: at (−1, 0) the model is "
+           "e⁻¹(−1 − (x+1) + (x+1)² + y²).", "Seed chapter", (-1.0, 0.0)),
+    Preset("x²y + xy²", "x^2*y + x*y^2", (-1.5, 1.5, -1.5, 1.5),
+           "Exercise: the only critical point (0, 0) has a zero Hessian; the second-derivative "
+           "test says nothing, and it is neither a minimum nor a maximum.", "Seed chapter", (0.5, 0.5)),
+    Preset("3x⁴ − 4x³ − 12x²", "3*x^4 - 4*x^3 - 12*x^2", (-2, 3, -2, 2),
+           "A function of x alone: minima at −1 and 2, and x = 0 is a maximum (f″(0) = −24), "
+           "not a 'possible minimum'.", "Seed chapter", (0.5, 0.0)),
+    Preset("Rosenbrock", "(1 - x)^2 + 100*(y - x^2)^2", (-2, 2, -1, 3),
+           "A long curved valley with its minimum at (1, 1): gradient descent zig-zags and crawls.",
+           probe=(-1.2, 1.0), spacing="log"),
+    Preset("Himmelblau", "(x^2 + y - 11)^2 + (x + y^2 - 7)^2", (-5, 5, -5, 5),
+           "Four minima of equal height, a maximum and four saddles: where you start decides where "
+           "you end.", probe=(-0.5, 0.5), spacing="log"),
+    Preset("Beale", "(1.5 - x + x*y)^2 + (2.25 - x + x*y^2)^2 + (2.625 - x + x*y^3)^2", (-4.5, 4.5, -4.5, 4.5),
+           "Minimum at (3, 0.5) in a flat basin walled by steep sides: values span many orders of "
+           "magnitude (log-spaced contours show the basin).", probe=(1.0, 1.0), spacing="log"),
+    Preset("Booth", "(x + 2*y - 7)^2 + (2*x + y - 5)^2", (-10, 10, -10, 10),
+           "A convex quadratic bowl with its minimum at (1, 3): the Hessian is the same everywhere.",
+           probe=(-5.0, 5.0)),
+    Preset("Matyas", "0.26*(x^2 + y^2) - 0.48*x*y", (-10, 10, -10, 10),
+           "A nearly flat, tilted bowl: eigenvalues 0.04 and 1.0 make it badly conditioned.",
+           probe=(6.0, -4.0)),
+    Preset("Three-hump camel", "2*x^2 - 1.05*x^4 + x^6/6 + x*y + y^2", (-2, 2, -2, 2),
+           "Three minima (the global one at the origin) separated by saddles.", probe=(1.5, -0.5)),
+    Preset("Rastrigin", "20 + x^2 - 10*cos(2*pi*x) + y^2 - 10*cos(2*pi*y)", (-5.12, 5.12, -5.12, 5.12),
+           "A bowl covered in ripples: a local minimum near every integer point.", probe=(1.2, -2.3)),
+    Preset("Saddle x² − y²", "x^2 - y^2", (-2, 2, -2, 2),
+           "The simplest saddle: curving up along x and down along y; ∇f = 0 at the origin.",
+           probe=(0.8, 0.5)),
+    Preset("Monkey saddle", "x^3 - 3*x*y^2", (-1.5, 1.5, -1.5, 1.5),
+           "Three valleys meet at the origin, where the Hessian vanishes: a degenerate critical point.",
+           probe=(0.6, 0.3)),
+    Preset("sin x · cos y", "sin(x)*cos(y)", (-3.2, 3.2, -3.2, 3.2),
+           "An egg-crate of alternating minima, maxima and saddles.", probe=(0.7, 0.4)),
+]
+
+DEFAULT_PRESET = "Himmelblau"
+
+
+def preset_named(name: str) -> Preset:
+    for p in PRESETS:
+        if p.name == name:
+            return p
+    raise KeyError(f"no preset named {name!r}")

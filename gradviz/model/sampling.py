@@ -1,0 +1,73 @@
+"""Sampling f on the view's grid, and a robust height range for drawing it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from gradviz.expr.function import Function
+
+
+@dataclass(frozen=True)
+class Sample:
+    """f and ∇f on the grid xs × ys; arrays shaped (len(xs), len(ys)), x along axis 0."""
+
+    xs: np.ndarray
+    ys: np.ndarray
+    f: np.ndarray
+    fx: np.ndarray
+    fy: np.ndarray
+
+    @property
+    def grad_norm(self) -> np.ndarray:
+        return np.hypot(self.fx, self.fy)
+
+
+def sample(fn: Function, domain: tuple[float, float, float, float], resolution: int) -> Sample:
+    """f and ∇f on a resolution × resolution grid over domain (xmin, xmax, ymin, ymax)."""
+    xmin, xmax, ymin, ymax = domain
+    xs = np.linspace(xmin, xmax, resolution)
+    ys = np.linspace(ymin, ymax, resolution)
+    f, fx, fy = fn.grid(xs, ys, order=1)
+    return Sample(xs, ys, f, fx, fy)
+
+
+def robust_range(values: np.ndarray, low: float = 1.0, high: float = 99.0) -> tuple[float, float]:
+    """A height range that ignores nan/inf and spikes: the [low, high] percentiles, widened to
+    the true min/max when those are not far out; (−1, 1) when nothing is finite."""
+    finite = values[np.isfinite(values)]
+    if finite.size == 0:
+        return -1.0, 1.0
+    vmin, vmax = float(finite.min()), float(finite.max())
+    lo, hi = (float(v) for v in np.percentile(finite, [low, high]))
+    spread = max(hi - lo, 1e-12 * max(1.0, abs(hi)))
+    if vmin >= lo - spread:
+        lo = vmin
+    if vmax <= hi + spread:
+        hi = vmax
+    if hi - lo <= 1e-12 * max(1.0, abs(hi)):
+        lo, hi = lo - 0.5, hi + 0.5
+    return lo, hi
+
+
+def contour_levels(lo: float, hi: float, count: int, spacing: str = "linear") -> np.ndarray:
+    """`count` levels strictly inside (lo, hi), evenly spaced or log-spaced above lo."""
+    if count <= 0 or not hi > lo:
+        return np.empty(0)
+    if spacing == "log":
+        span = hi - lo
+        return lo + span * np.logspace(-3, 0, count + 1)[:-1]
+    return np.linspace(lo, hi, count + 2)[1:-1]
+
+
+LOG_GAIN = 1000.0
+
+
+def normalize(values: np.ndarray, lo: float, hi: float, spacing: str = "linear") -> np.ndarray:
+    """Heights mapped to [0, 1] for colouring: linear in f, or logarithmic above lo (matching
+    log-spaced contours) so that steep functions such as Rosenbrock still show their valley."""
+    t = (np.clip(values, lo, hi) - lo) / (hi - lo)
+    if spacing == "log":
+        t = np.log1p(LOG_GAIN * t) / np.log1p(LOG_GAIN)
+    return t

@@ -1,0 +1,231 @@
+"""The scene: everything gradviz shows, as plain Python state that announces its changes.
+
+Views observe the signals and change the scene only through its setters. Setters validate,
+do nothing when the value does not change (which blocks widget↔model feedback loops), and
+then emit the signal named after what changed.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
+
+import numpy as np
+
+from gradviz.calculus.critical import CriticalPoint, find_critical_points
+from gradviz.calculus.local import LocalModel, local_model
+from gradviz.expr.errors import ExpressionError
+from gradviz.expr.function import Function, parse
+from gradviz.model.presets import DEFAULT_PRESET, Preset, preset_named
+from gradviz.model.sampling import Sample, sample
+from gradviz.model.signal import Signal
+
+MAX_RESOLUTION = 600
+MIN_RESOLUTION = 8
+COLORMAPS = ("viridis", "plasma", "inferno", "magma", "cividis", "turbo", "CET-D1", "CET-L17")
+
+
+@dataclass(frozen=True)
+class ViewSettings:
+    """What is drawn and how. Every field can be set with Scene.set_view(name=value)."""
+
+    wireframe: bool = False
+    tangent_plane: bool = True
+    quadratic_model: bool = True
+    eigen_arrows: bool = True
+    descent_arrow: bool = True
+    gradient_field: bool = True
+    field_sign: int = -1  # -1: arrows of −∇f (downhill), +1: arrows of ∇f
+    field_density: int = 20  # arrows per side
+    contour_count: int = 12
+    contour_spacing: str = "linear"  # or "log"
+    colormap: str = "viridis"
+    critical_points: bool = True
+    radius: float = 0.75  # neighbourhood of the Taylor models, in x/y units
+    direction_angle: float | None = None  # degrees; None means −∇f
+
+    def validated(self) -> ViewSettings:
+        if self.field_sign not in (-1, 1):
+            raise ValueError("field_sign must be -1 (−∇f) or 1 (∇f)")
+        if not 3 <= self.field_density <= 80:
+            raise ValueError("field_density must be between 3 and 80 arrows per side")
+        if not 0 <= self.contour_count <= 60:
+            raise ValueError("contour_count must be between 0 and 60")
+        if self.contour_spacing not in ("linear", "log"):
+            raise ValueError("contour_spacing must be 'linear' or 'log'")
+        if self.colormap not in COLORMAPS:
+            raise ValueError(f"unknown colour map {self.colormap!r}; choose one of {', '.join(COLORMAPS)}")
+        if not (self.radius > 0 and math.isfinite(self.radius)):
+            raise ValueError("radius must be a positive number")
+        if self.direction_angle is not None and not math.isfinite(self.direction_angle):
+            raise ValueError("direction angle must be a finite number of degrees")
+        return self
+
+
+VIEW_FIELDS = tuple(f.name for f in fields(ViewSettings))
+
+
+def default_radius(domain: tuple[float, float, float, float]) -> float:
+    """A Taylor-model radius that reads well: about an eighth of the domain, rounded to 1, 2 or 5."""
+    span = max(domain[1] - domain[0], domain[3] - domain[2]) / 8.0
+    base = 10.0 ** math.floor(math.log10(span))
+    return min((m * base for m in (1.0, 2.0, 5.0, 10.0)), key=lambda r: abs(math.log(r / span)))
+
+
+@dataclass
+class Scene:
+    """The state of one gradviz scene; see the module docstring for the contract."""
+
+    function: Function = field(default_factory=lambda: parse(preset_named(DEFAULT_PRESET).text))
+    domain: tuple[float, float, float, float] = preset_named(DEFAULT_PRESET).domain
+    resolution: int = 160
+    probe: tuple[float, float] = preset_named(DEFAULT_PRESET).probe
+    view: ViewSettings = field(default_factory=ViewSettings)
+    preset: str | None = DEFAULT_PRESET
+    error: ExpressionError | None = None
+    critical_points: list[CriticalPoint] | None = None
+    history: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.domain = tuple(float(v) for v in self.domain)  # type: ignore[assignment]
+        self.function_changed = Signal("function")  # (Function)
+        self.error_changed = Signal("error")  # (ExpressionError | None, text)
+        self.domain_changed = Signal("domain")  # ()
+        self.probe_changed = Signal("probe")  # ((x, y))
+        self.view_changed = Signal("view")  # (set of field names)
+        self.critical_changed = Signal("critical")  # (list | None)
+        self._sample: Sample | None = None
+        self._local: LocalModel | None = None
+        if not self.history:
+            self.history.append(self.function.text)
+        if self.preset is not None:
+            p = preset_named(self.preset)
+            self.view = replace(self.view, contour_spacing=p.spacing, radius=default_radius(self.domain))
+
+    # ----- the function -----
+    @property
+    def text(self) -> str:
+        return self.function.text
+
+    def set_expression(self, text: str) -> bool:
+        """Show f from `text`. On an ExpressionError the current f stays, `error` holds the
+        problem and error_changed is emitted; returns whether the text was accepted."""
+        if text == self.function.text and self.error is None:
+            return True
+        try:
+            fn = parse(text)
+            fn.prepare()
+        except ExpressionError as err:
+            self.error = err
+            self.error_changed.emit(err, text)
+            return False
+        self._set_function(fn)
+        self.preset = None
+        return True
+
+    def _set_function(self, fn: Function) -> None:
+        self.function = fn
+        self._sample = None
+        self._local = None
+        self.critical_points = None
+        if fn.text in self.history:
+            self.history.remove(fn.text)
+        self.history.insert(0, fn.text)
+        del self.history[30:]
+        if self.error is not None:
+            self.error = None
+            self.error_changed.emit(None, fn.text)
+        self.function_changed.emit(fn)
+        self.critical_changed.emit(None)
+        self.probe_changed.emit(self.probe)
+
+    def load_preset(self, preset: Preset | str) -> None:
+        """Show a preset: its function, its domain and its probe."""
+        p = preset_named(preset) if isinstance(preset, str) else preset
+        fn = parse(p.text).prepare()
+        self.set_domain(p.domain)
+        self.probe = p.probe
+        self._local = None
+        self.preset = p.name
+        self.set_view(contour_spacing=p.spacing, radius=default_radius(p.domain), direction_angle=None)
+        self._set_function(fn)
+
+    # ----- domain and resolution -----
+    def set_domain(self, domain: tuple[float, float, float, float]) -> None:
+        """Set (xmin, xmax, ymin, ymax); ValueError unless xmin < xmax and ymin < ymax, all finite."""
+        d = tuple(float(v) for v in domain)
+        if len(d) != 4 or not all(math.isfinite(v) for v in d):
+            raise ValueError("the domain needs four finite numbers: xmin, xmax, ymin, ymax")
+        if not (d[0] < d[1] and d[2] < d[3]):
+            raise ValueError("the domain needs xmin < xmax and ymin < ymax")
+        if d == self.domain:
+            return
+        self.domain = d  # type: ignore[assignment]
+        self._sample = None
+        self.critical_points = None
+        self.domain_changed.emit()
+        self.critical_changed.emit(None)
+
+    def set_resolution(self, n: int) -> None:
+        n = int(n)
+        if not MIN_RESOLUTION <= n <= MAX_RESOLUTION:
+            raise ValueError(f"resolution must be between {MIN_RESOLUTION} and {MAX_RESOLUTION}")
+        if n == self.resolution:
+            return
+        self.resolution = n
+        self._sample = None
+        self.domain_changed.emit()
+
+    def sample(self) -> Sample:
+        """f and ∇f on the current grid, computed once per change."""
+        if self._sample is None:
+            self._sample = sample(self.function, self.domain, self.resolution)
+        return self._sample
+
+    # ----- probe -----
+    def set_probe(self, x: float, y: float) -> None:
+        p = (float(x), float(y))
+        if not all(math.isfinite(v) for v in p):
+            raise ValueError("the probe needs finite coordinates")
+        if p == self.probe:
+            return
+        self.probe = p
+        self._local = None
+        self.probe_changed.emit(p)
+
+    def local(self) -> LocalModel:
+        """f, ∇f and the Hessian at the probe."""
+        if self._local is None or (self._local.x, self._local.y) != self.probe:
+            self._local = local_model(self.function, *self.probe)
+        return self._local
+
+    def probe_direction(self) -> np.ndarray:
+        """The unit direction for the directional derivative and the slice: the set angle, or
+        −∇f (x axis where ∇f = 0)."""
+        angle = self.view.direction_angle
+        if angle is not None:
+            a = math.radians(angle)
+            return np.array([math.cos(a), math.sin(a)])
+        g = -self.local().grad
+        n = float(np.hypot(*g))
+        return g / n if n > 0 and math.isfinite(n) else np.array([1.0, 0.0])
+
+    # ----- view settings -----
+    def set_view(self, **changes: Any) -> None:
+        """Change view settings by name; ValueError for unknown names or bad values."""
+        unknown = set(changes) - set(VIEW_FIELDS)
+        if unknown:
+            raise ValueError(f"unknown view setting(s): {', '.join(sorted(unknown))}")
+        new = replace(self.view, **changes).validated()
+        changed = {k for k in changes if getattr(new, k) != getattr(self.view, k)}
+        if not changed:
+            return
+        self.view = new
+        self.view_changed.emit(changed)
+
+    # ----- critical points -----
+    def find_critical_points(self) -> list[CriticalPoint]:
+        self.critical_points = find_critical_points(self.function, self.domain)
+        self.critical_changed.emit(self.critical_points)
+        return self.critical_points
