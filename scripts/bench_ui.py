@@ -1,0 +1,138 @@
+"""Benchmark the app's CPU-side work per frame: an expression change (new surface + contours at
+200², smooth shading, 10 isolines) and one probe-drag step (Taylor models, readouts, overlay
+geometry). Baselines in the same process: pyqtgraph's own GLSurfacePlotItem and IsocurveItem.
+
+    xvfb-run -a -s "-screen 0 1600x1000x24" python scripts/bench_ui.py [--quick] [--out bench_ui.json]
+
+Prints a table and writes JSON. Medians of repeats; GL rasterisation is excluded (on a real GPU it
+is far cheaper than here, under Mesa's software renderer).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+
+def median_ms(fn, repeats: int) -> float:
+    fn()
+    times = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times) * 1e3
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--out", default="bench_ui.json")
+    args = parser.parse_args()
+    if not os.environ.get("DISPLAY") and os.environ.get("QT_QPA_PLATFORM") != "offscreen":
+        print("bench_ui needs a display for OpenGL: run it under xvfb-run (see the docstring)", file=sys.stderr)
+        return 1
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {0})
+    import numpy as np
+    import pyqtgraph as pg
+    import pyqtgraph.opengl as gl
+    from benchfuncs import FUNCTIONS
+    from PySide6 import QtCore
+
+    from gradviz.gui.main_window import MainWindow
+    from gradviz.gui.qt_setup import ensure_app
+    from gradviz.model.scene import Scene
+
+    app = ensure_app()
+    settings = QtCore.QSettings(str(Path("/tmp") / "gradviz_bench_ui.ini"), QtCore.QSettings.Format.IniFormat)
+    settings.clear()
+    scene = Scene()
+    window = MainWindow(scene, settings)
+    window.resize(1500, 950)
+    window.show()
+    app.processEvents()
+    scene.set_resolution(200)
+    scene.set_view(contour_count=10, contour_spacing="linear", gradient_field=True)
+    scene.set_domain((-2.0, 2.0, -2.0, 2.0))
+    repeats = 3 if args.quick else 25
+    surface_item = window.surface.surface
+
+    rows = []
+    print(f"{'function':<20} {'expression change ms':>21} {'probe drag step ms':>19}")
+    texts = [t for t, _ in FUNCTIONS.values()]
+    for name, (text, _) in FUNCTIONS.items():
+        other = texts[(texts.index(text) + 1) % len(texts)]
+        flip = [text, other]
+
+        def change(flip=flip) -> None:
+            flip.reverse()
+            scene.set_expression(flip[0])
+            surface_item.parseMeshData()  # the CPU side of the first draw
+
+        t_change = median_ms(change, repeats)
+        scene.set_expression(text)
+        rng = np.random.default_rng(0)
+        points = rng.uniform(-1.5, 1.5, size=(repeats + 1, 2))
+        k = iter(range(10**9))
+
+        def drag_step() -> None:
+            p = points[next(k) % len(points)]
+            scene.set_probe(float(p[0]), float(p[1]))
+            window.surface.tangent.parseMeshData()
+            window.surface.quadratic.parseMeshData()
+
+        t_drag = median_ms(drag_step, repeats)
+        rows.append({"function": name, "expression_change_ms": t_change, "probe_step_ms": t_drag})
+        print(f"{name:<20} {t_change:>21.1f} {t_drag:>19.2f}")
+
+    # baselines: pyqtgraph's own items on the same 200² data, same process
+    fn = scene.function
+    xs = np.linspace(-2, 2, 200)
+    f = fn.grid(xs, xs)[0]
+    glsurf = gl.GLSurfacePlotItem(x=xs, y=xs, z=f, shader="shaded", smooth=True, computeNormals=True)
+    window.surface.addItem(glsurf)
+    glsurf.setVisible(False)
+
+    def library_surface() -> None:
+        glsurf.setData(z=f + 0.0)
+        glsurf.parseMeshData()
+
+    t_lib_surface = median_ms(library_surface, max(3, repeats // 5))
+    iso = pg.IsocurveItem()
+    levels = np.linspace(f.min(), f.max(), 12)[1:-1]
+
+    def library_isolines() -> None:
+        for level in levels:
+            iso.setData(f, level)
+            iso.generatePath()
+
+    t_lib_iso = median_ms(library_isolines, max(3, repeats // 5))
+    window.surface.removeItem(glsurf)
+    med_change = statistics.median(r["expression_change_ms"] for r in rows)
+    med_drag = statistics.median(r["probe_step_ms"] for r in rows)
+    print(f"\nmedian over F1–F6: expression change {med_change:.1f} ms (target ≤ 40), "
+          f"probe drag step {med_drag:.2f} ms (target ≤ 8)")
+    print(f"baselines, same process, 200²: pyqtgraph GLSurfacePlotItem smooth setData {t_lib_surface:.1f} ms; "
+          f"IsocurveItem ×10 levels {t_lib_iso:.1f} ms")
+    print(f"gradviz's whole expression change is {t_lib_surface / med_change:.1f}× faster than pyqtgraph's "
+          f"surface item alone")
+    Path(args.out).write_text(json.dumps({"rows": rows, "median_expression_change_ms": med_change,
+                                          "median_probe_step_ms": med_drag,
+                                          "baseline_glsurface_ms": t_lib_surface,
+                                          "baseline_isocurve10_ms": t_lib_iso}, indent=2))
+    print(f"wrote {args.out}")
+    window.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

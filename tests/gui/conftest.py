@@ -1,0 +1,45 @@
+"""GUI fixtures: a real window on Xvfb with Mesa's software OpenGL, settings kept in a temp file."""
+
+import numpy as np
+import pytest
+from PySide6 import QtCore, QtGui
+
+QtCore.QCoreApplication.setAttribute(QtCore.Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    from gradviz.gui.main_window import MainWindow
+    from gradviz.gui.qt_setup import ensure_app
+    from gradviz.model.scene import Scene
+
+    ensure_app()
+    settings = QtCore.QSettings(str(tmp_path / "settings.ini"), QtCore.QSettings.Format.IniFormat)
+    win = MainWindow(Scene(), settings)
+    qtbot.addWidget(win)
+    win.resize(1500, 950)
+    win.show()
+    qtbot.waitExposed(win)
+    return win
+
+
+def image_array(image: QtGui.QImage) -> np.ndarray:
+    """An RGB array (h, w, 3) of a QImage."""
+    img = image.convertToFormat(QtGui.QImage.Format.Format_RGB888)
+    w, h = img.width(), img.height()
+    data = np.frombuffer(img.constBits(), dtype=np.uint8, count=img.bytesPerLine() * h)
+    return data.reshape(h, img.bytesPerLine())[:, : 3 * w].reshape(h, w, 3)
+
+
+def drag(qtbot, view, start: QtCore.QPoint, end: QtCore.QPoint, steps: int = 8) -> None:
+    """Press at start, move in steps, release at end, on a pyqtgraph view's viewport."""
+    from PySide6.QtTest import QTest
+
+    port = view.viewport()
+    left = QtCore.Qt.MouseButton.LeftButton
+    QTest.mousePress(port, left, QtCore.Qt.KeyboardModifier.NoModifier, start)
+    for k in range(1, steps + 1):
+        p = start + (end - start) * (k / steps)
+        QTest.mouseMove(port, p)
+        qtbot.wait(5)
+    QTest.mouseRelease(port, left, QtCore.Qt.KeyboardModifier.NoModifier, end)

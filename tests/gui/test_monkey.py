@@ -1,0 +1,57 @@
+"""A few hundred random user actions: nothing may escape into the Qt event loop."""
+
+import random
+
+from PySide6 import QtCore
+
+from gradviz.model.presets import PRESETS
+
+from .conftest import drag
+
+TEXTS = ["x^2 + y^2", "sin(x*y)", "1/x", "log(x)", "sqrt(-x^2)", "x +", "((x)", "__import__('os')", "exp(x*100)",
+         "x^y", "tan(x)*y", "abs(x) - abs(y)", "", "   ", "2x", "x;", "a = x; a^2", "10^10^10", "0/0", "x.y",
+         "asin(x)", "y", "-x^2", "3*x^4 - 4*x^3 - 12*x^2", "cosh(x)/sinh(y)"]
+
+
+def test_random_actions_never_raise(qtbot, window):
+    rng = random.Random(1234)
+    model = window.model
+    names = list(window.overlay_actions)
+
+    def garbage():
+        return "".join(rng.choice("xy+-*/^()., 0123456789sinexplogqrt'[]=;") for _ in range(rng.randint(0, 12)))
+
+    for step in range(300):
+        action = rng.randrange(9)
+        if action == 0:
+            text = rng.choice(TEXTS) if rng.random() < 0.6 else garbage()
+            edit = window.expression_bar.edit
+            edit.selectAll()
+            qtbot.keyClicks(edit, text)
+            qtbot.keyClick(edit, QtCore.Qt.Key.Key_Return)
+        elif action == 1:
+            xmin, xmax, ymin, ymax = model.domain
+            view = window.contour
+            start = view.data_to_widget(*model.probe)
+            end = view.data_to_widget(rng.uniform(xmin, xmax), rng.uniform(ymin, ymax))
+            drag(qtbot, view, start, end, steps=3)
+        elif action == 2:
+            window.overlay_actions[rng.choice(names)].trigger()
+        elif action == 3:
+            model.load_preset(rng.choice(PRESETS).name)
+        elif action == 4:
+            window.resize(rng.randint(700, 1600), rng.randint(500, 1000))
+        elif action == 5:
+            box = rng.choice(window.controls.domain)
+            box.setValue(rng.uniform(-20, 20))
+        elif action == 6:
+            window.controls.resolution.setValue(rng.choice([8, 30, 120, 200]))
+        elif action == 7 and step % 5 == 0:
+            model.find_critical_points()
+        elif action == 8:
+            window.controls.contours.setValue(rng.randint(0, 30))
+            window.controls.spacing.setCurrentIndex(rng.randrange(2))
+        qtbot.wait(1)
+    # still alive and consistent: the view shows the model's function
+    assert window.expression_bar.edit.text() in (model.function.text, *TEXTS) or model.error is not None
+    assert window.surface.mesh is not None

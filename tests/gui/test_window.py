@@ -1,0 +1,175 @@
+"""The main window on a real display: typing, errors, the probe, the Taylor overlays, critical points."""
+
+import math
+
+import numpy as np
+import pytest
+from PySide6 import QtCore
+
+from gradviz import parse
+from gradviz.calculus import local_model
+
+from .conftest import drag, image_array
+
+
+def _mesh_heights(window):
+    """The surface mesh's heights in units of f (unclipped vertices only) and their (x, y)."""
+    surface = window.surface
+    v = surface.mesh.vertices.astype(float)
+    f = surface.scale.to_height(v[:, 2])
+    inside = (v[:, 2] > 1e-6) & (v[:, 2] < surface.scale.height - 1e-6)
+    return v[inside, 0], v[inside, 1], f[inside]
+
+
+def _type(qtbot, window, text):
+    edit = window.expression_bar.edit
+    edit.selectAll()
+    qtbot.keyClicks(edit, text)
+    qtbot.keyClick(edit, QtCore.Qt.Key.Key_Return)
+
+
+def test_default_window_shows_himmelblau_and_the_mesh_holds_its_values(window):
+    assert "x^2 + y - 11" in window.expression_bar.edit.text()
+    x, y, f = _mesh_heights(window)
+    assert len(f) > 1000
+    np.testing.assert_allclose(f, parse("(x^2 + y - 11)^2 + (x + y^2 - 7)^2")(x, y), rtol=2e-5, atol=2e-4)
+
+
+def test_typing_an_expression_updates_the_surface(qtbot, window):
+    _type(qtbot, window, "sin(x)*cos(y) + 0.1*(x^2+y^2)")
+    assert window.model.function.text == "sin(x)*cos(y) + 0.1*(x^2+y^2)"
+    x, y, f = _mesh_heights(window)
+    np.testing.assert_allclose(f, np.sin(x) * np.cos(y) + 0.1 * (x**2 + y**2), rtol=1e-5, atol=1e-5)
+    assert window.model.history[0] == "sin(x)*cos(y) + 0.1*(x^2+y^2)"
+
+
+def test_typing_pauses_then_applies_without_enter(qtbot, window):
+    edit = window.expression_bar.edit
+    edit.selectAll()
+    qtbot.keyClicks(edit, "x^2 - y^2")
+    qtbot.waitUntil(lambda: window.model.function.text == "x^2 - y^2", timeout=3000)
+
+
+def test_bad_expression_keeps_the_old_surface_and_marks_the_column(qtbot, window):
+    before = window.surface.mesh.vertices.copy()
+    old = window.model.function.text
+    _type(qtbot, window, "x + z")
+    assert window.model.function.text == old
+    np.testing.assert_array_equal(window.surface.mesh.vertices, before)
+    message = window.expression_bar.error.text()
+    assert "unknown name" in message and "column 5" in message
+    assert window.expression_bar.edit.cursorPosition() == 4
+    _type(qtbot, window, "x^2")
+    assert window.expression_bar.error.text() == ""
+
+
+def test_dragging_the_probe_moves_it_and_the_readout_matches_the_core(qtbot, window):
+    view = window.contour
+    x0, y0 = window.model.probe
+    start = view.data_to_widget(x0, y0)
+    end = view.data_to_widget(2.0, -1.5)
+    drag(qtbot, view, start, end)
+    px, py = window.model.probe
+    assert (px, py) != (x0, y0)
+    assert math.hypot(px - 2.0, py + 1.5) < 0.15
+    m = local_model(window.model.function, px, py)
+    text = window.readout.text()
+    from gradviz.gui.format import num
+    assert num(m.f, 7) in text and num(m.fx) in text and num(m.grad_norm) in text
+
+
+def test_typed_probe_moves_the_target(qtbot, window):
+    window.controls.probe_x.setValue(1.25)
+    assert window.model.probe[0] == 1.25
+    assert window.contour.probe.pos().x() == pytest.approx(1.25)
+
+
+def test_taylor_overlays_equal_the_formulas_for_the_seed_example(qtbot, window):
+    window.model.load_preset("x·exp(−x²−y²)")
+    window.model.set_probe(-1.0, 0.0)
+    window.model.set_view(radius=0.5)
+    surface = window.surface
+    e = math.exp(-1)
+    for item, truth in ((surface.tangent, lambda x, y: e * (-1 - (x + 1))),
+                        (surface.quadratic, lambda x, y: e * (-1 - (x + 1) + (x + 1) ** 2 + y**2))):
+        v = item.opts["meshdata"].vertexes().astype(float)
+        f = surface.scale.to_height(v[:, 2])
+        np.testing.assert_allclose(f, truth(v[:, 0], v[:, 1]), rtol=1e-5, atol=1e-5)
+        assert item.visible()
+
+
+@pytest.mark.parametrize("preset,expected", [
+    ("3x⁴ − 4x³ − 12x²", [(-1.0, "minimum"), (0.0, "maximum"), (2.0, "minimum")]),
+    ("x²y + xy²", [(0.0, "degenerate")]),
+])
+def test_critical_points_of_the_seed_functions(qtbot, window, preset, expected):
+    window.model.load_preset(preset)
+    qtbot.mouseClick(window.critical.button, QtCore.Qt.MouseButton.LeftButton)
+    points = window.model.critical_points
+    assert [(round(p.x, 6) + 0.0, p.kind) for p in points] == expected
+    assert window.critical.table.rowCount() == len(expected)
+    assert len(window.contour.critical.data) == len(expected)
+    window.critical.table.cellClicked.emit(len(expected) - 1, 0)
+    assert window.model.probe[0] == pytest.approx(expected[-1][0], abs=1e-6)
+
+
+def test_model_and_widgets_stay_in_step_both_ways(qtbot, window):
+    window.model.set_view(gradient_field=False)
+    assert not window.controls.checks["gradient_field"].isChecked()
+    assert not window.overlay_actions["gradient_field"].isChecked()
+    assert not window.contour.field.isVisible()
+    window.controls.checks["gradient_field"].setChecked(True)
+    assert window.model.view.gradient_field
+    assert window.contour.field.isVisible()
+    window.overlay_actions["tangent_plane"].trigger()
+    assert not window.model.view.tangent_plane and not window.surface.tangent.visible()
+    window.controls.colormap.setCurrentText("plasma")
+    assert window.model.view.colormap == "plasma"
+
+
+def test_view_settings_are_remembered(qtbot, window, tmp_path):
+    from gradviz.gui.main_window import MainWindow
+    from gradviz.model.scene import Scene
+
+    window.model.set_view(colormap="magma", contour_count=7)
+    window.close()
+    settings = QtCore.QSettings(str(tmp_path / "settings.ini"), QtCore.QSettings.Format.IniFormat)
+    again = MainWindow(Scene(), settings)
+    qtbot.addWidget(again)
+    assert again.model.view.colormap == "magma" and again.model.view.contour_count == 7
+
+
+def test_hover_shows_values_in_the_status_bar(qtbot, window):
+    from PySide6.QtTest import QTest
+
+    view = window.contour
+    QTest.mouseMove(view.viewport(), view.data_to_widget(1.0, 2.0))
+    qtbot.waitUntil(lambda: "f = " in window.hover_label.text(), timeout=2000)
+    text = window.hover_label.text()
+    assert "x = 1" in text and "y = 2" in text
+    assert "tangent error" in window.readout.text()
+
+
+def test_3d_frame_is_not_blank(qtbot, window):
+    qtbot.wait(300)
+    pixels = image_array(window.surface.grabFramebuffer())
+    assert pixels.shape[0] > 200 and pixels.shape[1] > 200
+    colours = np.unique(pixels.reshape(-1, 3), axis=0)
+    assert len(colours) > 200
+    background = np.array([0x1D, 0x21, 0x27])
+    assert np.mean(np.any(pixels != background, axis=2)) > 0.2
+
+
+def test_picking_on_the_3d_surface_finds_the_point_under_the_mouse(qtbot, window):
+    surface = window.surface
+    qtbot.wait(100)
+    x, y = 1.0, -2.0
+    z = float(surface.scale.to_display(window.model.function(x, y)))
+    w, h = surface.width(), surface.height()
+    m = surface.projectionMatrix((0, 0, w, h), (0, 0, w, h)) * surface.viewMatrix()
+    from PySide6 import QtGui
+    p = m.map(QtGui.QVector4D(x, y, z, 1.0))
+    sx, sy = (p.x() / p.w() + 1) * w / 2, (1 - p.y() / p.w()) * h / 2
+    origin, direction = surface.ray_at(QtCore.QPointF(sx, sy))
+    hit = surface.surface_point(origin, direction)
+    assert hit is not None and math.hypot(hit[0] - x, hit[1] - y) < 0.05

@@ -1,0 +1,30 @@
+"""The benchmark scripts run (quickly) and write their JSON, so they do not rot."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_bench_quick(tmp_path):
+    out = tmp_path / "bench.json"
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "bench.py"), "--quick", "--out", str(out)],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(out.read_text())
+    assert len(data["grid"]) == 6 and all(r["hessian_ratio"] > 0 for r in data["grid"])
+    assert "geometric mean" in result.stdout
+
+
+def test_bench_ui_quick(tmp_path):
+    if not os.environ.get("DISPLAY"):
+        raise AssertionError("GUI tests need the Xvfb display that pytest-xvfb provides")
+    out = tmp_path / "bench_ui.json"
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "bench_ui.py"), "--quick", "--out", str(out)],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(out.read_text())
+    assert data["median_expression_change_ms"] > 0 and len(data["rows"]) == 6
