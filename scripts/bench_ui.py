@@ -84,7 +84,7 @@ def main() -> int:
         points = rng.uniform(-1.5, 1.5, size=(repeats + 1, 2))
         k = iter(range(10**9))
 
-        def drag_step() -> None:
+        def drag_step(points=points, k=k) -> None:
             p = points[next(k) % len(points)]
             scene.set_probe(float(p[0]), float(p[1]))
             window.surface.tangent.parseMeshData()
