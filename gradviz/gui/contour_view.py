@@ -32,6 +32,8 @@ class ContourView(pg.PlotWidget):
         plot = self.getPlotItem()
         plot.setLabel("bottom", "x")
         plot.setLabel("left", "y")
+        for side in ("bottom", "left"):
+            plot.getAxis(side).enableAutoSIPrefix(False)
         plot.setAspectLocked(False)
         plot.showGrid(x=False, y=False)
         self.image = pg.ImageItem(axisOrder="col-major")
@@ -49,6 +51,9 @@ class ContourView(pg.PlotWidget):
         dash = QtCore.Qt.PenStyle.DashLine
         self.direction = pg.PlotCurveItem(pen=pg.mkPen(qt_setup.PROBE_COLOR, width=2, style=dash))
         plot.addItem(self.direction)
+        self.hover_marker = pg.ScatterPlotItem(size=10, symbol="+", pen=pg.mkPen("w", width=2), brush=None)
+        self.hover_marker.setZValue(15)
+        plot.addItem(self.hover_marker)
         self.probe = pg.TargetItem(pos=scene.probe, size=16, movable=True,
                                    pen=pg.mkPen(qt_setup.PROBE_COLOR, width=2.5),
                                    hoverPen=pg.mkPen("#ff8c42", width=3), label="probe",
@@ -102,7 +107,8 @@ class ContourView(pg.PlotWidget):
         ticks = []
         for p in np.linspace(0, 1, 6):
             u = np.expm1(p * np.log1p(LOG_GAIN)) / LOG_GAIN if spacing == "log" else p
-            ticks.append((float(p), num(lo + u * (hi - lo), 3)))
+            # ASCII minus: pyqtgraph's AxisItem drops tick labels that contain U+2212
+            ticks.append((float(p), num(lo + u * (hi - lo), 3).replace("−", "-")))
         self.colorbar.axis.setTicks([ticks])
 
     def update_isolines(self, s: object, lo: float, hi: float) -> None:
@@ -162,6 +168,10 @@ class ContourView(pg.PlotWidget):
             self.probe.blockSignals(False)
         d = self.model.probe_direction() * self.model.view.radius
         self.direction.setData([x - d[0], x + d[0]], [y - d[1], y + d[1]])
+
+    def show_hover(self, point: tuple[float, float] | None) -> None:
+        """Mark the point the mouse is over in either view (the views highlight the same points)."""
+        self.hover_marker.setData([] if point is None else [point[0]], [] if point is None else [point[1]])
 
     def fit_view(self) -> None:
         xmin, xmax, ymin, ymax = self.model.domain

@@ -192,6 +192,8 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def show_hover(self, point: tuple[float, float] | None) -> None:
         self.readout.set_hover(point)
+        self.surface.show_hover(point)
+        self.contour.show_hover(point)
         if point is None:
             self.hover_label.setText("Move the mouse over a view to read f there; drag the probe in the contour view.")
             return

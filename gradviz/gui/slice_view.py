@@ -22,6 +22,8 @@ class SliceView(pg.PlotWidget):
         plot.setLabel("bottom", "ε, the step along v from the probe")
         plot.setLabel("left", "f")
         plot.showGrid(x=True, y=True, alpha=0.25)
+        for side in ("bottom", "left"):
+            plot.getAxis(side).enableAutoSIPrefix(False)
         self.legend = plot.addLegend(offset=(-10, 10), labelTextSize="9pt")
         self.curve = plot.plot(pen=pg.mkPen("k", width=2), name="f(w + εv)")
         self.tangent = plot.plot(pen=pg.mkPen(qt_setup.rgb_hex(qt_setup.TANGENT_COLOR), width=2,

@@ -91,7 +91,8 @@ class SurfaceView(PickingGLView):
         self.arrows = gl.GLLinePlotItem(mode="lines", width=3.5, antialias=True)
         self.probe_dot = gl.GLScatterPlotItem(size=11, color=(0.9, 0.33, 0.05, 1.0), pxMode=True)
         self.critical = gl.GLScatterPlotItem(size=10, pxMode=True)
-        for item in (self.tangent, self.quadratic, self.arrows, self.probe_dot, self.critical):
+        self.hover_dot = gl.GLScatterPlotItem(size=8, color=(1.0, 1.0, 1.0, 0.9), pxMode=True)
+        for item in (self.tangent, self.quadratic, self.arrows, self.probe_dot, self.critical, self.hover_dot):
             self.addItem(item)
         self.arrows.setGLOptions("opaque")
         self.probe_dot.setGLOptions("additive")
@@ -252,6 +253,17 @@ class SurfaceView(PickingGLView):
         self.critical.setData(pos=pos, color=np.array([colors[p.kind] for p in pts]))
 
     # ----- hover -----
+    def show_hover(self, point: tuple[float, float] | None) -> None:
+        """Mark the surface point under the mouse in either view."""
+        if point is None:
+            self.hover_dot.setData(pos=np.zeros((0, 3)))
+            return
+        f = float(self.model.function(*point))
+        if not np.isfinite(f):
+            self.hover_dot.setData(pos=np.zeros((0, 3)))
+            return
+        self.hover_dot.setData(pos=np.array([[point[0], point[1], float(self._display(f))]]))
+
     def surface_point(self, origin: np.ndarray, direction: np.ndarray) -> tuple[float, float] | None:
         """(x, y) of the surface under a ray (origin, direction), or None."""
         xmin, xmax, ymin, ymax = self.model.domain

@@ -120,8 +120,8 @@ class Scene:
             self.error = err
             self.error_changed.emit(err, text)
             return False
-        self._set_function(fn)
         self.preset = None
+        self._set_function(fn)
         return True
 
     def _set_function(self, fn: Function) -> None:
