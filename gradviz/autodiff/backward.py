@@ -34,7 +34,7 @@ def vjp(output: Node, wrt: Sequence[Node], seed: Node | None = None) -> list[Nod
         rules = VJP.get(node.op)
         if rules is None:
             raise NotImplementedError(f"no derivative rule for primitive {node.op!r}")
-        params = params_of(node)
+        params = params_of(node) if node.params else {}
         for rule, arg in zip(rules, node.args, strict=True):
             if id(arg) not in live:
                 continue

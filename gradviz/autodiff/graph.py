@@ -22,7 +22,24 @@ from gradviz.autodiff import primitives
 Shape = tuple[int, ...]
 
 _serial = itertools.count()
-_interned: weakref.WeakValueDictionary[tuple, Node] = weakref.WeakValueDictionary()
+# key -> weak reference to the node. A plain dict of weakrefs is ~3x faster than a
+# WeakValueDictionary here; dead entries are harmless (a live node keeps its arguments, and
+# so the ids in its key, alive) and are purged when the table doubles.
+_interned: dict[tuple, weakref.ref] = {}
+_purge_at = [100_000]
+
+
+def _lookup(key: tuple) -> Node | None:
+    ref = _interned.get(key)
+    return None if ref is None else ref()
+
+
+def _store(key: tuple, node: Node) -> None:
+    _interned[key] = weakref.ref(node)
+    if len(_interned) > _purge_at[0]:
+        for k in [k for k, r in _interned.items() if r() is None]:
+            del _interned[k]
+        _purge_at[0] = max(100_000, 2 * len(_interned))
 
 
 class TraceError(TypeError):
@@ -156,12 +173,12 @@ def const(value: Any, shape: Shape | None = None) -> Node:
         shape = arr.shape
     if arr.ndim == 0:
         key = ("const", float(arr).hex(), shape)
-        node = _interned.get(key)
+        node = _lookup(key)
         if node is None:
             arr = arr.copy()
             arr.flags.writeable = False
             node = Node("const", (), (), tuple(shape), arr)
-            _interned[key] = node
+            _store(key, node)
         return node
     arr = np.array(np.broadcast_to(arr, shape), dtype=np.float64)
     arr.flags.writeable = False
@@ -201,27 +218,47 @@ def make(op: str, *args: Any, **params: Any) -> Node:
     Raises ValueError when the shapes do not fit, naming the operation.
     """
     prim = primitives.PRIMITIVES[op]
-    nodes = tuple(a if type(a) is Node else as_node(a) for a in args)
+    nodes = tuple([a if type(a) is Node else as_node(a) for a in args])
     if len(nodes) != prim.arity:
         raise TypeError(f"{op} takes {prim.arity} argument(s), got {len(nodes)}")
-    if prim.commutative and (nodes[1].op == "const", nodes[1].serial) > (nodes[0].op == "const", nodes[0].serial):
-        nodes = (nodes[1], nodes[0])  # canonical order: constants first, then by age
+    if prim.commutative:
+        a, b = nodes
+        if (b.op == "const", b.serial) > (a.op == "const", a.serial):
+            nodes = (b, a)  # canonical order: constants first, then by age
     frozen = tuple(sorted(params.items())) if params else ()
-    key = (op, *map(id, nodes), frozen)
-    node = _interned.get(key)
+    key = (op, *[id(n) for n in nodes], frozen)
+    node = _lookup(key)
     if node is not None:
         return node
     shape = prim.shape_of(*[n.shape for n in nodes], **params)
     simpler = primitives.simplify(op, nodes, shape, params)
     if simpler is not None:
         return simpler
-    if all(n.op == "const" for n in nodes):
-        with np.errstate(all="ignore"):
-            value = prim.evaluate(*[const_value(n) for n in nodes], **params)
-        return const(value, shape)
+    if all([n.op == "const" for n in nodes]):
+        return _fold(prim, op, nodes, shape, frozen, params)
     node = Node(op, nodes, frozen, shape)
-    _interned[key] = node
+    _store(key, node)
     return node
+
+
+_folded: dict[tuple, Node] = {}
+
+
+def _fold(prim: primitives.Primitive, op: str, nodes: tuple[Node, ...], shape: Shape, frozen: tuple,
+          params: dict) -> Node:
+    """The constant `op(*nodes)`. Scalar results are remembered by value (folding is pure)."""
+    scalar = all(n.value.ndim == 0 and n.shape == () for n in nodes)
+    key = (op, *[float(n.value).hex() for n in nodes], frozen) if scalar else None
+    if key is not None and key in _folded:
+        return _folded[key]
+    with np.errstate(all="ignore"):
+        value = prim.evaluate(*[const_value(n) for n in nodes], **params)
+    folded = const(value, shape)
+    if key is not None:
+        if len(_folded) > 10_000:
+            _folded.clear()
+        _folded[key] = folded
+    return folded
 
 
 @contextlib.contextmanager
@@ -240,25 +277,23 @@ def params_of(node: Node) -> dict[str, Any]:
 
 
 def toposort(outputs: Iterable[Node]) -> list[Node]:
-    """Every node the outputs depend on, each after its arguments (iterative, any depth)."""
-    order: list[Node] = []
-    seen: set[int] = set()
-    for out in outputs:
-        if id(out) in seen:
-            continue
-        stack: list[tuple[Node, int]] = [(out, 0)]
-        seen.add(id(out))
-        while stack:
-            node, i = stack.pop()
-            if i < len(node.args):
-                stack.append((node, i + 1))
-                arg = node.args[i]
-                if id(arg) not in seen:
-                    seen.add(id(arg))
-                    stack.append((arg, 0))
-            else:
-                order.append(node)
-    return order
+    """Every node the outputs depend on, each after its arguments (iterative, any depth).
+
+    A node is always created after its arguments, so creation order (`serial`) is a
+    topological order: collect the reachable nodes, then sort them by serial.
+    """
+    seen: dict[int, Node] = {}
+    stack = list(outputs)
+    while stack:
+        node = stack.pop()
+        if id(node) not in seen:
+            seen[id(node)] = node
+            stack.extend(node.args)
+    return sorted(seen.values(), key=_by_serial)
+
+
+def _by_serial(node: Node) -> int:
+    return node.serial
 
 
 def depends_on(order: Sequence[Node], inputs: Iterable[Node]) -> set[int]:

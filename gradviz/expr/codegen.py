@@ -77,8 +77,9 @@ def dependency_masks(order: Sequence[Node], inputs: Sequence[Node]) -> dict[int,
 def numpy_kernel(outputs: Sequence[Node], inputs: Sequence[Node], name: str = "kernel") -> KernelSource:
     """Source of `def name(x, y, B, O)`: B are temporaries, O the output buffers (None where
     an output is a constant or an input, which the caller fills)."""
-    order = [n for n in toposort(outputs) if n.op not in ("const", "var")]
-    masks = dependency_masks(toposort(outputs), inputs)
+    everything = toposort(outputs)
+    order = [n for n in everything if n.op not in ("const", "var")]
+    masks = dependency_masks(everything, inputs)
     position = {id(n): k for k, n in enumerate(order)}
     last_use: dict[int, int] = {}
     for k, node in enumerate(order):

@@ -39,7 +39,7 @@ class Function:
         """The graphs of (fxx, fxy, fyy): the reverse pass applied to the gradient graphs."""
         fx, fy = self.gradient_nodes
         fxx, fxy = vjp(fx, self.inputs)
-        _, fyy = vjp(fy, self.inputs)
+        (fyy,) = vjp(fy, [self.y_node])  # fyx would repeat fxy; leaving x out skips its adjoints
         return fxx, fxy, fyy
 
     # ----- kernels, built on first use (prepare() builds them all) -----
