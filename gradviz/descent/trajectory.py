@@ -18,7 +18,7 @@ DEFAULT_BOUND = 1e8
 _loops: WeakKeyDictionary[Function, dict[str, LoopFn]] = WeakKeyDictionary()
 
 
-@dataclass
+@dataclass(eq=False)
 class Trajectory:
     """The iterates of one run.
 

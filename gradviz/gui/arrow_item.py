@@ -35,7 +35,8 @@ class ArrowFieldItem(pg.GraphicsObject):
                 continue
             path = pg.arrayToQPath(sel[:, :, 0].ravel(), sel[:, :, 1].ravel(), connect="pairs")
             color = cmap.map((b + 0.5) / BANDS, mode="qcolor")
-            pen = pg.mkPen(color, width=1.6)
+            color.setAlpha(200)
+            pen = pg.mkPen(color, width=1.3)
             pen.setCosmetic(True)
             self._paths.append((pen, path))
         pts = segments.reshape(-1, 2)

@@ -12,6 +12,7 @@ from gradviz.geometry.isolines import isoline_segments, label_anchor
 from gradviz.gui import qt_setup
 from gradviz.gui.arrow_item import ArrowFieldItem
 from gradviz.gui.format import num
+from gradviz.gui.trajectory_layer import ContourTrajectories
 from gradviz.model.sampling import LOG_GAIN, contour_levels, normalize, robust_range
 from gradviz.model.scene import Scene
 
@@ -61,6 +62,9 @@ class ContourView(pg.PlotWidget):
         self.probe.setZValue(20)
         plot.addItem(self.probe)
         self.probe.sigPositionChanged.connect(self._probe_dragged)
+        self.add_mode = False  # when True a plain click adds a start point (Shift+click always does)
+        self.trajectories = ContourTrajectories(scene, plot)
+        self.scene().sigMouseClicked.connect(self._clicked)
         self.scene_proxy = pg.SignalProxy(self.scene().sigMouseMoved, rateLimit=60, slot=self._mouse_moved)
         scene.function_changed.connect(lambda fn: self.rebuild())
         scene.domain_changed.connect(lambda: self.rebuild(fit=True))
@@ -181,6 +185,19 @@ class ContourView(pg.PlotWidget):
     def _probe_dragged(self, target: pg.TargetItem) -> None:
         pos = target.pos()
         self.model.set_probe(pos.x(), pos.y())
+
+    def _clicked(self, event: object) -> None:
+        if event.button() != QtCore.Qt.MouseButton.LeftButton or event.isAccepted():
+            return
+        shift = bool(event.modifiers() & QtCore.Qt.KeyboardModifier.ShiftModifier)
+        if not (shift or self.add_mode):
+            return
+        vb = self.getPlotItem().getViewBox()
+        if not vb.sceneBoundingRect().contains(event.scenePos()):
+            return
+        p = vb.mapSceneToView(event.scenePos())
+        self.model.descent.add_start(p.x(), p.y())
+        event.accept()
 
     def _mouse_moved(self, event: tuple) -> None:
         pos = event[0]

@@ -11,8 +11,11 @@ from gradviz.expr.language import SYNTAX_HELP
 from gradviz.gui.contour_view import ContourView
 from gradviz.gui.controls_panel import OVERLAYS, ControlsPanel
 from gradviz.gui.critical_panel import CriticalPanel
+from gradviz.gui.descent_panel import DescentPanel
 from gradviz.gui.expression_bar import ExpressionBar
 from gradviz.gui.format import num
+from gradviz.gui.loss_view import LossView
+from gradviz.gui.playback_bar import PlaybackBar
 from gradviz.gui.readout_panel import ReadoutPanel
 from gradviz.gui.slice_view import SliceView
 from gradviz.gui.surface_view import SurfaceView
@@ -42,11 +45,21 @@ class MainWindow(QtWidgets.QMainWindow):
         views.addWidget(self._titled(self.contour, "Contours, gradient field and probe  (drag the probe)"))
         views.setChildrenCollapsible(False)
         views.setSizes([600, 600])
+        self.loss = LossView(self.model)
+        self.playback = PlaybackBar(self.model)
+        self.bottom_tabs = QtWidgets.QTabWidget()
+        descent_page = QtWidgets.QWidget()
+        descent_layout = QtWidgets.QVBoxLayout(descent_page)
+        descent_layout.setContentsMargins(2, 2, 2, 2)
+        descent_layout.addWidget(self.playback)
+        descent_layout.addWidget(self.loss, 1)
+        self.bottom_tabs.addTab(descent_page, "Descent: loss curves and results")
+        self.bottom_tabs.addTab(self.slice, "Slice through the probe along v: f(w + εv) and its Taylor models")
         main = QtWidgets.QSplitter(QtCore.Qt.Orientation.Vertical)
         main.addWidget(views)
-        main.addWidget(self._titled(self.slice, "Slice through the probe along v: f(w + εv) and its Taylor models"))
+        main.addWidget(self.bottom_tabs)
         main.setChildrenCollapsible(False)
-        main.setSizes([700, 230])
+        main.setSizes([640, 290])
         central = QtWidgets.QWidget()
         column = QtWidgets.QVBoxLayout(central)
         column.setContentsMargins(0, 0, 0, 0)
@@ -57,11 +70,14 @@ class MainWindow(QtWidgets.QMainWindow):
         self.readout = ReadoutPanel(self.model)
         self.controls = ControlsPanel(self.model)
         self.critical = CriticalPanel(self.model)
+        self.descent = DescentPanel(self.model)
+        self.descent.add_mode.toggled.connect(self._set_add_mode)
         tabs = QtWidgets.QTabWidget()
-        scroll = QtWidgets.QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(self.controls)
-        tabs.addTab(scroll, "View")
+        for widget, title in ((self.controls, "View"), (self.descent, "Descent")):
+            scroll = QtWidgets.QScrollArea()
+            scroll.setWidgetResizable(True)
+            scroll.setWidget(widget)
+            tabs.addTab(scroll, title)
         tabs.addTab(self.critical, "Critical points")
         side = QtWidgets.QWidget()
         side_layout = QtWidgets.QVBoxLayout(side)
@@ -151,6 +167,25 @@ class MainWindow(QtWidgets.QMainWindow):
             action.triggered.connect(lambda _=False, name=p.name: self.model.load_preset(name))
         presets_menu.setToolTipsVisible(True)
 
+        descent_menu = bar.addMenu("&Descent")
+        self.add_action = descent_menu.addAction("&Add start points with a click")
+        self.add_action.setCheckable(True)
+        self.add_action.setShortcut(QtGui.QKeySequence("A"))
+        self.add_action.setStatusTip("While on, a click on the contour map adds a start point (Shift+click always)")
+        self.add_action.toggled.connect(self._set_add_mode)
+        clear = descent_menu.addAction("&Clear start points")
+        clear.triggered.connect(lambda: self.model.descent.set_starts([]))
+        descent_menu.addSeparator()
+        play = descent_menu.addAction("&Play / pause")
+        play.setShortcut(QtGui.QKeySequence("Space"))
+        play.triggered.connect(self.playback.play.toggle)
+        whole = descent_menu.addAction("Show &whole paths")
+        whole.setShortcut(QtGui.QKeySequence("Esc"))
+        whole.triggered.connect(self.playback.stop_playback)
+        log_loss = descent_menu.addAction("&Log-scale loss")
+        log_loss.setCheckable(True)
+        log_loss.toggled.connect(self.loss.log_y.setChecked)
+
         help_menu = bar.addMenu("&Help")
         syntax = help_menu.addAction("Expression &syntax")
         syntax.setShortcut(QtGui.QKeySequence.StandardKey.HelpContents)
@@ -185,6 +220,15 @@ class MainWindow(QtWidgets.QMainWindow):
             self.log_action.setChecked(self.model.view.contour_spacing == "log")
             self.log_action.blockSignals(False)
         self._save_view_settings()
+
+    def _set_add_mode(self, on: bool) -> None:
+        self.contour.add_mode = on
+        for widget in (self.add_action, self.descent.add_mode):
+            widget.blockSignals(True)
+            widget.setChecked(on)
+            widget.blockSignals(False)
+        if on:
+            self.statusBar().showMessage("Click the contour map to add start points; press A to stop.", 5000)
 
     def _critical_changed(self, points: list | None) -> None:
         if points is not None:

@@ -14,6 +14,7 @@ from gradviz.geometry.picking import pick_height_field
 from gradviz.gui import qt_setup
 from gradviz.gui.format import num
 from gradviz.gui.shaders import SURFACE
+from gradviz.gui.surface_trajectories import SurfaceTrajectories
 from gradviz.model.sampling import LOG_GAIN, normalize, robust_range
 from gradviz.model.scene import Scene
 
@@ -97,6 +98,8 @@ class SurfaceView(PickingGLView):
         self.arrows.setGLOptions("opaque")
         self.probe_dot.setGLOptions("additive")
         self.critical.setGLOptions("opaque")
+        self.trajectories = SurfaceTrajectories(self)
+        self._dragging: int | None = None  # key of the start point being dragged on the surface
         self.hovered.connect(self._on_hover)
         self.left.connect(lambda: self.pointed.emit(None))
         scene.function_changed.connect(lambda fn: self.rebuild(reset_camera=False))
@@ -139,6 +142,8 @@ class SurfaceView(PickingGLView):
             self.fit_view()
         self.update_overlays()
         self.update_critical()
+        if hasattr(self, "trajectories"):
+            self.trajectories.refresh()
 
     @staticmethod
     def _level_values(ticks: np.ndarray, lo: float, hi: float, spacing: str) -> np.ndarray:
@@ -278,3 +283,38 @@ class SurfaceView(PickingGLView):
 
     def _on_hover(self, origin: np.ndarray, direction: np.ndarray) -> None:
         self.pointed.emit(self.surface_point(origin, direction))
+
+    # ----- dragging start points on the surface -----
+    def project(self, point: np.ndarray) -> tuple[float, float]:
+        """Widget pixel of a point in scene space."""
+        w, h = max(1, self.width()), max(1, self.height())
+        m = self.projectionMatrix((0, 0, w, h), (0, 0, w, h)) * self.viewMatrix()
+        p = m.map(QtGui.QVector4D(float(point[0]), float(point[1]), float(point[2]), 1.0))
+        return (p.x() / p.w() + 1.0) * w / 2.0, (1.0 - p.y() / p.w()) * h / 2.0
+
+    def mousePressEvent(self, ev: QtGui.QMouseEvent) -> None:  # noqa: N802 (Qt API)
+        if ev.button() == QtCore.Qt.MouseButton.LeftButton:
+            pos = ev.position()
+            key = self.trajectories.start_near((pos.x(), pos.y()), self.project)
+            if key is not None:
+                self._dragging = key
+                ev.accept()
+                return
+        super().mousePressEvent(ev)
+
+    def mouseMoveEvent(self, ev: QtGui.QMouseEvent) -> None:  # noqa: N802 (Qt API)
+        if self._dragging is not None:
+            origin, direction = self.ray_at(ev.position())
+            hit = self.surface_point(origin, direction)
+            if hit is not None:
+                self.model.descent.move_start(self._dragging, *hit)
+            ev.accept()
+            return
+        super().mouseMoveEvent(ev)
+
+    def mouseReleaseEvent(self, ev: QtGui.QMouseEvent) -> None:  # noqa: N802 (Qt API)
+        if self._dragging is not None:
+            self._dragging = None
+            ev.accept()
+            return
+        super().mouseReleaseEvent(ev)

@@ -14,6 +14,16 @@ class Preset:
     group: str = "Classics"
     probe: tuple[float, float] = (0.0, 0.0)
     spacing: str = "linear"  # contour spacing that shows this function best
+    starts: tuple[tuple[float, float], ...] = ()  # descent start points (default: two, see default_starts)
+    lr_scale: float = 1.0  # multiplies every optimizer's default learning rate (steep functions need less)
+
+    def default_starts(self) -> tuple[tuple[float, float], ...]:
+        if self.starts:
+            return self.starts
+        xmin, xmax, ymin, ymax = self.domain
+        w, h = xmax - xmin, ymax - ymin
+        return ((round(xmin + 0.2 * w, 2), round(ymax - 0.25 * h, 2)),
+                (round(xmax - 0.25 * w, 2), round(ymin + 0.2 * h, 2)))
 
 
 PRESETS: list[Preset] = [
@@ -31,23 +41,25 @@ PRESETS: list[Preset] = [
            "not a 'possible minimum'.", "Seed chapter", (0.5, 0.0)),
     Preset("Rosenbrock", "(1 - x)^2 + 100*(y - x^2)^2", (-2, 2, -1, 3),
            "A long curved valley with its minimum at (1, 1): gradient descent zig-zags and crawls.",
-           probe=(-1.2, 1.0), spacing="log"),
+           probe=(-1.2, 1.0), spacing="log", starts=((-1.5, 2.5), (-1.2, 1.0)), lr_scale=0.05),
     Preset("Himmelblau", "(x^2 + y - 11)^2 + (x + y^2 - 7)^2", (-5, 5, -5, 5),
            "Four minima of equal height, a maximum and four saddles: where you start decides where "
-           "you end.", probe=(-0.5, 0.5), spacing="log"),
+           "you end.", probe=(-0.5, 0.5), spacing="log", starts=((-0.3, -0.2), (0.5, 4.0)), lr_scale=0.5),
     Preset("Beale", "(1.5 - x + x*y)^2 + (2.25 - x + x*y^2)^2 + (2.625 - x + x*y^3)^2", (-4.5, 4.5, -4.5, 4.5),
            "Minimum at (3, 0.5) in a flat basin walled by steep sides: values span many orders of "
-           "magnitude (log-spaced contours show the basin).", probe=(1.0, 1.0), spacing="log"),
+           "magnitude (log-spaced contours show the basin).", probe=(1.0, 1.0), spacing="log",
+           starts=((1.0, 1.5), (-1.0, -1.0)), lr_scale=0.01),
     Preset("Booth", "(x + 2*y - 7)^2 + (2*x + y - 5)^2", (-10, 10, -10, 10),
            "A convex quadratic bowl with its minimum at (1, 3): the Hessian is the same everywhere.",
            probe=(-5.0, 5.0)),
     Preset("Matyas", "0.26*(x^2 + y^2) - 0.48*x*y", (-10, 10, -10, 10),
            "A nearly flat, tilted bowl: eigenvalues 0.04 and 1.0 make it badly conditioned.",
-           probe=(6.0, -4.0)),
+           probe=(6.0, -4.0), lr_scale=10.0),
     Preset("Three-hump camel", "2*x^2 - 1.05*x^4 + x^6/6 + x*y + y^2", (-2, 2, -2, 2),
            "Three minima (the global one at the origin) separated by saddles.", probe=(1.5, -0.5)),
     Preset("Rastrigin", "20 + x^2 - 10*cos(2*pi*x) + y^2 - 10*cos(2*pi*y)", (-5.12, 5.12, -5.12, 5.12),
-           "A bowl covered in ripples: a local minimum near every integer point.", probe=(1.2, -2.3)),
+           "A bowl covered in ripples: a local minimum near every integer point.", probe=(1.2, -2.3),
+           lr_scale=0.2),
     Preset("Saddle x² − y²", "x^2 - y^2", (-2, 2, -2, 2),
            "The simplest saddle: curving up along x and down along y; ∇f = 0 at the origin.",
            probe=(0.8, 0.5)),

@@ -7,7 +7,9 @@ then emit the signal named after what changed.
 
 from __future__ import annotations
 
+import contextlib
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
@@ -17,6 +19,7 @@ from gradviz.calculus.critical import CriticalPoint, find_critical_points
 from gradviz.calculus.local import LocalModel, local_model
 from gradviz.expr.errors import ExpressionError
 from gradviz.expr.function import Function, parse
+from gradviz.model.descent_state import DescentState, default_methods
 from gradviz.model.presets import DEFAULT_PRESET, Preset, preset_named
 from gradviz.model.sampling import Sample, sample
 from gradviz.model.signal import Signal
@@ -37,7 +40,7 @@ class ViewSettings:
     descent_arrow: bool = True
     gradient_field: bool = True
     field_sign: int = -1  # -1: arrows of −∇f (downhill), +1: arrows of ∇f
-    field_density: int = 20  # arrows per side
+    field_density: int = 16  # arrows per side
     contour_count: int = 12
     contour_spacing: str = "linear"  # or "log"
     colormap: str = "viridis"
@@ -97,11 +100,15 @@ class Scene:
         self.critical_changed = Signal("critical")  # (list | None)
         self._sample: Sample | None = None
         self._local: LocalModel | None = None
+        self.descent = DescentState()
+        self.descent.use_function(self.function, self.domain)
         if not self.history:
             self.history.append(self.function.text)
         if self.preset is not None:
             p = preset_named(self.preset)
             self.view = replace(self.view, contour_spacing=p.spacing, radius=default_radius(self.domain))
+            self.descent.methods = default_methods(p.lr_scale)
+            self.descent.set_starts(list(p.default_starts()))
 
     # ----- the function -----
     @property
@@ -137,19 +144,39 @@ class Scene:
             self.error = None
             self.error_changed.emit(None, fn.text)
         self.function_changed.emit(fn)
+        self.descent.use_function(fn, self.domain)
         self.critical_changed.emit(None)
         self.probe_changed.emit(self.probe)
 
     def load_preset(self, preset: Preset | str) -> None:
-        """Show a preset: its function, its domain and its probe."""
+        """Show a preset: its function, domain, probe, start points and suggested settings,
+        announced once each after everything is in place."""
         p = preset_named(preset) if isinstance(preset, str) else preset
         fn = parse(p.text).prepare()
-        self.set_domain(p.domain)
-        self.probe = p.probe
-        self._local = None
-        self.preset = p.name
-        self.set_view(contour_spacing=p.spacing, radius=default_radius(p.domain), direction_angle=None)
-        self._set_function(fn)
+        with self.batch():
+            self.set_domain(p.domain)
+            self.probe = p.probe
+            self._local = None
+            self.preset = p.name
+            self.set_view(contour_spacing=p.spacing, radius=default_radius(p.domain), direction_angle=None)
+            self._set_function(fn)
+            self.descent.reset_methods(p.lr_scale)
+            self.descent.set_playback(None)
+            self.descent.set_starts(list(p.default_starts()))
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        """Hold every change signal in this block; each is then emitted once (domain and function first)."""
+        signals = [self.domain_changed, self.function_changed, self.error_changed, self.view_changed,
+                   self.probe_changed, self.critical_changed, self.descent.starts_changed,
+                   self.descent.settings_changed, self.descent.playback_changed, self.descent.trajectories_changed]
+        for sig in signals:
+            sig.hold()
+        try:
+            yield
+        finally:
+            for sig in signals:
+                sig.release()
 
     # ----- domain and resolution -----
     def set_domain(self, domain: tuple[float, float, float, float]) -> None:
@@ -165,6 +192,7 @@ class Scene:
         self._sample = None
         self.critical_points = None
         self.domain_changed.emit()
+        self.descent.use_function(self.function, self.domain)
         self.critical_changed.emit(None)
 
     def set_resolution(self, n: int) -> None:

@@ -140,13 +140,18 @@ def test_view_settings_are_remembered(qtbot, window, tmp_path):
 
 
 def test_hover_shows_values_in_the_status_bar(qtbot, window):
+    import re
+
     from PySide6.QtTest import QTest
 
     view = window.contour
+    qtbot.wait(200)  # let the layout settle before mapping data to pixels
     QTest.mouseMove(view.viewport(), view.data_to_widget(1.0, 2.0))
     qtbot.waitUntil(lambda: "f = " in window.hover_label.text(), timeout=2000)
     text = window.hover_label.text()
-    assert "x = 1" in text and "y = 2" in text
+    x, y, f = (float(v.replace("−", "-")) for v in re.findall(r"[xyf] = (\S+)", text))
+    assert abs(x - 1.0) < 0.05 and abs(y - 2.0) < 0.05
+    assert f == pytest.approx(float(window.model.function(x, y)), rel=1e-4)
     assert "tangent error" in window.readout.text()
 
 

@@ -1,0 +1,106 @@
+"""Loss curves f(w_k) against k for every trajectory, and the table of how each run ended."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from gradviz.descent.optimizers import OPTIMIZERS
+from gradviz.descent.trajectory import Trajectory
+from gradviz.gui.format import num, vec
+from gradviz.gui.styles import method_pen, start_color, style_icon
+from gradviz.model.scene import Scene
+
+
+def status_text(traj: Trajectory) -> str:
+    if traj.status == "diverged":
+        return f"diverged at step {traj.stop_step}"
+    if traj.status == "converged":
+        return "converged"
+    return "max steps"
+
+
+class LossView(QtWidgets.QWidget):
+    def __init__(self, scene: Scene, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = scene
+        layout = QtWidgets.QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        left = QtWidgets.QVBoxLayout()
+        self.plot = pg.PlotWidget()
+        self.plot.setMinimumHeight(150)
+        item = self.plot.getPlotItem()
+        item.setLabel("bottom", "step k")
+        item.showGrid(x=True, y=True, alpha=0.25)
+        for side in ("bottom", "left"):
+            item.getAxis(side).enableAutoSIPrefix(False)
+        self.log_y = QtWidgets.QCheckBox("log scale: f(w_k) − f_best")
+        self.log_y.setToolTip("Plot the gap to the lowest value any run reached, on a log axis: linear "
+                              "convergence shows as a straight line")
+        self.log_y.setChecked(True)
+        self.log_y.toggled.connect(lambda _: self.refresh())
+        left.addWidget(self.plot, 1)
+        left.addWidget(self.log_y)
+        layout.addLayout(left, 3)
+        self.table = QtWidgets.QTableWidget(0, 7)
+        self.table.setHorizontalHeaderLabels(["method", "start", "final w", "final f", "|∇f|", "steps", "status"])
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        layout.addWidget(self.table, 4)
+        self.curves: dict[tuple[int, str], pg.PlotDataItem] = {}
+        self.cursor = pg.InfiniteLine(angle=90, pen=pg.mkPen("#888", style=QtCore.Qt.PenStyle.DashLine))
+        item.addItem(self.cursor)
+        d = scene.descent
+        d.trajectories_changed.connect(self.refresh)
+        d.playback_changed.connect(self._playback)
+        self.refresh()
+
+    def _playback(self, step: int | None) -> None:
+        self.cursor.setVisible(step is not None)
+        if step is not None:
+            self.cursor.setValue(step)
+
+    def refresh(self) -> None:
+        runs = self.model.descent.trajectories()
+        item = self.plot.getPlotItem()
+        wanted = {(p.key, m) for p, m, _ in runs}
+        for key in list(self.curves):
+            if key not in wanted:
+                item.removeItem(self.curves.pop(key))
+        log = self.log_y.isChecked()
+        finite = [t.values[np.isfinite(t.values)] for _, _, t in runs]
+        best = min((float(v.min()) for v in finite if v.size), default=0.0)
+        item.setLogMode(y=log)
+        item.setLabel("left", "f(w_k) − f_best" if log else "f(w_k)")
+        for p, m, traj in runs:
+            key = (p.key, m)
+            curve = self.curves.get(key)
+            if curve is None:
+                curve = self.curves[key] = pg.PlotDataItem(pen=method_pen(m, start_color(p.key), 1.8))
+                item.addItem(curve)
+            # the gap to the best value, floored just above rounding so a run that reaches f_best exactly
+            # does not stretch the axis down to 1e-300
+            y = np.maximum(traj.values - best, 1e-15 * max(1.0, abs(best))) if log else traj.values
+            y = np.where(np.isfinite(y) & ((y > 0) if log else True), y, np.nan)
+            curve.setData(np.arange(len(y)), y, connect="finite")
+        self._fill_table(runs)
+        self._playback(self.model.descent.playback)
+
+    def _fill_table(self, runs: list) -> None:
+        self.table.setRowCount(len(runs))
+        for r, (p, m, traj) in enumerate(runs):
+            method = QtWidgets.QTableWidgetItem(style_icon(m, start_color(p.key)), OPTIMIZERS[m].label)
+            end = traj.points[-1]
+            g = traj.grads[-1]
+            cells = [method, QtWidgets.QTableWidgetItem(vec((p.x, p.y), 3)),
+                     QtWidgets.QTableWidgetItem(vec(end, 5)), QtWidgets.QTableWidgetItem(num(traj.values[-1], 6)),
+                     QtWidgets.QTableWidgetItem(num(float(np.hypot(*g)), 3)),
+                     QtWidgets.QTableWidgetItem(str(traj.stop_step) if traj.status == "converged" else "—"),
+                     QtWidgets.QTableWidgetItem(status_text(traj))]
+            if traj.diverged:
+                cells[-1].setForeground(QtGui.QBrush(QtGui.QColor("#b00000")))
+            for c, cell in enumerate(cells):
+                self.table.setItem(r, c, cell)

@@ -1,0 +1,40 @@
+"""How trajectories look: a colour per start point, a line style per optimizer."""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+from PySide6 import QtCore, QtGui
+
+START_COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf",
+                "#bcbd22", "#7f7f7f"]
+
+# dash patterns in pen widths (None: solid)
+METHOD_DASHES = {"gd": None, "momentum": [6, 3], "nesterov": [6, 2, 1, 2], "adagrad": [1, 2],
+                 "rmsprop": [3, 2, 1, 2, 1, 2], "adam": [10, 3], "newton": [2, 4]}
+
+
+def start_color(key: int) -> str:
+    return START_COLORS[key % len(START_COLORS)]
+
+
+def method_pen(method: str, color: str | QtGui.QColor = "k", width: float = 2.6) -> QtGui.QPen:
+    pen = pg.mkPen(color, width=width)
+    dashes = METHOD_DASHES[method]
+    if dashes:
+        pen.setStyle(QtCore.Qt.PenStyle.CustomDashLine)
+        pen.setDashPattern(dashes)
+    pen.setCapStyle(QtCore.Qt.PenCapStyle.FlatCap)
+    pen.setCosmetic(True)
+    return pen
+
+
+def style_icon(method: str, color: str = "#222") -> QtGui.QIcon:
+    """A small picture of the method's line style, for legends in widgets."""
+    pix = QtGui.QPixmap(36, 12)
+    pix.fill(QtCore.Qt.GlobalColor.transparent)
+    painter = QtGui.QPainter(pix)
+    painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
+    painter.setPen(method_pen(method, color, 2.4))
+    painter.drawLine(1, 6, 35, 6)
+    painter.end()
+    return QtGui.QIcon(pix)
