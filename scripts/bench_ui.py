@@ -94,6 +94,29 @@ def main() -> int:
         rows.append({"function": name, "expression_change_ms": t_change, "probe_step_ms": t_drag})
         print(f"{name:<20} {t_change:>21.1f} {t_drag:>19.2f}")
 
+    # descent: 16 trajectories × 1000 steps recomputed (cache cleared) and every item updated
+    d = scene.descent
+    print(f"\n{'function':<20} {'16 × 1000-step paths recomputed + drawn ms':>44}")
+    descent_rows = []
+    for name, (text, _) in FUNCTIONS.items():
+        scene.set_expression(text)
+        d.set_run(steps=1000, tol=0.0)
+        for m in ("gd", "momentum", "nesterov", "adam", "adagrad", "rmsprop", "newton"):
+            d.set_method(m, enabled=m in ("gd", "momentum", "nesterov", "adam"), lr=1e-3 if m != "newton" else None)
+        d.set_starts([(-1.5, -1.0), (1.2, 0.8), (-0.5, 1.5), (0.9, -1.3)])
+        moves = iter(np.linspace(-1.5, -1.2, 10**5))
+
+        def recompute_all(moves=moves) -> None:
+            d._cache.clear()  # worst case: every path recomputed, as when f or a setting changes
+            d.move_start(d.starts[0].key, float(next(moves)), -1.0)
+
+        t_desc = median_ms(recompute_all, repeats)
+        assert len(d.trajectories()) == 16
+        descent_rows.append({"function": name, "descent_16x1000_ms": t_desc})
+        print(f"{name:<20} {t_desc:>44.1f}")
+    med_desc = statistics.median(r["descent_16x1000_ms"] for r in descent_rows)
+    print(f"median: {med_desc:.1f} ms (target ≤ 16; dragging one start point recomputes only its own 4 paths)")
+
     # baselines: pyqtgraph's own items on the same 200² data, same process
     fn = scene.function
     xs = np.linspace(-2, 2, 200)
@@ -125,7 +148,9 @@ def main() -> int:
           f"IsocurveItem ×10 levels {t_lib_iso:.1f} ms")
     print(f"gradviz's whole expression change is {t_lib_surface / med_change:.1f}× faster than pyqtgraph's "
           f"surface item alone")
-    Path(args.out).write_text(json.dumps({"rows": rows, "median_expression_change_ms": med_change,
+    Path(args.out).write_text(json.dumps({"rows": rows, "descent": descent_rows,
+                                          "median_descent_16x1000_ms": med_desc,
+                                          "median_expression_change_ms": med_change,
                                           "median_probe_step_ms": med_drag,
                                           "baseline_glsurface_ms": t_lib_surface,
                                           "baseline_isocurve10_ms": t_lib_iso}, indent=2))

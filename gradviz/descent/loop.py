@@ -35,7 +35,10 @@ def loop_source(fn: Function, method: str) -> str:
     body = ind.join(lines + [f"{names} = {', '.join(results)}"])
     update = ("\n" + " " * 8).join(opt.update)
     init = ("\n" + " " * 4).join(opt.init) or "pass"
-    return f"""def run(x, y, steps, tol2, bound, lr, xs, ys{hyper}):
+    # math functions as default arguments: local lookups in the hot loop
+    local = "".join(f", {name}={name}" for name in sorted(codegen.SCALAR_GLOBALS) if name.startswith("_")
+                    and name not in ("_inf", "_nan"))
+    return f"""def run(x, y, steps, tol2, bound, lr, xs, ys{hyper}, *, _inf=_inf{local}):
     {init}
     push_x = xs.append
     push_y = ys.append

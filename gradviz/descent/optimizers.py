@@ -48,20 +48,20 @@ OPTIMIZERS: dict[str, Optimizer] = {o.name: o for o in [
         "x -= lr * gx / (_sqrt(sx) + eps)",
         "y -= lr * gy / (_sqrt(sy) + eps)",
     ), note="s ← s + ∇f²;  w ← w − η∇f/(√s + ε)"),
-    Optimizer("rmsprop", "RMSProp", {"alpha": 0.99, "eps": 1e-8}, ("sx = 0.0", "sy = 0.0"), (
+    Optimizer("rmsprop", "RMSProp", {"alpha": 0.99, "eps": 1e-8}, ("sx = 0.0", "sy = 0.0", "ca = 1.0 - alpha"), (
         # torch.optim.RMSprop: s ← αs + (1−α)g²; w ← w − η g / (√s + ε)
-        "sx = alpha * sx + (1.0 - alpha) * gx * gx",
-        "sy = alpha * sy + (1.0 - alpha) * gy * gy",
+        "sx = alpha * sx + ca * gx * gx",
+        "sy = alpha * sy + ca * gy * gy",
         "x -= lr * gx / (_sqrt(sx) + eps)",
         "y -= lr * gy / (_sqrt(sy) + eps)",
     ), note="s ← αs + (1−α)∇f²;  w ← w − η∇f/(√s + ε)"),
     Optimizer("adam", "Adam", {"beta1": 0.9, "beta2": 0.999, "eps": 1e-8},
-              ("mx = 0.0", "my = 0.0", "vx = 0.0", "vy = 0.0"), (
+              ("mx = 0.0", "my = 0.0", "vx = 0.0", "vy = 0.0", "c1 = 1.0 - beta1", "c2 = 1.0 - beta2"), (
         # torch.optim.Adam: bias-corrected moments; denom = √v/√(1−β₂ᵗ) + ε
-        "mx = beta1 * mx + (1.0 - beta1) * gx",
-        "my = beta1 * my + (1.0 - beta1) * gy",
-        "vx = beta2 * vx + (1.0 - beta2) * gx * gx",
-        "vy = beta2 * vy + (1.0 - beta2) * gy * gy",
+        "mx = beta1 * mx + c1 * gx",
+        "my = beta1 * my + c1 * gy",
+        "vx = beta2 * vx + c2 * gx * gx",
+        "vy = beta2 * vy + c2 * gy * gy",
         "step_size = lr / (1.0 - beta1 ** t)",
         "root_c2 = _sqrt(1.0 - beta2 ** t)",
         "x -= step_size * mx / (_sqrt(vx) / root_c2 + eps)",

@@ -116,15 +116,14 @@ class ContourView(pg.PlotWidget):
         self.colorbar.axis.setTicks([ticks])
 
     def update_isolines(self, s: object, lo: float, hi: float) -> None:
+        """All isolines as one item; a few labels, placed apart, from a reused pool of text items."""
         view = self.model.view
         levels = contour_levels(lo, hi, view.contour_count, view.contour_spacing)
         xs_all, ys_all = [], []
-        for item in self.level_labels:
-            self.getPlotItem().removeItem(item)
-        self.level_labels = []
         xmin, xmax, ymin, ymax = self.model.domain
         centre = (0.5 * (xmin + xmax), 0.5 * (ymin + ymax))
         taken: list[tuple[float, float]] = []
+        texts: list[str] = []
         spacing = 0.12 * max(xmax - xmin, ymax - ymin)
         for k, level in enumerate(levels):
             segs = isoline_segments(s.xs, s.ys, s.f, float(level))
@@ -136,12 +135,17 @@ class ContourView(pg.PlotWidget):
                 anchor = label_anchor(segs, centre, taken, spacing)
                 if anchor is not None:
                     taken.append(anchor)
-                    label = pg.TextItem(num(level, 3), color=(255, 255, 255), anchor=(0.5, 0.5),
-                                        fill=pg.mkBrush(0, 0, 0, 110))
-                    label.setPos(*anchor)
-                    label.setZValue(5)
-                    self.getPlotItem().addItem(label)
-                    self.level_labels.append(label)
+                    texts.append(num(level, 3))
+        while len(self.level_labels) < len(texts):
+            label = pg.TextItem(color=(255, 255, 255), anchor=(0.5, 0.5), fill=pg.mkBrush(0, 0, 0, 110))
+            label.setZValue(5)
+            self.getPlotItem().addItem(label)
+            self.level_labels.append(label)
+        for k, label in enumerate(self.level_labels):
+            label.setVisible(k < len(texts))
+            if k < len(texts):
+                label.setText(texts[k])
+                label.setPos(*taken[k])
         if xs_all:
             self.isolines.setData(np.concatenate(xs_all), np.concatenate(ys_all), connect="pairs")
         else:

@@ -90,17 +90,30 @@ class LossView(QtWidgets.QWidget):
         self._playback(self.model.descent.playback)
 
     def _fill_table(self, runs: list) -> None:
-        self.table.setRowCount(len(runs))
+        """One row per run; cells are reused and only their text changes (cheap while dragging)."""
+        table = self.table
+        table.setUpdatesEnabled(False)
+        table.setRowCount(len(runs))
         for r, (p, m, traj) in enumerate(runs):
-            method = QtWidgets.QTableWidgetItem(style_icon(m, start_color(p.key)), OPTIMIZERS[m].label)
             end = traj.points[-1]
             g = traj.grads[-1]
-            cells = [method, QtWidgets.QTableWidgetItem(vec((p.x, p.y), 3)),
-                     QtWidgets.QTableWidgetItem(vec(end, 5)), QtWidgets.QTableWidgetItem(num(traj.values[-1], 6)),
-                     QtWidgets.QTableWidgetItem(num(float(np.hypot(*g)), 3)),
-                     QtWidgets.QTableWidgetItem(str(traj.stop_step) if traj.status == "converged" else "—"),
-                     QtWidgets.QTableWidgetItem(status_text(traj))]
-            if traj.diverged:
-                cells[-1].setForeground(QtGui.QBrush(QtGui.QColor("#b00000")))
-            for c, cell in enumerate(cells):
-                self.table.setItem(r, c, cell)
+            texts = [OPTIMIZERS[m].label, vec((p.x, p.y), 3), vec(end, 5), num(traj.values[-1], 6),
+                     num(float(np.hypot(*g)), 3), str(traj.stop_step) if traj.status == "converged" else "—",
+                     status_text(traj)]
+            for c, text in enumerate(texts):
+                cell = table.item(r, c)
+                if cell is None:
+                    cell = QtWidgets.QTableWidgetItem()
+                    table.setItem(r, c, cell)
+                cell.setText(text)
+            table.item(r, 0).setIcon(self._icon(m, start_color(p.key)))
+            table.item(r, 6).setForeground(QtGui.QBrush(QtGui.QColor("#b00000" if traj.diverged else "#000000")))
+        table.setUpdatesEnabled(True)
+
+    _icons: dict[tuple[str, str], QtGui.QIcon] = {}
+
+    def _icon(self, method: str, color: str) -> QtGui.QIcon:
+        key = (method, color)
+        if key not in self._icons:
+            self._icons[key] = style_icon(method, color)
+        return self._icons[key]

@@ -12,7 +12,6 @@ from gradviz.calculus.local import local_model
 from gradviz.geometry.mesh import grid_faces
 from gradviz.gui import qt_setup
 from gradviz.gui.styles import start_color
-from gradviz.gui.trajectory_layer import shown_points
 
 PATCH = 21
 
@@ -37,22 +36,26 @@ class SurfaceTrajectories:
             view.addItem(item)
         self.starts.setGLOptions("translucent")
         d = self.model.descent
-        d.trajectories_changed.connect(self.refresh)
-        d.starts_changed.connect(self.refresh)
+        d.trajectories_changed.connect(self.refresh)  # start points change with their paths: drawn there too
         d.playback_changed.connect(lambda s: self.refresh())
 
-    def lift(self, pts: np.ndarray) -> np.ndarray:
-        """Points (n, 2) raised onto the drawn surface, a hair above it."""
-        f = self.model.function(pts[:, 0], pts[:, 1]) if len(pts) else np.empty(0)
+    def lift(self, pts: np.ndarray, f: np.ndarray | None = None) -> np.ndarray:
+        """Points (n, 2) raised onto the drawn surface, a hair above it (f: their values, if known)."""
+        if f is None:
+            f = self.model.function(pts[:, 0], pts[:, 1]) if len(pts) else np.empty(0)
         z = self.view._display(f) + 0.006 * self.view.scale.height
         return np.column_stack([pts, np.where(np.isfinite(z), z, np.nan)])
 
-    def inside(self, pts: np.ndarray) -> np.ndarray:
-        """The path up to where it first leaves the domain (the surface is drawn only there)."""
+    def inside(self, traj: object, playback: int | None) -> tuple[np.ndarray, np.ndarray]:
+        """The shown path and its values, up to where it first leaves the domain (or stops being
+        finite): the surface is drawn only there."""
+        n = len(traj.points) if playback is None else min(playback + 1, len(traj.points))
+        pts, f = traj.points[:n], traj.values[:n]
         xmin, xmax, ymin, ymax = self.model.domain
-        out = ~((pts[:, 0] >= xmin) & (pts[:, 0] <= xmax) & (pts[:, 1] >= ymin) & (pts[:, 1] <= ymax))
-        first = int(np.argmax(out)) if out.any() else len(pts)
-        return pts[:first]
+        with np.errstate(invalid="ignore"):
+            ok = (pts[:, 0] >= xmin) & (pts[:, 0] <= xmax) & (pts[:, 1] >= ymin) & (pts[:, 1] <= ymax)
+        first = int(np.argmin(ok)) if not ok.all() else n
+        return pts[:first], f[:first]
 
     def refresh(self) -> None:
         d = self.model.descent
@@ -70,7 +73,7 @@ class SurfaceTrajectories:
                 line = self.lines[key] = gl.GLLinePlotItem(width=2.5 if method != "newton" else 1.5, antialias=True)
                 line.setGLOptions("opaque")
                 self.view.addItem(line)
-            pts = self.lift(self.inside(shown_points(traj, d.playback)))
+            pts = self.lift(*self.inside(traj, d.playback))
             pts = pts[np.isfinite(pts).all(axis=1)]
             line.setData(pos=pts if len(pts) > 1 else np.zeros((0, 3)), color=rgba(start_color(p.key)))
             if len(pts):
@@ -89,11 +92,11 @@ class SurfaceTrajectories:
             colors = np.array([rgba(start_color(s.key)) for s in d.starts])
             self.starts.setData(pos=lifted[ok], color=colors[ok])
         else:
-            self.starts.setData(pos=np.zeros((0, 3)))
+            self.starts.setData(pos=np.zeros((0, 3)), color=np.zeros((0, 4)))
         self.ends.setData(pos=np.array(ends) if ends else np.zeros((0, 3)),
-                          color=np.array(end_colors) if end_colors else (1, 1, 1, 1))
+                          color=np.array(end_colors) if end_colors else np.zeros((0, 4)))
         self.iterates.setData(pos=np.array(its) if its else np.zeros((0, 3)),
-                              color=np.array(it_colors) if it_colors else (1, 1, 1, 1))
+                              color=np.array(it_colors) if it_colors else np.zeros((0, 4)))
         self._newton_patch(newton_at)
 
     def _newton_patch(self, at: np.ndarray | None) -> None:

@@ -250,7 +250,7 @@ class SurfaceView(PickingGLView):
     def update_critical(self) -> None:
         pts = self.model.critical_points if self.model.view.critical_points else None
         if not pts:
-            self.critical.setData(pos=np.zeros((0, 3)))
+            self.critical.setData(pos=np.zeros((0, 3)), color=np.zeros((0, 4)))
             return
         colors = {"minimum": (0.2, 0.85, 0.3, 1), "maximum": (0.95, 0.25, 0.25, 1),
                   "saddle": (1.0, 0.85, 0.2, 1), "degenerate": (0.75, 0.75, 0.75, 1)}

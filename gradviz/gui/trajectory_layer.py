@@ -22,6 +22,16 @@ def marker_stride(steps: int) -> int:
     return max(1, int(math.ceil(steps / MARKERS_PER_PATH)))
 
 
+_BRUSHES: dict[str, QtGui.QBrush] = {}
+
+
+def _brush(color: str) -> QtGui.QBrush:
+    """One shared brush per colour (pyqtgraph draws shared brushes much faster)."""
+    if color not in _BRUSHES:
+        _BRUSHES[color] = pg.mkBrush(color)
+    return _BRUSHES[color]
+
+
 def shown_points(traj: Trajectory, playback: int | None) -> np.ndarray:
     """The finite iterates of a path, up to the playback step when there is one."""
     pts = traj.points if playback is None else traj.points[: playback + 1]
@@ -123,7 +133,9 @@ class ContourTrajectories:
                 self.plot.removeItem(self.curves.pop(key))
                 self.drawn.pop(key, None)
         stride = marker_stride(d.steps)
-        marks, ends, iterates, arrows = [], [], [], []
+        mark_xy: list[np.ndarray] = []
+        mark_brushes: list[QtGui.QBrush] = []
+        ends, iterates, arrows = [], [], []
         for label in self.labels:
             self.plot.removeItem(label)
         self.labels = []
@@ -139,9 +151,10 @@ class ContourTrajectories:
             if self.drawn.get(key) != (traj, d.playback):
                 curve.setData(pts[:, 0], pts[:, 1])
                 self.drawn[key] = (traj, d.playback)
-            brush = pg.mkBrush(color)
-            for q in pts[::stride][1:]:
-                marks.append({"pos": (q[0], q[1]), "brush": brush})
+            brush = _brush(color)
+            every = pts[::stride][1:]
+            mark_xy.append(every)
+            mark_brushes.extend([brush] * len(every))
             if len(pts) and d.playback is None:
                 end = pts[-1]
                 if traj.diverged:
@@ -166,7 +179,8 @@ class ContourTrajectories:
                         length = 0.6 * self.model.view.radius
                         arrows.extend([q, q - g / n * length])
         self._update_legend(tuple(dict.fromkeys(m for _, m, _ in runs)))
-        self.markers.setData(marks)
+        xy = np.concatenate(mark_xy) if mark_xy else np.empty((0, 2))
+        self.markers.setData(x=xy[:, 0], y=xy[:, 1], brush=mark_brushes)
         self.ends.setData(ends)
         self.iterates.setData(iterates)
         if arrows:

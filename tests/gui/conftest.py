@@ -8,7 +8,7 @@ QtCore.QCoreApplication.setAttribute(QtCore.Qt.ApplicationAttribute.AA_ShareOpen
 
 
 @pytest.fixture
-def window(qtbot, tmp_path):
+def window(qtbot, tmp_path, capsys):
     from gradviz.gui.main_window import MainWindow
     from gradviz.gui.qt_setup import ensure_app
     from gradviz.model.scene import Scene
@@ -20,7 +20,10 @@ def window(qtbot, tmp_path):
     win.resize(1500, 950)
     win.show()
     qtbot.waitExposed(win)
-    return win
+    yield win
+    qtbot.wait(50)  # let pending paints run
+    err = capsys.readouterr().err
+    assert "exception caught" not in err and "Traceback" not in err, err  # pyqtgraph prints paint errors
 
 
 def image_array(image: QtGui.QImage) -> np.ndarray:

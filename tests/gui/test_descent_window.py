@@ -1,0 +1,131 @@
+"""Descent in the window: start points, trajectories, divergence, playback, the settings panel."""
+
+import numpy as np
+import pytest
+from PySide6 import QtCore
+from PySide6.QtTest import QTest
+
+from .conftest import drag
+
+
+def _runs(window):
+    return {(p.key, m): t for p, m, t in window.model.descent.trajectories()}
+
+
+def test_dragging_a_start_point_changes_its_trajectories(qtbot, window):
+    d = window.model.descent
+    start = d.starts[0]
+    before = _runs(window)
+    view = window.contour
+    qtbot.wait(100)
+    drag(qtbot, view, view.data_to_widget(start.x, start.y), view.data_to_widget(3.5, -3.5))
+    moved = d.starts[0]
+    assert abs(moved.x - 3.5) < 0.2 and abs(moved.y + 3.5) < 0.2
+    after = _runs(window)
+    for method in d.enabled_methods:
+        old, new = before[(start.key, method)], after[(start.key, method)]
+        assert tuple(new.points[0]) == (moved.x, moved.y)
+        assert not np.array_equal(old.points[-1], new.points[-1]) or len(old.points) != len(new.points)
+        curve = view.trajectories.curves[(start.key, method)]
+        xs, ys = curve.getData()
+        np.testing.assert_allclose(xs, new.points[:, 0])
+    other = d.starts[1]
+    for method in d.enabled_methods:
+        assert before[(other.key, method)] is after[(other.key, method)]  # untouched paths are not recomputed
+
+
+def test_shift_click_adds_and_context_menu_deletes(qtbot, window):
+    d = window.model.descent
+    view = window.contour
+    qtbot.wait(100)
+    n = len(d.starts)
+    QTest.mouseClick(view.viewport(), QtCore.Qt.MouseButton.LeftButton, QtCore.Qt.KeyboardModifier.ShiftModifier,
+                     view.data_to_widget(-4.0, 4.0))
+    assert len(d.starts) == n + 1
+    added = d.starts[-1]
+    assert abs(added.x + 4.0) < 0.1 and abs(added.y - 4.0) < 0.1
+    assert len(view.trajectories.curves) == (n + 1) * len(d.enabled_methods)
+    assert window.loss.table.rowCount() == (n + 1) * len(d.enabled_methods)
+    view.trajectories.targets[added.key].delete()
+    assert len(d.starts) == n and added.key not in view.trajectories.targets
+    assert len(view.trajectories.curves) == n * len(d.enabled_methods)
+
+
+def test_add_mode_adds_with_a_plain_click(qtbot, window):
+    window.add_action.trigger()
+    assert window.contour.add_mode and window.descent.add_mode.isChecked()
+    n = len(window.model.descent.starts)
+    qtbot.wait(100)
+    QTest.mouseClick(window.contour.viewport(), QtCore.Qt.MouseButton.LeftButton,
+                     QtCore.Qt.KeyboardModifier.NoModifier, window.contour.data_to_widget(2.0, 2.0))
+    assert len(window.model.descent.starts) == n + 1
+
+
+def test_diverging_run_is_marked_and_the_window_keeps_responding(qtbot, window):
+    window.model.load_preset("Rosenbrock")
+    d = window.model.descent
+    d.set_method("gd", lr=0.1)
+    runs = [(p, t) for p, m, t in d.trajectories() if m == "gd"]
+    assert all(t.status == "diverged" for _, t in runs)
+    table = window.loss.table
+    statuses = [table.item(r, 6).text() for r in range(table.rowCount())]
+    assert any(s.startswith("diverged at step") for s in statuses)
+    labels = [label.textItem.toPlainText() for label in window.contour.trajectories.labels]
+    assert any("diverged at step" in text for text in labels)
+    window.model.set_probe(0.5, 0.5)  # still responding
+    qtbot.wait(50)
+    assert window.readout.text().count("0.5") >= 2
+
+
+def test_playback_reaches_the_last_step_and_stops(qtbot, window):
+    bar = window.playback
+    bar.speed.setValue(2000)
+    last = bar.last_step()
+    qtbot.mouseClick(bar.play, QtCore.Qt.MouseButton.LeftButton)
+    assert bar.play.isChecked()
+    qtbot.waitUntil(lambda: not bar.play.isChecked(), timeout=10000)
+    assert window.model.descent.playback == last
+    assert len(window.contour.trajectories.iterates.data) == len(window.model.descent.trajectories())
+    bar.whole.click()
+    assert window.model.descent.playback is None
+
+
+def test_newton_playback_shows_its_quadratic_model(qtbot, window):
+    d = window.model.descent
+    d.set_method("newton", enabled=True)
+    d.set_playback(1)
+    assert window.surface.trajectories.newton_model.visible()
+    d.set_playback(None)
+    assert not window.surface.trajectories.newton_model.visible()
+
+
+def test_panel_and_model_stay_in_step(qtbot, window):
+    d = window.model.descent
+    d.set_method("adam", lr=0.2, beta1=0.8)
+    assert window.descent.lrs["adam"].value() == pytest.approx(0.2)
+    assert window.descent.hyper[("adam", "beta1")].value() == pytest.approx(0.8)
+    window.descent.lrs["gd"].setValue(0.02)
+    assert d.methods["gd"].lr == pytest.approx(0.02)
+    window.descent.enabled["nesterov"].setChecked(True)
+    assert "nesterov" in d.enabled_methods
+    assert "2/λ" in window.descent.stability.text()
+
+
+def test_dragging_a_start_point_on_the_3d_surface(qtbot, window):
+    surface = window.surface
+    d = window.model.descent
+    qtbot.wait(200)
+    start = d.starts[0]
+    lifted = surface.trajectories.lift(np.array([[start.x, start.y]]))[0]
+    sx, sy = surface.project(lifted)
+    target = np.array([1.0, 1.0, float(surface.scale.to_display(window.model.function(1.0, 1.0)))])
+    tx, ty = surface.project(target)
+    left = QtCore.Qt.MouseButton.LeftButton
+    none = QtCore.Qt.KeyboardModifier.NoModifier
+    QTest.mousePress(surface, left, none, QtCore.QPoint(round(sx), round(sy)))
+    for k in range(1, 6):
+        QTest.mouseMove(surface, QtCore.QPoint(round(sx + (tx - sx) * k / 5), round(sy + (ty - sy) * k / 5)))
+    QTest.mouseRelease(surface, left, none, QtCore.QPoint(round(tx), round(ty)))
+    moved = d.starts[0]
+    assert (moved.x, moved.y) != (start.x, start.y)
+    assert abs(moved.x - 1.0) < 0.3 and abs(moved.y - 1.0) < 0.3
