@@ -51,6 +51,10 @@ class LossView(QtWidgets.QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(self.table, 4)
         self.curves: dict[tuple[int, str], pg.PlotDataItem] = {}
+        self.legend = pg.LegendItem(offset=(-8, 8), labelTextSize="8pt", brush=pg.mkBrush(255, 255, 255, 220),
+                                    pen=pg.mkPen("#999"))
+        self.legend.setParentItem(item.getViewBox())
+        self._legend_methods: tuple[str, ...] = ()
         self.cursor = pg.InfiniteLine(angle=90, pen=pg.mkPen("#888", style=QtCore.Qt.PenStyle.DashLine))
         item.addItem(self.cursor)
         d = scene.descent
@@ -86,8 +90,19 @@ class LossView(QtWidgets.QWidget):
             y = np.maximum(traj.values - best, 1e-15 * max(1.0, abs(best))) if log else traj.values
             y = np.where(np.isfinite(y) & ((y > 0) if log else True), y, np.nan)
             curve.setData(np.arange(len(y)), y, connect="finite")
+        self._update_legend(tuple(dict.fromkeys(m for _, m, _ in runs)))
         self._fill_table(runs)
         self._playback(self.model.descent.playback)
+
+    def _update_legend(self, methods: tuple[str, ...]) -> None:
+        """One entry per optimizer that runs, in its line style (colours belong to start points)."""
+        if methods == self._legend_methods:
+            return
+        self._legend_methods = methods
+        self.legend.clear()
+        for m in methods:
+            self.legend.addItem(pg.PlotDataItem(pen=method_pen(m, "#333", 2.0)), OPTIMIZERS[m].label)
+        self.legend.setVisible(bool(methods))
 
     def _fill_table(self, runs: list) -> None:
         """One row per run; cells are reused and only their text changes (cheap while dragging)."""

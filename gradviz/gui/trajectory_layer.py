@@ -86,27 +86,12 @@ class ContourTrajectories:
             item.setZValue(12)
             plot.addItem(item)
         self.labels: list[pg.TextItem] = []
-        self.legend = pg.LegendItem(offset=(8, 8), labelTextSize="8pt", brush=pg.mkBrush(255, 255, 255, 200),
-                                    pen=pg.mkPen("#999"))
-        self.legend.setParentItem(plot.getViewBox())
-        self.legend.setZValue(30)
-        self._legend_methods: tuple[str, ...] = ()
         d = scene.descent
         d.starts_changed.connect(self.sync_targets)
         d.trajectories_changed.connect(self.refresh)
         d.playback_changed.connect(lambda step: self.refresh())
         self.sync_targets()
         self.refresh()
-
-    def _update_legend(self, methods: tuple[str, ...]) -> None:
-        """One entry per optimizer that runs, in its line style (colours belong to start points)."""
-        if methods == self._legend_methods:
-            return
-        self._legend_methods = methods
-        self.legend.clear()
-        for m in methods:
-            self.legend.addItem(pg.PlotDataItem(pen=method_pen(m, "#333", 2.0)), OPTIMIZERS[m].label)
-        self.legend.setVisible(bool(methods))
 
     def sync_targets(self) -> None:
         starts = {p.key: p for p in self.model.descent.starts}
@@ -178,7 +163,6 @@ class ContourTrajectories:
                     if n > 0 and math.isfinite(n):
                         length = 0.6 * self.model.view.radius
                         arrows.extend([q, q - g / n * length])
-        self._update_legend(tuple(dict.fromkeys(m for _, m, _ in runs)))
         xy = np.concatenate(mark_xy) if mark_xy else np.empty((0, 2))
         self.markers.setData(x=xy[:, 0], y=xy[:, 1], brush=mark_brushes)
         self.ends.setData(ends)

@@ -1,0 +1,66 @@
+"""Make the README's screenshots: the window under Xvfb, saved as small PNGs in resources/screenshots.
+
+    xvfb-run -a -s "-screen 0 1600x1000x24" python scripts/screenshots.py
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def main() -> int:
+    from PySide6 import QtCore, QtGui
+
+    from gradviz.gui.main_window import MainWindow
+    from gradviz.gui.qt_setup import ensure_app
+    from gradviz.model.scene import Scene
+
+    app = ensure_app()
+    out = ROOT / "resources" / "screenshots"
+    out.mkdir(parents=True, exist_ok=True)
+    settings = QtCore.QSettings(str(Path("/tmp") / "gradviz_screenshots.ini"), QtCore.QSettings.Format.IniFormat)
+    settings.clear()
+
+    def shoot(name: str, setup) -> None:
+        scene = Scene()
+        window = MainWindow(scene, settings)
+        window.resize(1600, 980)
+        window.move(0, 0)
+        window.show()
+        setup(scene, window)
+        for _ in range(20):
+            app.processEvents()
+            QtCore.QThread.msleep(50)
+        image = app.primaryScreen().grabWindow(0, 0, 0, 1600, 980)
+        image = image.scaledToWidth(1200, QtCore.Qt.TransformationMode.SmoothTransformation).toImage()
+        # 256 colours keep the PNG small enough for the repository
+        image = image.convertToFormat(QtGui.QImage.Format.Format_Indexed8, QtCore.Qt.ImageConversionFlag.DiffuseDither)
+        image.save(str(out / name), "PNG", 9)
+        window.close()
+        print(f"wrote {out / name}")
+
+    def rosenbrock(scene, window) -> None:
+        scene.load_preset("Rosenbrock")
+        for m in ("nesterov", "rmsprop", "newton"):
+            scene.descent.set_method(m, enabled=True)
+        scene.descent.set_run(steps=2000)
+        window.side_tabs.setCurrentIndex(1)
+
+    def seed(scene, window) -> None:
+        scene.load_preset("x·exp(−x²−y²)")
+        scene.set_view(radius=0.6)
+        scene.find_critical_points()
+        window.bottom_tabs.setCurrentIndex(1)
+        window.show_hover((-0.7, 0.35))
+
+    shoot("rosenbrock.png", rosenbrock)
+    shoot("taylor.png", seed)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
