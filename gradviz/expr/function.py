@@ -9,6 +9,7 @@ import numpy as np
 
 from gradviz.autodiff.backward import vjp
 from gradviz.autodiff.graph import Node, toposort
+from gradviz.expr.backprop import ComputationGraph, Trace, build_graph, listing, trace_graph
 from gradviz.expr.kernels import GridKernel, PointKernel
 from gradviz.expr.parser import parse_graph
 
@@ -131,6 +132,24 @@ class Function:
         ya = np.asarray(ys, dtype=np.float64).reshape(1, -1)
         kernel = (self._grid_f, self._grid_grad, self._grid_all)[order]
         return tuple(kernel(xa, ya))
+
+    # ----- backpropagation, shown -----
+    @cached_property
+    def _computation_graph(self) -> ComputationGraph:
+        return build_graph(self.output, self.inputs, self.definitions)
+
+    def graph(self) -> ComputationGraph:
+        """The computation graph of f: variables and operations, inputs first, f last."""
+        return self._computation_graph
+
+    def trace_at(self, x: float, y: float) -> Trace:
+        """Forward values, adjoints ∂f/∂node and edge partials at (x, y)."""
+        return trace_graph(self._computation_graph, x, y)
+
+    def source(self, at: tuple[float, float] | None = None) -> str:
+        """The straight-line forward and backward code for f, with the values at `at` as comments."""
+        graph = self._computation_graph
+        return listing(graph, trace_graph(graph, *at) if at is not None else None)
 
     # ----- description -----
     @cached_property

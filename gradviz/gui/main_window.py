@@ -8,6 +8,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from gradviz import __version__
 from gradviz.expr.language import SYNTAX_HELP
+from gradviz.gui.backprop_panel import BackpropPanel
 from gradviz.gui.contour_view import ContourView
 from gradviz.gui.controls_panel import OVERLAYS, ControlsPanel
 from gradviz.gui.critical_panel import CriticalPanel
@@ -55,11 +56,15 @@ class MainWindow(QtWidgets.QMainWindow):
         descent_layout.addWidget(self.loss, 1)
         self.bottom_tabs.addTab(descent_page, "Descent: loss curves and results")
         self.bottom_tabs.addTab(self.slice, "Slice through the probe along v: f(w + εv) and its Taylor models")
+        self.backprop = BackpropPanel(self.model)
+        self.bottom_tabs.addTab(self.backprop, "Backprop graph at the probe")
         main = QtWidgets.QSplitter(QtCore.Qt.Orientation.Vertical)
         main.addWidget(views)
         main.addWidget(self.bottom_tabs)
         main.setChildrenCollapsible(False)
         main.setSizes([640, 290])
+        self.main_splitter = main
+        self.bottom_tabs.currentChanged.connect(self._bottom_tab_changed)
         central = QtWidgets.QWidget()
         column = QtWidgets.QVBoxLayout(central)
         column.setContentsMargins(0, 0, 0, 0)
@@ -220,6 +225,14 @@ class MainWindow(QtWidgets.QMainWindow):
             self.log_action.setChecked(self.model.view.contour_spacing == "log")
             self.log_action.blockSignals(False)
         self._save_view_settings()
+
+    def _bottom_tab_changed(self, index: int) -> None:
+        """The backprop graph needs height: give the bottom area at least 42 % of the views' space."""
+        if self.bottom_tabs.widget(index) is self.backprop:
+            top, bottom = self.main_splitter.sizes()
+            want = int(0.42 * (top + bottom))
+            if bottom < want:
+                self.main_splitter.setSizes([top + bottom - want, want])
 
     def _set_add_mode(self, on: bool) -> None:
         self.contour.add_mode = on

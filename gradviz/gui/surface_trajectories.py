@@ -87,8 +87,11 @@ class SurfaceTrajectories:
                         newton_at = traj.points[min(d.playback, len(traj.points) - 1)]
         starts = [(s.x, s.y) for s in d.starts]
         if starts:
-            lifted = self.lift(np.array(starts, dtype=float))
-            ok = np.isfinite(lifted).all(axis=1)
+            xy = np.array(starts, dtype=float)
+            lifted = self.lift(xy)
+            xmin, xmax, ymin, ymax = self.model.domain
+            inside = (xy[:, 0] >= xmin) & (xy[:, 0] <= xmax) & (xy[:, 1] >= ymin) & (xy[:, 1] <= ymax)
+            ok = np.isfinite(lifted).all(axis=1) & inside
             colors = np.array([rgba(start_color(s.key)) for s in d.starts])
             self.starts.setData(pos=lifted[ok], color=colors[ok])
         else:

@@ -191,6 +191,9 @@ class Scene:
         self.domain = d  # type: ignore[assignment]
         self._sample = None
         self.critical_points = None
+        span = max(d[1] - d[0], d[3] - d[2])
+        if not 0.01 * span <= self.view.radius <= 0.3 * span:  # keep the Taylor patches readable
+            self.set_view(radius=default_radius(d))
         self.domain_changed.emit()
         self.descent.use_function(self.function, self.domain)
         self.critical_changed.emit(None)

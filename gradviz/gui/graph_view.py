@@ -1,0 +1,161 @@
+"""The computation graph drawn as boxes and arrows: values and adjoints on the nodes, local
+partials on the edges; hovering a node highlights every path from it to f."""
+
+from __future__ import annotations
+
+import math
+
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from gradviz.expr.backprop import ComputationGraph, Trace
+from gradviz.geometry.graph_layout import layout
+from gradviz.gui.format import num
+
+NODE_W, NODE_H = 104.0, 54.0
+COL_DX, ROW_DY = 132.0, 66.0
+COLORS = {"input": "#d8f0d8", "named": "#d6e6fb", "output": "#fde8b8", "op": "#f2f2f2"}
+HIGHLIGHT = QtGui.QColor("#e6550d")
+
+
+class NodeItem(QtWidgets.QGraphicsPathItem):
+    def __init__(self, view: GraphView, index: int, title: str, kind: str) -> None:
+        path = QtGui.QPainterPath()
+        path.addRoundedRect(QtCore.QRectF(-NODE_W / 2, -NODE_H / 2, NODE_W, NODE_H), 9, 9)
+        super().__init__(path)
+        self.view = view
+        self.index = index
+        self.base = QtGui.QColor(COLORS[kind])
+        self.setBrush(self.base)
+        self.setPen(QtGui.QPen(QtGui.QColor("#555"), 1.2))
+        self.setAcceptHoverEvents(True)
+        self.setZValue(2)
+        self.title = QtWidgets.QGraphicsSimpleTextItem(title, self)
+        font = QtGui.QFont("DejaVu Sans", 10)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.value = QtWidgets.QGraphicsSimpleTextItem("", self)
+        self.adjoint = QtWidgets.QGraphicsSimpleTextItem("", self)
+        small = QtGui.QFont("DejaVu Sans", 9)
+        self.value.setFont(small)
+        self.adjoint.setFont(small)
+        self.adjoint.setBrush(QtGui.QColor("#9c2f00"))
+        self._place(self.title, -NODE_H / 2 + 3)
+
+    @staticmethod
+    def _place(item: QtWidgets.QGraphicsSimpleTextItem, top: float) -> None:
+        item.setPos(-item.boundingRect().width() / 2, top)
+
+    def set_numbers(self, value: str, adjoint: str) -> None:
+        self.value.setText(value)
+        self.adjoint.setText(adjoint)
+        self._place(self.value, -NODE_H / 2 + 19)
+        self._place(self.adjoint, -NODE_H / 2 + 34)
+
+    def hoverEnterEvent(self, event: QtWidgets.QGraphicsSceneHoverEvent) -> None:  # noqa: N802 (Qt API)
+        self.view.highlight(self.index)
+
+    def hoverLeaveEvent(self, event: QtWidgets.QGraphicsSceneHoverEvent) -> None:  # noqa: N802 (Qt API)
+        self.view.highlight(None)
+
+
+class EdgeItem(QtWidgets.QGraphicsPathItem):
+    def __init__(self, a: QtCore.QPointF, b: QtCore.QPointF) -> None:
+        super().__init__()
+        start = a + QtCore.QPointF(NODE_W / 2, 0)
+        end = b - QtCore.QPointF(NODE_W / 2, 0)
+        path = QtGui.QPainterPath(start)
+        bend = 0.5 * (end.x() - start.x())
+        path.cubicTo(start + QtCore.QPointF(bend, 0), end - QtCore.QPointF(bend, 0), end)
+        head = QtGui.QPolygonF([end, end + QtCore.QPointF(-8, -4), end + QtCore.QPointF(-8, 4)])
+        path.addPolygon(head)
+        self.setPath(path)
+        self.setZValue(1)
+        self.mid = path.pointAtPercent(0.5)
+        self.label = QtWidgets.QGraphicsSimpleTextItem("", self)
+        self.label.setFont(QtGui.QFont("DejaVu Sans", 9))
+        self.label.setBrush(QtGui.QColor("#2b5d9e"))
+        self.label.setZValue(3)
+        self.set_style(False, False)
+
+    def set_partial(self, text: str) -> None:
+        self.label.setText(text)
+        r = self.label.boundingRect()
+        self.label.setPos(self.mid.x() - r.width() / 2, self.mid.y() - r.height() - 1)
+
+    def set_style(self, lit: bool, dim: bool) -> None:
+        color = HIGHLIGHT if lit else QtGui.QColor(170, 170, 170) if dim else QtGui.QColor("#666")
+        self.setPen(QtGui.QPen(color, 2.6 if lit else 1.2))
+        self.setBrush(color)
+        self.label.setOpacity(0.35 if dim else 1.0)
+
+
+class GraphView(QtWidgets.QGraphicsView):
+    """Draws a ComputationGraph and a Trace; `hovered(index or None)` reports the node under the mouse."""
+
+    hovered = QtCore.Signal(object)
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setScene(QtWidgets.QGraphicsScene(self))
+        self.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
+        self.setDragMode(QtWidgets.QGraphicsView.DragMode.ScrollHandDrag)
+        self.setTransformationAnchor(QtWidgets.QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setBackgroundBrush(QtGui.QColor("white"))
+        self.graph: ComputationGraph | None = None
+        self.trace: Trace | None = None
+        self.nodes: dict[int, NodeItem] = {}
+        self.edges: dict[tuple[int, int], EdgeItem] = {}
+        self.focus: int | None = None  # the node being stepped through, if any
+
+    def build(self, graph: ComputationGraph) -> None:
+        self.scene().clear()
+        self.graph = graph
+        self.nodes, self.edges = {}, {}
+        pos = layout([g.layer for g in graph.nodes], graph.edges, COL_DX, ROW_DY)
+        for g in graph.nodes:
+            kind = ("input" if g.is_input else "output" if g.index == graph.output
+                    else "named" if g.name else "op")
+            title = g.label if not g.name or g.is_input or g.label == g.name else f"{g.name}: {g.label}"
+            item = NodeItem(self, g.index, title, kind)
+            item.setPos(*pos[g.index])
+            self.scene().addItem(item)
+            self.nodes[g.index] = item
+        for a, b in graph.edges:
+            edge = EdgeItem(self.nodes[a].pos(), self.nodes[b].pos())
+            self.scene().addItem(edge)
+            self.edges[(a, b)] = edge
+        self.scene().setSceneRect(self.scene().itemsBoundingRect().adjusted(-20, -20, 20, 20))
+        self.fit()
+
+    def fit(self) -> None:
+        self.fitInView(self.scene().sceneRect(), QtCore.Qt.AspectRatioMode.KeepAspectRatio)
+        if self.transform().m11() > 1.25:
+            self.resetTransform()
+            self.scale(1.25, 1.25)
+
+    def show_trace(self, trace: Trace) -> None:
+        self.trace = trace
+        for i, item in self.nodes.items():
+            item.set_numbers(f"= {num(trace.values[i], 4)}", f"∂f/∂ = {num(trace.adjoints[i], 4)}")
+        for key, edge in self.edges.items():
+            edge.set_partial(num(trace.partials[key], 3))
+
+    def highlight(self, index: int | None) -> None:
+        """Light every path from node `index` to f (None: nothing) and report the node."""
+        lit_nodes: set[int] = set()
+        lit_edges: set[tuple[int, int]] = set()
+        if index is not None and self.graph is not None:
+            for path in self.graph.paths_to_output(index):
+                lit_nodes.update(path)
+                lit_edges.update(zip(path, path[1:], strict=False))
+        for i, item in self.nodes.items():
+            on = i in lit_nodes or i == self.focus
+            item.setPen(QtGui.QPen(HIGHLIGHT if on else QtGui.QColor("#555"), 2.6 if on else 1.2))
+            item.setOpacity(1.0 if (index is None or on) else 0.45)
+        for key, edge in self.edges.items():
+            edge.set_style(key in lit_edges, index is not None and key not in lit_edges)
+        self.hovered.emit(index)
+
+    def wheelEvent(self, event: QtGui.QWheelEvent) -> None:  # noqa: N802 (Qt API)
+        factor = math.pow(1.0015, event.angleDelta().y())
+        self.scale(factor, factor)

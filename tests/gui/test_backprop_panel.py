@@ -1,0 +1,91 @@
+"""The backprop panel: builds for the chain example, follows the probe, steps, explains, checks."""
+
+import numpy as np
+import pytest
+
+from gradviz.gui.format import num
+
+from .conftest import drag
+
+CHAIN = "a = (x + y)^2; b = (x - y)^2; u = (a + b)^2; v = (a - b)^2; (u + v)^2"
+
+
+def test_panel_shows_values_and_adjoints_and_follows_a_probe_drag(qtbot, window):
+    panel = window.backprop
+    window.bottom_tabs.setCurrentWidget(panel)
+    window.model.set_domain((-1.0, 1.0, -1.0, 1.0))
+    window.model.set_expression(CHAIN)
+    graph = window.model.function.graph()
+    assert len(panel.view.nodes) == len(graph.nodes) and len(panel.view.edges) == len(graph.edges)
+    view = window.contour
+    qtbot.wait(100)
+    drag(qtbot, view, view.data_to_widget(*window.model.probe), view.data_to_widget(0.5, -0.25))
+    x, y = window.model.probe
+    trace = window.model.function.trace_at(x, y)
+    a = next(n.index for n in graph.nodes if n.name == "a")
+    item = panel.view.nodes[a]
+    assert item.value.text() == f"= {num(trace.values[a], 4)}"
+    assert item.adjoint.text() == f"∂f/∂ = {num(trace.adjoints[a], 4)}"
+    key = next(k for k in panel.view.edges if k[0] == a)
+    assert panel.view.edges[key].label.text() == num(trace.partials[key], 3)
+
+
+def test_hover_explains_the_sum_over_paths(qtbot, window):
+    panel = window.backprop
+    window.bottom_tabs.setCurrentWidget(panel)
+    window.model.set_expression(CHAIN)
+    graph = window.model.function.graph()
+    a = next(n.index for n in graph.nodes if n.name == "a")
+    panel.view.highlight(a)
+    text = panel.info.text()
+    assert "2 path(s)" in text and "a → " in text
+    lit = [k for k, e in panel.view.edges.items() if e.pen().widthF() > 2]
+    # a→(a+b)→u→(u+v)→f and a→(a−b)→v→(u+v)→f share only their last edge: 7 edges lit
+    assert len(lit) == 7
+    panel.view.highlight(None)
+
+
+def test_step_through_forward_then_backward(qtbot, window):
+    panel = window.backprop
+    window.bottom_tabs.setCurrentWidget(panel)
+    window.model.set_expression("x*y + sin(x)")
+    n = len(window.model.function.graph().nodes)
+    texts = []
+    for _ in range(2 * n - 2):
+        panel.next.click()
+        texts.append(panel.info.text())
+    assert texts[0].startswith("<b>Forward pass")
+    assert texts[-1].startswith("<b>Backward pass") and ("∂f/∂x" in texts[-1] or "∂f/∂y" in texts[-1])
+    assert sum(t.startswith("<b>Forward") for t in texts) == n - 2
+
+
+def test_code_tab_and_copy(qtbot, window):
+    from PySide6 import QtWidgets
+
+    panel = window.backprop
+    window.bottom_tabs.setCurrentWidget(panel)
+    panel.setCurrentIndex(1)
+    code = panel.code.toPlainText()
+    assert code.startswith("def f_and_grad") or code.startswith("from math")
+    panel.copy.click()
+    assert QtWidgets.QApplication.clipboard().text() == code
+
+
+def test_check_tab_shows_the_v_shape(qtbot, window):
+    panel = window.backprop
+    window.bottom_tabs.setCurrentWidget(panel)
+    window.model.set_expression("sin(x)*exp(y)")
+    window.model.set_probe(0.7, 0.2)
+    panel.setCurrentIndex(2)
+    h, err = panel.err_x.getData()
+    assert len(h) == 40
+    best = int(np.nanargmin(err))
+    assert 0 < best < len(err) - 1  # the minimum is inside: truncation on one side, rounding on the other
+    assert err[0] > 10 * err[best] and err[-1] > 10 * err[best]
+    assert "Hessian" in panel.check_text.text()
+
+
+@pytest.mark.parametrize("preset", ["Himmelblau", "Beale"])
+def test_graph_builds_for_presets(qtbot, window, preset):
+    window.model.load_preset(preset)
+    assert len(window.backprop.view.nodes) == len(window.model.function.graph().nodes)
