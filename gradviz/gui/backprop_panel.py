@@ -76,6 +76,8 @@ class BackpropPanel(QtWidgets.QTabWidget):
         item.setLabel("bottom", "step h of the central difference")
         item.setLabel("left", "|difference − autodiff|")
         item.showGrid(x=True, y=True, alpha=0.3)
+        for side in ("bottom", "left"):
+            item.getAxis(side).enableAutoSIPrefix(False)
         item.addLegend(offset=(-10, 10))
         self.err_x = item.plot(pen=pg.mkPen("#1f77b4", width=2), symbol="o", symbolSize=4, name="∂f/∂x")
         self.err_y = item.plot(pen=pg.mkPen("#ff7f0e", width=2), symbol="t", symbolSize=4, name="∂f/∂y")

@@ -39,6 +39,10 @@ PRESETS: list[Preset] = [
     Preset("3x⁴ − 4x³ − 12x²", "3*x^4 - 4*x^3 - 12*x^2", (-2, 3, -2, 2),
            "A function of x alone: minima at −1 and 2, and x = 0 is a maximum (f″(0) = −24), "
            "not a 'possible minimum'.", "Seed chapter", (0.5, 0.0)),
+    Preset("Chain rule (backprop)", "a = (x + y)^2; b = (x - y)^2; u = (a + b)^2; v = (a - b)^2; (u + v)^2",
+           (-1, 1, -1, 1), "The chapter's backpropagation example in two variables: open the Backprop graph "
+           "tab and hover a, b, u or v to see ∂f/∂node as a sum over paths.", "Seed chapter", (0.5, -0.25),
+           spacing="log", lr_scale=0.001),
     Preset("Rosenbrock", "(1 - x)^2 + 100*(y - x^2)^2", (-2, 2, -1, 3),
            "A long curved valley with its minimum at (1, 1): gradient descent zig-zags and crawls.",
            probe=(-1.2, 1.0), spacing="log", starts=((-1.5, 2.5), (-1.2, 1.0)), lr_scale=0.05),
