@@ -27,14 +27,26 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="gradviz",
         description="See multivariable calculus as machine learning uses it: type f(x, y) and see "
-                    "its surface, contours, gradients, descent paths, Hessian models and critical points.")
+                    "its surface, contours, gradients, descent paths, Hessian models and critical points.",
+        epilog="Without a window: gradviz render EXPR -o out.png | gradviz trace EXPR --start X,Y -o t.csv | "
+               "gradviz critical EXPR  (each has --help)")
     parser.add_argument("expression", nargs="?", default=None,
                         help="f(x, y) to show, e.g. \"(x^2+y-11)^2+(x+y^2-7)^2\" (default: Himmelblau)")
     parser.add_argument("--version", action="version", version=f"gradviz {__version__}")
     return parser
 
 
+COMMANDS = ("render", "trace", "critical")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in COMMANDS:
+        from gradviz.cli_commands import critical_main, run_command, trace_main
+        if argv[0] == "render":
+            from gradviz.gui.render import render_main
+            return run_command(render_main, argv[1:])
+        return run_command(trace_main if argv[0] == "trace" else critical_main, argv[1:])
     args = build_parser().parse_args(argv)
     if args.expression is not None:
         from gradviz import ExpressionError, parse

@@ -14,6 +14,7 @@ from gradviz.gui.controls_panel import OVERLAYS, ControlsPanel
 from gradviz.gui.critical_panel import CriticalPanel
 from gradviz.gui.descent_panel import DescentPanel
 from gradviz.gui.expression_bar import ExpressionBar
+from gradviz.gui.file_actions import FileActions
 from gradviz.gui.format import num
 from gradviz.gui.loss_view import LossView
 from gradviz.gui.playback_bar import PlaybackBar
@@ -95,6 +96,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.addDockWidget(QtCore.Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         self.side_tabs = tabs
 
+        self.files = FileActions(self)
         self.hover_label = QtWidgets.QLabel()
         self.statusBar().addWidget(self.hover_label, 1)
         self.surface.pointed.connect(self.show_hover)
@@ -123,6 +125,7 @@ class MainWindow(QtWidgets.QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
+        self.files.build_menu(file_menu)
         quit_action = file_menu.addAction("&Quit")
         quit_action.setShortcut(QtGui.QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -248,6 +251,8 @@ class MainWindow(QtWidgets.QMainWindow):
             self.side_tabs.setCurrentWidget(self.critical)
 
     def show_hover(self, point: tuple[float, float] | None) -> None:
+        if point is not None:
+            self.files.active_view = "surface" if self.surface.underMouse() else "contour"
         self.readout.set_hover(point)
         self.surface.show_hover(point)
         self.contour.show_hover(point)
@@ -284,6 +289,10 @@ class MainWindow(QtWidgets.QMainWindow):
                 self.settings.setValue(f"view/{name}", getattr(self.model.view, name))
 
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:  # noqa: N802 (Qt API)
+        if not self.files.maybe_keep_changes():
+            event.ignore()
+            return
+        self.files.closing()
         self.settings.setValue("window/geometry", self.saveGeometry())
         self._save_view_settings()
         super().closeEvent(event)

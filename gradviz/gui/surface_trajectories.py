@@ -35,9 +35,7 @@ class SurfaceTrajectories:
         for item in (self.starts, self.ends, self.iterates, self.newton_model):
             view.addItem(item)
         self.starts.setGLOptions("translucent")
-        d = self.model.descent
-        d.trajectories_changed.connect(self.refresh)  # start points change with their paths: drawn there too
-        d.playback_changed.connect(lambda s: self.refresh())
+        # the SurfaceView connects refresh to the descent signals (start points change with their paths)
 
     def lift(self, pts: np.ndarray, f: np.ndarray | None = None) -> np.ndarray:
         """Points (n, 2) raised onto the drawn surface, a hair above it (f: their values, if known)."""

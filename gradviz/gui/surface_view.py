@@ -98,16 +98,28 @@ class SurfaceView(PickingGLView):
         self.arrows.setGLOptions("opaque")
         self.probe_dot.setGLOptions("additive")
         self.critical.setGLOptions("opaque")
-        self.trajectories = SurfaceTrajectories(self)
-        self._dragging: int | None = None  # key of the start point being dragged on the surface
         self.hovered.connect(self._on_hover)
         self.left.connect(lambda: self.pointed.emit(None))
-        scene.function_changed.connect(lambda fn: self.rebuild(reset_camera=False))
-        scene.domain_changed.connect(lambda: self.rebuild(reset_camera=True))
-        scene.view_changed.connect(self._on_view_changed)
-        scene.probe_changed.connect(lambda p: self.update_overlays())
-        scene.critical_changed.connect(lambda pts: self.update_critical())
+        self.trajectories = SurfaceTrajectories(self)
+        self._dragging: int | None = None  # key of the start point being dragged on the surface
+        self._connections = [
+            (scene.function_changed, lambda fn: self.rebuild(reset_camera=False)),
+            (scene.domain_changed, lambda: self.rebuild(reset_camera=True)),
+            (scene.view_changed, self._on_view_changed),
+            (scene.probe_changed, lambda p: self.update_overlays()),
+            (scene.critical_changed, lambda pts: self.update_critical()),
+            (scene.camera_changed, self.apply_camera),
+            (scene.descent.trajectories_changed, self.trajectories.refresh),
+            (scene.descent.playback_changed, lambda step: self.trajectories.refresh()),
+        ]
+        for signal, slot in self._connections:
+            signal.connect(slot)
         self.rebuild(reset_camera=True)
+
+    def detach(self) -> None:
+        """Stop observing the scene (for a view that is about to be deleted)."""
+        for signal, slot in self._connections:
+            signal.disconnect(slot)
 
     # ----- surface -----
     def _on_view_changed(self, names: set[str]) -> None:
@@ -142,8 +154,7 @@ class SurfaceView(PickingGLView):
             self.fit_view()
         self.update_overlays()
         self.update_critical()
-        if hasattr(self, "trajectories"):
-            self.trajectories.refresh()
+        self.trajectories.refresh()
 
     @staticmethod
     def _level_values(ticks: np.ndarray, lo: float, hi: float, spacing: str) -> np.ndarray:
@@ -187,6 +198,29 @@ class SurfaceView(PickingGLView):
         span = max(xmax - xmin, ymax - ymin)
         centre = QtGui.QVector3D(0.5 * (xmin + xmax), 0.5 * (ymin + ymax), 0.35 * self.scale.height)
         self.setCameraPosition(pos=centre, distance=2.0 * span, elevation=38, azimuth=-60)
+
+    def camera_state(self) -> dict:
+        c = self.opts["center"]
+        return {"distance": float(self.opts["distance"]), "elevation": float(self.opts["elevation"]),
+                "azimuth": float(self.opts["azimuth"]), "fov": float(self.opts["fov"]),
+                "center": [float(c.x()), float(c.y()), float(c.z())]}
+
+    def apply_camera(self, camera: dict | None) -> None:
+        """Show the scene's camera (from a session); None keeps the current framing."""
+        if not camera or camera == self.camera_state():
+            return
+        center = camera.get("center", [0.0, 0.0, 0.0])
+        self.opts["fov"] = camera.get("fov", self.opts["fov"])
+        self.setCameraPosition(pos=QtGui.QVector3D(*center), distance=camera.get("distance"),
+                               elevation=camera.get("elevation"), azimuth=camera.get("azimuth"))
+
+    def _record_camera(self) -> None:
+        """After the user turns, zooms or pans: the scene remembers the camera (for sessions)."""
+        self.model.set_camera(self.camera_state())
+
+    def wheelEvent(self, ev: QtGui.QWheelEvent) -> None:  # noqa: N802 (Qt API)
+        super().wheelEvent(ev)
+        self._record_camera()
 
     # ----- overlays at the probe -----
     def _display(self, f: np.ndarray | float) -> np.ndarray:
@@ -318,3 +352,4 @@ class SurfaceView(PickingGLView):
             ev.accept()
             return
         super().mouseReleaseEvent(ev)
+        self._record_camera()

@@ -89,6 +89,7 @@ class Scene:
     error: ExpressionError | None = None
     critical_points: list[CriticalPoint] | None = None
     history: list[str] = field(default_factory=list)
+    camera: dict[str, Any] | None = None  # the 3D view's distance, elevation, azimuth, centre
 
     def __post_init__(self) -> None:
         self.domain = tuple(float(v) for v in self.domain)  # type: ignore[assignment]
@@ -98,6 +99,7 @@ class Scene:
         self.probe_changed = Signal("probe")  # ((x, y))
         self.view_changed = Signal("view")  # (set of field names)
         self.critical_changed = Signal("critical")  # (list | None)
+        self.camera_changed = Signal("camera")  # (dict | None)
         self._sample: Sample | None = None
         self._local: LocalModel | None = None
         self.descent = DescentState()
@@ -168,7 +170,7 @@ class Scene:
     def batch(self) -> Iterator[None]:
         """Hold every change signal in this block; each is then emitted once (domain and function first)."""
         signals = [self.domain_changed, self.function_changed, self.error_changed, self.view_changed,
-                   self.probe_changed, self.critical_changed, self.descent.starts_changed,
+                   self.probe_changed, self.critical_changed, self.camera_changed, self.descent.starts_changed,
                    self.descent.settings_changed, self.descent.playback_changed, self.descent.trajectories_changed]
         for sig in signals:
             sig.hold()
@@ -254,6 +256,32 @@ class Scene:
             return
         self.view = new
         self.view_changed.emit(changed)
+
+    def set_camera(self, camera: dict[str, Any] | None) -> None:
+        if camera == self.camera:
+            return
+        self.camera = dict(camera) if camera else None
+        self.camera_changed.emit(self.camera)
+
+    def replace_state(self, state: dict[str, Any]) -> None:
+        """Show a validated session state (see gradviz.session.schema.validate); call inside batch()."""
+        self.set_domain(state["domain"])
+        self.set_resolution(state["resolution"])
+        self.view = state["view"]
+        self.view_changed.emit(set(VIEW_FIELDS))
+        self.probe = state["probe"]
+        self._local = None
+        self._set_function(state["function"])
+        self.preset = state["preset"] if isinstance(state["preset"], str) else None
+        d = self.descent
+        for name, settings in state["methods"].items():
+            d.set_method(name, enabled=settings.enabled, lr=settings.lr, **settings.hyper_dict)
+        d.set_run(steps=state["steps"], tol=state["tol"])
+        d.set_starts(state["starts"])
+        d.set_playback(state["playback"])
+        self.set_camera(state["camera"])
+        if state["critical_points"]:
+            self.find_critical_points()
 
     # ----- critical points -----
     def find_critical_points(self) -> list[CriticalPoint]:

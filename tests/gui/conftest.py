@@ -7,6 +7,12 @@ from PySide6 import QtCore, QtGui
 QtCore.QCoreApplication.setAttribute(QtCore.Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
 
 
+@pytest.fixture(autouse=True)
+def _recovery_in_tmp(tmp_path, monkeypatch):
+    """Autosave recovery files go to a temporary folder, never the user's."""
+    monkeypatch.setenv("GRADVIZ_RECOVERY_DIR", str(tmp_path / "recovery"))
+
+
 @pytest.fixture
 def window(qtbot, tmp_path, capsys):
     from gradviz.gui.main_window import MainWindow
@@ -16,6 +22,7 @@ def window(qtbot, tmp_path, capsys):
     ensure_app()
     settings = QtCore.QSettings(str(tmp_path / "settings.ini"), QtCore.QSettings.Format.IniFormat)
     win = MainWindow(Scene(), settings)
+    win.files.ask_unsaved = lambda: "discard"  # closing at teardown must not wait for a question
     qtbot.addWidget(win)
     win.resize(1500, 950)
     win.show()

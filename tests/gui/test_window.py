@@ -135,6 +135,7 @@ def test_view_settings_are_remembered(qtbot, window, tmp_path):
     window.close()
     settings = QtCore.QSettings(str(tmp_path / "settings.ini"), QtCore.QSettings.Format.IniFormat)
     again = MainWindow(Scene(), settings)
+    again.files.ask_unsaved = lambda: "discard"
     qtbot.addWidget(again)
     assert again.model.view.colormap == "magma" and again.model.view.contour_count == 7
 
