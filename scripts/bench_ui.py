@@ -57,6 +57,7 @@ def main() -> int:
     settings.clear()
     scene = Scene()
     window = MainWindow(scene, settings)
+    window.files.ask_unsaved = lambda: "discard"  # a benchmark never asks about unsaved changes
     window.resize(1500, 950)
     window.show()
     app.processEvents()

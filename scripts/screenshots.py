@@ -28,6 +28,7 @@ def main() -> int:
     def shoot(name: str, setup) -> None:
         scene = Scene()
         window = MainWindow(scene, settings)
+        window.files.ask_unsaved = lambda: "discard"
         window.resize(1600, 980)
         window.move(0, 0)
         window.show()
