@@ -27,3 +27,85 @@ def test_bad_expression_exits_2_with_the_column():
 def test_version():
     result = _run("--version")
     assert result.returncode == 0 and "gradviz" in result.stdout
+
+
+# ----- the headless commands -----
+
+HIMMELBLAU = "(x^2 + y - 11)^2 + (x + y^2 - 7)^2"
+
+
+def test_trace_writes_csv_and_json(tmp_path):
+    import csv
+    import json
+
+    out = tmp_path / "t.csv"
+    result = _run("trace", "(1-x)^2 + 100*(y-x^2)^2", "--start", "-1.2,1", "--method", "adam", "--method", "gd",
+                  "--lr", "0.001", "--steps", "50", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(open(out)))
+    assert {r["method"] for r in rows} == {"adam", "gd"} and len(rows) == 2 * 51
+    assert "adam" in result.stdout and "max_steps" in result.stdout
+    out_json = tmp_path / "t.json"
+    assert _run("trace", HIMMELBLAU, "--start=-4,-4", "--method", "newton", "-o", str(out_json)).returncode == 0
+    data = json.loads(out_json.read_text())["trajectories"][0]
+    assert data["method"] == "newton" and data["start"] == [-4.0, -4.0]
+
+
+def test_critical_lists_the_points(tmp_path):
+    result = _run("critical", "3*x^4 - 4*x^3 - 12*x^2", "--domain", "-2,3,-1,1", "-o", str(tmp_path / "c.csv"))
+    assert result.returncode == 0, result.stderr
+    lines = [ln.split() for ln in result.stdout.splitlines()[1:4]]
+    assert [(k, float(x)) for k, x, *_ in lines] == [("minimum", -1.0), ("maximum", 0.0), ("minimum", 2.0)]
+    assert (tmp_path / "c.csv").exists()
+
+
+def test_render_contour_png_and_svg_offscreen(tmp_path):
+    from PySide6 import QtGui
+
+    png = tmp_path / "c.png"
+    result = _run("render", HIMMELBLAU, "--view", "contour", "--size", "800x600", "--domain", "-5,5,-5,5",
+                  "--start", "0,0", "--method", "adam", "--lr", "0.1", "-o", str(png))
+    assert result.returncode == 0, result.stderr
+    image = QtGui.QImage(str(png))
+    assert image.width() == 800 and not image.isNull()
+    svg = tmp_path / "c.svg"
+    assert _run("render", "x*exp(-x^2-y^2)", "--view", "contour", "-o", str(svg)).returncode == 0
+    import xml.etree.ElementTree as ET
+    assert any(e.tag.endswith("path") for e in ET.parse(svg).getroot().iter())
+
+
+def test_render_3d_uses_the_display_or_starts_xvfb(tmp_path):
+    from PySide6 import QtGui
+
+    png = tmp_path / "both.png"
+    result = _run("render", "sin(x)*cos(y)", "--size", "900x500", "-o", str(png))
+    assert result.returncode == 0, result.stderr
+    image = QtGui.QImage(str(png))
+    assert (image.width(), image.height()) == (900, 500)
+
+
+def test_render_and_trace_bad_input_exit_2():
+    bad = _run("render", "x + z", "-o", "/tmp/never.png")
+    assert bad.returncode == 2 and "unknown name 'z' at column 5" in bad.stderr and "Traceback" not in bad.stderr
+    assert _run("render", "x", "--view", "3d", "-o", "/tmp/x.svg").returncode == 2
+    assert _run("trace", "x^2", "-o", "/tmp/t.csv").returncode == 2  # no start point
+    assert _run("trace", "x^2", "--start", "1;2").returncode == 2
+    assert _run("critical", "x^2", "--domain", "1,0,0,1").returncode == 2
+    for command in ("render", "trace", "critical"):
+        helped = _run(command, "--help")
+        assert helped.returncode == 0 and "usage: gradviz " + command in helped.stdout
+
+
+def test_render_a_session_file(tmp_path):
+    from gradviz.model.scene import Scene
+    from gradviz.session import save_session
+
+    scene = Scene()
+    scene.load_preset("Rosenbrock")
+    path = tmp_path / "s.gradviz.json"
+    save_session(scene, path)
+    assert _run("render", str(path), "--view", "contour", "-o", str(tmp_path / "s.png")).returncode == 0
+    bad = tmp_path / "bad.gradviz.json"
+    bad.write_text("{")
+    result = _run("render", str(bad), "--view", "contour", "-o", str(tmp_path / "b.png"))
+    assert result.returncode == 2 and "corrupt or truncated" in result.stderr

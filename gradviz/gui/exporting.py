@@ -27,6 +27,10 @@ def render_3d(view: QtWidgets.QWidget, width: int, height: int, scale: float = 1
         twin.resize(w, h)
         background = view.opts["bgcolor"]
         twin.opts["bgcolor"] = (*background[:3], 0.0) if transparent else background
+        if transparent:
+            fmt = QtGui.QSurfaceFormat(twin.format())
+            fmt.setAlphaBufferSize(8)  # keep the cleared background's zero alpha in the framebuffer
+            twin.setFormat(fmt)
         twin.show()
         twin.apply_camera(view.camera_state())
         QtWidgets.QApplication.processEvents()

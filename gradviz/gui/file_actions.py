@@ -70,6 +70,7 @@ class FileActions(QtCore.QObject):
         self.active_view: str = "contour"
         # replaces the Save/Discard/Cancel question when set (tests, scripted use): returns one of those words
         self.ask_unsaved: object = None
+        self.warn = QtWidgets.QMessageBox.warning  # (parent, title, text); replaceable in tests
         for signal in (self.model.function_changed, self.model.domain_changed, self.model.view_changed,
                        self.model.probe_changed, self.model.camera_changed, self.model.descent.starts_changed,
                        self.model.descent.settings_changed, self.model.critical_changed):
@@ -175,7 +176,7 @@ class FileActions(QtCore.QObject):
             load_session(self.model, path)
         except SessionError as err:
             self._loading = False
-            QtWidgets.QMessageBox.warning(self.window, "Cannot open the session",
+            self.warn(self.window, "Cannot open the session",
                                           f"{err}\n\nThe current scene is unchanged.")
             return False
         finally:
@@ -201,7 +202,7 @@ class FileActions(QtCore.QObject):
         try:
             save_session(self.model, path)
         except OSError as err:
-            QtWidgets.QMessageBox.warning(self.window, "Cannot save", f"Could not save {path}: {err}")
+            self.warn(self.window, "Cannot save", f"Could not save {path}: {err}")
             return False
         self._mark_clean(Path(path))
         self._remember(Path(path))
@@ -274,7 +275,7 @@ class FileActions(QtCore.QObject):
         try:
             action()
         except (OSError, ValueError, RuntimeError) as err:
-            QtWidgets.QMessageBox.warning(self.window, "Export failed", str(err))
+            self.warn(self.window, "Export failed", str(err))
             return False
         return True
 
