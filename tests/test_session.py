@@ -11,8 +11,7 @@ import pytest
 import gradviz
 from gradviz.export import critical_points_csv, trajectories_csv, trajectories_json
 from gradviz.model.scene import Scene
-from gradviz.session import SCHEMA_VERSION, SessionError, load_session, save_session, scene_to_dict
-from gradviz.session import store
+from gradviz.session import SCHEMA_VERSION, SessionError, load_session, save_session, scene_to_dict, store
 
 
 def _busy_scene():
