@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sys
 
+from PySide6 import QtCore
+
 from gradviz.gui.qt_setup import ensure_app
 
 
@@ -19,6 +21,7 @@ def run(expression: str | None = None) -> int:
         scene.set_expression(expression)
     window.show()
     _install_excepthook(window)
+    QtCore.QTimer.singleShot(0, window.files.offer_recovery)  # after a crash: offer the autosaved scene
     return app.exec()
 
 
