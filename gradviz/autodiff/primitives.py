@@ -133,10 +133,6 @@ def _safe_log(x: np.ndarray) -> np.ndarray:
     return np.log(np.where(x == 0, 1.0, x))
 
 
-def _sign(x: np.ndarray) -> np.ndarray:
-    return np.sign(x)
-
-
 def _unary(name: str, fn: Callable[[np.ndarray], np.ndarray]) -> Primitive:
     return Primitive(name, 1, fn, lambda a: a)
 
@@ -167,7 +163,7 @@ PRIMITIVES: dict[str, Primitive] = {p.name: p for p in [
     _unary("arccos", np.arccos),
     _unary("arctan", np.arctan),
     _unary("abs", np.abs),
-    _unary("sign", _sign),
+    _unary("sign", np.sign),
     _unary("safe_log", _safe_log),
     Primitive("sum", 1, lambda a, axis, keepdims: np.sum(a, axis=axis, keepdims=keepdims),
               _sum_shape, elementwise=False),

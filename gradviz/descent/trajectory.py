@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -37,7 +37,6 @@ class Trajectory:
     status: str
     stop_step: int
     tol: float = 0.0
-    meta: dict[str, Any] = field(default_factory=dict)
 
     @property
     def end(self) -> np.ndarray:

@@ -218,7 +218,7 @@ def _expr(node: Node, names: dict[int, str]) -> str:
         return codegen.literal(float(node.value))
     args = [_expr(a, names) for a in node.args]
     if node.op in ("add", "sub", "mul", "div"):
-        return f"({args[0]} {codegen._INFIX[node.op]} {args[1]})"
+        return f"({args[0]} {codegen.INFIX[node.op]} {args[1]})"
     if node.op == "pow":
         return f"({args[0]} ** {args[1]})"
     if node.op == "neg":
@@ -227,8 +227,7 @@ def _expr(node: Node, names: dict[int, str]) -> str:
         return f"abs({args[0]})"
     if node.op == "sign":
         return f"copysign(1.0, {args[0]})"
-    name = {"arcsin": "asin", "arccos": "acos", "arctan": "atan", "safe_log": "log"}.get(node.op, node.op)
-    return f"{name}({args[0]})"
+    return f"{FUNCTION_NAME.get(node.op, node.op)}({args[0]})"
 
 
 def _strip(text: str) -> str:

@@ -30,7 +30,7 @@ _MATH_UNARY = {
     "sin": "sin", "cos": "cos", "tan": "tan", "sinh": "sinh", "cosh": "cosh", "tanh": "tanh",
     "arcsin": "asin", "arccos": "acos", "arctan": "atan",
 }
-_INFIX = {"add": "+", "sub": "-", "mul": "*", "div": "/"}
+INFIX = {"add": "+", "sub": "-", "mul": "*", "div": "/"}
 MAX_EXPANDED_POWER = 8
 
 
@@ -194,8 +194,8 @@ def scalar_lines(outputs: Sequence[Node], inputs: Sequence[Node],
             continue
         a = ref(node.args[0])
         n_int = small_int_exponent(node)
-        if node.op in _INFIX:
-            expr = f"{a} {_INFIX[node.op]} {ref(node.args[1])}"
+        if node.op in INFIX:
+            expr = f"{a} {INFIX[node.op]} {ref(node.args[1])}"
         elif n_int is not None:
             expr = " * ".join([a] * abs(n_int))
             if n_int < 0:
