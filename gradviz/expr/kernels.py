@@ -27,6 +27,11 @@ def _compile(source: str, name: str, namespace: dict) -> object:
     return scope[name]
 
 
+def _broadcast(a: tuple, b: tuple) -> tuple:
+    """np.broadcast_shapes for two shapes, without its cost in the common equal-shape case."""
+    return a if a == b else tuple(np.broadcast_shapes(a, b))
+
+
 class GridKernel:
     """Evaluate `outputs` on broadcasting float64 arrays x and y; results have their broadcast shape."""
 
@@ -39,7 +44,7 @@ class GridKernel:
         self._lock = threading.Lock()
 
     def __call__(self, x: np.ndarray, y: np.ndarray) -> list[np.ndarray]:
-        shape = np.broadcast_shapes(x.shape, y.shape)
+        shape = _broadcast(x.shape, y.shape)
         by_mask = {1: x.shape, 2: y.shape, 3: shape}
         out = [np.empty(by_mask[m]) if m else None for m in self.code.output_masks]
         locked = self._lock.acquire(blocking=False)
@@ -63,8 +68,8 @@ class GridKernel:
 
     def _blocks(self, x: np.ndarray, y: np.ndarray, out: list) -> Iterator[tuple]:
         """Row blocks small enough to keep every temporary in cache (same results, less memory traffic)."""
-        shape = np.broadcast_shapes(x.shape, y.shape)
-        if len(shape) == 0 or math.prod(shape) <= BLOCK_SIZE:
+        shape = _broadcast(x.shape, y.shape)
+        if len(shape) == 0 or math.prod(shape) <= 2 * BLOCK_SIZE:  # splitting small grids costs more than it saves
             yield x, y, out
             return
         rows = max(1, BLOCK_SIZE // max(1, math.prod(shape[1:])))
@@ -81,7 +86,7 @@ class GridKernel:
 
     def _temporaries(self, x: np.ndarray, y: np.ndarray, reuse: bool) -> list[np.ndarray]:
         """Scratch arrays for one block, kept between calls (fresh ones when another thread holds them)."""
-        shape = np.broadcast_shapes(x.shape, y.shape)
+        shape = _broadcast(x.shape, y.shape)
         by_mask = {1: x.shape, 2: y.shape, 3: shape}
         key = (x.shape, y.shape)
         buffers = self._buffers.get(key) if reuse else None
