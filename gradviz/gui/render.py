@@ -64,6 +64,7 @@ def render_main(argv: Sequence[str]) -> int:
     p.add_argument("--size", type=size, default=(1600, 900), metavar="WxH", help="image size (default 1600x900)")
     p.add_argument("--domain", type=domain, default=None, metavar="XMIN,XMAX,YMIN,YMAX")
     p.add_argument("--probe", type=point, default=None, metavar="X,Y", help="where to draw the Taylor models")
+    p.add_argument("--log", action="store_true", help="log-spaced contours and colours (steep functions)")
     add_descent_options(p)
     args = p.parse_args(argv)
     out = args.output
@@ -120,8 +121,11 @@ def _scene(args: argparse.Namespace, parse_expression: object) -> object:
             scene.set_probe(*(args.probe or (0.5 * (scene.domain[0] + scene.domain[1]),
                                              0.5 * (scene.domain[2] + scene.domain[3]))))
             scene.descent.set_starts([])
+            scene.set_view(contour_spacing="log" if args.log else "linear")
     if args.domain and source.endswith(".json"):
         scene.set_domain(args.domain)
+    if args.log:
+        scene.set_view(contour_spacing="log")
     if args.probe:
         scene.set_probe(*args.probe)
     d = scene.descent
