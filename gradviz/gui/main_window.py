@@ -59,19 +59,19 @@ class MainWindow(QtWidgets.QMainWindow):
         self.bottom_tabs.addTab(self.slice, "Slice through the probe along v: f(w + εv) and its Taylor models")
         self.backprop = BackpropPanel(self.model)
         self.bottom_tabs.addTab(self.backprop, "Backprop graph at the probe")
-        main = QtWidgets.QSplitter(QtCore.Qt.Orientation.Vertical)
-        main.addWidget(views)
-        main.addWidget(self.bottom_tabs)
-        main.setChildrenCollapsible(False)
-        main.setSizes([640, 290])
-        self.main_splitter = main
         self.bottom_tabs.currentChanged.connect(self._bottom_tab_changed)
         central = QtWidgets.QWidget()
         column = QtWidgets.QVBoxLayout(central)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.expression_bar)
-        column.addWidget(main, 1)
+        column.addWidget(views, 1)
         self.setCentralWidget(central)
+        # the analysis panels in a dock below the views: it can be resized, floated or moved
+        self.analysis_dock = QtWidgets.QDockWidget("Descent · Slice · Backprop graph", self)
+        self.analysis_dock.setObjectName("analysis_dock")
+        self.analysis_dock.setWidget(self.bottom_tabs)
+        self.addDockWidget(QtCore.Qt.DockWidgetArea.BottomDockWidgetArea, self.analysis_dock)
+        self.setCorner(QtCore.Qt.Corner.BottomRightCorner, QtCore.Qt.DockWidgetArea.RightDockWidgetArea)
 
         self.readout = ReadoutPanel(self.model)
         self.controls = ControlsPanel(self.model)
@@ -105,6 +105,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.model.view_changed.connect(self._view_changed)
         self.model.critical_changed.connect(self._critical_changed)
         self.resize(1500, 940)
+        self.resizeDocks([self.analysis_dock], [300], QtCore.Qt.Orientation.Vertical)
         geometry = self.settings.value("window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
@@ -230,12 +231,11 @@ class MainWindow(QtWidgets.QMainWindow):
         self._save_view_settings()
 
     def _bottom_tab_changed(self, index: int) -> None:
-        """The backprop graph needs height: give the bottom area at least 42 % of the views' space."""
-        if self.bottom_tabs.widget(index) is self.backprop:
-            top, bottom = self.main_splitter.sizes()
-            want = int(0.42 * (top + bottom))
-            if bottom < want:
-                self.main_splitter.setSizes([top + bottom - want, want])
+        """The backprop graph needs height: give the analysis dock at least 42 % of the window's."""
+        if self.bottom_tabs.widget(index) is self.backprop and not self.analysis_dock.isFloating():
+            want = int(0.42 * self.height())
+            if self.analysis_dock.height() < want:
+                self.resizeDocks([self.analysis_dock], [want], QtCore.Qt.Orientation.Vertical)
 
     def _set_add_mode(self, on: bool) -> None:
         self.contour.add_mode = on
