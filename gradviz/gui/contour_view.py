@@ -47,7 +47,9 @@ class ContourView(pg.PlotWidget):
         self.level_labels: list[pg.TextItem] = []
         self.field = ArrowFieldItem()
         plot.addItem(self.field)
-        self.critical = pg.ScatterPlotItem(size=12, pen=pg.mkPen("k", width=1.2))
+        tip = "critical point ({x:.4g}, {y:.4g}): click to move the probe there".format
+        self.critical = pg.ScatterPlotItem(size=12, pen=pg.mkPen("k", width=1.2), hoverable=True, tip=tip)
+        self.critical.sigClicked.connect(self._critical_clicked)
         plot.addItem(self.critical)
         dash = QtCore.Qt.PenStyle.DashLine
         self.direction = pg.PlotCurveItem(pen=pg.mkPen(qt_setup.PROBE_COLOR, width=2, style=dash))
@@ -189,6 +191,11 @@ class ContourView(pg.PlotWidget):
     def _probe_dragged(self, target: pg.TargetItem) -> None:
         pos = target.pos()
         self.model.set_probe(pos.x(), pos.y())
+
+    def _critical_clicked(self, item: object, points: list, event: object = None) -> None:
+        if len(points):
+            p = points[0].data()
+            self.model.set_probe(p.x, p.y)
 
     def _clicked(self, event: object) -> None:
         if event.button() != QtCore.Qt.MouseButton.LeftButton or event.isAccepted():

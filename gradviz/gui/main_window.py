@@ -109,6 +109,9 @@ class MainWindow(QtWidgets.QMainWindow):
         geometry = self.settings.value("window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
+        state = self.settings.value("window/state")
+        if state is not None:
+            self.restoreState(state)
         self.show_hover(None)
 
     @staticmethod
@@ -294,5 +297,6 @@ class MainWindow(QtWidgets.QMainWindow):
             return
         self.files.closing()
         self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
         self._save_view_settings()
         super().closeEvent(event)

@@ -111,6 +111,9 @@ def test_critical_points_of_the_seed_functions(qtbot, window, preset, expected):
     assert len(window.contour.critical.data) == len(expected)
     window.critical.table.cellClicked.emit(len(expected) - 1, 0)
     assert window.model.probe[0] == pytest.approx(expected[-1][0], abs=1e-6)
+    spot = window.contour.critical.points()[0]
+    window.contour.critical.sigClicked.emit(window.contour.critical, [spot], None)
+    assert window.model.probe[0] == pytest.approx(expected[0][0], abs=1e-6)
 
 
 def test_model_and_widgets_stay_in_step_both_ways(qtbot, window):
