@@ -13,6 +13,7 @@ from gradviz.calculus.finite_differences import STEPS, gradient_errors, hessian_
 from gradviz.expr.backprop import display_name, formula
 from gradviz.gui.format import num
 from gradviz.gui.graph_view import GraphView
+from gradviz.gui.lazy import show_event_refreshing, when_visible
 from gradviz.model.scene import Scene
 
 
@@ -20,12 +21,14 @@ def _name(graph: object, i: int) -> str:
     return display_name(graph, i)
 
 
+@show_event_refreshing
 class BackpropPanel(QtWidgets.QTabWidget):
     def __init__(self, scene: Scene, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = scene
         self.step = -1  # -1: no step-through; else an index into self.steps
         self.steps: list[tuple[str, int]] = []
+        self._built_for: object = None  # the Function whose graph is drawn
 
         graph_page = QtWidgets.QWidget()
         layout = QtWidgets.QVBoxLayout(graph_page)
@@ -100,16 +103,24 @@ class BackpropPanel(QtWidgets.QTabWidget):
 
     # ----- model → panel -----
     def rebuild(self) -> None:
+        """A new f: its graph is laid out the next time the panel is visible."""
+        self._built_for = None
+        self.refresh()
+
+    def _build(self) -> None:
         graph = self.model.function.graph()
         self.view.build(graph)
         n = len(graph.nodes)
         self.steps = [("forward", i) for i in range(2, n)] + [("backward", i) for i in range(n - 1, -1, -1)]
+        self._built_for = self.model.function
         self.leave_steps()
-        self.refresh()
 
+    @when_visible
     def refresh(self) -> None:
         """Numbers at the probe, in the visible tab only (cheap while the probe is dragged)."""
         fn = self.model.function
+        if self._built_for is not fn:
+            self._build()
         x, y = self.model.probe
         self.trace = fn.trace_at(x, y)
         page = self.currentIndex()

@@ -86,9 +86,17 @@ class ContourView(pg.PlotWidget):
             self.update_probe()
 
     def rebuild(self, fit: bool = False) -> None:
-        """Image, colour bar and isolines from the scene's sample; then the field and markers."""
-        s = self.model.sample()
+        """Image, colour bar and isolines from the scene's sample; then the field and markers
+        (once per change: a second call for the same state only fits the view)."""
         view = self.model.view
+        key = (self.model.function, self.model.domain, self.model.resolution, view.colormap,
+               view.contour_count, view.contour_spacing)
+        if key == getattr(self, "_built", None):
+            if fit:
+                self.fit_view()
+            return
+        self._built = key
+        s = self.model.sample()
         lo, hi = robust_range(s.f)
         cmap = pg.colormap.get(view.colormap)
         t = normalize(s.f, lo, hi, view.contour_spacing)

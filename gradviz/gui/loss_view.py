@@ -9,6 +9,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from gradviz.descent.optimizers import OPTIMIZERS
 from gradviz.descent.trajectory import Trajectory
 from gradviz.gui.format import num, vec
+from gradviz.gui.lazy import show_event_refreshing, when_visible
 from gradviz.gui.styles import method_pen, start_color, style_icon
 from gradviz.model.scene import Scene
 
@@ -21,6 +22,7 @@ def status_text(traj: Trajectory) -> str:
     return "max steps"
 
 
+@show_event_refreshing
 class LossView(QtWidgets.QWidget):
     def __init__(self, scene: Scene, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
@@ -67,6 +69,7 @@ class LossView(QtWidgets.QWidget):
         if step is not None:
             self.cursor.setValue(step)
 
+    @when_visible
     def refresh(self) -> None:
         runs = self.model.descent.trajectories()
         item = self.plot.getPlotItem()

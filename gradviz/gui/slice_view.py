@@ -8,11 +8,13 @@ import pyqtgraph as pg
 from PySide6 import QtCore
 
 from gradviz.gui import qt_setup
+from gradviz.gui.lazy import show_event_refreshing, when_visible
 from gradviz.model.scene import Scene
 
 SAMPLES = 241
 
 
+@show_event_refreshing
 class SliceView(pg.PlotWidget):
     def __init__(self, scene: Scene, parent: QtCore.QObject | None = None) -> None:
         super().__init__(parent)
@@ -37,6 +39,7 @@ class SliceView(pg.PlotWidget):
         scene.view_changed.connect(lambda names: self.refresh() if names & {"radius", "direction_angle"} else None)
         self.refresh()
 
+    @when_visible
     def refresh(self) -> None:
         m = self.model.local()
         v = self.model.probe_direction()

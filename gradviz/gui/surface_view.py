@@ -132,14 +132,22 @@ class SurfaceView(PickingGLView):
             self.update_critical()
 
     def rebuild(self, reset_camera: bool = False) -> None:
-        """Recompute the mesh, colours, frame and labels from the scene's sample."""
+        """Recompute the mesh, colours, frame and labels from the scene's sample (once per change:
+        a preset changes domain and function together, and the second call only frames the view)."""
+        view = self.model.view
+        key = (self.model.function, self.model.domain, self.model.resolution, view.colormap,
+               view.contour_spacing, view.wireframe)
+        if key == getattr(self, "_built", None):
+            if reset_camera:
+                self.fit_view()
+            return
+        self._built = key
         s = self.model.sample()
         xmin, xmax, ymin, ymax = self.model.domain
         span = max(xmax - xmin, ymax - ymin)
         lo, hi = robust_range(s.f)
         self.scale = HeightScale(lo, hi, 0.5 * span)
         self.mesh = surface_mesh(s.xs, s.ys, s.f, s.fx, s.fy, self.scale)
-        view = self.model.view
         cmap = pg.colormap.get(view.colormap)
         t = normalize(self.mesh.levels, 0.0, 1.0, view.contour_spacing)
         colors = cmap.map(np.nan_to_num(t), mode="float")

@@ -87,5 +87,9 @@ def test_check_tab_shows_the_v_shape(qtbot, window):
 
 @pytest.mark.parametrize("preset", ["Himmelblau", "Beale"])
 def test_graph_builds_for_presets(qtbot, window, preset):
-    window.model.load_preset(preset)
+    window.model.load_preset(preset)  # the panel is hidden: its graph is laid out when it is shown
+    window.bottom_tabs.setCurrentWidget(window.backprop)
     assert len(window.backprop.view.nodes) == len(window.model.function.graph().nodes)
+    x, y = window.model.probe
+    a = window.model.function.graph().nodes[-1].index
+    assert window.backprop.view.nodes[a].value.text() == f"= {num(window.model.function.trace_at(x, y).values[a], 4)}"
