@@ -31,6 +31,10 @@ def render_3d(view: QtWidgets.QWidget, width: int, height: int, scale: float = 1
             fmt = QtGui.QSurfaceFormat(twin.format())
             fmt.setAlphaBufferSize(8)  # keep the cleared background's zero alpha in the framebuffer
             twin.setFormat(fmt)
+        if scale != 1.0:
+            twin.text_scale = scale
+            twin._built = None  # rebuild the labels at the new size
+            twin.rebuild()
         twin.show()
         twin.apply_camera(view.camera_state())
         QtWidgets.QApplication.processEvents()

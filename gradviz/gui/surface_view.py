@@ -85,6 +85,7 @@ class SurfaceView(PickingGLView):
         self.frame = gl.GLLinePlotItem(mode="lines", color=(0.7, 0.7, 0.75, 0.6), width=1, antialias=True)
         self.addItem(self.frame)
         self.labels: list[gl.GLTextItem] = []
+        self.text_scale = 1.0  # labels and colour bar grow with it (for exports at 2×, 3×…)
         self.legend = gl.GLGradientLegendItem(pos=(12, 40), size=(14, 150), fontColor=(230, 230, 230))
         self.addItem(self.legend)
         self.tangent = gl.GLMeshItem(smooth=False, glOptions="translucent", computeNormals=False)
@@ -157,7 +158,9 @@ class SurfaceView(PickingGLView):
         self._rebuild_frame(lo, hi)
         ticks = np.linspace(0, 1, 5)
         values = self._level_values(ticks, lo, hi, view.contour_spacing)
-        self.legend.setData(gradient=cmap, labels={num(v, 3): float(p) for p, v in zip(ticks, values, strict=True)})
+        k = self.text_scale
+        self.legend.setData(gradient=cmap, labels={num(v, 3): float(p) for p, v in zip(ticks, values, strict=True)},
+                            pos=(12 * k, 40 * k), size=(14 * k, 150 * k))
         if reset_camera:
             self.fit_view()
         self.update_overlays()
@@ -182,7 +185,7 @@ class SurfaceView(PickingGLView):
         self.frame.setData(pos=np.array(segs, dtype=float))
         for item in self.labels:
             self.removeItem(item)
-        font = QtGui.QFont("DejaVu Sans", 10)
+        font = QtGui.QFont("DejaVu Sans", round(10 * self.text_scale))
         white = QtGui.QColor(225, 225, 230)
         grey = QtGui.QColor(170, 175, 185)
         dx, dy = 0.07 * (xmax - xmin), 0.07 * (ymax - ymin)
@@ -192,8 +195,9 @@ class SurfaceView(PickingGLView):
                  ((xmin, ymax, top * 1.2), "f(x, y)", white),
                  ((xmin, ymin - dy, 0.0), num(xmin, 3), grey), ((xmax, ymin - dy, 0.0), num(xmax, 3), grey),
                  ((xmax + dx, ymin + 0.5 * dy, 0.0), num(ymin, 3), grey), ((xmax + dx, ymax, 0.0), num(ymax, 3), grey),
-                 ((xmin - 0.5 * dx, ymax + 0.5 * dy, top), num(hi, 3), grey),
-                 ((xmin - 0.5 * dx, ymax + 0.5 * dy, 0.0), num(lo, 3), grey)]
+                 ((xmin - 0.5 * dx, ymax + 0.5 * dy, top), num(hi, 3), grey)]
+        # no label for the low end: at the foot of the f axis it would float over the surface (the colour
+        # bar shows it)
         self.labels = []
         for pos, text, color in specs:
             item = gl.GLTextItem(pos=np.array(pos), text=text, color=color, font=font)
