@@ -108,3 +108,16 @@ def test_layout_reduces_crossings():
     assert crossings(best, g.edges, layers) <= crossings(naive, g.edges, layers)
     assert sorted(i for col in best for i in col) == list(range(len(g.nodes)))
     assert math.isfinite(crossings(best, g.edges, layers))
+
+
+def test_pull_right_keeps_edges_pointing_right_and_shortens_columns():
+    from gradviz.geometry.graph_layout import pull_right
+
+    fn = parse("sin(x) + cos(y) + exp(x*y) + tanh(x - y) + sqrt(1 + x^2)")
+    g = fn.graph()
+    layers = [n.layer for n in g.nodes]
+    cols = pull_right(layers, g.edges, keep=[0, 1])
+    assert all(cols[a] < cols[b] for a, b in g.edges)
+    assert cols[0] == cols[1] == 0 and cols[-1] == max(layers)
+    tallest = lambda c: max(c.count(k) for k in set(c))  # noqa: E731
+    assert tallest(cols) < tallest(layers)

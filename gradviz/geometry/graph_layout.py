@@ -6,6 +6,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 
+def pull_right(layers: Sequence[int], edges: Sequence[tuple[int, int]], keep: Sequence[int] = ()) -> list[int]:
+    """Each node moved as far right as its consumers allow (one column before the nearest), the
+    output staying in the last column and the nodes in `keep` (inputs) where they are. Columns then
+    hold fewer nodes: a term of a long sum sits beside the addition that uses it."""
+    out = list(layers)
+    consumers: dict[int, list[int]] = {i: [] for i in range(len(layers))}
+    for a, b in edges:
+        consumers[a].append(b)
+    for i in sorted(range(len(layers)), key=lambda k: -layers[k]):
+        if i in keep or not consumers[i]:
+            continue
+        out[i] = max(out[i], min(out[c] for c in consumers[i]) - 1)
+    return out
+
+
 def layer_orders(layers: Sequence[int], edges: Sequence[tuple[int, int]], sweeps: int = 8) -> list[list[int]]:
     """Node indices per layer, ordered by the barycentre heuristic (sweeps down and up),
     keeping the best ordering found."""

@@ -8,7 +8,7 @@ import math
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from gradviz.expr.backprop import ComputationGraph, Trace
-from gradviz.geometry.graph_layout import layout
+from gradviz.geometry.graph_layout import layout, pull_right
 from gradviz.gui.format import num
 
 NODE_W, NODE_H = 104.0, 54.0
@@ -111,7 +111,9 @@ class GraphView(QtWidgets.QGraphicsView):
         self.scene().clear()
         self.graph = graph
         self.nodes, self.edges = {}, {}
-        pos = layout([g.layer for g in graph.nodes], graph.edges, COL_DX, ROW_DY)
+        inputs = [g.index for g in graph.nodes if g.is_input]
+        columns = pull_right([g.layer for g in graph.nodes], graph.edges, keep=inputs)
+        pos = layout(columns, graph.edges, COL_DX, ROW_DY)
         for g in graph.nodes:
             kind = ("input" if g.is_input else "output" if g.index == graph.output
                     else "named" if g.name else "op")
@@ -128,10 +130,16 @@ class GraphView(QtWidgets.QGraphicsView):
         self.fit()
 
     def fit(self) -> None:
-        self.fitInView(self.scene().sceneRect(), QtCore.Qt.AspectRatioMode.KeepAspectRatio)
-        if self.transform().m11() > 1.25:
-            self.resetTransform()
-            self.scale(1.25, 1.25)
+        """Fit the graph's width (readable sizes between 0.6× and 1.25×); a tall graph scrolls."""
+        rect = self.scene().sceneRect()
+        view = self.viewport().rect()
+        if rect.width() <= 0 or view.width() <= 0:
+            return
+        whole = min(view.width() / rect.width(), view.height() / rect.height())
+        s = min(1.25, max(whole, min(0.6, view.width() / rect.width())))
+        self.resetTransform()
+        self.scale(s, s)
+        self.centerOn(rect.center())
 
     def show_trace(self, trace: Trace) -> None:
         self.trace = trace
