@@ -1,0 +1,20 @@
+"""The README's library example runs as written and gives the values it promises."""
+
+import math
+import re
+from pathlib import Path
+
+import numpy as np
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def test_readme_python_example_runs():
+    blocks = re.findall(r"```python\n(.*?)```", README.read_text(), re.S)
+    assert blocks
+    scope: dict = {}
+    exec(compile(blocks[0], "README.md", "exec"), scope)  # noqa: S102 (our own documentation)
+    fn, np_ = scope["fn"], scope["np"]
+    assert fn(0.0, np_.log(2)) == math.log(3) or abs(fn(0.0, np_.log(2)) - math.log(3)) < 1e-15
+    np.testing.assert_allclose(fn.grad(0.0, np_.log(2)), [1 / 3, 2 / 3], rtol=1e-15)
+    assert scope["traj"].points.shape[1] == 2 and scope["f"].shape == (400, 400)
