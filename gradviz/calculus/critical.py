@@ -22,7 +22,14 @@ class CriticalPoint:
 
 def _newton(fn: Function, x: np.ndarray, y: np.ndarray, use_x: bool, use_y: bool,
             iterations: int) -> tuple[np.ndarray, np.ndarray]:
-    """Vectorised Newton (Levenberg-damped where H is near singular) on all starts at once."""
+    """Vectorised Newton (Levenberg-damped where H is near singular) on all starts at once; starts
+    that overflow or leave f's domain become nan, silently."""
+    with np.errstate(all="ignore"):
+        return _newton_steps(fn, x, y, use_x, use_y, iterations)
+
+
+def _newton_steps(fn: Function, x: np.ndarray, y: np.ndarray, use_x: bool, use_y: bool,
+                  iterations: int) -> tuple[np.ndarray, np.ndarray]:
     for _ in range(iterations):
         _, gx, gy, hxx, hxy, hyy = fn.derivatives(x, y)
         if not use_y:
@@ -65,10 +72,13 @@ def find_critical_points(fn: Function, domain: tuple[float, float, float, float]
     x, y = _newton(fn, x0, y0, use_x, use_y, iterations)
     f, gx, gy, hxx, hxy, hyy = fn.derivatives(x, y)
     span = max(xmax - xmin, ymax - ymin)
-    inside = ((x >= xmin - margin * span) & (x <= xmax + margin * span)
-              & (y >= ymin - margin * span) & (y <= ymax + margin * span))
-    grad_scale = 1e-7 * max(1.0, float(np.nanmax(np.abs(f[inside]))) if inside.any() else 1.0)
-    good = inside & np.isfinite(f) & (np.hypot(gx, gy) <= grad_scale)
+    with np.errstate(invalid="ignore"):
+        inside = ((x >= xmin - margin * span) & (x <= xmax + margin * span)
+                  & (y >= ymin - margin * span) & (y <= ymax + margin * span))
+    finite_f = np.abs(f[inside & np.isfinite(f)])
+    grad_scale = 1e-7 * max(1.0, float(finite_f.max()) if finite_f.size else 1.0)
+    with np.errstate(all="ignore"):
+        good = inside & np.isfinite(f) & (np.hypot(gx, gy) <= grad_scale)
     found: list[CriticalPoint] = []
     order = np.lexsort((y[good], x[good]))
     pts = np.column_stack([x[good], y[good], hxx[good], hxy[good], hyy[good], f[good]])[order]

@@ -115,14 +115,21 @@ class BackpropPanel(QtWidgets.QTabWidget):
         self._built_for = self.model.function
         self.leave_steps()
 
+    def _ensure_current(self) -> None:
+        """The graph of the scene's f and the trace at its probe, whatever was skipped while hidden."""
+        fn = self.model.function
+        if self._built_for is not fn:
+            self._build()
+        if getattr(self, "trace", None) is None or self.trace.graph is not fn.graph() \
+                or self.trace.point != tuple(float(v) for v in self.model.probe):
+            self.trace = fn.trace_at(*self.model.probe)
+
     @when_visible
     def refresh(self) -> None:
         """Numbers at the probe, in the visible tab only (cheap while the probe is dragged)."""
         fn = self.model.function
-        if self._built_for is not fn:
-            self._build()
+        self._ensure_current()
         x, y = self.model.probe
-        self.trace = fn.trace_at(x, y)
         page = self.currentIndex()
         if page == 0:
             self.view.show_trace(self.trace)
@@ -134,6 +141,7 @@ class BackpropPanel(QtWidgets.QTabWidget):
 
     # ----- step-through -----
     def advance(self) -> None:
+        self._ensure_current()
         self.step = 0 if self.step + 1 >= len(self.steps) else self.step + 1
         self._show_step()
 
@@ -177,6 +185,7 @@ class BackpropPanel(QtWidgets.QTabWidget):
     def explain(self, index: int | None) -> None:
         if index is None or self.step >= 0:
             return
+        self._ensure_current()
         graph, trace = self.model.function.graph(), self.trace
         products = trace.path_products(index, limit=12)
         total = trace.adjoints[index]
@@ -196,8 +205,9 @@ class BackpropPanel(QtWidgets.QTabWidget):
         fn = self.model.function
         ex, ey = gradient_errors(fn, x, y)
         floor = 1e-17
-        self.err_x.setData(STEPS, np.where(np.isfinite(ex), np.maximum(ex, floor), np.nan), connect="finite")
-        self.err_y.setData(STEPS, np.where(np.isfinite(ey), np.maximum(ey, floor), np.nan), connect="finite")
+        for curve, err in ((self.err_x, ex), (self.err_y, ey)):
+            ok = np.isfinite(err)  # f undefined near the probe: nothing to draw for those steps
+            curve.setData(STEPS[ok], np.maximum(err[ok], floor))
         fx, fy = (float(v) for v in fn.grad(x, y))
         h_best = STEPS[int(np.nanargmin(ex + ey))] if np.isfinite(ex + ey).any() else float("nan")
         auto = np.array([list(fn.hessian(x, y))[:2], list(fn.hessian(x, y))[1:]], dtype=float)

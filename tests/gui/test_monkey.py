@@ -1,8 +1,10 @@
 """A few hundred random user actions: nothing may escape into the Qt event loop."""
 
+import os
 import random
 
 from PySide6 import QtCore
+from PySide6.QtTest import QTest
 
 from gradviz.model.presets import PRESETS
 
@@ -14,7 +16,7 @@ TEXTS = ["x^2 + y^2", "sin(x*y)", "1/x", "log(x)", "sqrt(-x^2)", "x +", "((x)", 
 
 
 def test_random_actions_never_raise(qtbot, window):
-    rng = random.Random(1234)
+    rng = random.Random(int(os.environ.get("GRADVIZ_MONKEY_SEED", "1234")))
     model = window.model
     names = list(window.overlay_actions)
 
@@ -22,7 +24,7 @@ def test_random_actions_never_raise(qtbot, window):
         return "".join(rng.choice("xy+-*/^()., 0123456789sinexplogqrt'[]=;") for _ in range(rng.randint(0, 12)))
 
     for step in range(300):
-        action = rng.randrange(9)
+        action = rng.randrange(14)
         if action == 0:
             text = rng.choice(TEXTS) if rng.random() < 0.6 else garbage()
             edit = window.expression_bar.edit
@@ -51,6 +53,29 @@ def test_random_actions_never_raise(qtbot, window):
         elif action == 8:
             window.controls.contours.setValue(rng.randint(0, 30))
             window.controls.spacing.setCurrentIndex(rng.randrange(2))
+        elif action == 9:
+            xmin, xmax, ymin, ymax = model.domain
+            QTest.mouseClick(window.contour.viewport(), QtCore.Qt.MouseButton.LeftButton,
+                             QtCore.Qt.KeyboardModifier.ShiftModifier,
+                             window.contour.data_to_widget(rng.uniform(xmin, xmax), rng.uniform(ymin, ymax)))
+            starts = model.descent.starts
+            if len(starts) > 4:
+                window.contour.trajectories.targets[starts[0].key].delete()
+        elif action == 10:
+            method = rng.choice(list(window.descent.enabled))
+            window.descent.enabled[method].toggle()
+            if method in window.descent.lrs:
+                window.descent.lrs[method].setValue(10 ** rng.uniform(-5, 0.5))
+        elif action == 11:
+            window.playback.slider.setValue(rng.randint(0, model.descent.steps))
+            if rng.random() < 0.3:
+                window.playback.stop_playback()
+        elif action == 12:
+            window.bottom_tabs.setCurrentIndex(rng.randrange(window.bottom_tabs.count()))
+            window.backprop.setCurrentIndex(rng.randrange(window.backprop.count()))
+            window.backprop.next.click()
+        elif action == 13:
+            window.descent.steps.setValue(rng.choice([1, 10, 500, 3000]))
         qtbot.wait(1)
     # still alive and consistent: the view shows the model's function
     assert window.expression_bar.edit.text() in (model.function.text, *TEXTS) or model.error is not None
