@@ -123,8 +123,7 @@ class Scene:
         if text == self.function.text and self.error is None:
             return True
         try:
-            fn = parse(text)
-            fn.prepare()
+            fn = parse(text)  # kernels are compiled on first use: only those the views need
         except ExpressionError as err:
             self.error = err
             self.error_changed.emit(err, text)
@@ -154,7 +153,7 @@ class Scene:
         """Show a preset: its function, domain, probe, start points and suggested settings,
         announced once each after everything is in place."""
         p = preset_named(preset) if isinstance(preset, str) else preset
-        fn = parse(p.text).prepare()
+        fn = parse(p.text)
         with self.batch():
             self.set_domain(p.domain)
             self.probe = p.probe

@@ -70,7 +70,7 @@ def validate(data: Any) -> dict[str, Any]:
         raise SessionError(f"this session was saved by a newer gradviz (schema {version}; this version reads "
                            f"up to {SCHEMA_VERSION}). Update gradviz to open it.")
     try:
-        fn = parse(str(data["function"])).prepare()
+        fn = parse(str(data["function"]))
     except KeyError:
         raise SessionError("the session has no function") from None
     except ExpressionError as err:
