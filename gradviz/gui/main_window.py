@@ -104,8 +104,11 @@ class MainWindow(QtWidgets.QMainWindow):
         self._build_menus()
         self.model.view_changed.connect(self._view_changed)
         self.model.critical_changed.connect(self._critical_changed)
-        self.resize(1500, 940)
-        self.resizeDocks([self.analysis_dock], [300], QtCore.Qt.Orientation.Vertical)
+        screen = QtGui.QGuiApplication.primaryScreen()
+        room = screen.availableGeometry() if screen is not None else QtCore.QRect(0, 0, 1500, 940)
+        width, height = min(1500, int(0.95 * room.width())), min(940, int(0.92 * room.height()))
+        self.resize(width, height)
+        self.resizeDocks([self.analysis_dock], [int(0.32 * height)], QtCore.Qt.Orientation.Vertical)
         geometry = self.settings.value("window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
