@@ -25,7 +25,6 @@ class Primitive:
     evaluate: Callable[..., np.ndarray]
     shape_of: Callable[..., Shape]
     commutative: bool = False
-    elementwise: bool = True
 
 
 def _broadcast(*shapes: Shape) -> Shape:
@@ -166,16 +165,14 @@ PRIMITIVES: dict[str, Primitive] = {p.name: p for p in [
     _unary("sign", np.sign),
     _unary("safe_log", _safe_log),
     Primitive("sum", 1, lambda a, axis, keepdims: np.sum(a, axis=axis, keepdims=keepdims),
-              _sum_shape, elementwise=False),
-    Primitive("reshape", 1, lambda a, shape: np.reshape(a, shape), lambda a, shape: tuple(shape),
-              elementwise=False),
-    Primitive("transpose", 1, lambda a, axes: np.transpose(a, axes), _transpose_shape,
-              elementwise=False),
+              _sum_shape),
+    Primitive("reshape", 1, lambda a, shape: np.reshape(a, shape), lambda a, shape: tuple(shape)),
+    Primitive("transpose", 1, lambda a, axes: np.transpose(a, axes), _transpose_shape),
     Primitive("broadcast_to", 1, lambda a, shape: np.broadcast_to(a, shape),
-              _broadcast_to_shape, elementwise=False),
-    Primitive("matmul", 2, np.matmul, _matmul_shape, elementwise=False),
-    Primitive("getitem", 1, _getitem, _getitem_shape, elementwise=False),
-    Primitive("untake", 1, _untake, lambda g, index, shape: tuple(shape), elementwise=False),
+              _broadcast_to_shape),
+    Primitive("matmul", 2, np.matmul, _matmul_shape),
+    Primitive("getitem", 1, _getitem, _getitem_shape),
+    Primitive("untake", 1, _untake, lambda g, index, shape: tuple(shape)),
 ]}
 
 UFUNC_TO_OP: dict[np.ufunc, str] = {

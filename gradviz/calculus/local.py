@@ -11,8 +11,6 @@ import numpy as np
 
 from gradviz.expr.function import Function
 
-KINDS = ("minimum", "maximum", "saddle", "degenerate")
-
 
 def classify(eigenvalues: np.ndarray, tol: float = 1e-9) -> str:
     """The second-derivative test from the Hessian's eigenvalues: "minimum", "maximum",

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
-from typing import Any
 
 from gradviz.descent.optimizers import OPTIMIZERS, hyperparameters
 from gradviz.descent.trajectory import Trajectory, descend
@@ -185,7 +184,3 @@ class DescentState:
             return
         self.playback = step
         self.playback_changed.emit(step)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"starts": [(p.x, p.y) for p in self.starts], "steps": self.steps, "tol": self.tol,
-                "methods": {m: {"enabled": s.enabled, "lr": s.lr, **s.hyper_dict} for m, s in self.methods.items()}}
