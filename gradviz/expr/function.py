@@ -93,19 +93,20 @@ class Function:
     def _arrays(x: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
         return np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
 
-    def __call__(self, x: Any, y: Any) -> Any:
-        """f(x, y), broadcast, float64."""
+    def _evaluate(self, point: PointKernel, grid: GridKernel, x: Any, y: Any) -> tuple[Any, ...]:
+        """Scalar inputs by the point kernel (NumPy float64 results), arrays by the grid kernel."""
         xa, ya = self._arrays(x, y)
         if xa.ndim == 0 and ya.ndim == 0:
-            return np.float64(self.point_f(float(xa), float(ya))[0])
-        return self._grid_f(xa, ya)[0]
+            return tuple(np.float64(v) for v in point(float(xa), float(ya)))
+        return tuple(grid(xa, ya))
+
+    def __call__(self, x: Any, y: Any) -> Any:
+        """f(x, y), broadcast, float64."""
+        return self._evaluate(self.point_f, self._grid_f, x, y)[0]
 
     def value_and_grad(self, x: Any, y: Any) -> tuple[Any, Any, Any]:
         """(f, fx, fy), computed together."""
-        xa, ya = self._arrays(x, y)
-        if xa.ndim == 0 and ya.ndim == 0:
-            return tuple(np.float64(v) for v in self.point_grad(float(xa), float(ya)))
-        return tuple(self._grid_grad(xa, ya))
+        return self._evaluate(self.point_grad, self._grid_grad, x, y)
 
     def grad(self, x: Any, y: Any) -> tuple[Any, Any]:
         """(∂f/∂x, ∂f/∂y)."""
@@ -113,10 +114,7 @@ class Function:
 
     def derivatives(self, x: Any, y: Any) -> tuple[Any, ...]:
         """(f, fx, fy, fxx, fxy, fyy), computed together with shared subexpressions."""
-        xa, ya = self._arrays(x, y)
-        if xa.ndim == 0 and ya.ndim == 0:
-            return tuple(np.float64(v) for v in self.point(float(xa), float(ya)))
-        return tuple(self._grid_all(xa, ya))
+        return self._evaluate(self.point, self._grid_all, x, y)
 
     def hessian(self, x: Any, y: Any) -> tuple[Any, Any, Any]:
         """(∂²f/∂x², ∂²f/∂x∂y, ∂²f/∂y²): exact to rounding, from the derivative graph."""
