@@ -13,7 +13,7 @@ from gradviz.gui import qt_setup
 from gradviz.gui.arrow_item import ArrowFieldItem
 from gradviz.gui.format import num
 from gradviz.gui.trajectory_layer import ContourTrajectories
-from gradviz.model.sampling import LOG_GAIN, contour_levels, normalize, robust_range
+from gradviz.model.sampling import LOG_GAIN, contour_levels, normalize
 from gradviz.model.scene import Scene
 
 FIELD_COLORS = pg.ColorMap([0.0, 1.0], [(255, 215, 215), (190, 0, 20)])  # pale to deep red: |∇f|
@@ -97,7 +97,7 @@ class ContourView(pg.PlotWidget):
             return
         self._built = key
         s = self.model.sample()
-        lo, hi = robust_range(s.f)
+        lo, hi = s.height_range
         cmap = pg.colormap.get(view.colormap)
         t = normalize(s.f, lo, hi, view.contour_spacing)
         self.image.setImage(np.where(np.isnan(s.f), np.nan, t), levels=(0.0, 1.0), autoLevels=False)

@@ -15,7 +15,7 @@ from gradviz.gui import qt_setup
 from gradviz.gui.format import num
 from gradviz.gui.shaders import SURFACE
 from gradviz.gui.surface_trajectories import SurfaceTrajectories
-from gradviz.model.sampling import LOG_GAIN, normalize, robust_range
+from gradviz.model.sampling import LOG_GAIN, normalize
 from gradviz.model.scene import Scene
 
 OVERLAY_GRID = 25  # vertices per side of the tangent-plane and quadratic-model patches
@@ -146,7 +146,7 @@ class SurfaceView(PickingGLView):
         s = self.model.sample()
         xmin, xmax, ymin, ymax = self.model.domain
         span = max(xmax - xmin, ymax - ymin)
-        lo, hi = robust_range(s.f)
+        lo, hi = s.height_range
         self.scale = HeightScale(lo, hi, 0.5 * span)
         self.mesh = surface_mesh(s.xs, s.ys, s.f, s.fx, s.fy, self.scale)
         cmap = pg.colormap.get(view.colormap)
@@ -155,7 +155,7 @@ class SurfaceView(PickingGLView):
         md = PrecomputedMeshData(self.mesh.vertices, self.mesh.faces, self.mesh.normals, colors)
         self.surface.setMeshData(meshdata=md, smooth=True, shader=SURFACE, drawEdges=view.wireframe,
                                  edgeColor=(0.1, 0.1, 0.1, 0.5))
-        self._rebuild_frame(lo, hi)
+        self._rebuild_frame(hi)
         ticks = np.linspace(0, 1, 5)
         values = self._level_values(ticks, lo, hi, view.contour_spacing)
         k = self.text_scale
@@ -174,7 +174,7 @@ class SurfaceView(PickingGLView):
             return lo + u * (hi - lo)
         return lo + ticks * (hi - lo)
 
-    def _rebuild_frame(self, lo: float, hi: float) -> None:
+    def _rebuild_frame(self, hi: float) -> None:
         xmin, xmax, ymin, ymax = self.model.domain
         top = self.scale.height
         segs = []

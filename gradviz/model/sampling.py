@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -22,6 +23,11 @@ class Sample:
     @property
     def grad_norm(self) -> np.ndarray:
         return np.hypot(self.fx, self.fy)
+
+    @cached_property
+    def height_range(self) -> tuple[float, float]:
+        """robust_range(f), computed once and shared by the 3D and contour views."""
+        return robust_range(self.f)
 
 
 def sample(fn: Function, domain: tuple[float, float, float, float], resolution: int) -> Sample:
