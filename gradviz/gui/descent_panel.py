@@ -213,7 +213,9 @@ class DescentPanel(QtWidgets.QWidget):
         rate = m.stable_learning_rate()
         lr = d.methods["gd"].lr
         if math.isinf(rate):
-            verdict = "no limit: H has no positive eigenvalue here"
+            self.stability.setText(f"At {where}: H has no positive eigenvalue, so no learning rate makes plain "
+                                   "gradient descent diverge on the local quadratic (2/λ<sub>max</sub> = ∞).")
+            return
         elif lr < rate:
             verdict = f"<span style='color:#1a7f37'>GD's η = {num(lr, 3)} is below it: stable here</span>"
         else:
