@@ -5,7 +5,10 @@
     grad(f)(np.ones(3))
 """
 
-from gradviz.autodiff import numpy
+from gradviz.autodiff import (
+           numpy,
+           table,  # noqa: F401  (the primitives, registered first)
+)
 from gradviz.autodiff.api import elementwise_grad, grad, hessian, jacobian, value_and_grad
 from gradviz.autodiff.graph import Node, TraceError
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from gradviz.autodiff.graph import Node, depends_on, make, ones, params_of, toposort, zeros
-from gradviz.autodiff.rules import VJP
+from gradviz.autodiff.primitives import PRIMITIVES
 
 
 def vjp(output: Node, wrt: Sequence[Node], seed: Node | None = None) -> list[Node]:
@@ -31,9 +31,10 @@ def vjp(output: Node, wrt: Sequence[Node], seed: Node | None = None) -> list[Nod
         g = adjoint.get(id(node))
         if g is None or id(node) in stop or id(node) not in live:
             continue
-        rules = VJP.get(node.op)
-        if rules is None:
-            raise NotImplementedError(f"no derivative rule for primitive {node.op!r}")
+        prim = PRIMITIVES.get(node.op)
+        if prim is None:
+            raise NotImplementedError(f"no derivative rule for {node.op!r} (an input without a value?)")
+        rules = prim.vjp
         params = params_of(node) if node.params else {}
         for rule, arg in zip(rules, node.args, strict=True):
             if id(arg) not in live:

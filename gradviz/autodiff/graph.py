@@ -10,6 +10,7 @@ and lets the code generator share work between f, its gradient and its Hessian.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import itertools
 import weakref
 from collections.abc import Iterable, Iterator, Sequence
@@ -27,6 +28,9 @@ _serial = itertools.count()
 # so the ids in its key, alive) and are purged when the table doubles.
 _interned: dict[tuple, weakref.ref] = {}
 _purge_at = [100_000]
+# True while user text is parsed: `make` then applies only identities that keep every value.
+# Part of every intern key, so a node built under one mode is never handed back under the other.
+_literal: contextvars.ContextVar[bool] = contextvars.ContextVar("gradviz_literal_simplification", default=False)
 
 
 def _lookup(key: tuple) -> Node | None:
@@ -158,7 +162,7 @@ class Node:
 
     def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
         """Let `np.sin(node)` and `array + node` build graph nodes too."""
-        op = primitives.UFUNC_TO_OP.get(ufunc)
+        op = primitives.ufunc_to_op().get(ufunc)
         if method != "__call__" or op is None or kwargs:
             raise TraceError(
                 f"numpy.{ufunc.__name__} is not differentiable in gradviz.autodiff; use the "
@@ -226,12 +230,13 @@ def make(op: str, *args: Any, **params: Any) -> Node:
         if (b.op == "const", b.serial) > (a.op == "const", a.serial):
             nodes = (b, a)  # canonical order: constants first, then by age
     frozen = tuple(sorted(params.items())) if params else ()
-    key = (op, *[id(n) for n in nodes], frozen)
+    literal = _literal.get()
+    key = (op, *[id(n) for n in nodes], frozen, literal)
     node = _lookup(key)
     if node is not None:
         return node
     shape = prim.shape_of(*[n.shape for n in nodes], **params)
-    simpler = primitives.simplify(op, nodes, shape, params)
+    simpler = primitives.simplify(op, nodes, shape, params, literal)
     if simpler is not None:
         return simpler
     if all([n.op == "const" for n in nodes]):
@@ -264,12 +269,16 @@ def _fold(prim: primitives.Primitive, op: str, nodes: tuple[Node, ...], shape: S
 @contextlib.contextmanager
 def literal_simplification() -> Iterator[None]:
     """Within this block, `make` applies only identities that keep every value (for user text)."""
-    previous = primitives.MODE.literal
-    primitives.MODE.literal = True
+    token = _literal.set(True)
     try:
         yield
     finally:
-        primitives.MODE.literal = previous
+        _literal.reset(token)
+
+
+def literal_mode() -> bool:
+    """Whether `make` is in literal mode (see `literal_simplification`)."""
+    return _literal.get()
 
 
 def params_of(node: Node) -> dict[str, Any]:

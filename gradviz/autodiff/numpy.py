@@ -11,6 +11,7 @@ from typing import Any
 import numpy as _np
 
 from gradviz.autodiff import primitives as _primitives
+from gradviz.autodiff import table as _table  # noqa: F401 (registers the primitives)
 from gradviz.autodiff.graph import Node, make
 
 pi = _np.pi
@@ -33,24 +34,12 @@ def _elementwise(op: str, np_fn: Any) -> Any:
     return fn
 
 
-exp = _elementwise("exp", _np.exp)
-log = _elementwise("log", _np.log)
-log2 = _elementwise("log2", _np.log2)
-log10 = _elementwise("log10", _np.log10)
-sqrt = _elementwise("sqrt", _np.sqrt)
-sin = _elementwise("sin", _np.sin)
-cos = _elementwise("cos", _np.cos)
-tan = _elementwise("tan", _np.tan)
-sinh = _elementwise("sinh", _np.sinh)
-cosh = _elementwise("cosh", _np.cosh)
-tanh = _elementwise("tanh", _np.tanh)
-arcsin = _elementwise("arcsin", _np.arcsin)
-arccos = _elementwise("arccos", _np.arccos)
-arctan = _elementwise("arctan", _np.arctan)
-abs = _elementwise("abs", _np.abs)  # noqa: A001 (NumPy's name)
-absolute = abs
-sign = _elementwise("sign", _np.sign)
-negative = _elementwise("neg", _np.negative)
+# one function per elementwise primitive of one argument, under NumPy's name (and the primitive's)
+for _p in list(_primitives.PRIMITIVES.values()):
+    if _p.elementwise and _p.arity == 1 and _p.ufunc is not None:
+        globals()[_p.ufunc.__name__] = globals()[_p.name] = _elementwise(_p.name, _p.ufunc)
+del _p
+abs = absolute  # noqa: A001, F821 (NumPy's name; defined by the loop above)
 
 
 def _binary(op: str, np_fn: Any) -> Any:
@@ -60,18 +49,16 @@ def _binary(op: str, np_fn: Any) -> Any:
     return fn
 
 
-add = _binary("add", _np.add)
-subtract = _binary("sub", _np.subtract)
-multiply = _binary("mul", _np.multiply)
-divide = _binary("div", _np.divide)
-true_divide = divide
-power = _binary("pow", _np.power)
-matmul = _binary("matmul", _np.matmul)
+for _p in list(_primitives.PRIMITIVES.values()):
+    if _p.arity == 2 and _p.ufunc is not None:
+        globals()[_p.ufunc.__name__] = _binary(_p.name, _p.ufunc)
+del _p
+true_divide = divide  # noqa: F821 (defined by the loop above)
 
 
 def dot(a: Any, b: Any) -> Any:
     """Matrix product for 1-D and 2-D operands (as `a @ b`)."""
-    return matmul(a, b)
+    return make("matmul", a, b) if _is_traced(a, b) else _np.matmul(a, b)
 
 
 def square(x: Any) -> Any:

@@ -1,6 +1,10 @@
-"""The primitive operations: how each computes its value and its static shape.
+"""What a primitive is, the registry that holds one entry per primitive, and their shapes.
 
-Derivatives live apart, in `rules.py`. Elementwise primitives broadcast like NumPy.
+Every fact about a primitive lives on its one `Primitive` entry: its name in the expression
+language, how NumPy evaluates it, its static shape, its derivative rule, the code the kernels
+generate for it and the name the backprop graph shows. The entries themselves are in
+`table.py`; everything else (the parser's function names, `anp`, the code generators, the
+graph labels) is derived from them.
 """
 
 from __future__ import annotations
@@ -20,11 +24,62 @@ Shape = tuple[int, ...]
 
 @dataclass(frozen=True)
 class Primitive:
+    """One primitive operation.
+
+    `vjp[i](g, ans, *args, **params)` is argument i's share of the adjoint, given the result's
+    adjoint g. Elementwise primitives also carry `numpy_code` (a template on `{0}`, `{1}` and the
+    output buffer `{out}`) and `scalar_code` (a `math` expression on `{0}`, `{1}`); names in
+    templates start with `_` and resolve to `math`/NumPy functions of the same name (or to
+    `helpers`). `text` are its names in the expression language, `display` its label in graphs.
+    """
+
     name: str
     arity: int
     evaluate: Callable[..., np.ndarray]
     shape_of: Callable[..., Shape]
+    vjp: tuple[Callable[..., Node], ...]
     commutative: bool = False
+    ufunc: np.ufunc | None = None
+    numpy_code: str | None = None
+    scalar_code: str | None = None
+    text: tuple[str, ...] = ()
+    display: str | None = None
+    infix: str | None = None
+    helpers: tuple[tuple[str, Any], ...] = ()
+
+    @property
+    def elementwise(self) -> bool:
+        return self.numpy_code is not None
+
+    @property
+    def label(self) -> str:
+        """The name a person reads in the backprop graph."""
+        return self.display or (self.text[0] if self.text else self.name)
+
+
+PRIMITIVES: dict[str, Primitive] = {}
+
+
+def define(prim: Primitive) -> Primitive:
+    """Register `prim`; ValueError if its name, a text name or its ufunc is taken already."""
+    if prim.name in PRIMITIVES:
+        raise ValueError(f"primitive {prim.name!r} is defined twice")
+    taken = {t for p in PRIMITIVES.values() for t in p.text}
+    if taken & set(prim.text):
+        raise ValueError(f"text name(s) {sorted(taken & set(prim.text))} already belong to another primitive")
+    if prim.ufunc is not None and any(p.ufunc is prim.ufunc for p in PRIMITIVES.values()):
+        raise ValueError(f"numpy.{prim.ufunc.__name__} already belongs to another primitive")
+    PRIMITIVES[prim.name] = prim
+    return prim
+
+
+def text_functions() -> dict[str, str]:
+    """Function names of the expression language -> primitive name."""
+    return {t: p.name for p in PRIMITIVES.values() for t in p.text}
+
+
+def ufunc_to_op() -> dict[np.ufunc, str]:
+    return {p.ufunc: p.name for p in PRIMITIVES.values() if p.ufunc is not None}
 
 
 def _broadcast(*shapes: Shape) -> Shape:
@@ -65,14 +120,14 @@ def resolve_reshape(old: Shape, new: Any) -> Shape:
     return new
 
 
-def _sum_shape(shape: Shape, axis: tuple[int, ...] | None, keepdims: bool) -> Shape:
+def sum_shape(shape: Shape, axis: tuple[int, ...] | None, keepdims: bool) -> Shape:
     axes = range(len(shape)) if axis is None else axis
     if keepdims:
         return tuple(1 if i in axes else n for i, n in enumerate(shape))
     return tuple(n for i, n in enumerate(shape) if i not in axes)
 
 
-def _matmul_shape(a: Shape, b: Shape) -> Shape:
+def matmul_shape(a: Shape, b: Shape) -> Shape:
     if not a or not b or len(a) > 2 or len(b) > 2:
         raise ValueError(f"matmul needs 1-D or 2-D operands, got shapes {a} and {b}")
     if a[-1] != b[0]:
@@ -80,13 +135,13 @@ def _matmul_shape(a: Shape, b: Shape) -> Shape:
     return a[:-1] + b[1:]
 
 
-def _transpose_shape(a: Shape, axes: tuple[int, ...]) -> Shape:
+def transpose_shape(a: Shape, axes: tuple[int, ...]) -> Shape:
     if sorted(axes) != list(range(len(a))):
         raise ValueError(f"transpose axes {axes} do not fit shape {a}")
     return tuple(a[i] for i in axes)
 
 
-def _broadcast_to_shape(a: Shape, shape: Shape) -> Shape:
+def broadcast_to_shape(a: Shape, shape: Shape) -> Shape:
     if _broadcast(a, shape) != tuple(shape):
         raise ValueError(f"cannot broadcast shape {a} to {shape}")
     return tuple(shape)
@@ -110,88 +165,30 @@ def thaw_index(frozen: tuple) -> tuple:
     return tuple(slice(*item[1:]) if isinstance(item, tuple) else item for item in frozen)
 
 
-def _getitem(a: np.ndarray, index: tuple) -> np.ndarray:
+def getitem_value(a: np.ndarray, index: tuple) -> np.ndarray:
     return a[thaw_index(index)]
 
 
-def _untake(g: np.ndarray, index: tuple, shape: Shape) -> np.ndarray:
+def untake_value(g: np.ndarray, index: tuple, shape: Shape) -> np.ndarray:
     out = np.zeros(shape)
     out[thaw_index(index)] = g
     return out
 
 
-def _getitem_shape(a: Shape, index: tuple) -> Shape:
+def getitem_shape(a: Shape, index: tuple) -> Shape:
     try:
         return np.empty(a)[thaw_index(index)].shape
     except IndexError as exc:
         raise ValueError(f"index {thaw_index(index)} does not fit shape {a}: {exc}") from None
 
 
-def _safe_log(x: np.ndarray) -> np.ndarray:
+def safe_log(x: np.ndarray) -> np.ndarray:
     """log(x), with log(0) taken as 0: the factor in d/dy x**y that vanishes with x**y."""
     return np.log(np.where(x == 0, 1.0, x))
 
 
-def _unary(name: str, fn: Callable[[np.ndarray], np.ndarray]) -> Primitive:
-    return Primitive(name, 1, fn, lambda a: a)
-
-
-def _binary(name: str, fn: Callable[..., np.ndarray], commutative: bool = False) -> Primitive:
-    return Primitive(name, 2, fn, _broadcast, commutative)
-
-
-PRIMITIVES: dict[str, Primitive] = {p.name: p for p in [
-    _binary("add", np.add, commutative=True),
-    _binary("sub", np.subtract),
-    _binary("mul", np.multiply, commutative=True),
-    _binary("div", np.divide),
-    _binary("pow", np.power),
-    _unary("neg", np.negative),
-    _unary("exp", np.exp),
-    _unary("log", np.log),
-    _unary("log2", np.log2),
-    _unary("log10", np.log10),
-    _unary("sqrt", np.sqrt),
-    _unary("sin", np.sin),
-    _unary("cos", np.cos),
-    _unary("tan", np.tan),
-    _unary("sinh", np.sinh),
-    _unary("cosh", np.cosh),
-    _unary("tanh", np.tanh),
-    _unary("arcsin", np.arcsin),
-    _unary("arccos", np.arccos),
-    _unary("arctan", np.arctan),
-    _unary("abs", np.abs),
-    _unary("sign", np.sign),
-    _unary("safe_log", _safe_log),
-    Primitive("sum", 1, lambda a, axis, keepdims: np.sum(a, axis=axis, keepdims=keepdims),
-              _sum_shape),
-    Primitive("reshape", 1, lambda a, shape: np.reshape(a, shape), lambda a, shape: tuple(shape)),
-    Primitive("transpose", 1, lambda a, axes: np.transpose(a, axes), _transpose_shape),
-    Primitive("broadcast_to", 1, lambda a, shape: np.broadcast_to(a, shape),
-              _broadcast_to_shape),
-    Primitive("matmul", 2, np.matmul, _matmul_shape),
-    Primitive("getitem", 1, _getitem, _getitem_shape),
-    Primitive("untake", 1, _untake, lambda g, index, shape: tuple(shape)),
-]}
-
-UFUNC_TO_OP: dict[np.ufunc, str] = {
-    np.add: "add", np.subtract: "sub", np.multiply: "mul", np.divide: "div",
-    np.power: "pow", np.negative: "neg", np.exp: "exp", np.log: "log", np.log2: "log2",
-    np.log10: "log10", np.sqrt: "sqrt", np.sin: "sin", np.cos: "cos", np.tan: "tan",
-    np.sinh: "sinh", np.cosh: "cosh", np.tanh: "tanh", np.arcsin: "arcsin",
-    np.arccos: "arccos", np.arctan: "arctan", np.absolute: "abs", np.sign: "sign",
-    np.matmul: "matmul",
-}
-
-
-class _Mode:
-    """`literal` is True while user text is parsed: then only value-preserving identities apply."""
-
-    literal = False
-
-
-MODE = _Mode()
+def broadcast_shape(*shapes: Shape) -> Shape:
+    return _broadcast(*shapes)
 
 
 def _scalar_const(node: Node) -> bool:
@@ -206,15 +203,14 @@ def _exact_reciprocal(c: float) -> bool:
     return abs(mantissa) == 0.5
 
 
-def simplify(op: str, args: tuple[Node, ...], shape: Shape, params: dict) -> Node | None:
+def simplify(op: str, args: tuple[Node, ...], shape: Shape, params: dict, literal: bool) -> Node | None:
     """An equal, simpler node for a few identities (x+0, x*1, x*0, x**1, --x ...), or None.
 
     Identities that would change a result's shape are skipped. In derivative graphs x*0
     is 0 even where x is inf or nan, as symbolic differentiation does (d/dx of x**0 is 0
-    at 0), and constant factors are merged. While user text is parsed (MODE.literal) only
+    at 0), and constant factors are merged. With `literal` (while user text is parsed) only
     identities that keep every value, nan and inf included, apply.
     """
-    literal = MODE.literal
     from gradviz.autodiff.graph import const, make
 
     def keep(node: Node) -> Node | None:

@@ -20,26 +20,32 @@ LoopFn = Callable[..., tuple[int, str]]
 
 
 def loop_source(fn: Function, method: str) -> str:
-    """Source of `run(x, y, steps, tol2, bound, lr, xs, ys, <hyperparameters>) -> (stop_step, status)`.
+    """Source of `run(x, y, steps, tol2, bound, lr, xs, ys, P, <hyperparameters>) -> (stop_step, status)`.
 
+    P holds the parameters' values (in the order declared): they are inputs of the loop, so
+    every value of a slider runs the same compiled loop.
     It appends every iterate to the lists xs, ys (the start included) and stops when
     |∇f|² <= tol2 ("converged"), after `steps` updates ("max_steps"), or when the gradient
     is not finite or |x|, |y| exceed `bound` ("diverged").
     """
     opt = OPTIMIZERS[method]
     outputs = list(fn.gradient_nodes) + (list(fn.hessian_nodes) if opt.uses_hessian else [])
-    lines, results = codegen.scalar_lines(outputs, fn.inputs, prefix="_t")
-    names = "gx, gy, hxx, hxy, hyy" if opt.uses_hessian else "gx, gy"
+    names = {id(fn.x_node): "x", id(fn.y_node): "y"}
+    names.update({id(p): f"_p{k}" for k, p in enumerate(fn.parameter_nodes)})
+    lines, results = codegen.scalar_lines(outputs, [*fn.inputs, *fn.parameter_nodes], names, prefix="_t")
+    unpack = "".join(f"_p{k}, " for k in range(len(fn.parameter_nodes)))
+    outs = "gx, gy, hxx, hxy, hyy" if opt.uses_hessian else "gx, gy"
     hyper = "".join(f", {h}" for h in opt.hyper)
     ind = "\n" + " " * 12
-    body = ind.join(lines + [f"{names} = {', '.join(results)}"])
+    body = ind.join(lines + [f"{outs} = {', '.join(results)}"])
     update = ("\n" + " " * 8).join(opt.update)
     init = ("\n" + " " * 4).join(opt.init) or "pass"
     # math functions as default arguments: local lookups in the hot loop
     local = "".join(f", {name}={name}" for name in sorted(codegen.SCALAR_GLOBALS) if name.startswith("_")
                     and name not in ("_inf", "_nan"))
-    return f"""def run(x, y, steps, tol2, bound, lr, xs, ys{hyper}, *, _inf=_inf{local}):
-    {init}
+    params = f"{unpack}= P\n    " if unpack else ""
+    return f"""def run(x, y, steps, tol2, bound, lr, xs, ys, P{hyper}, *, _inf=_inf{local}):
+    {params}{init}
     push_x = xs.append
     push_y = ys.append
     t = 0
@@ -49,7 +55,7 @@ def loop_source(fn: Function, method: str) -> str:
         try:
             {body}
         except _MATH_ERRORS:
-            {names} = _fallback(x, y)
+            {outs} = _fallback(x, y, P)
         g2 = gx * gx + gy * gy
         if not (g2 < _inf and -bound < x < bound and -bound < y < bound):
             return t, "diverged"
@@ -63,13 +69,12 @@ def loop_source(fn: Function, method: str) -> str:
 
 
 def compile_loop(fn: Function, method: str) -> LoopFn:
-    """The compiled loop for `fn` and `method` (see `loop_source`)."""
+    """The compiled loop for `fn`'s text and `method` (see `loop_source`); any parameter values."""
     opt = OPTIMIZERS[method]
-    kernel = fn.point if opt.uses_hessian else fn.point_grad
+    kernel = fn.derived.point if opt.uses_hessian else fn.derived.point_grad
 
-    def fallback(x: float, y: float) -> tuple[float, ...]:
-        values = kernel(x, y)[1:]
-        return values
+    def fallback(x: float, y: float, params: tuple[float, ...]) -> tuple[float, ...]:
+        return kernel(x, y, *params)[1:]
 
     namespace = dict(codegen.SCALAR_GLOBALS, _MATH_ERRORS=_MATH_ERRORS, _fallback=fallback,
                      _newton_direction=newton_direction, _inf=math.inf)

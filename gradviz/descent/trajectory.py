@@ -11,11 +11,11 @@ import numpy as np
 
 from gradviz.descent.loop import LoopFn, compile_loop
 from gradviz.descent.optimizers import OPTIMIZERS, hyperparameters
-from gradviz.expr.function import Function
+from gradviz.expr.function import Derived, Function
 
 DEFAULT_BOUND = 1e8
 
-_loops: WeakKeyDictionary[Function, dict[str, LoopFn]] = WeakKeyDictionary()
+_loops: WeakKeyDictionary[Derived, dict[str, LoopFn]] = WeakKeyDictionary()  # one per text, any parameters
 
 
 @dataclass(eq=False)
@@ -51,8 +51,8 @@ class Trajectory:
 
 
 def loop_for(fn: Function, method: str) -> LoopFn:
-    """The compiled descent loop of `fn` for `method`, built once and cached."""
-    per_fn = _loops.setdefault(fn, {})
+    """The compiled descent loop of `fn` for `method`, built once per text and cached."""
+    per_fn = _loops.setdefault(fn.derived, {})
     loop = per_fn.get(method)
     if loop is None:
         if method not in OPTIMIZERS:
@@ -78,7 +78,7 @@ def descend(fn: Function, start: Sequence[float], method: str = "gd", lr: float 
     ys: list[float] = []
     x0, y0 = float(start[0]), float(start[1])
     stop, status = loop(x0, y0, int(steps), float(tol) ** 2, float(bound), float(lr), xs, ys,
-                        *values.values())
+                        fn.parameter_values, *values.values())
     points = np.column_stack([xs, ys]) if xs else np.empty((0, 2))
     f, gx, gy = fn.value_and_grad(points[:, 0], points[:, 1])
     return Trajectory(method, (x0, y0), float(lr), values, points, f, np.column_stack([gx, gy]),

@@ -15,11 +15,10 @@ import numpy as np
 
 from gradviz.autodiff.evaluate import evaluate
 from gradviz.autodiff.graph import Node, const, params_of, toposort
-from gradviz.autodiff.rules import VJP
+from gradviz.autodiff.primitives import PRIMITIVES
 from gradviz.expr import codegen
 
-SYMBOL = {"add": "+", "sub": "−", "mul": "×", "div": "÷", "pow": "^", "neg": "−"}
-FUNCTION_NAME = {"arcsin": "asin", "arccos": "acos", "arctan": "atan", "safe_log": "log"}
+SYMBOL = {"add": "+", "sub": "−", "mul": "×", "div": "÷", "pow": "^", "neg": "−"}  # typeset operators
 
 
 @dataclass
@@ -30,13 +29,19 @@ class GraphNode:
     op: str
     label: str
     args: list[int]
-    name: str | None = None  # x, y, a definition's name, or "f"
+    name: str | None = None  # a variable's or parameter's name, a definition's name, or "f"
     layer: int = 0
     node: Node | None = field(default=None, repr=False)
+    kind: str = "operation"  # "variable", "parameter", "operation" or "output"
 
     @property
     def is_input(self) -> bool:
+        """A leaf: one of the two variables or a parameter."""
         return self.op == "var"
+
+    @property
+    def is_parameter(self) -> bool:
+        return self.kind == "parameter"
 
 
 @dataclass
@@ -46,6 +51,7 @@ class ComputationGraph:
     nodes: list[GraphNode]
     edges: list[tuple[int, int]]
     partials: dict[tuple[int, int], Node] = field(repr=False, default_factory=dict)
+    parameter_order: list[str] = field(default_factory=list)  # every declared parameter, used or not
 
     @property
     def output(self) -> int:
@@ -88,21 +94,29 @@ def _label(node: Node) -> str:
                 return f"^{c}" if not left_const else f"{c}^"
             return f"{c} {SYMBOL[op]}" if left_const else f"{SYMBOL[op]} {c}"
         return SYMBOL[op]
-    return FUNCTION_NAME.get(op, op)
+    return PRIMITIVES[op].label
 
 
-def build_graph(output: Node, inputs: list[Node], definitions: dict[str, Node]) -> ComputationGraph:
-    """The ComputationGraph of `output`, with the inputs first (even unused ones) and the
-    nodes named by definitions labelled with their names."""
+def build_graph(output: Node, inputs: list[Node], definitions: dict[str, Node],
+                parameters: list[Node] | None = None) -> ComputationGraph:
+    """The ComputationGraph of `output`: the two variables first (even unused ones), then the
+    parameters f uses (leaves of their own kind), then the operations; nodes named by
+    definitions are labelled with their names."""
     names = {id(n): name for name, n in definitions.items()}
     for n in inputs:
         names[id(n)] = n.name
-    order = [n for n in toposort([output]) if n.op != "const" and n.op != "var"]
+    reachable = toposort([output])
+    used = {id(n) for n in reachable}
+    order = [n for n in reachable if n.op != "const" and n.op != "var"]
     nodes: list[GraphNode] = []
     index: dict[int, int] = {}
     for n in inputs:
         index[id(n)] = len(nodes)
-        nodes.append(GraphNode(len(nodes), "var", n.name, [], n.name, 0, n))
+        nodes.append(GraphNode(len(nodes), "var", n.name, [], n.name, 0, n, "variable"))
+    for n in parameters or []:
+        if id(n) in used:
+            index[id(n)] = len(nodes)
+            nodes.append(GraphNode(len(nodes), "var", n.name, [], n.name, 0, n, "parameter"))
     for n in order:
         args = [index[id(a)] for a in n.args if a.op != "const"]
         layer = 1 + max((nodes[a].layer for a in args), default=0)
@@ -110,9 +124,10 @@ def build_graph(output: Node, inputs: list[Node], definitions: dict[str, Node]) 
         nodes.append(GraphNode(len(nodes), n.op, _label(n), args, names.get(id(n)), layer, n))
     if output.op in ("var", "const"):  # f = x, or a constant: still end with an f node
         nodes.append(GraphNode(len(nodes), "id", "f", [index[id(output)]] if output.op == "var" else [],
-                               "f", 1, output))
+                               "f", 1, output, "output"))
     else:
         nodes[-1].name = nodes[-1].name or "f"
+        nodes[-1].kind = "output"
     edges = [(a, g.index) for g in nodes for a in dict.fromkeys(g.args)]
     partials = {}
     one = const(1.0)
@@ -121,7 +136,7 @@ def build_graph(output: Node, inputs: list[Node], definitions: dict[str, Node]) 
             continue
         n = g.node
         params = params_of(n)
-        for rule, arg in zip(VJP[n.op], n.args, strict=True):
+        for rule, arg in zip(PRIMITIVES[n.op].vjp, n.args, strict=True):
             if arg.op == "const":
                 continue
             key = (index[id(arg)], g.index)
@@ -129,12 +144,13 @@ def build_graph(output: Node, inputs: list[Node], definitions: dict[str, Node]) 
             partials[key] = term if key not in partials else partials[key] + term  # x*x: both arguments
     if nodes[-1].op == "id" and nodes[-1].args:
         partials[(nodes[-1].args[0], nodes[-1].index)] = one
-    return ComputationGraph(nodes, edges, partials)
+    return ComputationGraph(nodes, edges, partials, [n.name for n in parameters or []])
 
 
 @dataclass
 class Trace:
-    """Forward values, adjoints ∂f/∂node and edge partials of a ComputationGraph at (x, y)."""
+    """Forward values, adjoints ∂f/∂node and edge partials of a ComputationGraph at (x, y)
+    (and the parameters' values)."""
 
     graph: ComputationGraph
     point: tuple[float, float]
@@ -161,9 +177,18 @@ class Trace:
         return self.adjoints[0], self.adjoints[1]
 
 
-def trace_graph(graph: ComputationGraph, x: float, y: float) -> Trace:
-    """Forward pass (values), then backward pass (adjoints) over the graph at (x, y)."""
+def trace_graph(graph: ComputationGraph, x: float, y: float, parameters: tuple[float, ...] = ()) -> Trace:
+    """Forward pass (values), then backward pass (adjoints) over the graph at (x, y), with the
+    parameters' values in the order they were declared (those f does not use are skipped)."""
     inputs = {graph.nodes[0].node: float(x), graph.nodes[1].node: float(y)}
+    leaves = [g.node for g in graph.nodes if g.is_parameter]
+    if leaves:
+        declared = graph.parameter_order or [n.name for n in leaves]
+        by_name = dict(zip(declared, parameters, strict=False))
+        for n in leaves:
+            if n.name not in by_name:
+                raise ValueError(f"no value given for parameter {n.name!r}")
+            inputs[n] = float(by_name[n.name])
     op_nodes = [g.node for g in graph.nodes if g.op != "id"]
     keys = list(graph.partials)
     results = evaluate(op_nodes + [graph.partials[k] for k in keys], inputs)
@@ -196,7 +221,7 @@ def formula(graph: ComputationGraph, i: int, arg_text: list[str] | None = None) 
         return f"{parts[0]} {SYMBOL[node.op]} {parts[1]}"
     if node.op == "neg":
         return f"−{parts[0]}"
-    return f"{FUNCTION_NAME.get(node.op, node.op)}({parts[0]})"
+    return f"{PRIMITIVES[node.op].label}({', '.join(parts)})"
 
 
 def display_name(graph: ComputationGraph, i: int) -> str:
@@ -211,34 +236,31 @@ def _py_name(g: GraphNode) -> str:
 
 
 def _expr(node: Node, names: dict[int, str]) -> str:
-    """A small derivative graph as one Python expression, stopping at named forward nodes."""
+    """A small derivative graph as one Python expression, stopping at named forward nodes.
+
+    Each node is written with its primitive's scalar code, `math` names without the leading `_`."""
     if id(node) in names:
         return names[id(node)]
     if node.op == "const":
-        return codegen.literal(float(node.value))
+        return codegen.literal(float(node.value)).lstrip("_")
     args = [_expr(a, names) for a in node.args]
-    if node.op in ("add", "sub", "mul", "div"):
-        return f"({args[0]} {codegen.INFIX[node.op]} {args[1]})"
-    if node.op == "pow":
-        return f"({args[0]} ** {args[1]})"
-    if node.op == "neg":
-        return f"(-{args[0]})"
-    if node.op == "abs":
-        return f"abs({args[0]})"
-    if node.op == "sign":
-        return f"copysign(1.0, {args[0]})"
-    return f"{FUNCTION_NAME.get(node.op, node.op)}({args[0]})"
+    return "(" + codegen.scalar_expression(node, args, plain=True) + ")"
 
 
 def _strip(text: str) -> str:
     return text[1:-1] if text.startswith("(") and text.endswith(")") else text
 
 
-def listing(graph: ComputationGraph, trace: Trace | None = None) -> str:
+def listing(graph: ComputationGraph, trace: Trace | None = None, parameters: dict[str, float] | None = None) -> str:
     """Straight-line Python: the forward pass, one line per node, then the backward pass, one
-    adjoint per node (df_<name> = ∂f/∂<name>), with the values at `trace`'s point as comments."""
+    adjoint per node (df_<name> = ∂f/∂<name>), with the values at `trace`'s point as comments.
+    Parameters are keyword arguments with their values as defaults; derivatives are taken with
+    respect to the two variables, but every parameter's adjoint is listed too."""
     names = {id(g.node): _py_name(g) for g in graph.nodes if g.op != "id"}
-    lines = ["def f_and_grad(x, y):", "    # forward pass: each intermediate from the ones before it"]
+    u, v = graph.nodes[0].name, graph.nodes[1].name
+    params = parameters or {}
+    signature = ", ".join([u, v] + [f"{n}={val!r}" for n, val in params.items()])
+    lines = [f"def f_and_grad({signature}):", "    # forward pass: each intermediate from the ones before it"]
     width = 44
 
     def emit(code: str, value: float | None) -> None:
@@ -265,8 +287,13 @@ def listing(graph: ComputationGraph, trace: Trace | None = None) -> str:
             terms.append(f"df_{_py_name(graph.nodes[c])} * ({partial})")
         emit(f"df_{_py_name(g)} = {' + '.join(terms) if terms else '0.0'}",
              trace.adjoints[g.index] if trace else None)
-    lines.append(f"    return {out_name}, (df_x, df_y)")
-    used = sorted({w for w in ("sin", "cos", "tan", "exp", "log", "log2", "log10", "sqrt", "sinh", "cosh",
-                               "tanh", "asin", "acos", "atan", "copysign") if any(f"{w}(" in ln for ln in lines)})
+    lines.append(f"    return {out_name}, (df_{u}, df_{v})")
+    used = sorted({w for w in _MATH_NAMES if any(f"{w}(" in ln for ln in lines)})
+    if any("inf" in ln.split("#")[0] or "nan" in ln.split("#")[0] for ln in lines):
+        used += [w for w in ("inf", "nan") if any(w in ln.split("#")[0] for ln in lines)]
     header = [f"from math import {', '.join(used)}", "", ""] if used else []
     return "\n".join(header + lines) + "\n"
+
+
+_MATH_NAMES = sorted({name[1:] for name, fn in codegen.SCALAR_GLOBALS.items()
+                      if callable(fn) and getattr(math, name[1:], None) is fn})

@@ -1,37 +1,31 @@
 """Generate straight-line Python from a traced graph of elementwise operations.
 
-Two targets, from the same graph and one line per node:
+Two targets, from the same graph and one line per node, each line taken from the primitive's
+own entry (see `gradviz.autodiff.table`):
 - `numpy_kernel`: vectorised, every temporary written with `out=` into buffers that are
   reused by liveness (no page faults from fresh multi-MB arrays), small integer powers
   expanded into products;
-- `scalar_source`: `math`-module code for single points, the backprop listing.
-Only the validated graph is turned into code; user text never is.
+- `scalar_lines`: `math`-module code for single points, the descent loops and the listing.
+Only the validated graph is turned into code; user text never is. Inputs are named by
+position in the generated code (v0, v1 for the variables, p0, p1, ... for parameters), so
+no name a user picks can clash with the code's own names.
 """
 
 from __future__ import annotations
 
+import builtins
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from gradviz.autodiff.graph import Node, toposort
+from gradviz.autodiff.primitives import PRIMITIVES
 
-_NP_UNARY = {
-    "neg": "negative", "exp": "exp", "log": "log", "log2": "log2", "log10": "log10",
-    "sqrt": "sqrt", "sin": "sin", "cos": "cos", "tan": "tan", "sinh": "sinh", "cosh": "cosh",
-    "tanh": "tanh", "arcsin": "arcsin", "arccos": "arccos", "arctan": "arctan",
-    "abs": "absolute", "sign": "sign",
-}
-_NP_BINARY = {"add": "add", "sub": "subtract", "mul": "multiply", "div": "divide", "pow": "power"}
-_MATH_UNARY = {
-    "exp": "exp", "log": "log", "log2": "log2", "log10": "log10", "sqrt": "sqrt",
-    "sin": "sin", "cos": "cos", "tan": "tan", "sinh": "sinh", "cosh": "cosh", "tanh": "tanh",
-    "arcsin": "asin", "arccos": "acos", "arctan": "atan",
-}
-INFIX = {"add": "+", "sub": "-", "mul": "*", "div": "/"}
 MAX_EXPANDED_POWER = 8
+PARAM_BIT = 4  # dependency-mask bit of a node that depends on a parameter (a kernel input of shape ())
 
 
 def literal(value: float) -> str:
@@ -53,18 +47,28 @@ def small_int_exponent(node: Node) -> int | None:
     return None
 
 
+def input_names(variables: Sequence[Node], params: Sequence[Node] = ()) -> dict[int, str]:
+    """The generated code's names of the inputs: v0, v1, ... then p0, p1, ..."""
+    names = {id(n): f"v{k}" for k, n in enumerate(variables)}
+    names.update({id(n): f"p{k}" for k, n in enumerate(params)})
+    return names
+
+
 @dataclass(frozen=True)
 class KernelSource:
-    """Generated source: `slots[i]` is the input mask (1 x, 2 y, 3 both) of buffer i,
-    `output_masks[k]` that of output k (0 for a constant or an input passed through)."""
+    """Generated source. `slots[i]` is the shape mask (1 x, 2 y, 3 both, 0 a scalar) of buffer i,
+    `output_masks[k]` that of output k, and `computed[k]` whether the kernel writes output k
+    (False for a constant or an input passed through, which the caller fills)."""
 
     source: str
     slots: tuple[int, ...]
     output_masks: tuple[int, ...]
+    computed: tuple[bool, ...]
 
 
-def dependency_masks(order: Sequence[Node], inputs: Sequence[Node]) -> dict[int, int]:
+def dependency_masks(order: Sequence[Node], inputs: Sequence[Node], params: Sequence[Node] = ()) -> dict[int, int]:
     masks: dict[int, int] = {id(n): 1 << k for k, n in enumerate(inputs)}
+    masks.update({id(p): PARAM_BIT for p in params})
     for node in order:
         if id(node) not in masks:
             m = 0
@@ -74,12 +78,13 @@ def dependency_masks(order: Sequence[Node], inputs: Sequence[Node]) -> dict[int,
     return masks
 
 
-def numpy_kernel(outputs: Sequence[Node], inputs: Sequence[Node], name: str = "kernel") -> KernelSource:
-    """Source of `def name(x, y, B, O)`: B are temporaries, O the output buffers (None where
-    an output is a constant or an input, which the caller fills)."""
+def numpy_kernel(outputs: Sequence[Node], inputs: Sequence[Node], params: Sequence[Node] = (),
+                 name: str = "kernel") -> KernelSource:
+    """Source of `def name(v0, v1, p0, ..., B, O)`: B are temporaries, O the output buffers (None
+    where an output is a constant or an input, which the caller fills)."""
     everything = toposort(outputs)
     order = [n for n in everything if n.op not in ("const", "var")]
-    masks = dependency_masks(everything, inputs)
+    masks = dependency_masks(everything, inputs, params)
     position = {id(n): k for k, n in enumerate(order)}
     last_use: dict[int, int] = {}
     for k, node in enumerate(order):
@@ -89,10 +94,13 @@ def numpy_kernel(outputs: Sequence[Node], inputs: Sequence[Node], name: str = "k
     for k, o in enumerate(outputs):
         if id(o) in position:
             out_index.setdefault(id(o), k)
-    names: dict[int, str] = {id(n): n.name for n in inputs}
+    names = input_names(inputs, params)
     slots: list[int] = []
     free: dict[int, list[str]] = {}
     lines: list[str] = []
+
+    def shape_mask(n: Node) -> int:
+        return masks[id(n)] & 3
 
     def ref(n: Node) -> str:
         if n.op == "const":
@@ -101,15 +109,15 @@ def numpy_kernel(outputs: Sequence[Node], inputs: Sequence[Node], name: str = "k
 
     def release(n: Node, k: int) -> None:
         if id(n) in position and last_use.get(id(n)) == k and id(n) not in out_index:
-            free.setdefault(masks[id(n)], []).append(names[id(n)])
+            free.setdefault(shape_mask(n), []).append(names[id(n)])
 
     def allocate(node: Node) -> str:
         if id(node) in out_index:
             return f"o{out_index[id(node)]}"
-        pool = free.get(masks[id(node)])
+        pool = free.get(shape_mask(node))
         if pool:
             return pool.pop()
-        slots.append(masks[id(node)])
+        slots.append(shape_mask(node))
         return f"b{len(slots) - 1}"
 
     for k, node in enumerate(order):
@@ -119,16 +127,11 @@ def numpy_kernel(outputs: Sequence[Node], inputs: Sequence[Node], name: str = "k
             for a in set(node.args):
                 release(a, k)
         buf = allocate(node)
-        a = ref(node.args[0])
-        if node.op in _NP_BINARY and n_int is None:
-            b = ref(node.args[1])
-            lines.append(f"_{_NP_BINARY[node.op]}({a}, {b}, {buf})")
-        elif node.op in _NP_UNARY:
-            lines.append(f"_{_NP_UNARY[node.op]}({a}, {buf})")
-        elif n_int is not None:
-            lines.extend(_power_lines(a, n_int, buf))
-        elif node.op == "safe_log":
-            lines.append(f"_log(_np.where({a} == 0.0, 1.0, {a}), {buf})")
+        prim = PRIMITIVES[node.op]
+        if n_int is not None:
+            lines.extend(_power_lines(ref(node.args[0]), n_int, buf))
+        elif prim.numpy_code is not None:
+            lines.append(prim.numpy_code.format(*[ref(a) for a in node.args], out=buf))
         else:
             raise NotImplementedError(f"no vectorised code for {node.op!r} (not elementwise)")
         if not in_place_ok:
@@ -144,10 +147,11 @@ def numpy_kernel(outputs: Sequence[Node], inputs: Sequence[Node], name: str = "k
     if outputs:
         unpack.append(f"{', '.join(f'o{i}' for i in range(len(outputs)))}, = O")
     body = "\n    ".join(unpack + lines) if lines else "pass"
-    params = ", ".join(n.name for n in inputs)
-    source = f"def {name}({params}, B, O):\n    {body}\n"
-    output_masks = tuple(masks[id(o)] if id(o) in position else 0 for o in outputs)
-    return KernelSource(source, tuple(slots), output_masks)
+    signature = ", ".join([names[id(n)] for n in (*inputs, *params)] + ["B", "O"])
+    source = f"def {name}({signature}):\n    {body}\n"
+    output_masks = tuple(shape_mask(o) if id(o) in position else 0 for o in outputs)
+    computed = tuple(id(o) in position for o in outputs)
+    return KernelSource(source, tuple(slots), output_masks, computed)
 
 
 def _power_lines(a: str, n: int, buf: str) -> list[str]:
@@ -170,10 +174,24 @@ def _power_lines(a: str, n: int, buf: str) -> list[str]:
     return lines
 
 
-def scalar_lines(outputs: Sequence[Node], inputs: Sequence[Node],
-                 names: dict[int, str] | None = None, prefix: str = "t") -> tuple[list[str], list[str]]:
+def scalar_expression(node: Node, args: Sequence[str], plain: bool = False) -> str:
+    """One node's `math` expression on its arguments' expressions (names or literals); `plain`
+    writes `math`'s names without the leading `_` (for code shown to a person)."""
+    n_int = small_int_exponent(node)
+    if n_int is not None:
+        expr = " * ".join([args[0]] * abs(n_int))
+        return f"1.0 / ({expr})" if n_int < 0 else expr
+    code = PRIMITIVES[node.op].scalar_code
+    if code is None:
+        raise NotImplementedError(f"no scalar code for {node.op!r} (not elementwise)")
+    return (_TEMPLATE_NAME.sub(r"\1(", code) if plain else code).format(*args)
+
+
+def scalar_lines(outputs: Sequence[Node], inputs: Sequence[Node], names: dict[int, str] | None = None,
+                 prefix: str = "t") -> tuple[list[str], list[str]]:
     """Straight-line `math` code for the outputs: (lines, the expressions of the outputs).
 
+    `names` maps id(node) to the code's name for every input (default: the nodes' own names).
     Raises ValueError/ZeroDivisionError/OverflowError at run time where NumPy would give
     nan/inf; callers fall back to NumPy then.
     """
@@ -192,28 +210,7 @@ def scalar_lines(outputs: Sequence[Node], inputs: Sequence[Node],
     for node in toposort(outputs):
         if node.op in ("const", "var") or id(node) in names:
             continue
-        a = ref(node.args[0])
-        n_int = small_int_exponent(node)
-        if node.op in INFIX:
-            expr = f"{a} {INFIX[node.op]} {ref(node.args[1])}"
-        elif n_int is not None:
-            expr = " * ".join([a] * abs(n_int))
-            if n_int < 0:
-                expr = f"1.0 / ({expr})"
-        elif node.op == "pow":
-            expr = f"_pow({a}, {ref(node.args[1])})"
-        elif node.op == "neg":
-            expr = f"-{a}"
-        elif node.op == "abs":
-            expr = f"abs({a})"
-        elif node.op == "sign":
-            expr = f"(1.0 if {a} > 0.0 else -1.0 if {a} < 0.0 else 0.0 * {a})"
-        elif node.op == "safe_log":
-            expr = f"(_log({a}) if {a} != 0.0 else 0.0)"
-        elif node.op in _MATH_UNARY:
-            expr = f"_{_MATH_UNARY[node.op]}({a})"
-        else:
-            raise NotImplementedError(f"no scalar code for {node.op!r} (not elementwise)")
+        expr = scalar_expression(node, [ref(a) for a in node.args])
         var_name = f"{prefix}{counter}"
         counter += 1
         names[id(node)] = var_name
@@ -221,7 +218,26 @@ def scalar_lines(outputs: Sequence[Node], inputs: Sequence[Node],
     return lines, [ref(o) for o in outputs]
 
 
-SCALAR_GLOBALS = {f"_{m}": getattr(math, m) for m in set(_MATH_UNARY.values())}
-SCALAR_GLOBALS.update({"_pow": math.pow, "_inf": math.inf, "_nan": math.nan})
-NUMPY_GLOBALS = {"_np": np, "_inf": math.inf, "_nan": math.nan}
-NUMPY_GLOBALS.update({f"_{name}": getattr(np, name) for name in {*_NP_UNARY.values(), *_NP_BINARY.values(), "log"}})
+_TEMPLATE_NAME = re.compile(r"\b_([A-Za-z]\w*)\(")
+
+
+def _template_globals(kind: str) -> dict[str, object]:
+    """`_name` -> the function every template of `kind` ("numpy" or "scalar") calls by that name."""
+    out: dict[str, object] = {}
+    for prim in PRIMITIVES.values():
+        out.update(dict(prim.helpers))
+        code = prim.numpy_code if kind == "numpy" else prim.scalar_code
+        for name in _TEMPLATE_NAME.findall(code or ""):
+            if f"_{name}" in out:
+                continue
+            module = np if kind == "numpy" else math
+            if name == "np":
+                continue
+            fn = getattr(module, name, None) or getattr(builtins, name)
+            out[f"_{name}"] = fn
+    return out
+
+
+SCALAR_GLOBALS: dict[str, object] = {**_template_globals("scalar"), "_inf": math.inf, "_nan": math.nan}
+NUMPY_GLOBALS: dict[str, object] = {**_template_globals("numpy"), "_np": np, "_inf": math.inf, "_nan": math.nan,
+                                    "_multiply": np.multiply, "_divide": np.divide}

@@ -1,7 +1,14 @@
-"""`Function`: a parsed f(x, y) with its exact gradient and Hessian, ready to evaluate."""
+"""`Function`: a parsed f(x, y) with its exact gradient and Hessian, ready to evaluate.
+
+The text is parsed and differentiated once, into a `Derived` that every `Function` of the
+same text shares: `with_parameters` gives a new `Function` over the same graphs and compiled
+kernels, with other parameter values passed at each call, so a slider tick re-derives and
+recompiles nothing.
+"""
 
 from __future__ import annotations
 
+import math
 from functools import cached_property
 from typing import Any
 
@@ -11,69 +18,203 @@ from gradviz.autodiff.backward import vjp
 from gradviz.autodiff.graph import Node, toposort
 from gradviz.expr.backprop import ComputationGraph, Trace, build_graph, listing, trace_graph
 from gradviz.expr.kernels import GridKernel, PointKernel
-from gradviz.expr.parser import parse_graph
+from gradviz.expr.parser import ParameterSpec, parse_graph
+
+
+class Derived:
+    """Everything derived from one text: the graphs of f, ∇f and the Hessian with respect to the
+    two variables, and the kernels compiled from them (each built on first use)."""
+
+    def __init__(self, text: str) -> None:
+        parsed = parse_graph(text)
+        self.text = text
+        self.x_node, self.y_node = parsed.inputs.values()
+        self.variables: tuple[str, str] = tuple(parsed.inputs)  # type: ignore[assignment]
+        self.output = parsed.output
+        self.definitions = parsed.definitions
+        self.parameter_nodes: list[Node] = list(parsed.parameters.values())
+        self.specs: dict[str, ParameterSpec] = parsed.specs
+
+    @property
+    def inputs(self) -> list[Node]:
+        return [self.x_node, self.y_node]
+
+    @cached_property
+    def gradient_nodes(self) -> tuple[Node, Node]:
+        fx, fy = vjp(self.output, self.inputs)
+        return fx, fy
+
+    @cached_property
+    def hessian_nodes(self) -> tuple[Node, Node, Node]:
+        fx, fy = self.gradient_nodes
+        fxx, fxy = vjp(fx, self.inputs)
+        (fyy,) = vjp(fy, [self.y_node])  # fyx would repeat fxy; leaving x out skips its adjoints
+        return fxx, fxy, fyy
+
+    def _grid(self, outputs: list[Node]) -> GridKernel:
+        return GridKernel(outputs, self.inputs, self.parameter_nodes)
+
+    def _point(self, outputs: list[Node]) -> PointKernel:
+        return PointKernel(outputs, self.inputs, self.parameter_nodes)
+
+    @cached_property
+    def grid_f(self) -> GridKernel:
+        return self._grid([self.output])
+
+    @cached_property
+    def grid_grad(self) -> GridKernel:
+        return self._grid([self.output, *self.gradient_nodes])
+
+    @cached_property
+    def grid_all(self) -> GridKernel:
+        return self._grid([self.output, *self.gradient_nodes, *self.hessian_nodes])
+
+    @cached_property
+    def point(self) -> PointKernel:
+        return self._point([self.output, *self.gradient_nodes, *self.hessian_nodes])
+
+    @cached_property
+    def point_f(self) -> PointKernel:
+        return self._point([self.output])
+
+    @cached_property
+    def point_grad(self) -> PointKernel:
+        return self._point([self.output, *self.gradient_nodes])
+
+    @cached_property
+    def computation_graph(self) -> ComputationGraph:
+        return build_graph(self.output, self.inputs, self.definitions, self.parameter_nodes)
+
+    @cached_property
+    def reachable(self) -> set[int]:
+        return {id(n) for n in toposort([self.output])}
 
 
 class Function:
     """f(x, y) from text, with derivatives derived once from its graph.
 
     Calls broadcast x and y like NumPy and return float64 (a NumPy scalar for scalar
-    inputs). Outside f's domain the results hold nan/inf, without warnings.
+    inputs). Outside f's domain the results hold nan/inf, without warnings. Derivatives are
+    with respect to the two variables (`variables`); parameters (`parameters`) are held at
+    their values.
     """
 
     def __init__(self, text: str) -> None:
-        parsed = parse_graph(text)
-        self.text = text
-        self.x_node = parsed.inputs["x"]
-        self.y_node = parsed.inputs["y"]
-        self.output = parsed.output
-        self.definitions = parsed.definitions
+        self._derived = Derived(text)
+        self._values: tuple[float, ...] = tuple(s.value for s in self._derived.specs.values())
 
-    @cached_property
-    def gradient_nodes(self) -> tuple[Node, Node]:
-        """The graphs of (∂f/∂x, ∂f/∂y), built by the reverse pass on first use."""
-        fx, fy = vjp(self.output, self.inputs)
-        return fx, fy
+    @classmethod
+    def _sharing(cls, derived: Derived, values: tuple[float, ...]) -> Function:
+        fn = cls.__new__(cls)
+        fn._derived = derived
+        fn._values = values
+        return fn
 
-    @cached_property
-    def hessian_nodes(self) -> tuple[Node, Node, Node]:
-        """The graphs of (fxx, fxy, fyy): the reverse pass applied to the gradient graphs."""
-        fx, fy = self.gradient_nodes
-        fxx, fxy = vjp(fx, self.inputs)
-        (fyy,) = vjp(fy, [self.y_node])  # fyx would repeat fxy; leaving x out skips its adjoints
-        return fxx, fxy, fyy
+    # ----- what f is -----
+    @property
+    def text(self) -> str:
+        return self._derived.text
 
-    # ----- kernels, built on first use (prepare() builds them all) -----
+    @property
+    def variables(self) -> tuple[str, str]:
+        """The names of the two variables, ("x", "y") unless a header f(u, v) = ... names them."""
+        return self._derived.variables
+
+    @property
+    def parameters(self) -> dict[str, float]:
+        """The parameters and their current values, in the order they were declared."""
+        return dict(zip(self._derived.specs, self._values, strict=True))
+
+    @property
+    def parameter_specs(self) -> dict[str, ParameterSpec]:
+        """Each parameter's declaration: its value in the text and its slider range (lo, hi)."""
+        return dict(self._derived.specs)
+
+    @property
+    def parameter_values(self) -> tuple[float, ...]:
+        return self._values
+
+    def with_parameters(self, **values: float) -> Function:
+        """This f with some parameters set: the same graph and kernels, nothing re-derived.
+
+        Raises ValueError naming the parameters f has when a name is not one of them, and
+        for a value that is not a finite number.
+        """
+        specs = self._derived.specs
+        unknown = [name for name in values if name not in specs]
+        if unknown:
+            have = ", ".join(specs) if specs else "none"
+            raise ValueError(f"f has no parameter {unknown[0]!r} (its parameters: {have})")
+        new = list(self._values)
+        names = list(specs)
+        for name, value in values.items():
+            v = float(value)
+            if not math.isfinite(v):
+                raise ValueError(f"parameter {name!r} must be a finite number, not {value!r}")
+            new[names.index(name)] = v
+        return Function._sharing(self._derived, tuple(new))
+
+    @property
+    def x_node(self) -> Node:
+        return self._derived.x_node
+
+    @property
+    def y_node(self) -> Node:
+        return self._derived.y_node
+
     @property
     def inputs(self) -> list[Node]:
-        return [self.x_node, self.y_node]
+        """The two variables' input nodes."""
+        return self._derived.inputs
+
+    @property
+    def parameter_nodes(self) -> list[Node]:
+        return self._derived.parameter_nodes
+
+    @property
+    def output(self) -> Node:
+        return self._derived.output
+
+    @property
+    def definitions(self) -> dict[str, Node]:
+        return self._derived.definitions
+
+    @property
+    def gradient_nodes(self) -> tuple[Node, Node]:
+        """The graphs of (∂f/∂x, ∂f/∂y), built by the reverse pass on first use."""
+        return self._derived.gradient_nodes
+
+    @property
+    def hessian_nodes(self) -> tuple[Node, Node, Node]:
+        """The graphs of (fxx, fxy, fyy): the reverse pass applied to the gradient graphs."""
+        return self._derived.hessian_nodes
+
+    @property
+    def derived(self) -> Derived:
+        """The shared graphs and kernels (one per text)."""
+        return self._derived
+
+    # ----- point kernels bound to the parameter values -----
+    def _bind(self, kernel: PointKernel) -> Any:
+        if not self._values:
+            return kernel
+        values = self._values
+        return lambda x, y: kernel(x, y, *values)
 
     @cached_property
-    def _grid_f(self) -> GridKernel:
-        return GridKernel([self.output], self.inputs)
-
-    @cached_property
-    def _grid_grad(self) -> GridKernel:
-        return GridKernel([self.output, *self.gradient_nodes], self.inputs)
-
-    @cached_property
-    def _grid_all(self) -> GridKernel:
-        return GridKernel([self.output, *self.gradient_nodes, *self.hessian_nodes], self.inputs)
-
-    @cached_property
-    def point(self) -> PointKernel:
+    def point(self) -> Any:
         """(x, y) -> (f, fx, fy, fxx, fxy, fyy) as floats, by straight-line scalar code."""
-        return PointKernel([self.output, *self.gradient_nodes, *self.hessian_nodes], self.inputs)
+        return self._bind(self._derived.point)
 
     @cached_property
-    def point_f(self) -> PointKernel:
+    def point_f(self) -> Any:
         """(x, y) -> (f,) as a float, by straight-line scalar code."""
-        return PointKernel([self.output], self.inputs)
+        return self._bind(self._derived.point_f)
 
     @cached_property
-    def point_grad(self) -> PointKernel:
+    def point_grad(self) -> Any:
         """(x, y) -> (f, fx, fy) as floats, by straight-line scalar code."""
-        return PointKernel([self.output, *self.gradient_nodes], self.inputs)
+        return self._bind(self._derived.point_grad)
 
     def prepare(self, everything: bool = False) -> Function:
         """Make f, the gradient and the Hessian ready to evaluate now, on grids and at points.
@@ -81,11 +222,11 @@ class Function:
         Otherwise each kernel is built on first use. `everything` also builds the
         leaner kernels for f alone and f with its gradient.
         """
-        names = ["_grid_all", "point"]
+        names = ["grid_all", "point"]
         if everything:
-            names += ["_grid_f", "_grid_grad", "point_f", "point_grad"]
+            names += ["grid_f", "grid_grad", "point_f", "point_grad"]
         for name in names:
-            getattr(self, name)
+            getattr(self._derived, name)
         return self
 
     # ----- evaluation -----
@@ -97,16 +238,18 @@ class Function:
         """Scalar inputs by the point kernel (NumPy float64 results), arrays by the grid kernel."""
         xa, ya = self._arrays(x, y)
         if xa.ndim == 0 and ya.ndim == 0:
-            return tuple(np.float64(v) for v in point(float(xa), float(ya)))
-        return tuple(grid(xa, ya))
+            return tuple(np.float64(v) for v in point(float(xa), float(ya), *self._values))
+        return tuple(grid(xa, ya, self._values))
 
     def __call__(self, x: Any, y: Any) -> Any:
         """f(x, y), broadcast, float64."""
-        return self._evaluate(self.point_f, self._grid_f, x, y)[0]
+        d = self._derived
+        return self._evaluate(d.point_f, d.grid_f, x, y)[0]
 
     def value_and_grad(self, x: Any, y: Any) -> tuple[Any, Any, Any]:
         """(f, fx, fy), computed together."""
-        return self._evaluate(self.point_grad, self._grid_grad, x, y)
+        d = self._derived
+        return self._evaluate(d.point_grad, d.grid_grad, x, y)
 
     def grad(self, x: Any, y: Any) -> tuple[Any, Any]:
         """(∂f/∂x, ∂f/∂y)."""
@@ -114,7 +257,8 @@ class Function:
 
     def derivatives(self, x: Any, y: Any) -> tuple[Any, ...]:
         """(f, fx, fy, fxx, fxy, fyy), computed together with shared subexpressions."""
-        return self._evaluate(self.point, self._grid_all, x, y)
+        d = self._derived
+        return self._evaluate(d.point, d.grid_all, x, y)
 
     def hessian(self, x: Any, y: Any) -> tuple[Any, Any, Any]:
         """(∂²f/∂x², ∂²f/∂x∂y, ∂²f/∂y²): exact to rounding, from the derivative graph."""
@@ -128,46 +272,57 @@ class Function:
         """
         xa = np.asarray(xs, dtype=np.float64).reshape(-1, 1)
         ya = np.asarray(ys, dtype=np.float64).reshape(1, -1)
-        kernel = (self._grid_f, self._grid_grad, self._grid_all)[order]
-        return tuple(kernel(xa, ya))
+        d = self._derived
+        kernel = (d.grid_f, d.grid_grad, d.grid_all)[order]
+        return tuple(kernel(xa, ya, self._values))
 
     # ----- backpropagation, shown -----
-    @cached_property
-    def _computation_graph(self) -> ComputationGraph:
-        return build_graph(self.output, self.inputs, self.definitions)
-
     def graph(self) -> ComputationGraph:
-        """The computation graph of f: variables and operations, inputs first, f last."""
-        return self._computation_graph
+        """The computation graph of f: variables, then parameters, then operations; f last."""
+        return self._derived.computation_graph
 
     def trace_at(self, x: float, y: float) -> Trace:
-        """Forward values, adjoints ∂f/∂node and edge partials at (x, y)."""
-        return trace_graph(self._computation_graph, x, y)
+        """Forward values, adjoints ∂f/∂node and edge partials at (x, y), at the parameters' values."""
+        return trace_graph(self._derived.computation_graph, x, y, self._values)
 
     def source(self, at: tuple[float, float] | None = None) -> str:
         """The straight-line forward and backward code for f, with the values at `at` as comments."""
-        graph = self._computation_graph
-        return listing(graph, trace_graph(graph, *at) if at is not None else None)
+        graph = self._derived.computation_graph
+        trace = trace_graph(graph, *at, self._values) if at is not None else None
+        return listing(graph, trace, self.parameters)
 
     # ----- description -----
-    @cached_property
+    @property
     def uses_x(self) -> bool:
-        """Whether f depends on x at all."""
-        return any(n is self.x_node for n in toposort([self.output]))
+        """Whether f depends on its first variable at all."""
+        return id(self.x_node) in self._derived.reachable
 
-    @cached_property
+    @property
     def uses_y(self) -> bool:
-        """Whether f depends on y at all."""
-        return any(n is self.y_node for n in toposort([self.output]))
+        """Whether f depends on its second variable at all."""
+        return id(self.y_node) in self._derived.reachable
 
     def __str__(self) -> str:
         body = " ".join(self.text.split())
-        return f"f(x, y) = {body}"
+        last = body.replace("\n", ";").split(";")[-1].lstrip()
+        if last.startswith("f(") or last.startswith("f ") or last.startswith("f="):
+            return body
+        u, v = self.variables
+        return f"f({u}, {v}) = {body}"
 
     def __repr__(self) -> str:
-        return f"gradviz.parse({self.text!r})"
+        base = f"gradviz.parse({self.text!r})"
+        specs = self._derived.specs
+        changed = {n: v for (n, s), v in zip(specs.items(), self._values, strict=True) if v != s.value}
+        if changed:
+            base += ".with_parameters(" + ", ".join(f"{n}={v!r}" for n, v in changed.items()) + ")"
+        return base
 
 
 def parse(text: str) -> Function:
-    """Parse f(x, y) text; raises gradviz.ExpressionError (a ValueError) with a position."""
+    """Parse f(x, y) text; raises gradviz.ExpressionError (a ValueError) with a position.
+
+    `gradviz.parse("k = 2 in [0, 10]; f(w, b) = (w - 1)^2 + k*b^2")` has variables ("w", "b")
+    and parameters {"k": 2.0}.
+    """
     return Function(text)

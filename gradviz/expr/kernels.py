@@ -1,8 +1,9 @@
-"""Compiled evaluators for a set of output nodes over the inputs x and y.
+"""Compiled evaluators for a set of output nodes over two variables and any parameters.
 
 A `GridKernel` runs vectorised NumPy code on arrays that broadcast (a whole grid in one
 pass); a `PointKernel` runs `math` code at one point, falling back to NumPy semantics
-(nan/inf, no exception) where `math` would raise.
+(nan/inf, no exception) where `math` would raise. Parameters are arguments of every call,
+never baked into the code: changing one recompiles nothing.
 """
 
 from __future__ import annotations
@@ -33,38 +34,52 @@ def _broadcast(a: tuple, b: tuple) -> tuple:
 
 
 class GridKernel:
-    """Evaluate `outputs` on broadcasting float64 arrays x and y; results have their broadcast shape."""
+    """Evaluate `outputs` on broadcasting float64 arrays x and y (the two variables) with the
+    parameters' values as floats; results have the broadcast shape of x and y."""
 
-    def __init__(self, outputs: Sequence[Node], inputs: Sequence[Node]) -> None:
+    def __init__(self, outputs: Sequence[Node], inputs: Sequence[Node], params: Sequence[Node] = ()) -> None:
         self.outputs = list(outputs)
         self.inputs = list(inputs)
-        self.code = codegen.numpy_kernel(self.outputs, self.inputs)
+        self.params = list(params)
+        self.code = codegen.numpy_kernel(self.outputs, self.inputs, self.params)
         self._fn = _compile(self.code.source, "kernel", codegen.NUMPY_GLOBALS)
         self._buffers: dict[tuple, list[np.ndarray]] = {}
         self._lock = threading.Lock()
 
-    def __call__(self, x: np.ndarray, y: np.ndarray) -> list[np.ndarray]:
+    def __call__(self, x: np.ndarray, y: np.ndarray, params: Sequence[float] = ()) -> list[np.ndarray]:
         shape = _broadcast(x.shape, y.shape)
-        by_mask = {1: x.shape, 2: y.shape, 3: shape}
-        out = [np.empty(by_mask[m]) if m else None for m in self.code.output_masks]
+        by_mask = {0: (), 1: x.shape, 2: y.shape, 3: shape}
+        out = [np.empty(by_mask[m]) if c else None for m, c in zip(self.code.output_masks, self.code.computed,
+                                                                    strict=True)]
         locked = self._lock.acquire(blocking=False)
         try:
             with np.errstate(all="ignore"):
                 for xb, yb, ob in self._blocks(x, y, out):
-                    self._fn(xb, yb, self._temporaries(xb, yb, locked), ob)
+                    self._fn(xb, yb, *params, self._temporaries(xb, yb, locked), ob)
         finally:
             if locked:
                 self._lock.release()
         results = []
-        for node, arr, mask in zip(self.outputs, out, self.code.output_masks, strict=True):
-            if mask == 0:
-                source = x if node is self.inputs[0] else y if node is self.inputs[1] else node.value
-                results.append(np.array(np.broadcast_to(source, shape), dtype=np.float64))
+        for node, arr, computed in zip(self.outputs, out, self.code.computed, strict=True):
+            if not computed:
+                results.append(np.array(np.broadcast_to(self._passed_through(node, x, y, params), shape),
+                                        dtype=np.float64))
             elif arr.shape != shape:
                 results.append(np.array(np.broadcast_to(arr, shape)))
             else:
                 results.append(arr)
         return results
+
+    def _passed_through(self, node: Node, x: np.ndarray, y: np.ndarray, params: Sequence[float]) -> object:
+        """The value of an output the kernel does not compute: an input, or a constant."""
+        if node is self.inputs[0]:
+            return x
+        if node is self.inputs[1]:
+            return y
+        for p, value in zip(self.params, params, strict=False):
+            if node is p:
+                return value
+        return node.value
 
     def _blocks(self, x: np.ndarray, y: np.ndarray, out: list) -> Iterator[tuple]:
         """Row blocks small enough to keep every temporary in cache (same results, less memory traffic)."""
@@ -87,7 +102,7 @@ class GridKernel:
     def _temporaries(self, x: np.ndarray, y: np.ndarray, reuse: bool) -> list[np.ndarray]:
         """Scratch arrays for one block, kept between calls (fresh ones when another thread holds them)."""
         shape = _broadcast(x.shape, y.shape)
-        by_mask = {1: x.shape, 2: y.shape, 3: shape}
+        by_mask = {0: (), 1: x.shape, 2: y.shape, 3: shape}
         key = (x.shape, y.shape)
         buffers = self._buffers.get(key) if reuse else None
         if buffers is None:
@@ -100,14 +115,17 @@ class GridKernel:
 
 
 class PointKernel:
-    """Evaluate `outputs` at one point (x, y) as Python floats, by generated `math` code."""
+    """Evaluate `outputs` at one point as Python floats, by generated `math` code:
+    `kernel(x, y, *parameter_values)`."""
 
-    def __init__(self, outputs: Sequence[Node], inputs: Sequence[Node], name: str = "point") -> None:
+    def __init__(self, outputs: Sequence[Node], inputs: Sequence[Node], params: Sequence[Node] = (),
+                 name: str = "point") -> None:
         self.outputs = list(outputs)
-        self.inputs = list(inputs)
-        lines, results = codegen.scalar_lines(self.outputs, self.inputs)
+        self.inputs = [*inputs, *params]
+        names = codegen.input_names(inputs, params)
+        lines, results = codegen.scalar_lines(self.outputs, self.inputs, names)
         self.lines = lines
-        params = ", ".join(n.name for n in inputs)
+        params = ", ".join(names[id(n)] for n in self.inputs)
         body = "\n        ".join(lines + [f"return ({', '.join(results)},)"])
         self.source = (f"def {name}({params}):\n    try:\n        {body}\n"
                        f"    except _MATH_ERRORS:\n        return _fallback({params})\n")

@@ -13,7 +13,7 @@ MAX_TOKENS = 20_000  # far beyond any formula a person writes; keeps every input
 _TOKEN = re.compile(r"""
     (?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
   | (?P<name>[A-Za-z_][A-Za-z_0-9]*)
-  | (?P<op>\*\*|[-+*/^(),;=\n])
+  | (?P<op>\*\*|[-+*/^(),;=\n\[\]])
   | (?P<space>[ \t\r]+)
 """, re.VERBOSE)
 
@@ -23,8 +23,6 @@ _ALIASES = {"\u2212": "-", "\u00d7": "*", "\u00b7": "*", "\u22c5": "*", "\u2013"
 _REFUSED = {
     "'": "strings are not allowed",
     '"': "strings are not allowed",
-    "[": "subscripts are not allowed",
-    "]": "subscripts are not allowed",
     ".": "attribute access ('.') is not allowed",
     "{": "braces are not allowed",
     "}": "braces are not allowed",

@@ -1,5 +1,8 @@
 """Parse f(x, y) text into a traced graph, by an allow-list Pratt parser.
 
+A text is definitions, then f: `k = 2 in [0, 10]; a = x*y; f(x, y) = k*a^2` (the header and
+`f =` are optional). A definition whose right side is a plain number is a parameter.
+
 Every construct the language accepts is named here; anything else is refused with an
 ExpressionError at its column. Nothing is ever passed to eval or exec. Nesting is capped
 so that no input can exhaust Python's stack.
@@ -7,11 +10,12 @@ so that no input can exhaust Python's stack.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from gradviz.autodiff.graph import Node, const, literal_simplification, make, var
 from gradviz.expr.errors import ExpressionError
-from gradviz.expr.language import CONSTANTS, FUNCTIONS, KEYWORDS, VARIABLES
+from gradviz.expr.language import CONSTANTS, FUNCTIONS, KEYWORDS, VARIABLES, default_range
 from gradviz.expr.lexer import Token, problem, tokenize
 
 MAX_DEPTH = 200
@@ -22,13 +26,27 @@ _RIGHT_ASSOC = {"^", "**"}
 _PREFIX_BP = 30  # binds looser than ^, so -x^2 is -(x^2)
 
 
+@dataclass(frozen=True)
+class ParameterSpec:
+    """A declared parameter: its default value, slider range and where it was declared."""
+
+    name: str
+    value: float
+    lo: float
+    hi: float
+    position: int = 0
+
+
 @dataclass
 class Parsed:
-    """The result of parsing: the output node, the inputs and the named definitions."""
+    """The result of parsing: the output node, the two variables (in order), the parameters
+    (in the order declared, each an input node of shape ()) and the named definitions."""
 
     output: Node
     inputs: dict[str, Node]
     definitions: dict[str, Node] = field(default_factory=dict)
+    parameters: dict[str, Node] = field(default_factory=dict)
+    specs: dict[str, ParameterSpec] = field(default_factory=dict)
 
 
 class _Parser:
@@ -37,8 +55,11 @@ class _Parser:
         self.tokens = tokenize(text)
         self.i = 0
         self.depth = 0
-        self.inputs = {name: var(name) for name in VARIABLES}
+        self.inputs: dict[str, Node] = {}
         self.definitions: dict[str, Node] = {}
+        self.parameters: dict[str, Node] = {}
+        self.specs: dict[str, ParameterSpec] = {}
+        self.header_positions: dict[str, int] = {}
 
     # ----- helpers -----
     def error(self, problem: str, pos: int) -> ExpressionError:
@@ -65,11 +86,14 @@ class _Parser:
         statements = self.split_statements()
         if not statements:
             raise self.error("empty expression", 0)
-        for start, end in statements[:-1]:
-            self.definition(start, end, final=False)
         start, end = statements[-1]
-        output = self.definition(start, end, final=True)
-        return Parsed(output, self.inputs, self.definitions)
+        body_start = self.header(start, end)
+        for name in VARIABLES if not self.inputs else ():
+            self.inputs[name] = var(name)
+        for s, e in statements[:-1]:
+            self.definition(s, e)
+        output = self.expression_between(body_start, end)
+        return Parsed(output, self.inputs, self.definitions, self.parameters, self.specs)
 
     def split_statements(self) -> list[tuple[int, int]]:
         """Token ranges between ';' and line breaks, blank ones dropped."""
@@ -81,30 +105,134 @@ class _Parser:
                 start = k + 1
         return spans
 
-    def definition(self, start: int, end: int, final: bool) -> Node:
-        first = self.tokens[start]
-        is_def = (end - start >= 2 and first.kind == "name"
-                  and self.tokens[start + 1].text == "=")
-        if is_def:
-            name = first.text
-            if final and name != "f":
+    def header(self, start: int, end: int) -> int:
+        """Read the last statement's `f = ` or `f(u, v) = ` head, declaring the variables; the
+        token index where f's expression starts."""
+        t = self.tokens
+        first = t[start]
+        if first.kind == "name" and end - start >= 2 and t[start + 1].text == "=":
+            if first.text != "f":
                 raise self.error(f"the last statement must be the expression of f, not a "
-                                 f"definition of '{name}'", first.pos)
-            if not final:
-                self.check_new_name(name, first.pos)
-            body_start = start + 2
-        else:
-            if not final:
-                raise self.error("every statement but the last must be a definition "
-                                 "like a = x + y", first.pos)
-            body_start = start
-        node = self.expression_between(body_start, end)
-        if is_def and not final:
-            self.definitions[name] = node
-        return node
+                                 f"definition of '{first.text}'", first.pos)
+            return start + 2
+        if not (first.kind == "name" and first.text == "f" and start + 1 < end and t[start + 1].text == "("):
+            return start
+        close = next((k for k in range(start + 2, end) if t[k].text == ")"), None)
+        if close is None or close + 1 >= end or t[close + 1].text != "=":
+            if close is not None and close + 1 < end and t[close + 1].text != "=":
+                raise self.error("write the header as f(w, b) = ...", t[close + 1].pos)
+            raise self.error("write the header as f(w, b) = ... ('f' is not a function you can call)",
+                             first.pos)
+        names: list[Token] = []
+        k = start + 2
+        while k < close:
+            tok = t[k]
+            if tok.kind != "name":
+                raise self.error(f"expected a variable name in f(...), found {self.describe(tok)}", tok.pos)
+            names.append(tok)
+            k += 1
+            if k < close:
+                if t[k].text != ",":
+                    raise self.error(f"expected ',' between the variables, found {self.describe(t[k])}", t[k].pos)
+                k += 1
+                if k == close:
+                    raise self.error("a variable name is missing after ','", t[k].pos)
+        if len(names) != 2:
+            where = names[2].pos if len(names) > 2 else t[close].pos
+            raise self.error(f"f needs exactly two variables, as in f(w, b); this header has {len(names)}", where)
+        for tok in names:
+            self.check_variable_name(tok)
+        if names[0].text == names[1].text:
+            raise self.error(f"the two variables must have different names, but both are '{names[0].text}'",
+                             names[1].pos)
+        for tok in names:
+            self.inputs[tok.text] = var(tok.text)
+            self.header_positions[tok.text] = tok.pos
+        return close + 2
+
+    def check_variable_name(self, tok: Token) -> None:
+        name = tok.text
+        if name in FUNCTIONS:
+            raise self.error(f"'{name}' is a function and cannot name a variable", tok.pos)
+        if name in CONSTANTS:
+            raise self.error(f"'{name}' is a constant and cannot name a variable", tok.pos)
+        if name in KEYWORDS:
+            raise self.error(f"Python keyword '{name}' is not allowed", tok.pos)
+        if name == "f":
+            raise self.error("'f' names the function; choose other variable names", tok.pos)
+
+    def definition(self, start: int, end: int) -> None:
+        first = self.tokens[start]
+        if first.kind == "name" and start + 1 < end and self.tokens[start + 1].text == "in":
+            raise self.error(f"parameter '{first.text}' needs a value, as in {first.text} = 1 in [0, 5]",
+                             self.tokens[start + 1].pos)
+        if not (end - start >= 2 and first.kind == "name" and self.tokens[start + 1].text == "="):
+            if first.kind == "name" and first.text == "f" and self.tokens[start + 1].text in ("(", "="):
+                raise self.error("f must be defined last", first.pos)
+            raise self.error("every statement but the last must be a definition like a = x + y", first.pos)
+        name = first.text
+        self.check_new_name(name, first.pos)
+        spec = self.parameter(name, start + 2, end, first.pos)
+        if spec is not None:
+            self.specs[name] = spec
+            self.parameters[name] = var(name)
+            return
+        self.definitions[name] = self.expression_between(start + 2, end)
+
+    def parameter(self, name: str, start: int, end: int, pos: int) -> ParameterSpec | None:
+        """`name = NUMBER` or `name = NUMBER in [LO, HI]` as a parameter; None for any other body."""
+        k, value = self.signed_number(start, end)
+        if value is None:
+            return None
+        value_pos = self.tokens[start].pos
+        if k == end:
+            lo, hi = default_range(value)
+            return ParameterSpec(name, value, lo, hi, pos)
+        tok = self.tokens[k]
+        if not (tok.kind == "name" and tok.text == "in"):
+            return None  # a longer expression such as 2*pi: an ordinary (constant) definition
+        k += 1
+        if self.tokens[k].text != "[":
+            raise self.error(f"write the range of '{name}' as in [lo, hi]", self.tokens[k].pos)
+        lo_pos = self.tokens[k + 1].pos
+        k, lo = self.signed_number(k + 1, end)
+        if lo is None:
+            raise self.error(f"the range of '{name}' needs a number for its low end", lo_pos)
+        if self.tokens[k].text != ",":
+            raise self.error(f"expected ',' between the ends of the range of '{name}'", self.tokens[k].pos)
+        hi_pos = self.tokens[k + 1].pos
+        k, hi = self.signed_number(k + 1, end)
+        if hi is None:
+            raise self.error(f"the range of '{name}' needs a number for its high end", hi_pos)
+        if self.tokens[k].text != "]":
+            raise self.error(f"missing ']' to close the range of '{name}'", self.tokens[k].pos)
+        if k + 1 != end:
+            raise self.unexpected(self.tokens[k + 1])
+        if not lo < hi:
+            raise self.error(f"the range of '{name}' needs low < high, got [{lo:g}, {hi:g}]", lo_pos)
+        if not lo <= value <= hi:
+            raise self.error(f"'{name}' = {value:g} is outside its range [{lo:g}, {hi:g}]", value_pos)
+        return ParameterSpec(name, value, lo, hi, pos)
+
+    def signed_number(self, k: int, end: int) -> tuple[int, float | None]:
+        """An optionally signed numeric literal at token k: (the token after it, its value), or (k, None)."""
+        sign = 1.0
+        j = k
+        if j < end and self.tokens[j].text in ("-", "+"):
+            sign = -1.0 if self.tokens[j].text == "-" else 1.0
+            j += 1
+        if j < end and self.tokens[j].kind == "num":
+            value = sign * float(self.tokens[j].text)
+            if not math.isfinite(value):
+                raise self.error("the number is too large", self.tokens[j].pos)
+            return j + 1, value
+        return k, None
 
     def check_new_name(self, name: str, pos: int) -> None:
         if name in self.inputs:
+            where = self.header_positions.get(name)
+            if where is not None:
+                raise self.error(f"'{name}' is a variable of f (in the header) and cannot also be defined", pos)
             raise self.error(f"cannot define '{name}': it is a variable", pos)
         if name in CONSTANTS:
             raise self.error(f"cannot define '{name}': it is a constant", pos)
@@ -112,7 +240,7 @@ class _Parser:
             raise self.error(f"cannot define '{name}': it is a function", pos)
         if name in KEYWORDS:
             raise self.error(f"Python keyword '{name}' is not allowed", pos)
-        if name in self.definitions:
+        if name in self.definitions or name in self.parameters:
             raise self.error(f"'{name}' is defined twice", pos)
         if name == "f":
             raise self.error("'f' names the final expression; define it last", pos)
@@ -192,7 +320,7 @@ class _Parser:
         if name in KEYWORDS:
             raise self.error(f"Python keyword '{name}' is not allowed", tok.pos)
         if calls:
-            if name in self.inputs or name in CONSTANTS or name in self.definitions:
+            if name in self.inputs or name in CONSTANTS or name in self.definitions or name in self.parameters:
                 raise self.error(f"'{name}' is not a function (write {name}*(...) to multiply)",
                                  tok.pos)
             raise self.error(f"unknown function '{name}'", tok.pos)
@@ -202,6 +330,8 @@ class _Parser:
             return const(CONSTANTS[name])
         if name in self.definitions:
             return self.definitions[name]
+        if name in self.parameters:
+            return self.parameters[name]
         raise self.error(f"unknown name '{name}'", tok.pos)
 
     def expect_close(self, open_tok: Token) -> None:
@@ -224,11 +354,14 @@ class _Parser:
             return self.error("'=' is only allowed in a definition like a = x + y", tok.pos)
         if tok.text == ",":
             return self.error("unexpected ','", tok.pos)
+        if tok.text in "[]":
+            return self.error("subscripts are not allowed", tok.pos)
         return self.error(f"unexpected {self.describe(tok)}", tok.pos)
 
 
 def parse_graph(text: str) -> Parsed:
-    """Parse `text` into a graph over the inputs x and y; ExpressionError if it is refused."""
+    """Parse `text` into a graph over its two variables (x and y unless a header f(u, v) = ...
+    names them) and its parameters; ExpressionError if it is refused."""
     if not isinstance(text, str):
         raise TypeError(f"expression must be a string, not {type(text).__name__}")
     with literal_simplification():
