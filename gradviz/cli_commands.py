@@ -50,6 +50,31 @@ def parse_expression(text: str) -> Function:
         raise UsageError(f"{err}\n  {text}\n  {' ' * err.position}^") from None
 
 
+def parameter(text: str) -> tuple[str, float]:
+    """NAME=VALUE, as --param takes it."""
+    name, sep, value = text.partition("=")
+    try:
+        number = float(value)
+    except ValueError:
+        number = float("nan")
+    if not sep or not name.strip() or number != number or number in (float("inf"), float("-inf")):
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE with a finite number, got {text!r}")
+    return name.strip(), number
+
+
+def add_parameter_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--param", type=parameter, action="append", default=[], metavar="NAME=VALUE",
+                   help="set a parameter declared in f, e.g. --param k=10 (repeatable)")
+
+
+def with_parameters(fn: Function, given: Sequence[tuple[str, float]]) -> Function:
+    """fn with the --param values; UsageError naming the parameters f has."""
+    try:
+        return fn.with_parameters(**dict(given))
+    except ValueError as err:
+        raise UsageError(f"--param: {err}") from None
+
+
 def add_descent_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--start", type=point, action="append", metavar="X,Y", help="a start point (repeatable)")
     p.add_argument("--method", action="append", choices=list(OPTIMIZERS), metavar="NAME",
@@ -82,9 +107,10 @@ def trace_main(argv: Sequence[str]) -> int:
                                 "and write every iterate (method, hyperparameters, step, x, y, f, fx, fy, status).")
     p.add_argument("expression", help="f(x, y), e.g. \"(1-x)^2 + 100*(y-x^2)^2\"")
     add_descent_options(p)
+    add_parameter_option(p)
     p.add_argument("-o", "--output", help="traj.csv or traj.json (default: a summary on stdout only)")
     args = p.parse_args(argv)
-    fn = parse_expression(args.expression)
+    fn = with_parameters(parse_expression(args.expression), args.param)
     runs = runs_from(args, fn)
     if args.output:
         if args.output.lower().endswith(".json"):
@@ -93,7 +119,8 @@ def trace_main(argv: Sequence[str]) -> int:
             trajectories_csv(runs, args.output)
         else:
             raise UsageError("--output must end in .csv or .json")
-    print(f"{'method':<10} {'start':<20} {'end':<32} {'f':>14} {'steps':>6}  status")
+    u, v = fn.variables
+    print(f"{'method':<10} {f'start ({u}, {v})':<20} {f'end ({u}, {v})':<32} {'f':>14} {'steps':>6}  status")
     for t in runs:
         end = f"({t.points[-1][0]:.6g}, {t.points[-1][1]:.6g})"
         start = f"({t.start[0]:g}, {t.start[1]:g})"
@@ -109,11 +136,13 @@ def critical_main(argv: Sequence[str]) -> int:
     p.add_argument("expression", help="f(x, y)")
     p.add_argument("--domain", type=domain, default=(-3.0, 3.0, -3.0, 3.0), metavar="XMIN,XMAX,YMIN,YMAX",
                    help="where to search (default: -3,3,-3,3)")
+    add_parameter_option(p)
     p.add_argument("-o", "--output", help="also write them to a .csv file")
     args = p.parse_args(argv)
-    fn = parse_expression(args.expression)
+    fn = with_parameters(parse_expression(args.expression), args.param)
     points = find_critical_points(fn, args.domain)
-    print(f"{'kind':<11} {'x':>14} {'y':>14} {'f':>14}")
+    u, v = fn.variables
+    print(f"{'kind':<11} {u:>14} {v:>14} {'f':>14}")
     for c in points:
         print(f"{c.kind:<11} {c.x + 0.0:>14.8g} {c.y + 0.0:>14.8g} {c.f + 0.0:>14.8g}")
     if not points:
@@ -121,12 +150,12 @@ def critical_main(argv: Sequence[str]) -> int:
     if args.output:
         if not args.output.lower().endswith(".csv"):
             raise UsageError("--output must end in .csv")
-        critical_points_csv(points, args.output)
+        critical_points_csv(points, args.output, fn.variables)
         print(f"wrote {args.output}")
     return 0
 
 
-VALUE_OPTIONS = ("--start", "--domain", "--probe")
+VALUE_OPTIONS = ("--start", "--domain", "--probe", "--param")
 
 
 def join_negative_values(argv: Sequence[str]) -> list[str]:

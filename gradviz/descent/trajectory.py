@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -37,6 +37,8 @@ class Trajectory:
     status: str
     stop_step: int
     tol: float = 0.0
+    variables: tuple[str, str] = ("x", "y")  # f's variable names
+    parameters: dict[str, float] = field(default_factory=dict)  # f's parameter values for this run
 
     @property
     def end(self) -> np.ndarray:
@@ -82,7 +84,7 @@ def descend(fn: Function, start: Sequence[float], method: str = "gd", lr: float 
     points = np.column_stack([xs, ys]) if xs else np.empty((0, 2))
     f, gx, gy = fn.value_and_grad(points[:, 0], points[:, 1])
     return Trajectory(method, (x0, y0), float(lr), values, points, f, np.column_stack([gx, gy]),
-                      status, stop, float(tol))
+                      status, stop, float(tol), fn.variables, fn.parameters)
 
 
 def descend_many(fn: Function, starts: Iterable[Sequence[float]], methods: Iterable[str],

@@ -17,6 +17,12 @@ from gradviz.session.store import write_atomic
 TRAJECTORY_COLUMNS = ["run", "method", "hyperparameters", "step", "x", "y", "f", "fx", "fy", "status"]
 
 
+def trajectory_columns(variables: Sequence[str] = ("x", "y")) -> list[str]:
+    """The CSV header, with the variables' names: run, method, …, w, b, f, fw, fb, status for f(w, b)."""
+    u, v = variables
+    return ["run", "method", "hyperparameters", "step", u, v, "f", f"f{u}", f"f{v}", "status"]
+
+
 def _finite(v: float) -> float | None:
     v = float(v)
     return v if math.isfinite(v) else None
@@ -24,39 +30,48 @@ def _finite(v: float) -> float | None:
 
 
 def trajectories_csv(runs: Sequence[Trajectory], path: str | os.PathLike) -> None:
-    """One row per iterate: run, method, hyperparameters (JSON), step, x, y, f, fx, fy, status."""
+    """One row per iterate: run, method, hyperparameters (JSON, with f's parameters), step, x, y, f,
+    fx, fy, status; the columns take the variables' names (w, b, f, fw, fb for f(w, b))."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(TRAJECTORY_COLUMNS)
+    writer.writerow(trajectory_columns(runs[0].variables if runs else ("x", "y")))
     for r, traj in enumerate(runs):
-        hyper = json.dumps({"lr": traj.lr, **traj.hyper, "tol": traj.tol}, sort_keys=True)
+        hyper = json.dumps({"lr": traj.lr, **traj.hyper, "tol": traj.tol, **_parameters(traj)}, sort_keys=True)
         for k, ((x, y), f, (fx, fy)) in enumerate(zip(traj.points, traj.values, traj.grads, strict=True)):
             writer.writerow([r, traj.method, hyper, k, repr(float(x)), repr(float(y)), repr(float(f)),
                              repr(float(fx)), repr(float(fy)), traj.status])
     write_atomic(path, out.getvalue())
 
 
+def _parameters(traj: Trajectory) -> dict[str, Any]:
+    return {"parameters": traj.parameters} if traj.parameters else {}
+
+
 def trajectories_json(runs: Sequence[Trajectory], path: str | os.PathLike) -> None:
-    """A list of runs, each with its method, hyperparameters, status and every step (nan/inf as null)."""
+    """A list of runs, each with its method, hyperparameters, f's variables and parameters, status
+    and every step (nan/inf as null); step keys take the variables' names."""
     data: list[dict[str, Any]] = []
     for traj in runs:
+        u, v = traj.variables
         data.append({
-            "method": traj.method, "start": list(traj.start),
+            "method": traj.method, "start": list(traj.start), "variables": list(traj.variables),
+            "parameters": dict(traj.parameters),
             "hyperparameters": {"lr": traj.lr, **traj.hyper, "tol": traj.tol},
             "status": traj.status, "stop_step": traj.stop_step,
-            "steps": [{"step": k, "x": _finite(x), "y": _finite(y), "f": _finite(f), "fx": _finite(fx),
-                       "fy": _finite(fy)}
+            "steps": [{"step": k, u: _finite(x), v: _finite(y), "f": _finite(f), f"f{u}": _finite(fx),
+                       f"f{v}": _finite(fy)}
                       for k, ((x, y), f, (fx, fy)) in enumerate(zip(traj.points, traj.values, traj.grads,
                                                                      strict=True))],
         })
     write_atomic(path, json.dumps({"trajectories": data}, indent=1, allow_nan=False) + "\n")
 
 
-def critical_points_csv(points: Sequence[CriticalPoint], path: str | os.PathLike) -> None:
-    """kind, x, y, f and the Hessian's eigenvalues of each critical point."""
+def critical_points_csv(points: Sequence[CriticalPoint], path: str | os.PathLike,
+                        variables: Sequence[str] = ("x", "y")) -> None:
+    """kind, x, y (the variables' names), f and the Hessian's eigenvalues of each critical point."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["kind", "x", "y", "f", "lambda1", "lambda2"])
+    writer.writerow(["kind", *variables, "f", "lambda1", "lambda2"])
     for p in points:
         writer.writerow([p.kind, repr(p.x), repr(p.y), repr(p.f), repr(p.eigenvalues[0]), repr(p.eigenvalues[1])])
     write_atomic(path, out.getvalue())

@@ -96,6 +96,12 @@ class ContourView(pg.PlotWidget):
                 self.fit_view()
             return
         self._built = key
+        u, v = self.model.function.variables
+        plot = self.getPlotItem()
+        if plot.getAxis("bottom").labelText != u or plot.getAxis("left").labelText != v:
+            plot.setLabel("bottom", u)
+            plot.setLabel("left", v)
+            self.colorbar.axis.setLabel(f"f({u}, {v})")
         s = self.model.sample()
         lo, hi = s.height_range
         cmap = pg.colormap.get(view.colormap)

@@ -45,7 +45,8 @@ class ControlsPanel(QtWidgets.QWidget):
         row = QtWidgets.QHBoxLayout()
         row.addWidget(self.probe_x)
         row.addWidget(self.probe_y)
-        form.addRow("w = (x, y)", row)
+        self.probe_label = QtWidgets.QLabel("w = (x, y)")
+        form.addRow(self.probe_label, row)
         self.along_gradient = QtWidgets.QCheckBox("v along −∇f")
         self.along_gradient.setToolTip("The direction v of the slice and of the directional derivative v·∇f")
         self.angle = _spin(-360, 360, 1, 5, "Direction v as an angle from the x axis, in degrees")
@@ -99,7 +100,8 @@ class ControlsPanel(QtWidgets.QWidget):
         domain_box = QtWidgets.QGroupBox("Domain")
         form3 = QtWidgets.QFormLayout(domain_box)
         self.domain = [_spin(-1e6, 1e6, 3, 0.5, tip) for tip in ("x min", "x max", "y min", "y max")]
-        for label, pair in (("x range", self.domain[:2]), ("y range", self.domain[2:])):
+        self.range_labels = [QtWidgets.QLabel("x range"), QtWidgets.QLabel("y range")]
+        for label, pair in zip(self.range_labels, (self.domain[:2], self.domain[2:]), strict=True):
             row = QtWidgets.QHBoxLayout()
             for box in pair:
                 row.addWidget(box)
@@ -136,6 +138,12 @@ class ControlsPanel(QtWidgets.QWidget):
 
     def sync(self) -> None:
         """Show the scene's values, without letting the widgets write them back."""
+        u, w = self.model.function.variables
+        self.probe_label.setText(f"probe ({u}, {w})")
+        self.range_labels[0].setText(f"{u} range")
+        self.range_labels[1].setText(f"{w} range")
+        for box, tip in zip(self.domain, (f"{u} min", f"{u} max", f"{w} min", f"{w} max"), strict=True):
+            box.setToolTip(tip)
         v = self.model.view
         values = [
             (self.probe_x, self.model.probe[0]), (self.probe_y, self.model.probe[1]),

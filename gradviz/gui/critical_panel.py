@@ -38,6 +38,8 @@ class CriticalPanel(QtWidgets.QWidget):
 
     def refresh(self, points: list | None) -> None:
         points = points or []
+        u, v = self.model.function.variables
+        self.table.setHorizontalHeaderLabels(["kind", u, v, "f"])
         self.table.setRowCount(len(points))
         for r, p in enumerate(points):
             kind = QtWidgets.QTableWidgetItem(f"{SYMBOL[p.kind]} {p.kind}")

@@ -22,6 +22,8 @@ class ExpressionBar(QtWidgets.QWidget):
         layout.setContentsMargins(6, 4, 6, 2)
         label = QtWidgets.QLabel("f(x, y) =")
         label.setStyleSheet("font-weight: bold")
+        self.label = label
+        self._shown: tuple | None = None
         self.combo = QtWidgets.QComboBox()
         self.combo.setEditable(True)
         self.combo.setInsertPolicy(QtWidgets.QComboBox.InsertPolicy.NoInsert)
@@ -51,6 +53,7 @@ class ExpressionBar(QtWidgets.QWidget):
         self.edit.returnPressed.connect(self.apply)
         self.combo.activated.connect(lambda _: self.apply())
         scene.error_changed.connect(self.show_error)
+        scene.error_changed.connect(lambda err, text: setattr(self, "_shown", None))
         scene.function_changed.connect(lambda fn: self.show_function())
         self.show_function()
 
@@ -62,6 +65,14 @@ class ExpressionBar(QtWidgets.QWidget):
 
     def show_function(self) -> None:
         text = self.model.function.text
+        state = (text, tuple(self.model.history), self.model.preset)
+        if state == self._shown:
+            return  # a parameter moved: the text, history and note are as shown (and typing goes on)
+        self._shown = state
+        u, v = self.model.function.variables
+        head = text.replace("\n", ";").split(";")[-1].lstrip()
+        self.label.setText(f"f({u}, {v}) =")
+        self.label.setVisible(not (head.startswith("f(") or head.startswith("f ") or head.startswith("f=")))
         if self.edit.text() != text:
             self.edit.setText(text)
         self.combo.blockSignals(True)

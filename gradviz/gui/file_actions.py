@@ -333,7 +333,7 @@ class FileActions(QtCore.QObject):
         points = self.model.critical_points
         if points is None:
             points = self.model.find_critical_points()
-        critical_points_csv(points, path)
+        critical_points_csv(points, path, self.model.function.variables)
 
     def export_critical_dialog(self) -> None:
         path = self._ask_path("Export critical points", "critical_points.csv", "CSV (*.csv)")

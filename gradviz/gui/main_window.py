@@ -17,6 +17,7 @@ from gradviz.gui.expression_bar import ExpressionBar
 from gradviz.gui.file_actions import FileActions
 from gradviz.gui.format import num
 from gradviz.gui.loss_view import LossView
+from gradviz.gui.parameter_panel import ParameterPanel
 from gradviz.gui.playback_bar import PlaybackBar
 from gradviz.gui.readout_panel import ReadoutPanel
 from gradviz.gui.slice_view import SliceView
@@ -43,6 +44,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self.contour = ContourView(self.model)
         self.slice = SliceView(self.model)
         views = QtWidgets.QSplitter(QtCore.Qt.Orientation.Horizontal)
+        self.parameters = ParameterPanel(self.model)
+        self.view_titles: list[QtWidgets.QLabel] = []
         views.addWidget(self._titled(self.surface, "Surface z = f(x, y)  (drag to rotate, wheel to zoom)"))
         views.addWidget(self._titled(self.contour, "Contours, gradient field and probe  (drag the probe)"))
         views.setChildrenCollapsible(False)
@@ -64,6 +67,7 @@ class MainWindow(QtWidgets.QMainWindow):
         column = QtWidgets.QVBoxLayout(central)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.expression_bar)
+        column.addWidget(self.parameters)
         column.addWidget(views, 1)
         self.setCentralWidget(central)
         # the analysis panels in a dock below the views: it can be resized, floated or moved
@@ -104,6 +108,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self._build_menus()
         self.model.view_changed.connect(self._view_changed)
         self.model.critical_changed.connect(self._critical_changed)
+        self.model.function_changed.connect(lambda fn: self._name_variables())
+        self._name_variables()
         screen = QtGui.QGuiApplication.primaryScreen()
         room = screen.availableGeometry() if screen is not None else QtCore.QRect(0, 0, 1500, 940)
         width, height = min(1500, int(0.95 * room.width())), min(940, int(0.92 * room.height()))
@@ -117,16 +123,26 @@ class MainWindow(QtWidgets.QMainWindow):
             self.restoreState(state)
         self.show_hover(None)
 
-    @staticmethod
-    def _titled(widget: QtWidgets.QWidget, title: str) -> QtWidgets.QWidget:
+    def _titled(self, widget: QtWidgets.QWidget, title: str) -> QtWidgets.QWidget:
         box = QtWidgets.QWidget()
         layout = QtWidgets.QVBoxLayout(box)
         layout.setContentsMargins(2, 2, 2, 2)
         label = QtWidgets.QLabel(title)
+        label.setProperty("template", title)
+        self.view_titles.append(label)
         label.setStyleSheet("color: #444; font-size: 11px")
         layout.addWidget(label)
         layout.addWidget(widget, 1)
         return box
+
+    def _name_variables(self) -> None:
+        """Titles and the status bar say f's own variable names (w, b for f(w, b))."""
+        u, v = self.model.function.variables
+        if getattr(self, "_named", None) == (u, v):
+            return
+        self._named = (u, v)
+        for label in self.view_titles:
+            label.setText(label.property("template").replace("f(x, y)", f"f({u}, {v})"))
 
     # ----- menus -----
     def _build_menus(self) -> None:
@@ -266,8 +282,9 @@ class MainWindow(QtWidgets.QMainWindow):
             self.hover_label.setText("Move the mouse over a view to read f there; drag the probe in the contour view.")
             return
         x, y = point
+        u, v = self.model.function.variables
         f, fx, fy = (float(v) for v in self.model.function.value_and_grad(x, y))
-        self.hover_label.setText(f"x = {num(x, 5)}   y = {num(y, 5)}   f = {num(f, 6)}   "
+        self.hover_label.setText(f"{u} = {num(x, 5)}   {v} = {num(y, 5)}   f = {num(f, 6)}   "
                                  f"|∇f| = {num(math.hypot(fx, fy), 5)}")
 
     # ----- settings -----

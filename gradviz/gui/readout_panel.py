@@ -56,9 +56,10 @@ class ReadoutPanel(QtWidgets.QLabel):
         kind = m.kind()
         tangent = qt_setup.rgb_hex(qt_setup.TANGENT_COLOR)
         quad = qt_setup.rgb_hex(qt_setup.QUADRATIC_COLOR)
+        u, v_name = self.model.function.variables
         rows = [
-            ("probe w", vec(self.model.probe)),
-            ("f(w)", num(m.f, 7)),
+            (f"probe ({u}, {v_name})", vec(self.model.probe)),
+            ("f", num(m.f, 7)),
             ("∇f", vec((m.fx, m.fy))),
             ("|∇f|", num(m.grad_norm)),
             ("H", f"[[{num(m.fxx)}, {num(m.fxy)}], [{num(m.fxy)}, {num(m.fyy)}]]"),

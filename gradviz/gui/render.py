@@ -54,7 +54,14 @@ def size(text: str) -> tuple[int, int]:
 
 
 def render_main(argv: Sequence[str]) -> int:
-    from gradviz.cli_commands import UsageError, add_descent_options, domain, parse_expression, point
+    from gradviz.cli_commands import (
+        UsageError,
+        add_descent_options,
+        add_parameter_option,
+        domain,
+        parse_expression,
+        point,
+    )
 
     p = argparse.ArgumentParser(prog="gradviz render", description="Draw f(x, y) (or a saved session) to a "
                                 "PNG or SVG file without a window: the 3D surface, the contour view, or both.")
@@ -66,6 +73,7 @@ def render_main(argv: Sequence[str]) -> int:
     p.add_argument("--probe", type=point, default=None, metavar="X,Y", help="where to draw the Taylor models")
     p.add_argument("--log", action="store_true", help="log-spaced contours and colours (steep functions)")
     add_descent_options(p)
+    add_parameter_option(p)
     args = p.parse_args(argv)
     out = args.output
     suffix = Path(out).suffix.lower()
@@ -122,6 +130,11 @@ def _scene(args: argparse.Namespace, parse_expression: object) -> object:
                                              0.5 * (scene.domain[2] + scene.domain[3]))))
             scene.descent.set_starts([])
             scene.set_view(contour_spacing="log" if args.log else "linear")
+    for name, value in args.param:
+        try:
+            scene.set_parameter(name, value)
+        except ValueError as err:
+            raise UsageError(f"--param: {err}") from None
     if args.domain and source.endswith(".json"):
         scene.set_domain(args.domain)
     if args.log:

@@ -190,9 +190,10 @@ class SurfaceView(PickingGLView):
         grey = QtGui.QColor(170, 175, 185)
         dx, dy = 0.07 * (xmax - xmin), 0.07 * (ymax - ymin)
         # x along the front edge (y = ymin), y along the right edge (x = xmax), f up the back-left corner
-        specs = [((0.5 * (xmin + xmax), ymin - 2.2 * dy, 0.0), "x", white),
-                 ((xmax + 2.2 * dx, 0.5 * (ymin + ymax), 0.0), "y", white),
-                 ((xmin, ymax, top * 1.2), "f(x, y)", white),
+        u, v = self.model.function.variables
+        specs = [((0.5 * (xmin + xmax), ymin - 2.2 * dy, 0.0), u, white),
+                 ((xmax + 2.2 * dx, 0.5 * (ymin + ymax), 0.0), v, white),
+                 ((xmin, ymax, top * 1.2), f"f({u}, {v})", white),
                  ((xmin, ymin - dy, 0.0), num(xmin, 3), grey), ((xmax, ymin - dy, 0.0), num(xmax, 3), grey),
                  ((xmax + dx, ymin + 0.5 * dy, 0.0), num(ymin, 3), grey), ((xmax + dx, ymax, 0.0), num(ymax, 3), grey),
                  ((xmin - 0.5 * dx, ymax + 0.5 * dy, top), num(hi, 3), grey)]

@@ -43,6 +43,17 @@ PRESETS: list[Preset] = [
            (-1, 1, -1, 1), "The chapter's backpropagation example in two variables: open the Backprop graph "
            "tab and hover a, b, u or v to see ∂f/∂node as a sum over paths.", "Seed chapter", (0.5, -0.25),
            spacing="log", lr_scale=0.001),
+    Preset("Ill-conditioned bowl (slide k)", "k = 10 in [1, 150]; x^2 + k*y^2", (-2, 2, -2, 2),
+           "The Hessian is diag(2, 2k): its condition number is k. Slide k and watch gradient descent "
+           "zig-zag across the valley as 2/λmax = 1/k shrinks towards η; past k = 1/η it diverges. "
+           "Adam's per-coordinate scaling barely notices k.", probe=(1.5, 1.0), spacing="log",
+           starts=((-1.8, 1.2), (1.6, -1.5)), lr_scale=0.9),
+    Preset("General quadratic (slide c12)",
+           "a = 0 in [-2, 2]; b1 = 0 in [-2, 2]; b2 = 0 in [-2, 2]; c11 = 1 in [-2, 2]; c12 = 0 in [-3, 3]; "
+           "c22 = 1 in [-2, 2]; f(x1, x2) = a + b1*x1 + b2*x2 + c11*x1^2 + c12*x1*x2 + c22*x2^2", (-2, 2, -2, 2),
+           "The chapter's quadratic in two variables: its gradient at 0 is (b1, b2) and its Hessian is "
+           "[[2c11, c12], [c12, 2c22]] everywhere. Slide c12 past 2 and the bowl becomes a saddle "
+           "(det H = 4c11c22 − c12² < 0).", "Seed chapter", (0.8, 0.6)),
     Preset("Rosenbrock", "(1 - x)^2 + 100*(y - x^2)^2", (-2, 2, -1, 3),
            "A long curved valley with its minimum at (1, 1): gradient descent zig-zags and crawls.",
            probe=(-1.2, 1.0), spacing="log", starts=((-1.5, 2.5), (-1.2, 1.0)), lr_scale=0.05),

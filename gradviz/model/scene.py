@@ -100,6 +100,9 @@ class Scene:
         self.view_changed = Signal("view")  # (set of field names)
         self.critical_changed = Signal("critical")  # (list | None)
         self.camera_changed = Signal("camera")  # (dict | None)
+        self.parameters_changed = Signal("parameters")  # (set of parameter names whose value or range changed)
+        self.parameter_ranges: dict[str, tuple[float, float]] = {
+            n: (s.lo, s.hi) for n, s in self.function.parameter_specs.items()}
         self._sample: Sample | None = None
         self._local: LocalModel | None = None
         self.descent = DescentState()
@@ -132,11 +135,33 @@ class Scene:
         self._set_function(fn)
         return True
 
-    def _set_function(self, fn: Function) -> None:
+    def _carry_parameters(self, fn: Function) -> Function:
+        """Keep the slider value and range of each parameter the new text declares as the old one
+        did (same name, same value in the text): editing elsewhere in f does not reset sliders."""
+        old_specs = self.function.parameter_specs
+        old_values = self.function.parameters
+        keep = {}
+        ranges = {}
+        for name, spec in fn.parameter_specs.items():
+            old = old_specs.get(name)
+            if old is not None and (old.value, old.lo, old.hi) == (spec.value, spec.lo, spec.hi):
+                keep[name] = old_values[name]
+                ranges[name] = self.parameter_ranges.get(name, (spec.lo, spec.hi))
+            else:
+                ranges[name] = (spec.lo, spec.hi)
+        self.parameter_ranges = ranges
+        return fn.with_parameters(**keep) if keep else fn
+
+    def _set_function(self, fn: Function, carry: bool = True) -> None:
+        if carry:
+            fn = self._carry_parameters(fn)
+        else:
+            self.parameter_ranges = {n: (s.lo, s.hi) for n, s in fn.parameter_specs.items()}
         self.function = fn
         self._sample = None
         self._local = None
         self.critical_points = None
+        self.parameters_changed.emit(set(fn.parameters))
         if fn.text in self.history:
             self.history.remove(fn.text)
         self.history.insert(0, fn.text)
@@ -160,7 +185,7 @@ class Scene:
             self._local = None
             self.preset = p.name
             self.set_view(contour_spacing=p.spacing, radius=default_radius(p.domain), direction_angle=None)
-            self._set_function(fn)
+            self._set_function(fn, carry=False)
             self.descent.reset_methods(p.lr_scale)
             self.descent.set_playback(None)
             self.descent.set_starts(list(p.default_starts()))
@@ -168,7 +193,8 @@ class Scene:
     @contextlib.contextmanager
     def batch(self) -> Iterator[None]:
         """Hold every change signal in this block; each is then emitted once (domain and function first)."""
-        signals = [self.domain_changed, self.function_changed, self.error_changed, self.view_changed,
+        signals = [self.domain_changed, self.function_changed, self.parameters_changed, self.error_changed,
+                   self.view_changed,
                    self.probe_changed, self.critical_changed, self.camera_changed, self.descent.starts_changed,
                    self.descent.settings_changed, self.descent.playback_changed, self.descent.trajectories_changed]
         for sig in signals:
@@ -178,6 +204,61 @@ class Scene:
         finally:
             for sig in signals:
                 sig.release()
+
+    # ----- parameters -----
+    def set_parameter(self, name: str, value: float) -> None:
+        """Set a parameter's value; everything that depends on f follows, nothing is re-derived.
+
+        ValueError naming the parameters f has for an unknown name, or for a value that is not
+        a finite number. A value outside the slider's range widens the range to include it.
+        """
+        v = float(value)
+        if not math.isfinite(v):
+            raise ValueError(f"parameter {name!r} needs a finite number, not {value!r}")
+        fn = self.function.with_parameters(**{name: v})  # ValueError for an unknown name
+        if self.function.parameters[name] == v:
+            return
+        lo, hi = self.parameter_ranges[name]
+        if not lo <= v <= hi:
+            self.parameter_ranges[name] = (min(lo, v), max(hi, v))
+        self._replace_values(fn, {name})
+
+    def set_parameter_range(self, name: str, lo: float, hi: float) -> None:
+        """Set a parameter's slider range; ValueError unless lo < hi, both finite. A value
+        outside the new range is moved to its nearest end."""
+        if name not in self.parameter_ranges:
+            have = ", ".join(self.parameter_ranges) or "none"
+            raise ValueError(f"f has no parameter {name!r} (its parameters: {have})")
+        lo, hi = float(lo), float(hi)
+        if not (math.isfinite(lo) and math.isfinite(hi)):
+            raise ValueError(f"the range of {name!r} needs finite numbers")
+        if not lo < hi:
+            raise ValueError(f"the range of {name!r} needs low < high, got [{lo:g}, {hi:g}]")
+        if (lo, hi) == self.parameter_ranges[name]:
+            return
+        self.parameter_ranges[name] = (lo, hi)
+        value = self.function.parameters[name]
+        clamped = min(max(value, lo), hi)
+        if clamped != value:
+            self._replace_values(self.function.with_parameters(**{name: clamped}), {name})
+        else:
+            self.parameters_changed.emit({name})
+
+    def _replace_values(self, fn: Function, names: set[str]) -> None:
+        """Show f with other parameter values: the same graph, new samples, paths and models."""
+        shown = self.critical_points is not None
+        self.function = fn
+        self._sample = None
+        self._local = None
+        self.critical_points = None
+        self.parameters_changed.emit(names)
+        self.function_changed.emit(fn)
+        self.descent.use_function(fn, self.domain)
+        if shown:
+            self.find_critical_points()
+        else:
+            self.critical_changed.emit(None)
+        self.probe_changed.emit(self.probe)
 
     # ----- domain and resolution -----
     def set_domain(self, domain: tuple[float, float, float, float]) -> None:
@@ -270,7 +351,9 @@ class Scene:
         self.view_changed.emit(set(VIEW_FIELDS))
         self.probe = state["probe"]
         self._local = None
-        self._set_function(state["function"])
+        self._set_function(state["function"], carry=False)
+        self.parameter_ranges = dict(state["parameter_ranges"])
+        self.parameters_changed.emit(set(self.parameter_ranges))
         self.preset = state["preset"] if isinstance(state["preset"], str) else None
         d = self.descent
         for name, settings in state["methods"].items():

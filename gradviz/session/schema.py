@@ -12,7 +12,7 @@ from typing import Any
 
 from gradviz.descent.optimizers import OPTIMIZERS, hyperparameters
 from gradviz.expr.errors import ExpressionError
-from gradviz.expr.function import parse
+from gradviz.expr.function import Function, parse
 from gradviz.model.descent_state import MAX_STEPS, MethodSettings
 from gradviz.model.scene import MAX_RESOLUTION, MIN_RESOLUTION, Scene, ViewSettings
 
@@ -30,6 +30,8 @@ def scene_to_dict(scene: Scene) -> dict[str, Any]:
         "format": FORMAT,
         "version": SCHEMA_VERSION,
         "function": scene.function.text,
+        "parameters": {name: {"value": value, "range": list(scene.parameter_ranges[name])}
+                       for name, value in scene.function.parameters.items()},
         "preset": scene.preset,
         "domain": list(scene.domain),
         "resolution": scene.resolution,
@@ -59,6 +61,33 @@ def _pair(value: Any, where: str) -> tuple[float, float]:
     return _number(value[0], f"{where}[0]"), _number(value[1], f"{where}[1]")
 
 
+def _parameters(fn: Function, data: Any) -> tuple[Function, dict[str, tuple[float, float]]]:
+    """f with the session's parameter values, and the slider ranges; parameters the session does
+    not mention keep the text's value and range."""
+    ranges = {n: (s.lo, s.hi) for n, s in fn.parameter_specs.items()}
+    if data is None:
+        return fn, ranges
+    if not isinstance(data, dict):
+        raise SessionError("parameters must be an object: name -> {\"value\": v, \"range\": [lo, hi]}")
+    values = {}
+    for name, spec in data.items():
+        where = f"parameters.{name}"
+        if name not in ranges:
+            have = ", ".join(ranges) or "none"
+            raise SessionError(f"{where}: the function has no parameter {name!r} (its parameters: {have})")
+        if not isinstance(spec, dict):
+            raise SessionError(f"{where} must be an object with \"value\" and \"range\"")
+        value = _number(spec.get("value"), f"{where}.value")
+        lo, hi = _pair(spec.get("range", list(ranges[name])), f"{where}.range")
+        if not lo < hi:
+            raise SessionError(f"{where}.range needs low < high")
+        if not lo <= value <= hi:
+            raise SessionError(f"{where}.value {value:g} is outside its range [{lo:g}, {hi:g}]")
+        values[name] = value
+        ranges[name] = (lo, hi)
+    return fn.with_parameters(**values), ranges
+
+
 def validate(data: Any) -> dict[str, Any]:
     """Everything in `data` checked and converted; SessionError naming the first problem."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:
@@ -75,6 +104,7 @@ def validate(data: Any) -> dict[str, Any]:
         raise SessionError("the session has no function") from None
     except ExpressionError as err:
         raise SessionError(f"the session's function is not valid: {err}") from None
+    fn, ranges = _parameters(fn, data.get("parameters"))
     domain = data.get("domain")
     if not isinstance(domain, list) or len(domain) != 4:
         raise SessionError("domain must be [xmin, xmax, ymin, ymax]")
@@ -117,7 +147,8 @@ def validate(data: Any) -> dict[str, Any]:
         if lr <= 0:
             raise SessionError(f"{name} learning rate must be positive")
         methods[name] = MethodSettings(bool(spec.get("enabled", False)), lr, tuple(hyper.items()))
-    return {"function": fn, "preset": data.get("preset"), "domain": dom, "resolution": resolution,
+    return {"function": fn, "parameter_ranges": ranges, "preset": data.get("preset"), "domain": dom,
+            "resolution": resolution,
             "probe": _pair(data.get("probe", [0.0, 0.0]), "probe"), "view": view, "camera": camera,
             "critical_points": bool(data.get("critical_points", False)), "starts": starts, "steps": steps,
             "tol": tol, "playback": playback, "methods": methods}
