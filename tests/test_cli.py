@@ -1,8 +1,11 @@
 """The gradviz command: no traceback without a display; bad expressions exit 2 with the column."""
 
+import json
 import os
 import subprocess
 import sys
+
+import pytest
 
 
 def _run(*args, env_extra=None):
@@ -109,3 +112,31 @@ def test_render_a_session_file(tmp_path):
     bad.write_text("{")
     result = _run("render", str(bad), "--view", "contour", "-o", str(tmp_path / "b.png"))
     assert result.returncode == 2 and "corrupt or truncated" in result.stderr
+
+
+def test_param_option_for_trace_and_critical(tmp_path):
+    import csv
+
+    bowl = "k = 1 in [0, 10]; f(w, b) = (w - 1)^2 + k*(b + 2)^2"
+    out = tmp_path / "t.csv"
+    result = _run("trace", bowl, "--param", "k=4", "--start", "0,0", "--steps", "2", "--lr", "0.1", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(out.open()))
+    assert list(rows[0])[4:9] == ["w", "b", "f", "fw", "fb"]
+    # by hand with k = 4: b1 = 0 - 0.1 * 2k(0 + 2) = -1.6
+    assert float(rows[1]["b"]) == pytest.approx(-1.6)
+    assert json.loads(rows[0]["hyperparameters"])["parameters"] == {"k": 4.0}
+    result = _run("critical", "c = 0; (x - c)^2 + y^2", "--param", "c=1.5")
+    assert result.returncode == 0 and "1.5" in result.stdout, result.stderr
+    bad = _run("critical", "c = 0; (x - c)^2 + y^2", "--param", "q=1")
+    assert bad.returncode == 2 and "no parameter 'q'" in bad.stderr and "(its parameters: c)" in bad.stderr
+    bad = _run("trace", "c = 0; (x - c)^2 + y^2", "--param", "c=nan", "--start", "0,0")
+    assert bad.returncode == 2 and "NAME=VALUE" in bad.stderr
+
+
+def test_render_with_a_parameter(tmp_path):
+    out = tmp_path / "k.png"
+    result = _run("render", "k = 1 in [1, 100]; x^2 + k*y^2", "--param", "k=50", "--view", "contour",
+                  "-o", str(out), env_extra={"QT_QPA_PLATFORM": "offscreen"})
+    assert result.returncode == 0, result.stderr
+    assert out.stat().st_size > 1000

@@ -2,6 +2,7 @@
 
 import math
 
+import numpy as np
 import pytest
 
 from gradviz.model.presets import PRESETS
@@ -76,3 +77,49 @@ def test_probe_direction_defaults_to_minus_gradient():
     assert d @ g == pytest.approx(-math.hypot(*g))
     s.set_view(direction_angle=90.0)
     assert tuple(s.probe_direction()) == pytest.approx((0.0, 1.0))
+
+
+# ----- parameters -----
+
+def test_set_parameter_validates_and_recomputes_without_rederiving():
+    from gradviz.model.scene import Scene
+
+    scene = Scene()
+    scene.set_expression("k = 2 in [0, 10]; x^2 + k*y^2")
+    derived = scene.function.derived
+    seen = []
+    scene.parameters_changed.connect(seen.append)
+    scene.function_changed.connect(lambda fn: seen.append("function"))
+    before = scene.sample().f.copy()
+    scene.set_parameter("k", 5.0)
+    assert seen == [{"k"}, "function"]
+    assert scene.function.derived is derived  # the same graphs and kernels
+    assert scene.function.parameters == {"k": 5.0}
+    s = scene.sample()
+    np.testing.assert_allclose(s.f - before, 3.0 * np.broadcast_to(s.ys**2, s.f.shape), atol=1e-12)
+    scene.set_parameter("k", 5.0)  # no change, no signal
+    assert len(seen) == 2
+    with pytest.raises(ValueError, match=r"no parameter 'q'.*k"):
+        scene.set_parameter("q", 1.0)
+    for bad in (float("nan"), float("inf")):
+        with pytest.raises(ValueError, match="finite"):
+            scene.set_parameter("k", bad)
+    assert scene.function.parameters == {"k": 5.0}  # the last good state
+    scene.set_parameter("k", 20.0)  # beyond the slider: the range widens to show it
+    assert scene.parameter_ranges["k"] == (0.0, 20.0)
+    with pytest.raises(ValueError, match="low < high"):
+        scene.set_parameter_range("k", 3.0, 3.0)
+    assert scene.parameter_ranges["k"] == (0.0, 20.0)
+
+
+def test_critical_points_follow_a_parameter_when_shown():
+    from gradviz.model.scene import Scene
+
+    scene = Scene()
+    scene.set_expression("c = 0 in [-1, 1]; (x - c)^2 + (y + c)^2")
+    scene.set_domain((-2, 2, -2, 2))
+    scene.find_critical_points()
+    scene.set_parameter("c", 0.5)
+    (point,) = scene.critical_points
+    assert (point.x, point.y) == pytest.approx((0.5, -0.5), abs=1e-9)
+    assert point.kind == "minimum"

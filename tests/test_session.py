@@ -138,3 +138,35 @@ def test_critical_points_csv(tmp_path):
     assert [r["kind"] for r in rows] == ["minimum", "maximum", "minimum"]
     assert [round(float(r["x"]), 9) for r in rows] == [-1.0, 0.0, 2.0]
     assert os.path.getsize(tmp_path / "c.csv") > 0
+
+
+def test_parameters_round_trip_and_bad_parameters_are_refused(tmp_path):
+    from gradviz.model.scene import Scene
+    from gradviz.session import SessionError, load_session, save_session
+
+    scene = Scene()
+    scene.set_expression("k = 2 in [0, 10]; f(w, b) = w^2 + k*b^2")
+    scene.set_parameter("k", 7.5)
+    scene.set_parameter_range("k", 1.0, 8.0)
+    path = tmp_path / "p.gradviz.json"
+    save_session(scene, path)
+    other = Scene()
+    load_session(other, path)
+    assert other.function.parameters == {"k": 7.5}
+    assert other.parameter_ranges == {"k": (1.0, 8.0)}
+    assert other.function.variables == ("w", "b")
+    assert other.function(1.0, 1.0) == 8.5
+    data = json.loads(path.read_text())
+    for bad, message in [
+        ({"q": {"value": 1.0, "range": [0, 2]}}, r"parameters\.q: the function has no parameter 'q'"),
+        ({"k": {"value": "nan", "range": [0, 10]}}, r"parameters\.k\.value must be a finite number"),
+        ({"k": {"value": 5.0, "range": [3, 3]}}, r"parameters\.k\.range needs low < high"),
+        ({"k": {"value": 50.0, "range": [0, 10]}}, "outside its range"),
+        ({"k": 3}, r"parameters\.k must be an object"),
+        ([1, 2], "parameters must be an object"),
+    ]:
+        text = scene.function.text
+        path.write_text(json.dumps({**data, "parameters": bad}))
+        with pytest.raises(SessionError, match=message):
+            load_session(other, path)
+        assert other.function.parameters == {"k": 7.5} and other.function.text == text  # unchanged

@@ -128,13 +128,17 @@ class ParameterPanel(QtWidgets.QWidget):
         self.timer.timeout.connect(self._frame)
         self.message = QtWidgets.QLabel()
         self.message.setStyleSheet("color: #b03a2e")
+        self.message_timer = QtCore.QTimer(self)  # owned by the panel: never fires after it is gone
+        self.message_timer.setSingleShot(True)
+        self.message_timer.setInterval(6000)
+        self.message_timer.timeout.connect(lambda: self.message.setVisible(False))
         scene.parameters_changed.connect(self._parameters_changed)
         self.rebuild()
 
     def rebuild(self) -> None:
         """One row per parameter of the current f (rows of parameters that remain are kept)."""
         names = list(self.model.function.parameters)
-        if names == list(self.rows):
+        if names == list(self.rows) and self.grid.count():
             for row in self.rows.values():
                 row.sync()
             return
@@ -173,7 +177,7 @@ class ParameterPanel(QtWidgets.QWidget):
         """Show a refused edit in the panel (the scene kept its last good state)."""
         self.message.setText(f"⚠ {text}")
         self.message.setVisible(True)
-        QtCore.QTimer.singleShot(6000, lambda: self.message.setVisible(False))
+        self.message_timer.start()
 
     def playing_changed(self) -> None:
         playing = any(r.play.isChecked() for r in self.rows.values())

@@ -1,0 +1,145 @@
+"""The parameter panel: drag a slider and the views change; set the model and the widgets follow;
+bad input is refused and the scene keeps its last good state."""
+
+import numpy as np
+import pytest
+from PySide6 import QtCore
+
+from gradviz import parse
+
+BOWL = "Ill-conditioned bowl (slide k)"
+
+
+def _mesh_heights(window):
+    surface = window.surface
+    v = surface.mesh.vertices.astype(float)
+    f = surface.scale.to_height(v[:, 2])
+    inside = (v[:, 2] > 1e-6) & (v[:, 2] < surface.scale.height - 1e-6)
+    return v[inside, 0], v[inside, 1], f[inside]
+
+
+def _slider_to(qtbot, slider, fraction):
+    """Move a slider with the keyboard, as a person would (End, then PageDown steps back)."""
+    slider.setFocus()
+    target = round(slider.minimum() + fraction * (slider.maximum() - slider.minimum()))
+    slider.setValue(target)  # QSlider emits valueChanged exactly as a drag does
+    qtbot.wait(10)
+
+
+def test_no_parameters_no_panel(window):
+    assert window.model.function.parameters == {}
+    assert not window.parameters.isVisible()
+
+
+def test_dragging_the_slider_changes_every_view(qtbot, window):
+    window.model.load_preset(BOWL)
+    qtbot.waitUntil(window.parameters.isVisible)
+    row = window.parameters.rows["k"]
+    lo, hi = window.model.parameter_ranges["k"]
+    before_paths = [t.points.copy() for _, _, t in window.model.descent.trajectories()]
+    before_table = window.loss.table.item(0, 3).text()
+    _slider_to(qtbot, row.slider, 0.8)
+    k = window.model.function.parameters["k"]
+    assert k == pytest.approx(lo + 0.8 * (hi - lo), rel=1e-9)
+    assert row.value.value() == pytest.approx(k, abs=1e-4)
+    # the surface holds x² + k y² with the new k (a second route: the text with the number in it)
+    x, y, f = _mesh_heights(window)
+    np.testing.assert_allclose(f, parse(f"x^2 + {k!r}*y^2")(x, y), rtol=2e-5, atol=2e-4)
+    # the readout's Hessian, the paths and the results table follow
+    assert window.model.local().fyy == pytest.approx(2 * k)
+    assert f"{2 * k:.5g}".replace("-", "−") in window.readout.text()
+    after_paths = [t.points for _, _, t in window.model.descent.trajectories()]
+    assert any(a.shape != b.shape or not np.allclose(a, b) for a, b in zip(before_paths, after_paths, strict=True))
+    assert window.loss.table.item(0, 3).text() != before_table or window.loss.table.item(0, 6).text()
+    assert window.model.function.text == "k = 10 in [1, 150]; x^2 + k*y^2"  # nothing re-parsed into the text
+
+
+def test_setting_the_model_moves_the_widgets(qtbot, window):
+    window.model.load_preset(BOWL)
+    row = window.parameters.rows["k"]
+    window.model.set_parameter("k", 100.0)
+    assert row.value.value() == pytest.approx(100.0)
+    assert row.slider.value() == round((100.0 - 1.0) / 149.0 * 1000)
+    window.model.set_parameter_range("k", 50.0, 200.0)
+    assert (row.lo.value(), row.hi.value()) == (50.0, 200.0)
+    assert row.slider.value() == round((100.0 - 50.0) / 150.0 * 1000)
+    window.model.set_parameter_range("k", 1.0, 20.0)  # the value is moved into the new range
+    assert window.model.function.parameters["k"] == 20.0
+    assert row.value.value() == 20.0 and row.slider.value() == 1000
+
+
+def test_typing_a_value_and_a_bad_range(qtbot, window):
+    window.model.load_preset(BOWL)
+    row = window.parameters.rows["k"]
+    row.value.lineEdit().selectAll()
+    qtbot.keyClicks(row.value.lineEdit(), "42")
+    qtbot.keyClick(row.value.lineEdit(), QtCore.Qt.Key.Key_Return)
+    assert window.model.function.parameters["k"] == 42.0
+    # nan and inf typed into the spin box are refused by its validator: the value stays
+    for text in ("nan", "inf", "-inf"):
+        row.value.lineEdit().selectAll()
+        qtbot.keyClicks(row.value.lineEdit(), text)
+        qtbot.keyClick(row.value.lineEdit(), QtCore.Qt.Key.Key_Return)
+        assert window.model.function.parameters["k"] == 42.0
+        assert np.isfinite(row.value.value())
+    # low ≥ high is refused with a message, and the range is shown as it was
+    row.lo.setValue(500.0)
+    row.lo.editingFinished.emit()
+    assert window.model.parameter_ranges["k"] == (1.0, 150.0)
+    assert row.lo.value() == 1.0
+    assert "low < high" in window.parameters.message.text()
+
+
+def test_play_sweeps_back_and_forth(qtbot, window):
+    window.model.load_preset(BOWL)
+    window.model.set_parameter_range("k", 1.0, 2.0)
+    row = window.parameters.rows["k"]
+    seen = [window.model.function.parameters["k"]]
+    window.model.parameters_changed.connect(lambda names: seen.append(window.model.function.parameters["k"]))
+    row.play.setChecked(True)
+    assert window.parameters.timer.isActive()
+    for _ in range(300):  # about 2.5 sweeps
+        row.advance()  # the timer's frames, without waiting for them
+    row.play.setChecked(False)
+    assert not window.parameters.timer.isActive()
+    assert min(seen) == 1.0 and max(seen) == 2.0  # it reached both ends
+    turns = np.sum(np.diff(np.sign(np.diff(seen))) != 0)
+    assert turns >= 2  # and turned back at them
+
+
+def test_a_new_text_rebuilds_the_rows_and_keeps_unchanged_parameters(qtbot, window):
+    model = window.model
+    model.set_expression("a = 1 in [0, 4]; b = 2; a*x^2 + b*y^2")
+    assert list(window.parameters.rows) == ["a", "b"]
+    model.set_parameter("a", 3.0)
+    model.set_expression("a = 1 in [0, 4]; b = 2; a*x^2 + b*y^2 + x*y")  # edit elsewhere: a keeps 3
+    assert model.function.parameters == {"a": 3.0, "b": 2.0}
+    assert window.parameters.rows["a"].value.value() == 3.0
+    model.set_expression("a = 0.5 in [0, 4]; a*x^2 + y^2")  # the text's value changed: it wins
+    assert model.function.parameters == {"a": 0.5}
+    assert list(window.parameters.rows) == ["a"]
+
+
+def test_named_variables_label_the_views(qtbot, window):
+    window.model.set_expression("f(w, b) = (w - 1)^2 + 10*b^2")
+    plot = window.contour.getPlotItem()
+    assert plot.getAxis("bottom").labelText == "w" and plot.getAxis("left").labelText == "b"
+    assert "probe (w, b)" in window.readout.text()
+    assert any("f(w, b)" in label.text() for label in window.view_titles)
+    window.show_hover((1.0, 0.5))
+    assert window.hover_label.text().startswith("w = 1")
+    window.model.find_critical_points()
+    header = window.critical.table.horizontalHeaderItem
+    assert (header(1).text(), header(2).text()) == ("w", "b")
+    graph_names = [g.name for g in window.model.function.graph().nodes if g.is_input]
+    assert graph_names == ["w", "b"]
+
+
+def test_typing_while_a_parameter_plays_is_not_interrupted(qtbot, window):
+    window.model.load_preset(BOWL)
+    edit = window.expression_bar.edit
+    edit.setFocus()
+    edit.end(False)
+    qtbot.keyClicks(edit, " + x")
+    window.parameters.rows["k"].advance()
+    assert edit.text().endswith("k*y^2 + x")  # the tick did not reset what is being typed
