@@ -49,6 +49,28 @@ def geomean(values: list[float]) -> float:
     return math.exp(sum(math.log(v) for v in values) / len(values))
 
 
+def parameter_change(repeats: int, n: int) -> list[dict]:
+    """A slider tick in the core: `with_parameters` + f and ∇f on an n² grid (what the app samples),
+    as a ratio to the same grid evaluation alone at fixed parameters (target ≤ 1.2×)."""
+    xs = np.linspace(-2, 2, n)
+    print(f"\nparameter change: k = 1 in [0.5, 2]; k*(F), {n}² grid, f and ∇f")
+    print(f"{'function':<20} {'grid ms':>8} {'with_parameters + grid ×':>25} {'no-parameter F grid ×':>22}")
+    out = []
+    for name, (text, _) in FUNCTIONS.items():
+        fn = gradviz.parse(f"k = 1 in [0.5, 2]; k*({text})").prepare(everything=True)
+        plain = gradviz.parse(text).prepare(everything=True)
+        values = iter(np.tile([0.75, 1.5], 10**6))
+        t_grid, _ = median_time(lambda: fn.grid(xs, xs, order=1), repeats)  # noqa: B023
+        t_tick, _ = median_time(lambda: fn.with_parameters(k=next(values)).grid(xs, xs, order=1), repeats)  # noqa: B023
+        t_plain, _ = median_time(lambda: plain.grid(xs, xs, order=1), repeats)  # noqa: B023
+        out.append({"function": name, "grid_ms": t_grid * 1e3, "tick_ratio": t_tick / t_grid,
+                    "plain_ratio": t_plain / t_grid})
+        print(f"{name:<20} {t_grid * 1e3:>8.3f} {t_tick / t_grid:>25.3f} {t_plain / t_grid:>22.3f}")
+    worst = max(r["tick_ratio"] for r in out)
+    print(f"worst with_parameters + grid: {worst:.3f}× the grid alone (target ≤ 1.2×)")
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes and few repeats (for tests)")
@@ -104,7 +126,9 @@ def main() -> int:
         print(f"{name:<20} {t_ready * 1e3:>9.2f} {t_all * 1e3:>15.2f} {t_steps * 1e3:>14.3f}")
     print(f"targets: parse-to-ready ≤ 5 ms for F6 ({ready_rows[-1]['ready_ms']:.2f} ms); "
           f"1000 steps ≤ 0.5 ms (median {statistics.median(r['steps_1000_ms'] for r in ready_rows):.3f} ms)")
-    Path(args.out).write_text(json.dumps({"grid": rows, "summary": summary, "latency": ready_rows}, indent=2))
+    param_rows = parameter_change(repeats, 64 if args.quick else 200)
+    Path(args.out).write_text(json.dumps({"grid": rows, "summary": summary, "latency": ready_rows,
+                                          "parameters": param_rows}, indent=2))
     print(f"wrote {args.out}")
     return 0
 

@@ -101,6 +101,34 @@ def main() -> int:
                      "probe_step_graph_shown_ms": t_drag_graph})
         print(f"{name:<20} {t_change:>21.1f} {t_drag:>19.2f} {t_drag_graph:>21.2f}")
 
+    # a slider tick against an expression change of the same parameterised function
+    print(f"\n{'function (k*(F), k on a slider)':<32} {'expression change ms':>21} {'slider tick ms':>15} {'ratio':>6}")
+    tick_rows = []
+    param_texts = [f"k = 1 in [0.5, 2]; k*({t})" for t in texts]
+    for name, text in zip(FUNCTIONS, param_texts, strict=True):
+        other = param_texts[(param_texts.index(text) + 1) % len(param_texts)]
+        flip = [text, other]
+
+        def change(flip=flip) -> None:
+            flip.reverse()
+            scene.set_expression(flip[0])
+            surface_item.parseMeshData()
+
+        t_change = median_ms(change, repeats)
+        scene.set_expression(text)
+        values = iter(np.tile([0.75, 1.5], 10**6))
+
+        def tick(values=values) -> None:
+            scene.set_parameter("k", float(next(values)))
+            surface_item.parseMeshData()
+
+        t_tick = median_ms(tick, repeats)
+        tick_rows.append({"function": name, "expression_change_ms": t_change, "slider_tick_ms": t_tick,
+                          "ratio": t_tick / t_change})
+        print(f"{name:<32} {t_change:>21.1f} {t_tick:>15.1f} {t_tick / t_change:>6.2f}")
+    med_ratio = statistics.median(r["ratio"] for r in tick_rows)
+    print(f"median slider tick / expression change: {med_ratio:.2f} (target ≤ 0.5)")
+
     # descent: 16 trajectories × 1000 steps recomputed (cache cleared) and every item updated
     d = scene.descent
     print(f"\n{'function':<20} {'16 × 1000-step paths recomputed + drawn ms':>44}")
@@ -155,7 +183,8 @@ def main() -> int:
           f"IsocurveItem ×10 levels {t_lib_iso:.1f} ms")
     print(f"gradviz's whole expression change is {t_lib_surface / med_change:.1f}× faster than pyqtgraph's "
           f"surface item alone")
-    Path(args.out).write_text(json.dumps({"rows": rows, "descent": descent_rows,
+    Path(args.out).write_text(json.dumps({"rows": rows, "descent": descent_rows, "slider": tick_rows,
+                                          "median_slider_ratio": med_ratio,
                                           "median_descent_16x1000_ms": med_desc,
                                           "median_expression_change_ms": med_change,
                                           "median_probe_step_ms": med_drag,

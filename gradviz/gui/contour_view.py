@@ -8,7 +8,7 @@ import pyqtgraph as pg
 from PySide6 import QtCore
 
 from gradviz.geometry.arrows import arrow_field
-from gradviz.geometry.isolines import isoline_segments, label_anchor
+from gradviz.geometry.isolines import isolines, label_anchor
 from gradviz.gui import qt_setup
 from gradviz.gui.arrow_item import ArrowFieldItem
 from gradviz.gui.format import num
@@ -42,7 +42,7 @@ class ContourView(pg.PlotWidget):
         self.colorbar = pg.ColorBarItem(values=(0, 1), colorMap=pg.colormap.get("viridis"), interactive=False,
                                         label="f(x, y)", width=14)
         self.colorbar.setImageItem(self.image, insert_in=plot)
-        self.isolines = pg.PlotCurveItem(pen=pg.mkPen((255, 255, 255, 200), width=1.1), connect="pairs")
+        self.isolines = pg.PlotCurveItem(pen=pg.mkPen((255, 255, 255, 200), width=1.1), connect="finite")
         plot.addItem(self.isolines)
         self.level_labels: list[pg.TextItem] = []
         self.field = ArrowFieldItem()
@@ -141,14 +141,14 @@ class ContourView(pg.PlotWidget):
         taken: list[tuple[float, float]] = []
         texts: list[str] = []
         spacing = 0.12 * max(xmax - xmin, ymax - ymin)
-        for k, level in enumerate(levels):
-            segs = isoline_segments(s.xs, s.ys, s.f, float(level))
-            if len(segs) == 0:
+        nan = np.array([np.nan])
+        for k, (level, points) in enumerate(zip(levels, isolines(s.xs, s.ys, s.f, levels), strict=True)):
+            if len(points) == 0:
                 continue
-            xs_all.append(segs[:, :, 0].ravel())
-            ys_all.append(segs[:, :, 1].ravel())
+            xs_all += [points[:, 0], nan]
+            ys_all += [points[:, 1], nan]
             if k % max(1, len(levels) // 6) == 0:
-                anchor = label_anchor(segs, centre, taken, spacing)
+                anchor = label_anchor(points, centre, taken, spacing)
                 if anchor is not None:
                     taken.append(anchor)
                     texts.append(num(level, 3))
@@ -163,7 +163,7 @@ class ContourView(pg.PlotWidget):
                 label.setText(texts[k])
                 label.setPos(*taken[k])
         if xs_all:
-            self.isolines.setData(np.concatenate(xs_all), np.concatenate(ys_all), connect="pairs")
+            self.isolines.setData(np.concatenate(xs_all), np.concatenate(ys_all), connect="finite")
         else:
             self.isolines.setData([], [])
 

@@ -12,6 +12,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from gradviz.export import critical_points_csv, trajectories_csv, trajectories_json
 from gradviz.gui import exporting
+from gradviz.gui.parameter_movie import export_parameter_sweep_dialog
 from gradviz.session import SessionError, load_session, save_session
 from gradviz.session.store import SUFFIX
 
@@ -129,6 +130,7 @@ class FileActions(QtCore.QObject):
         add_e("Trajectories as CSV or JSON…").triggered.connect(self.export_trajectories_dialog)
         add_e("Critical points as CSV…").triggered.connect(self.export_critical_dialog)
         add_e("Descent playback as GIF or MP4…").triggered.connect(self.export_playback_dialog)
+        add_e("Parameter sweep as GIF or MP4…").triggered.connect(lambda: export_parameter_sweep_dialog(self))
         copy = menu.addAction("&Copy image of the active view")
         copy.setShortcut(QtGui.QKeySequence("Ctrl+Shift+C"))
         copy.triggered.connect(self.copy_image)

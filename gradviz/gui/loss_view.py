@@ -49,7 +49,8 @@ class LossView(QtWidgets.QWidget):
         self.table.setHorizontalHeaderLabels(["method", "start", "final w", "final f", "|∇f|", "steps", "status"])
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.Interactive)
+        self._row_styles: list[tuple] = []
         self.table.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(self.table, 4)
         self.curves: dict[tuple[int, str], pg.PlotDataItem] = {}
@@ -112,6 +113,8 @@ class LossView(QtWidgets.QWidget):
         table = self.table
         table.setUpdatesEnabled(False)
         table.setRowCount(len(runs))
+        del self._row_styles[len(runs):]
+        changed = False
         for r, (p, m, traj) in enumerate(runs):
             end = traj.points[-1]
             g = traj.grads[-1]
@@ -123,9 +126,16 @@ class LossView(QtWidgets.QWidget):
                 if cell is None:
                     cell = QtWidgets.QTableWidgetItem()
                     table.setItem(r, c, cell)
-                cell.setText(text)
-            table.item(r, 0).setIcon(self._icon(m, start_color(p.key)))
-            table.item(r, 6).setForeground(QtGui.QBrush(QtGui.QColor("#b00000" if traj.diverged else "#000000")))
+                if cell.text() != text:  # only what changed: a slider tick rewrites a few cells, not all
+                    cell.setText(text)
+                    changed = True
+            style = (m, start_color(p.key), traj.diverged)
+            if r >= len(self._row_styles) or self._row_styles[r] != style:
+                table.item(r, 0).setIcon(self._icon(m, start_color(p.key)))
+                table.item(r, 6).setForeground(QtGui.QBrush(QtGui.QColor("#b00000" if traj.diverged else "#000000")))
+                self._row_styles[r:r + 1] = [style]
+        if changed:
+            table.resizeColumnsToContents()
         table.setUpdatesEnabled(True)
 
     _icons: dict[tuple[str, str], QtGui.QIcon] = {}

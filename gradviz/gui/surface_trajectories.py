@@ -28,6 +28,8 @@ class SurfaceTrajectories:
         self.view = view
         self.model = view.model
         self.lines: dict[tuple[int, str], gl.GLLinePlotItem] = {}
+        self._drawn: tuple | None = None
+        self._drawn_runs: list = []
         self.starts = gl.GLScatterPlotItem(size=13, pxMode=True)
         self.ends = gl.GLScatterPlotItem(size=9, pxMode=True)
         self.iterates = gl.GLScatterPlotItem(size=10, pxMode=True)
@@ -55,9 +57,20 @@ class SurfaceTrajectories:
         first = int(np.argmin(ok)) if not ok.all() else n
         return pts[:first], f[:first]
 
+    def _state(self, runs: list) -> tuple:
+        """What the drawing depends on: the same runs (by identity), playback, height scale and starts."""
+        scale = self.view.scale
+        return (tuple(id(t) for _, _, t in runs), self.model.descent.playback, self.model.domain,
+                id(self.model.function), self.model.view.radius,
+                (scale.lo, scale.hi, scale.factor), tuple((s.x, s.y, s.key) for s in self.model.descent.starts))
+
     def refresh(self) -> None:
         d = self.model.descent
         runs = d.trajectories()
+        state = self._state(runs)
+        if state == self._drawn and [t for _, _, t in runs] == self._drawn_runs:
+            return  # a rebuild and the trajectories' own signal in one change: draw once
+        self._drawn, self._drawn_runs = state, [t for _, _, t in runs]
         wanted = {(p.key, m) for p, m, _ in runs}
         for key in list(self.lines):
             if key not in wanted:

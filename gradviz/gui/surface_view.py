@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -19,6 +20,16 @@ from gradviz.model.sampling import LOG_GAIN, normalize
 from gradviz.model.scene import Scene
 
 OVERLAY_GRID = 25  # vertices per side of the tangent-plane and quadratic-model patches
+
+
+LUT_SIZE = 1024  # colours per map: finer than the eye tells apart, and a lookup instead of interpolation
+
+
+@functools.lru_cache(maxsize=16)
+def colour_table(name: str) -> np.ndarray:
+    """RGBA floats (LUT_SIZE, 4) of a pyqtgraph colour map (the same colours as ColorMap.map)."""
+    cmap = pg.colormap.get(name)
+    return cmap.map(np.linspace(0.0, 1.0, LUT_SIZE), mode="float")
 
 
 class PrecomputedMeshData(gl.MeshData):
@@ -151,7 +162,7 @@ class SurfaceView(PickingGLView):
         self.mesh = surface_mesh(s.xs, s.ys, s.f, s.fx, s.fy, self.scale)
         cmap = pg.colormap.get(view.colormap)
         t = normalize(self.mesh.levels, 0.0, 1.0, view.contour_spacing)
-        colors = cmap.map(np.nan_to_num(t), mode="float")
+        colors = colour_table(view.colormap)[np.rint(np.nan_to_num(t) * (LUT_SIZE - 1)).astype(np.intp)]
         md = PrecomputedMeshData(self.mesh.vertices, self.mesh.faces, self.mesh.normals, colors)
         self.surface.setMeshData(meshdata=md, smooth=True, shader=SURFACE, drawEdges=view.wireframe,
                                  edgeColor=(0.1, 0.1, 0.1, 0.5))

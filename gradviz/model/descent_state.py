@@ -149,15 +149,19 @@ class DescentState:
         return [m for m in METHODS if self.methods[m].enabled]
 
     # ----- trajectories -----
-    def use_function(self, fn: Function, domain: tuple[float, float, float, float]) -> None:
-        """The function and domain that trajectories run on (diverged: 100 domain-widths away)."""
+    def use_function(self, fn: Function, domain: tuple[float, float, float, float], announce: bool = True) -> None:
+        """The function and domain that trajectories run on (diverged: 100 domain-widths away).
+
+        With announce=False the caller emits trajectories_changed itself (after the views have
+        the new function, so that nothing draws new paths over an old surface)."""
         xmin, xmax, ymin, ymax = domain
         span = max(xmax - xmin, ymax - ymin)
         self._bound = max(abs(xmin), abs(xmax), abs(ymin), abs(ymax)) + 100.0 * span
         if fn is not self._function:
             self._function = fn
             self._cache.clear()
-        self.trajectories_changed.emit()
+        if announce:
+            self.trajectories_changed.emit()
 
     def trajectory(self, start: StartPoint, method: str) -> Trajectory:
         s = self.methods[method]

@@ -169,8 +169,9 @@ class Scene:
         if self.error is not None:
             self.error = None
             self.error_changed.emit(None, fn.text)
+        self.descent.use_function(fn, self.domain, announce=False)
         self.function_changed.emit(fn)
-        self.descent.use_function(fn, self.domain)
+        self.descent.trajectories_changed.emit()
         self.critical_changed.emit(None)
         self.probe_changed.emit(self.probe)
 
@@ -252,8 +253,9 @@ class Scene:
         self._local = None
         self.critical_points = None
         self.parameters_changed.emit(names)
+        self.descent.use_function(fn, self.domain, announce=False)
         self.function_changed.emit(fn)
-        self.descent.use_function(fn, self.domain)
+        self.descent.trajectories_changed.emit()
         if shown:
             self.find_critical_points()
         else:

@@ -143,3 +143,28 @@ def test_typing_while_a_parameter_plays_is_not_interrupted(qtbot, window):
     qtbot.keyClicks(edit, " + x")
     window.parameters.rows["k"].advance()
     assert edit.text().endswith("k*y^2 + x")  # the tick did not reset what is being typed
+
+
+def test_the_sweep_exports_as_gif_and_restores_the_value(qtbot, window, tmp_path):
+    import imageio.v2 as imageio
+
+    from gradviz.gui.parameter_movie import export_parameter_sweep, sweep_values
+
+    window.model.load_preset(BOWL)
+    window.model.set_parameter("k", 33.0)
+    seen = []
+    path = tmp_path / "sweep.gif"
+
+    def render():
+        seen.append(window.model.function.parameters["k"])
+        return window.contour.grab().toImage()
+
+    written = export_parameter_sweep(window.model, "k", str(path), render, frames=12)
+    assert written == len(seen) == len(sweep_values(1.0, 150.0, 12))
+    assert seen[0] == 1.0 and max(seen) == 150.0 and seen[-1] < seen[-2]  # up, then back down
+    frames = imageio.mimread(str(path))
+    assert len(frames) == written
+    assert not np.array_equal(frames[0], frames[len(frames) // 2])  # the picture changes with k
+    assert window.model.function.parameters["k"] == 33.0
+    with pytest.raises(ValueError, match="no parameter 'q'"):
+        export_parameter_sweep(window.model, "q", str(path), render)

@@ -1,0 +1,50 @@
+"""Isolines against independent truth: circles, straight lines, and holes where f is nan."""
+
+import numpy as np
+
+from gradviz.geometry.isolines import isolines, label_anchor
+
+
+def _finite(points):
+    return points[np.isfinite(points[:, 0])]
+
+
+def test_circles_for_x2_plus_y2():
+    xs = np.linspace(-2, 2, 201)
+    ys = np.linspace(-2, 2, 161)  # not square: catches a transposed grid
+    z = xs[:, None] ** 2 + ys[None, :] ** 2
+    for level, points in zip([0.25, 1.0, 2.25], isolines(xs, ys, z, [0.25, 1.0, 2.25]), strict=True):
+        p = _finite(points)
+        r = np.hypot(p[:, 0], p[:, 1])
+        np.testing.assert_allclose(r, np.sqrt(level), atol=2e-3)  # linear interpolation on a 0.02 grid
+        angles = np.sort(np.arctan2(p[:, 1], p[:, 0]))
+        assert np.max(np.diff(angles)) < 0.1  # the whole circle, no gap
+
+
+def test_straight_lines_for_a_plane():
+    xs = np.linspace(-1, 3, 50)
+    ys = np.linspace(-2, 2, 40)
+    z = 2 * xs[:, None] - ys[None, :]
+    for level, points in zip([-1.0, 0.5, 3.0], isolines(xs, ys, z, [-1.0, 0.5, 3.0]), strict=True):
+        p = _finite(points)
+        np.testing.assert_allclose(2 * p[:, 0] - p[:, 1], level, atol=1e-12)  # exact for a plane
+
+
+def test_no_isoline_where_f_is_nan_and_levels_not_crossed():
+    xs = np.linspace(-2, 2, 101)
+    ys = np.linspace(-2, 2, 101)
+    z = xs[:, None] ** 2 + ys[None, :] ** 2
+    z[xs < 0, :] = np.nan  # f undefined on the left half
+    z[0, 0] = np.inf
+    level_in, level_out = isolines(xs, ys, z, [1.0, 100.0])
+    p = _finite(level_in)
+    assert len(p) > 10 and p[:, 0].min() >= -1e-12  # half a circle, nothing in the hole
+    np.testing.assert_allclose(np.hypot(p[:, 0], p[:, 1]), 1.0, atol=2e-3)
+    assert len(level_out) == 0
+
+
+def test_label_anchor_keeps_away_from_taken_points():
+    points = np.array([[0.0, 0.0], [1.0, 0.0], [np.nan, np.nan], [2.0, 0.0], [3.0, 0.0]])
+    assert label_anchor(points, (0.1, 0.0), [], 0.5) == (0.0, 0.0)
+    assert label_anchor(points, (0.1, 0.0), [(0.0, 0.0)], 1.5) == (2.0, 0.0)
+    assert label_anchor(points, (0.1, 0.0), [(1.5, 0.0)], 10.0) is None
