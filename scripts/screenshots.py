@@ -58,8 +58,16 @@ def main() -> int:
         window.bottom_tabs.setCurrentIndex(1)
         window.show_hover((-0.7, 0.35))
 
-    shoot("rosenbrock.png", rosenbrock)
-    shoot("taylor.png", seed)
+    def parameters(scene, window) -> None:
+        scene.load_preset("Ill-conditioned bowl (slide k)")
+        scene.descent.set_method("momentum", enabled=False)
+        scene.set_parameter("k", 95.0)  # near 1/η: gradient descent zig-zags across the valley
+        window.side_tabs.setCurrentIndex(1)
+
+    only = set(sys.argv[1:])
+    for name, setup in (("rosenbrock.png", rosenbrock), ("taylor.png", seed), ("parameters.png", parameters)):
+        if not only or name in only:
+            shoot(name, setup)
     return 0
 
 

@@ -18,3 +18,14 @@ def test_readme_python_example_runs():
     assert fn(0.0, np_.log(2)) == math.log(3) or abs(fn(0.0, np_.log(2)) - math.log(3)) < 1e-15
     np.testing.assert_allclose(fn.grad(0.0, np_.log(2)), [1 / 3, 2 / 3], rtol=1e-15)
     assert scope["traj"].points.shape[1] == 2 and scope["f"].shape == (400, 400)
+
+
+def test_readme_parameter_example_runs():
+    blocks = re.findall(r"```python\n(.*?)```", README.read_text(), re.S)
+    block = next(b for b in blocks if "with_parameters" in b)
+    scope: dict = {}
+    exec(compile("import gradviz\n" + block, "README.md", "exec"), scope)  # noqa: S102
+    g = scope["g"]
+    assert scope["fn"].parameters == {"a": 2.0, "b": 0.5}
+    assert g(1.0, 2.0) == 3.0 * 1.0 + 0.5 * 4.0  # a = 3: by hand
+    np.testing.assert_allclose(g.hessian(1.0, 2.0), [6.0, 0.0, 1.0])

@@ -29,7 +29,9 @@ _serial = itertools.count()
 _interned: dict[tuple, weakref.ref] = {}
 _purge_at = [100_000]
 # True while user text is parsed: `make` then applies only identities that keep every value.
-# Part of every intern key, so a node built under one mode is never handed back under the other.
+# The few nodes whose simplification depends on it (see primitives.literal_sensitive) are interned
+# under a key of their own in literal mode, so a node built under one mode is never handed back
+# under the other, while every other node is shared (forward and derivative graphs share work).
 _literal: contextvars.ContextVar[bool] = contextvars.ContextVar("gradviz_literal_simplification", default=False)
 
 
@@ -231,7 +233,9 @@ def make(op: str, *args: Any, **params: Any) -> Node:
             nodes = (b, a)  # canonical order: constants first, then by age
     frozen = tuple(sorted(params.items())) if params else ()
     literal = _literal.get()
-    key = (op, *[id(n) for n in nodes], frozen, literal)
+    key = (op, *[id(n) for n in nodes], frozen)
+    if literal and primitives.literal_sensitive(op, nodes):
+        key += ("literal",)
     node = _lookup(key)
     if node is not None:
         return node

@@ -203,6 +203,17 @@ def _exact_reciprocal(c: float) -> bool:
     return abs(mantissa) == 0.5
 
 
+def literal_sensitive(op: str, args: tuple[Node, ...]) -> bool:
+    """Whether `simplify` may answer differently in literal mode for `op(*args)` (x*0, c*(c*x), 0/x)."""
+    if op == "mul":
+        a, b = args
+        return (a.is_const(0.0) or b.is_const(0.0)
+                or (_scalar_const(a) and b.op == "mul" and _scalar_const(b.args[0])))
+    if op == "div":
+        return args[0].is_const(0.0) and args[1].op != "const"
+    return False
+
+
 def simplify(op: str, args: tuple[Node, ...], shape: Shape, params: dict, literal: bool) -> Node | None:
     """An equal, simpler node for a few identities (x+0, x*1, x*0, x**1, --x ...), or None.
 

@@ -48,8 +48,9 @@ def small_int_exponent(node: Node) -> int | None:
 
 
 def input_names(variables: Sequence[Node], params: Sequence[Node] = ()) -> dict[int, str]:
-    """The generated code's names of the inputs: v0, v1, ... then p0, p1, ..."""
-    names = {id(n): f"v{k}" for k, n in enumerate(variables)}
+    """The generated code's names of the inputs: x, y for the two variables (whatever the user
+    called them), then p0, p1, ... for the parameters."""
+    names = {id(n): name for n, name in zip(variables, ("x", "y"), strict=False)}
     names.update({id(n): f"p{k}" for k, n in enumerate(params)})
     return names
 
@@ -84,7 +85,7 @@ def numpy_kernel(outputs: Sequence[Node], inputs: Sequence[Node], params: Sequen
     where an output is a constant or an input, which the caller fills)."""
     everything = toposort(outputs)
     order = [n for n in everything if n.op not in ("const", "var")]
-    masks = dependency_masks(everything, inputs, params)
+    masks = {k: m & 3 for k, m in dependency_masks(everything, inputs, params).items()}  # shape masks
     position = {id(n): k for k, n in enumerate(order)}
     last_use: dict[int, int] = {}
     for k, node in enumerate(order):
@@ -99,9 +100,6 @@ def numpy_kernel(outputs: Sequence[Node], inputs: Sequence[Node], params: Sequen
     free: dict[int, list[str]] = {}
     lines: list[str] = []
 
-    def shape_mask(n: Node) -> int:
-        return masks[id(n)] & 3
-
     def ref(n: Node) -> str:
         if n.op == "const":
             return literal(float(n.value))
@@ -109,15 +107,15 @@ def numpy_kernel(outputs: Sequence[Node], inputs: Sequence[Node], params: Sequen
 
     def release(n: Node, k: int) -> None:
         if id(n) in position and last_use.get(id(n)) == k and id(n) not in out_index:
-            free.setdefault(shape_mask(n), []).append(names[id(n)])
+            free.setdefault(masks[id(n)], []).append(names[id(n)])
 
     def allocate(node: Node) -> str:
         if id(node) in out_index:
             return f"o{out_index[id(node)]}"
-        pool = free.get(shape_mask(node))
+        pool = free.get(masks[id(node)])
         if pool:
             return pool.pop()
-        slots.append(shape_mask(node))
+        slots.append(masks[id(node)])
         return f"b{len(slots) - 1}"
 
     for k, node in enumerate(order):
@@ -127,11 +125,13 @@ def numpy_kernel(outputs: Sequence[Node], inputs: Sequence[Node], params: Sequen
             for a in set(node.args):
                 release(a, k)
         buf = allocate(node)
-        prim = PRIMITIVES[node.op]
+        fast = _NUMPY_CALL.get(node.op)
         if n_int is not None:
             lines.extend(_power_lines(ref(node.args[0]), n_int, buf))
-        elif prim.numpy_code is not None:
-            lines.append(prim.numpy_code.format(*[ref(a) for a in node.args], out=buf))
+        elif fast is not None:  # the common template `_ufunc(args..., out)`, without str.format
+            lines.append(f"{fast}({', '.join([ref(a) for a in node.args])}, {buf})")
+        elif PRIMITIVES[node.op].numpy_code is not None:
+            lines.append(PRIMITIVES[node.op].numpy_code.format(*[ref(a) for a in node.args], out=buf))
         else:
             raise NotImplementedError(f"no vectorised code for {node.op!r} (not elementwise)")
         if not in_place_ok:
@@ -149,7 +149,7 @@ def numpy_kernel(outputs: Sequence[Node], inputs: Sequence[Node], params: Sequen
     body = "\n    ".join(unpack + lines) if lines else "pass"
     signature = ", ".join([names[id(n)] for n in (*inputs, *params)] + ["B", "O"])
     source = f"def {name}({signature}):\n    {body}\n"
-    output_masks = tuple(shape_mask(o) if id(o) in position else 0 for o in outputs)
+    output_masks = tuple(masks[id(o)] if id(o) in position else 0 for o in outputs)
     computed = tuple(id(o) in position for o in outputs)
     return KernelSource(source, tuple(slots), output_masks, computed)
 
@@ -208,9 +208,17 @@ def scalar_lines(outputs: Sequence[Node], inputs: Sequence[Node], names: dict[in
         return names[id(n)]
 
     for node in toposort(outputs):
-        if node.op in ("const", "var") or id(node) in names:
+        op = node.op
+        if op == "const" or op == "var" or id(node) in names:
             continue
-        expr = scalar_expression(node, [ref(a) for a in node.args])
+        args = [ref(a) for a in node.args]
+        infix = _INFIX.get(op)
+        if infix is not None:
+            expr = f"{args[0]} {infix} {args[1]}"
+        elif op in _SCALAR_CALL:
+            expr = f"{_SCALAR_CALL[op]}({args[0]})"
+        else:
+            expr = scalar_expression(node, args)
         var_name = f"{prefix}{counter}"
         counter += 1
         names[id(node)] = var_name
@@ -219,6 +227,15 @@ def scalar_lines(outputs: Sequence[Node], inputs: Sequence[Node], names: dict[in
 
 
 _TEMPLATE_NAME = re.compile(r"\b_([A-Za-z]\w*)\(")
+_SIMPLE_NUMPY = re.compile(r"^(_\w+)\(\{0\}(?:, \{1\})?, \{out\}\)$")
+_SIMPLE_SCALAR = re.compile(r"^(_\w+)\(\{0\}\)$")
+# shortcuts for the commonest templates (the generators run on every edit of f): same text, faster
+_NUMPY_CALL = {name: m.group(1) for name, p in PRIMITIVES.items()
+               if p.numpy_code and (m := _SIMPLE_NUMPY.match(p.numpy_code))}
+_SCALAR_CALL = {name: m.group(1) for name, p in PRIMITIVES.items()
+                if p.scalar_code and (m := _SIMPLE_SCALAR.match(p.scalar_code))}
+_INFIX = {name: p.infix for name, p in PRIMITIVES.items()
+          if p.infix and p.scalar_code == f"{{0}} {p.infix} {{1}}"}
 
 
 def _template_globals(kind: str) -> dict[str, object]:

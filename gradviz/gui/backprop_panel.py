@@ -28,7 +28,8 @@ class BackpropPanel(QtWidgets.QTabWidget):
         self.model = scene
         self.step = -1  # -1: no step-through; else an index into self.steps
         self.steps: list[tuple[str, int]] = []
-        self._built_for: object = None  # the Function whose graph is drawn
+        self._built_for: object = None  # the ComputationGraph that is drawn
+        self._trace_key: tuple | None = None
 
         graph_page = QtWidgets.QWidget()
         layout = QtWidgets.QVBoxLayout(graph_page)
@@ -103,26 +104,28 @@ class BackpropPanel(QtWidgets.QTabWidget):
 
     # ----- model → panel -----
     def rebuild(self) -> None:
-        """A new f: its graph is laid out the next time the panel is visible."""
-        self._built_for = None
+        """A new f (or new parameter values): a new graph is laid out the next time the panel is
+        visible; the same graph keeps its layout and only its numbers change."""
         self.refresh()
 
     def _build(self) -> None:
         graph = self.model.function.graph()
         self.view.build(graph)
         n = len(graph.nodes)
-        self.steps = [("forward", i) for i in range(2, n)] + [("backward", i) for i in range(n - 1, -1, -1)]
-        self._built_for = self.model.function
+        forward = [i for i, g in enumerate(graph.nodes) if not g.is_input]  # leaves are given, not computed
+        self.steps = [("forward", i) for i in forward] + [("backward", i) for i in range(n - 1, -1, -1)]
+        self._built_for = graph
         self.leave_steps()
 
     def _ensure_current(self) -> None:
         """The graph of the scene's f and the trace at its probe, whatever was skipped while hidden."""
         fn = self.model.function
-        if self._built_for is not fn:
+        if self._built_for is not fn.graph():  # a parameter change keeps the graph and its layout
             self._build()
-        if getattr(self, "trace", None) is None or self.trace.graph is not fn.graph() \
-                or self.trace.point != tuple(float(v) for v in self.model.probe):
+        key = (fn.graph(), tuple(float(v) for v in self.model.probe), fn.parameter_values)
+        if getattr(self, "trace", None) is None or self._trace_key != key:
             self.trace = fn.trace_at(*self.model.probe)
+            self._trace_key = key
 
     @when_visible
     def refresh(self) -> None:
@@ -162,7 +165,8 @@ class BackpropPanel(QtWidgets.QTabWidget):
         g = graph.nodes[i]
         if kind == "forward":
             values = [num(trace.values[a], 5) for a in g.args]
-            text = (f"<b>Forward pass</b>, node {self.step + 1} of {len(graph.nodes) - 2}:<br>"
+            count = sum(1 for k, _ in self.steps if k == "forward")
+            text = (f"<b>Forward pass</b>, node {self.step + 1} of {count}:<br>"
                     f"{html.escape(_name(graph, i))} = {html.escape(formula(graph, i))} = "
                     f"{html.escape(formula(graph, i, values))} = <b>{num(trace.values[i], 6)}</b>")
             lit = set(g.args)

@@ -13,7 +13,11 @@ from gradviz.gui.format import num
 
 NODE_W, NODE_H = 104.0, 54.0
 COL_DX, ROW_DY = 132.0, 66.0
-COLORS = {"input": "#d8f0d8", "named": "#d6e6fb", "output": "#fde8b8", "op": "#f2f2f2"}
+COLORS = {"input": "#d8f0d8", "parameter": "#ead9f5", "named": "#d6e6fb", "output": "#fde8b8", "op": "#f2f2f2"}
+KIND_TIPS = {"input": "a variable of f: the gradient is taken with respect to it",
+             "parameter": "a parameter (slider): an input held fixed; ∂f/∂ shows how f would change with it",
+             "named": "a named intermediate (a definition in the text)", "output": "f, the output",
+             "op": "an operation"}
 HIGHLIGHT = QtGui.QColor("#e6550d")
 
 
@@ -28,7 +32,10 @@ class NodeItem(QtWidgets.QGraphicsPathItem):
         self.setBrush(self.base)
         self.setPen(QtGui.QPen(QtGui.QColor("#555"), 1.2))
         self.setAcceptHoverEvents(True)
+        self.setToolTip(KIND_TIPS[kind])
         self.setZValue(2)
+        if kind == "parameter":
+            self.setPen(QtGui.QPen(QtGui.QColor("#555"), 1.2, QtCore.Qt.PenStyle.DashLine))
         self.title = QtWidgets.QGraphicsSimpleTextItem(title, self)
         font = QtGui.QFont("DejaVu Sans", 10)
         font.setBold(True)
@@ -115,8 +122,8 @@ class GraphView(QtWidgets.QGraphicsView):
         columns = pull_right([g.layer for g in graph.nodes], graph.edges, keep=inputs)
         pos = layout(columns, graph.edges, COL_DX, ROW_DY)
         for g in graph.nodes:
-            kind = ("input" if g.is_input else "output" if g.index == graph.output
-                    else "named" if g.name else "op")
+            kind = ("parameter" if g.is_parameter else "input" if g.is_input
+                    else "output" if g.index == graph.output else "named" if g.name else "op")
             title = g.label if not g.name or g.is_input or g.label == g.name else f"{g.name}: {g.label}"
             item = NodeItem(self, g.index, title, kind)
             item.setPos(*pos[g.index])

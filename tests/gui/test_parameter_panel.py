@@ -168,3 +168,23 @@ def test_the_sweep_exports_as_gif_and_restores_the_value(qtbot, window, tmp_path
     assert window.model.function.parameters["k"] == 33.0
     with pytest.raises(ValueError, match="no parameter 'q'"):
         export_parameter_sweep(window.model, "q", str(path), render)
+
+
+def test_the_backprop_graph_follows_a_parameter_without_a_new_layout(qtbot, window):
+    window.model.set_expression("k = 2 in [0, 5]; k*x^2 + y")
+    window.bottom_tabs.setCurrentWidget(window.backprop)
+    qtbot.waitUntil(window.backprop.isVisible)
+    panel = window.backprop
+    items = dict(panel.view.nodes)
+    graph = window.model.function.graph()
+    k_index = next(g.index for g in graph.nodes if g.is_parameter)
+    assert panel.view.nodes[k_index].toolTip().startswith("a parameter")
+    window.model.set_probe(1.5, 0.0)
+    window.model.set_parameter("k", 4.0)
+    assert panel.view.nodes == items  # the same boxes: no new layout for a parameter tick
+    # f = k x² = 4 · 2.25 at the probe, and ∂f/∂k = x² = 2.25 (by hand)
+    assert panel.trace.values[-1] == pytest.approx(9.0)
+    assert panel.trace.adjoints[k_index] == pytest.approx(2.25)
+    assert panel.view.nodes[graph.output].value.text() == "= 9"
+    forward = [i for kind, i in panel.steps if kind == "forward"]
+    assert all(not graph.nodes[i].is_input for i in forward) and len(forward) == len(graph.nodes) - 3
