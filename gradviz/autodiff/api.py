@@ -15,18 +15,23 @@ import numpy as np
 
 from gradviz.autodiff.backward import vjp
 from gradviz.autodiff.evaluate import evaluate
-from gradviz.autodiff.graph import Node, as_node, const, make, var
+from gradviz.autodiff.graph import Node, as_node, const, make, toposort, var
 
 Function = Callable[..., Any]
 
 
-def _trace(f: Function, args: tuple, argnum: int) -> tuple[Node, Node, dict[Node, np.ndarray]]:
-    """Run f with argument `argnum` replaced by an input node; returns (input, output, values)."""
+def _trace(f: Function, args: tuple, argnum: int) -> tuple[Node, Node, dict[Node, Any]]:
+    """Run f with argument `argnum` replaced by a fresh input node; returns (input, output, values).
+
+    The input is fresh even when the argument is itself being traced by an outer operator (its
+    value is then that outer node): otherwise the inner derivative would also differentiate every
+    other use of the outer value ("perturbation confusion")."""
     if not 0 <= argnum < len(args):
         raise IndexError(f"argnum={argnum} but the function was called with {len(args)} argument(s)")
     x = args[argnum]
     if isinstance(x, Node):
-        inp, values = x, {}
+        inp = var(f"arg{argnum}", x.shape)
+        values: dict[Node, Any] = {inp: x}
     else:
         value = np.asarray(x, dtype=np.float64)
         inp = var(f"arg{argnum}", value.shape)
@@ -37,10 +42,28 @@ def _trace(f: Function, args: tuple, argnum: int) -> tuple[Node, Node, dict[Node
     return inp, out, values
 
 
-def _finish(nodes: list[Node], values: dict[Node, np.ndarray], symbolic: bool) -> list[Any]:
-    if symbolic:
-        return nodes
-    return evaluate(nodes, values)
+def substitute(nodes: list[Node], replace: dict[Node, Node]) -> list[Node]:
+    """The graphs of `nodes` with some inputs replaced by other nodes (rebuilt through `make`)."""
+    new: dict[int, Node] = {id(k): v for k, v in replace.items()}
+    for node in toposort(nodes):
+        if id(node) in new or node.op in ("const", "var"):
+            continue
+        if any(id(a) in new for a in node.args):
+            args = [new.get(id(a), a) for a in node.args]
+            new[id(node)] = make(node.op, *args, **dict(node.params))
+    return [new.get(id(n), n) for n in nodes]
+
+
+def _finish(nodes: list[Node], values: dict[Node, Any], symbolic: bool) -> list[Any]:
+    """Values of `nodes`, or graphs while an outer operator is tracing.
+
+    When the argument is an outer operator's traced value, or f closes over one (the nodes then
+    depend on an input with no value here), this operator's own input is replaced by its value
+    (the outer node, or a constant) and the result stays a graph for the outer operator.
+    """
+    if not symbolic and not any(n.op == "var" and n not in values for n in toposort(nodes)):
+        return evaluate(nodes, values)
+    return substitute(nodes, {inp: v if isinstance(v, Node) else const(v) for inp, v in values.items()})
 
 
 def _unwrap(result: np.ndarray) -> Any:
