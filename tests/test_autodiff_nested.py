@@ -55,10 +55,10 @@ def test_third_derivative_through_closures():
     assert grad(grad(f))(0.4) == pytest.approx(6.0)
     assert grad(grad(grad(f)))(0.4) == pytest.approx(0.0, abs=1e-12)
     # e^{x·g(x)} with g(x) = d/dy (x y²) at y = 1 = 2x: F = e^{2x²}; F''' by hand
-    F = lambda x: anp.exp(x * grad(lambda y: x * y * y)(1.0))  # noqa: E731
+    big = lambda x: anp.exp(x * grad(lambda y: x * y * y)(1.0))  # noqa: E731
     x = 0.3
     third = math.exp(2 * x * x) * (64 * x**3 + 48 * x)
-    assert grad(grad(grad(F)))(x) == pytest.approx(third, rel=1e-12)
+    assert grad(grad(grad(big)))(x) == pytest.approx(third, rel=1e-12)
 
 
 def test_jacobian_and_hessian_of_closures():

@@ -82,13 +82,15 @@ class LocalModel:
         """v·∇f for the unit vector along `direction`; nan for a zero direction."""
         v = np.asarray(direction, dtype=float)
         n = float(np.hypot(*v))
-        return float(v @ self.grad / n) if n > 0 else math.nan
+        with np.errstate(all="ignore"):  # ∇f may be infinite at the edge of f's domain: inf·0 is nan
+            return float(v @ self.grad / n) if n > 0 else math.nan
 
     def curvature_along(self, direction: Any) -> float:
         """vᵀHv for the unit vector along `direction`."""
         v = np.asarray(direction, dtype=float)
         n = float(np.hypot(*v))
-        return float(v @ self.hessian @ v / (n * n)) if n > 0 else math.nan
+        with np.errstate(all="ignore"):
+            return float(v @ self.hessian @ v / (n * n)) if n > 0 else math.nan
 
     def tangent_plane(self, x: Any, y: Any) -> np.ndarray:
         """f(p) + ∇f(p)·(q − p) at points q = (x, y) (broadcast)."""

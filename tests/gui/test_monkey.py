@@ -12,7 +12,9 @@ from .conftest import drag
 
 TEXTS = ["x^2 + y^2", "sin(x*y)", "1/x", "log(x)", "sqrt(-x^2)", "x +", "((x)", "__import__('os')", "exp(x*100)",
          "x^y", "tan(x)*y", "abs(x) - abs(y)", "", "   ", "2x", "x;", "a = x; a^2", "10^10^10", "0/0", "x.y",
-         "asin(x)", "y", "-x^2", "3*x^4 - 4*x^3 - 12*x^2", "cosh(x)/sinh(y)"]
+         "asin(x)", "y", "-x^2", "3*x^4 - 4*x^3 - 12*x^2", "cosh(x)/sinh(y)",
+         "k = 2 in [0, 5]; x^2 + k*y^2", "a = 1; b = -2 in [-3, 3]; f(w, c) = a*w^2 + b*c + log(w)",
+         "k = 9 in [0, 5]; x*k", "f(x) = x", "f(w, w) = w", "q = 1 in [2, 1]; q", "s = 1e400; s*x"]
 
 
 def test_random_actions_never_raise(qtbot, window):
@@ -24,7 +26,7 @@ def test_random_actions_never_raise(qtbot, window):
         return "".join(rng.choice("xy+-*/^()., 0123456789sinexplogqrt'[]=;") for _ in range(rng.randint(0, 12)))
 
     for step in range(300):
-        action = rng.randrange(14)
+        action = rng.randrange(15)
         if action == 0:
             text = rng.choice(TEXTS) if rng.random() < 0.6 else garbage()
             edit = window.expression_bar.edit
@@ -76,6 +78,20 @@ def test_random_actions_never_raise(qtbot, window):
             window.backprop.next.click()
         elif action == 13:
             window.descent.steps.setValue(rng.choice([1, 10, 500, 3000]))
+        elif action == 14 and window.parameters.rows:
+            row = rng.choice(list(window.parameters.rows.values()))
+            choice = rng.randrange(4)
+            if choice == 0:
+                row.slider.setValue(rng.randint(0, 1000))
+            elif choice == 1:
+                row.value.setValue(rng.uniform(-1e3, 1e3))
+            elif choice == 2:
+                row.lo.setValue(rng.uniform(-10, 10))
+                row.lo.editingFinished.emit()
+            else:
+                row.play.toggle()
+                for _ in range(3):
+                    row.advance()
         qtbot.wait(1)
     # still alive and consistent: the view shows the model's function
     assert window.expression_bar.edit.text() in (model.function.text, *TEXTS) or model.error is not None
