@@ -7,6 +7,8 @@
 
 from gradviz.descent import Trajectory, descend, descend_many
 from gradviz.expr import ExpressionError, Function, parse
+from gradviz.matrix import MatrixFunction, parse_matrix
 
 __version__ = "0.1.0"
-__all__ = ["ExpressionError", "Function", "Trajectory", "__version__", "descend", "descend_many", "parse"]
+__all__ = ["ExpressionError", "Function", "MatrixFunction", "Trajectory", "__version__", "descend", "descend_many",
+           "parse", "parse_matrix"]

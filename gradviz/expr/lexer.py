@@ -49,9 +49,10 @@ def problem(token: Token) -> str:
     return _REFUSED.get(token.text, f"unexpected character {token.text!r}")
 
 
-def tokenize(text: str) -> list[Token]:
+def tokenize(text: str, allow: str = "") -> list[Token]:
     """Tokens of `text`, ending with an "end" token. Refused characters become "bad" tokens,
-    so that the parser reports the first problem in reading order."""
+    so that the parser reports the first problem in reading order; characters in `allow`
+    (the matrix language's ':', '@' and '.') become "op" tokens instead."""
     if len(text) > MAX_LENGTH:
         raise ExpressionError(f"expression is too long ({len(text)} characters, at most "
                               f"{MAX_LENGTH})", MAX_LENGTH, text)
@@ -62,8 +63,8 @@ def tokenize(text: str) -> list[Token]:
         m = _TOKEN.match(text, pos)
         if m is None:
             ch = text[pos]
-            if ch in _ALIASES:
-                tokens.append(Token("op", _ALIASES[ch], pos))
+            if ch in _ALIASES or ch in allow:
+                tokens.append(Token("op", _ALIASES.get(ch, ch), pos))
                 pos += 1
                 continue
             tokens.append(Token("bad", ch, pos))
