@@ -109,10 +109,10 @@ def test_bad_programs_are_refused_at_their_column(text, message, column):
 def test_reductions_and_functions():
     m = gradviz.parse_matrix("A: 3x3; v: 3; trace(A) + mean(A) + norm(v) + norm(A) + sum(tanh(A@v))")
     vals = m.random_inputs(4)
-    A, v = vals["A"], vals["v"]
-    expected = np.trace(A) + A.mean() + np.linalg.norm(v) + np.linalg.norm(A) + np.tanh(A @ v).sum()
+    a, v = vals["A"], vals["v"]
+    expected = np.trace(a) + a.mean() + np.linalg.norm(v) + np.linalg.norm(a) + np.tanh(a @ v).sum()
     assert m.value(vals) == pytest.approx(expected, rel=1e-13)
-    ga = np.eye(3) + np.full((3, 3), 1 / 9) + A / np.linalg.norm(A) + np.outer(1 - np.tanh(A @ v) ** 2, v)
+    ga = np.eye(3) + np.full((3, 3), 1 / 9) + a / np.linalg.norm(a) + np.outer(1 - np.tanh(a @ v) ** 2, v)
     np.testing.assert_allclose(m.grad("A", vals), ga, rtol=1e-12)
 
 
