@@ -64,10 +64,29 @@ def main() -> int:
         scene.set_parameter("k", 95.0)  # near 1/η: gradient descent zig-zags across the valley
         window.side_tabs.setCurrentIndex(1)
 
+    def matrix() -> None:
+        from gradviz.gui.matrix_window import MatrixWindow
+        from gradviz.matrix.state import MatrixState
+
+        window = MatrixWindow(MatrixState())  # the book's d‖X − UV‖²/dV, with its wrong sign as the candidate
+        window.resize(900, 760)
+        window.show()
+        window.state.check()
+        for _ in range(20):
+            app.processEvents()
+            QtCore.QThread.msleep(30)
+        image = window.grab().toImage()
+        image = image.convertToFormat(QtGui.QImage.Format.Format_Indexed8, QtCore.Qt.ImageConversionFlag.DiffuseDither)
+        image.save(str(out / "matrix.png"), "PNG", 9)
+        window.close()
+        print(f"wrote {out / 'matrix.png'}")
+
     only = set(sys.argv[1:])
     for name, setup in (("rosenbrock.png", rosenbrock), ("taylor.png", seed), ("parameters.png", parameters)):
         if not only or name in only:
             shoot(name, setup)
+    if not only or "matrix.png" in only:
+        matrix()
     return 0
 
 

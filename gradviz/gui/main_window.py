@@ -135,6 +135,16 @@ class MainWindow(QtWidgets.QMainWindow):
         layout.addWidget(widget, 1)
         return box
 
+    def show_matrix_window(self) -> None:
+        """Open (or raise) the Matrix calculus window; it keeps its state while gradviz runs."""
+        from gradviz.gui.matrix_window import MatrixWindow
+
+        if getattr(self, "matrix_window", None) is None:
+            self.matrix_window = MatrixWindow(parent=self)
+        self.matrix_window.show()
+        self.matrix_window.raise_()
+        self.matrix_window.activateWindow()
+
     def _name_variables(self) -> None:
         """Titles and the status bar say f's own variable names (w, b for f(w, b))."""
         u, v = self.model.function.variables
@@ -216,6 +226,13 @@ class MainWindow(QtWidgets.QMainWindow):
         log_loss = descent_menu.addAction("&Log-scale loss")
         log_loss.setCheckable(True)
         log_loss.toggled.connect(self.loss.log_y.setChecked)
+
+        tools = bar.addMenu("&Tools")
+        matrix = tools.addAction("&Matrix calculus…")
+        matrix.setShortcut(QtGui.QKeySequence("Ctrl+M"))
+        matrix.setStatusTip("Gradients of functions of vectors and matrices, with their shapes, and a checker "
+                            "for your own closed form")
+        matrix.triggered.connect(self.show_matrix_window)
 
         help_menu = bar.addMenu("&Help")
         syntax = help_menu.addAction("Expression &syntax")
