@@ -29,3 +29,12 @@ def test_readme_parameter_example_runs():
     assert scope["fn"].parameters == {"a": 2.0, "b": 0.5}
     assert g(1.0, 2.0) == 3.0 * 1.0 + 0.5 * 4.0  # a = 3: by hand
     np.testing.assert_allclose(g.hessian(1.0, 2.0), [6.0, 0.0, 1.0])
+
+
+def test_readme_matrix_example_runs():
+    blocks = re.findall(r"```python\n(.*?)```", README.read_text(), re.S)
+    block = next(b for b in blocks if "parse_matrix" in b)
+    scope: dict = {}
+    exec(compile("import gradviz\n" + block, "README.md", "exec"), scope)  # noqa: S102
+    r = scope["r"]
+    assert (r.ok, round(r.scale, 12)) == (False, -1.0) and "sign error" in r.message
