@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from gradviz.calculus.critical import find_critical_points
 from gradviz.descent.optimizers import OPTIMIZERS
 from gradviz.descent.trajectory import descend
-from gradviz.export import critical_points_csv, trajectories_csv, trajectories_json
+from gradviz.export import export_critical_points, export_trajectories, suffix_of
 from gradviz.expr.errors import ExpressionError
 from gradviz.expr.function import Function, parse
 
@@ -113,12 +113,10 @@ def trace_main(argv: Sequence[str]) -> int:
     fn = with_parameters(parse_expression(args.expression), args.param)
     runs = runs_from(args, fn)
     if args.output:
-        if args.output.lower().endswith(".json"):
-            trajectories_json(runs, args.output)
-        elif args.output.lower().endswith(".csv"):
-            trajectories_csv(runs, args.output)
-        else:
-            raise UsageError("--output must end in .csv or .json")
+        try:
+            export_trajectories(runs, args.output)
+        except ValueError as err:
+            raise UsageError(f"--output: {err}") from None
     u, v = fn.variables
     print(f"{'method':<10} {f'start ({u}, {v})':<20} {f'end ({u}, {v})':<32} {'f':>14} {'steps':>6}  status")
     for t in runs:
@@ -140,6 +138,11 @@ def critical_main(argv: Sequence[str]) -> int:
     p.add_argument("-o", "--output", help="also write them to a .csv file")
     args = p.parse_args(argv)
     fn = with_parameters(parse_expression(args.expression), args.param)
+    if args.output:
+        try:
+            suffix_of(args.output, (".csv",), "critical points")
+        except ValueError as err:
+            raise UsageError(f"--output: {err}") from None
     points = find_critical_points(fn, args.domain)
     u, v = fn.variables
     print(f"{'kind':<11} {u:>14} {v:>14} {'f':>14}")
@@ -148,9 +151,7 @@ def critical_main(argv: Sequence[str]) -> int:
     if not points:
         print("no critical points in this domain")
     if args.output:
-        if not args.output.lower().endswith(".csv"):
-            raise UsageError("--output must end in .csv")
-        critical_points_csv(points, args.output, fn.variables)
+        export_critical_points(points, args.output, fn.variables)
         print(f"wrote {args.output}")
     return 0
 

@@ -13,8 +13,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -53,8 +55,9 @@ def main() -> int:
     from gradviz.model.scene import Scene
 
     app = ensure_app()
-    settings = QtCore.QSettings(str(Path("/tmp") / "gradviz_bench_ui.ini"), QtCore.QSettings.Format.IniFormat)
-    settings.clear()
+    scratch = tempfile.mkdtemp(prefix="gradviz-bench-ui-")  # settings and recovery files: nowhere the user keeps them
+    os.environ.setdefault("GRADVIZ_HOME", scratch)
+    settings = QtCore.QSettings(str(Path(scratch) / "settings.ini"), QtCore.QSettings.Format.IniFormat)
     scene = Scene()
     window = MainWindow(scene, settings)
     window.files.ask_unsaved = lambda: "discard"  # a benchmark never asks about unsaved changes
@@ -192,6 +195,7 @@ def main() -> int:
                                           "baseline_isocurve10_ms": t_lib_iso}, indent=2))
     print(f"wrote {args.out}")
     window.close()
+    shutil.rmtree(scratch, ignore_errors=True)
     return 0
 
 

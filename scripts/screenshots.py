@@ -5,7 +5,9 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,8 +24,9 @@ def main() -> int:
     app = ensure_app()
     out = ROOT / "resources" / "screenshots"
     out.mkdir(parents=True, exist_ok=True)
-    settings = QtCore.QSettings(str(Path("/tmp") / "gradviz_screenshots.ini"), QtCore.QSettings.Format.IniFormat)
-    settings.clear()
+    scratch = tempfile.mkdtemp(prefix="gradviz-screenshots-")  # never the user's settings or recovery files
+    os.environ.setdefault("GRADVIZ_HOME", scratch)
+    settings = QtCore.QSettings(str(Path(scratch) / "settings.ini"), QtCore.QSettings.Format.IniFormat)
 
     def shoot(name: str, setup) -> None:
         scene = Scene()

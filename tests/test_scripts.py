@@ -17,6 +17,8 @@ def test_bench_quick(tmp_path):
     data = json.loads(out.read_text())
     assert len(data["grid"]) == 6 and all(r["hessian_ratio"] > 0 for r in data["grid"])
     assert "geometric mean" in result.stdout
+    assert len(data["parameters"]) == 6 and all(r["tick_ratio"] > 0 for r in data["parameters"])
+    assert [r["n"] for r in data["matrix"]] == [20, 50] and all(r["autodiff_ratio"] > 0 for r in data["matrix"])
 
 
 def test_bench_ui_quick(tmp_path):
@@ -28,3 +30,4 @@ def test_bench_ui_quick(tmp_path):
     assert result.returncode == 0, result.stderr
     data = json.loads(out.read_text())
     assert data["median_expression_change_ms"] > 0 and len(data["rows"]) == 6
+    assert len(data["slider"]) == 6 and all(r["slider_tick_ms"] > 0 for r in data["slider"])

@@ -159,7 +159,7 @@ def test_parameters_round_trip_and_bad_parameters_are_refused(tmp_path):
     data = json.loads(path.read_text())
     for bad, message in [
         ({"q": {"value": 1.0, "range": [0, 2]}}, r"parameters\.q: the function has no parameter 'q'"),
-        ({"k": {"value": "nan", "range": [0, 10]}}, r"parameters\.k\.value must be a finite number"),
+        ({"k": {"value": "nan", "range": [0, 10]}}, r"parameters\.k\.value must be a number, not the string"),
         ({"k": {"value": 5.0, "range": [3, 3]}}, r"parameters\.k\.range needs low < high"),
         ({"k": {"value": 50.0, "range": [0, 10]}}, "outside its range"),
         ({"k": 3}, r"parameters\.k must be an object"),
@@ -170,3 +170,51 @@ def test_parameters_round_trip_and_bad_parameters_are_refused(tmp_path):
         with pytest.raises(SessionError, match=message):
             load_session(other, path)
         assert other.function.parameters == {"k": 7.5} and other.function.text == text  # unchanged
+
+
+def test_saving_keeps_the_files_permissions_and_survives_a_full_disk(tmp_path, monkeypatch):
+    import errno
+    import os
+    import stat
+
+    from gradviz.model.scene import Scene
+    from gradviz.session import save_session, store
+
+    scene = Scene()
+    path = tmp_path / "s.gradviz.json"
+    path.write_text("{}")
+    os.chmod(path, 0o644)
+    save_session(scene, path)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o644
+    os.chmod(path, 0o640)
+    save_session(scene, path)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640
+    new = tmp_path / "new.gradviz.json"
+    save_session(scene, new)
+    mask = os.umask(0)
+    os.umask(mask)
+    assert stat.S_IMODE(new.stat().st_mode) == 0o666 & ~mask  # as any new file, not 0600
+    # a disk that fills halfway through the write: the old file is intact, no temporary file is left
+    old = path.read_text()
+    scene.set_expression("x*y")
+    real_fdopen = os.fdopen
+
+    class HalfFull:
+        def __init__(self, handle):
+            self.handle = handle
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.handle.close()
+
+        def write(self, text):
+            self.handle.write(text[: len(text) // 2])
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(store.os, "fdopen", lambda fd, *a, **k: HalfFull(real_fdopen(fd, *a, **k)))
+    with pytest.raises(OSError, match="No space"):
+        save_session(scene, path)
+    assert path.read_text() == old
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["new.gradviz.json", "s.gradviz.json"]

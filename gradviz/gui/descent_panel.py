@@ -10,13 +10,14 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from gradviz.descent.optimizers import OPTIMIZERS
 from gradviz.gui.format import num
 from gradviz.gui.styles import style_icon
+from gradviz.model import limits
 from gradviz.model.descent_state import METHODS
 from gradviz.model.scene import Scene
 
-HYPER_LABELS = {"momentum": ("μ", 0.0, 0.999, 3), "beta1": ("β₁", 0.0, 0.9999, 4),
-                "beta2": ("β₂", 0.0, 0.99999, 5), "eps": ("ε", 0.0, 1.0, 10), "alpha": ("α", 0.0, 0.9999, 4),
-                "damping": ("damping", 0.01, 2.0, 3), "min_curvature": ("min |λ|", 0.0, 1e3, 4)}
-LR_MIN, LR_MAX = 1e-6, 10.0
+_SHOWN = {"momentum": ("μ", 3), "beta1": ("β₁", 4), "beta2": ("β₂", 5), "eps": ("ε", 10), "alpha": ("α", 4),
+          "damping": ("damping", 3), "min_curvature": ("min |λ|", 4)}
+HYPER_LABELS = {name: (label, *limits.HYPER[name], decimals) for name, (label, decimals) in _SHOWN.items()}
+LR_MIN, LR_MAX = limits.LR
 
 
 class SciSpinBox(QtWidgets.QDoubleSpinBox):

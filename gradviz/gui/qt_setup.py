@@ -5,6 +5,8 @@ from __future__ import annotations
 import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 
+from gradviz.gui.locations import APPLICATION, ORGANIZATION, configure_settings
+
 PROBE_COLOR = "#e6550d"
 TANGENT_COLOR = (1.0, 0.55, 0.10)
 QUADRATIC_COLOR = (0.15, 0.80, 1.0)
@@ -22,7 +24,8 @@ def ensure_app(argv: list[str] | None = None) -> QtWidgets.QApplication:
     if app is None:
         QtCore.QCoreApplication.setAttribute(QtCore.Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
         app = QtWidgets.QApplication(argv or ["gradviz"])
-    app.setApplicationName("gradviz")
-    app.setOrganizationName("gradviz")
+    app.setApplicationName(APPLICATION)
+    app.setOrganizationName(ORGANIZATION)
+    configure_settings()  # GRADVIZ_HOME moves settings out of the user's profile (tests, scripts)
     pg.setConfigOptions(antialias=True, background="w", foreground="k")
     return app

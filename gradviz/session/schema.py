@@ -1,27 +1,30 @@
 """The session format: a plain dict (JSON) holding everything a scene shows, with a schema version.
 
 `scene_to_dict` reads a Scene; `scene_from_dict` validates a dict completely and only then
-applies it, so a bad file never leaves a scene half-changed.
+applies it, so a bad file never leaves a scene half-changed. Every field is read by a typed
+reader (`fields.py`) within the same limits as the window's controls (`gradviz.model.limits`);
+a problem raises SessionError naming the field's path.
 """
 
 from __future__ import annotations
 
-import math
-from dataclasses import asdict, fields
+from dataclasses import asdict
 from typing import Any
 
 from gradviz.descent.optimizers import OPTIMIZERS, hyperparameters
 from gradviz.expr.errors import ExpressionError
 from gradviz.expr.function import Function, parse
+from gradviz.expr.lexer import MAX_LENGTH
+from gradviz.model import limits
 from gradviz.model.descent_state import MAX_STEPS, MethodSettings
 from gradviz.model.scene import MAX_RESOLUTION, MIN_RESOLUTION, Scene, ViewSettings
+from gradviz.session import fields
+from gradviz.session.fields import SessionError
 
 FORMAT = "gradviz-session"
 SCHEMA_VERSION = 1
 
-
-class SessionError(ValueError):
-    """A session file that cannot be used; the message says why (and the scene is unchanged)."""
+__all__ = ["FORMAT", "SCHEMA_VERSION", "SessionError", "scene_from_dict", "scene_to_dict", "validate"]
 
 
 def scene_to_dict(scene: Scene) -> dict[str, Any]:
@@ -49,16 +52,6 @@ def scene_to_dict(scene: Scene) -> dict[str, Any]:
     }
 
 
-def _number(value: Any, where: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise SessionError(f"{where} must be a finite number, not {value!r}")
-    return float(value)
-
-
-def _pair(value: Any, where: str) -> tuple[float, float]:
-    if not isinstance(value, (list, tuple)) or len(value) != 2:
-        raise SessionError(f"{where} must be a pair of numbers")
-    return _number(value[0], f"{where}[0]"), _number(value[1], f"{where}[1]")
 
 
 def _parameters(fn: Function, data: Any) -> tuple[Function, dict[str, tuple[float, float]]]:
@@ -67,18 +60,16 @@ def _parameters(fn: Function, data: Any) -> tuple[Function, dict[str, tuple[floa
     ranges = {n: (s.lo, s.hi) for n, s in fn.parameter_specs.items()}
     if data is None:
         return fn, ranges
-    if not isinstance(data, dict):
-        raise SessionError("parameters must be an object: name -> {\"value\": v, \"range\": [lo, hi]}")
+    data = fields.obj(data, "parameters")
     values = {}
     for name, spec in data.items():
         where = f"parameters.{name}"
         if name not in ranges:
             have = ", ".join(ranges) or "none"
             raise SessionError(f"{where}: the function has no parameter {name!r} (its parameters: {have})")
-        if not isinstance(spec, dict):
-            raise SessionError(f"{where} must be an object with \"value\" and \"range\"")
-        value = _number(spec.get("value"), f"{where}.value")
-        lo, hi = _pair(spec.get("range", list(ranges[name])), f"{where}.range")
+        spec = fields.obj(spec, where)
+        value = fields.number(spec.get("value"), f"{where}.value", -limits.PARAMETER, limits.PARAMETER)
+        lo, hi = fields.pair(spec.get("range", list(ranges[name])), f"{where}.range", limits.PARAMETER)
         if not lo < hi:
             raise SessionError(f"{where}.range needs low < high")
         if not lo <= value <= hi:
@@ -88,70 +79,120 @@ def _parameters(fn: Function, data: Any) -> tuple[Function, dict[str, tuple[floa
     return fn.with_parameters(**values), ranges
 
 
+_VIEW_TYPES = {"wireframe": bool, "tangent_plane": bool, "quadratic_model": bool, "eigen_arrows": bool,
+               "descent_arrow": bool, "gradient_field": bool, "critical_points": bool, "field_sign": int,
+               "field_density": int, "contour_count": int, "contour_spacing": str, "colormap": str,
+               "radius": float, "direction_angle": float}
+
+
+def _view(data: Any) -> ViewSettings:
+    data = fields.obj(data, "view", {})
+    values: dict[str, Any] = {}
+    for name, kind in _VIEW_TYPES.items():
+        if name not in data:
+            continue
+        where = f"view.{name}"
+        value = data[name]
+        if kind is bool:
+            values[name] = fields.boolean(value, where)
+        elif kind is int:
+            values[name] = fields.integer(value, where, -1000, 1000)
+        elif kind is str:
+            values[name] = fields.text(value, where, 40)
+        elif name == "direction_angle":
+            values[name] = None if value is None else fields.number(value, where, *limits.DIRECTION)
+        else:
+            values[name] = fields.number(value, where, *limits.RADIUS)
+    try:
+        return ViewSettings(**{**asdict(ViewSettings()), **values}).validated()
+    except ValueError as err:
+        raise SessionError(f"view: {err}") from None
+
+
+def _camera(data: Any) -> dict | None:
+    if data is None:
+        return None
+    data = fields.obj(data, "camera")
+    camera: dict[str, Any] = {}
+    for key in ("distance", "elevation", "azimuth", "fov"):
+        if key in data:
+            camera[key] = fields.number(data[key], f"camera.{key}", -limits.CAMERA, limits.CAMERA,
+                                        positive=key in ("distance", "fov"))
+    if "center" in data:
+        centre = fields.array(data["center"], "camera.center", 3)
+        if len(centre) != 3:
+            raise SessionError("camera.center must be three numbers [x, y, z]")
+        camera["center"] = [fields.number(c, f"camera.center[{k}]", -limits.CAMERA, limits.CAMERA)
+                            for k, c in enumerate(centre)]
+    return camera or None
+
+
+def _methods(data: Any) -> dict[str, MethodSettings]:
+    methods = {}
+    for name, spec in fields.obj(data, "descent.methods", {}).items():
+        where = f"descent.methods.{name}"
+        if name not in OPTIMIZERS:
+            raise SessionError(f"{where}: unknown optimizer {name!r} (gradviz has {', '.join(OPTIMIZERS)})")
+        spec = fields.obj(spec, where)
+        hyper = {}
+        for key, value in fields.obj(spec.get("hyper"), f"{where}.hyper", {}).items():
+            if key not in OPTIMIZERS[name].hyper:
+                known = ", ".join(OPTIMIZERS[name].hyper) or "none"
+                raise SessionError(f"{where}.hyper: {name} has no hyperparameter {key!r} (it takes: {known})")
+            hyper[key] = fields.number(value, f"{where}.hyper.{key}", *limits.HYPER[key])
+        lr = fields.number(spec.get("lr", 0.01), f"{where}.lr", *limits.LR, positive=True)
+        enabled = fields.boolean(spec.get("enabled", False), f"{where}.enabled")
+        methods[name] = MethodSettings(enabled, lr, tuple(hyperparameters(name, hyper).items()))
+    return methods
+
+
+def _descent(data: Any) -> dict[str, Any]:
+    descent = fields.obj(data, "descent", {})
+    starts = fields.array(descent.get("starts", []), "descent.starts", limits.MAX_STARTS)
+    playback = descent.get("playback")
+    return {"starts": [fields.pair(p, f"descent.starts[{k}]", limits.COORDINATE) for k, p in enumerate(starts)],
+            "steps": fields.integer(descent.get("steps", 500), "descent.steps", 1, MAX_STEPS),
+            "tol": fields.number(descent.get("tol", 1e-6), "descent.tol", *limits.TOL),
+            "playback": None if playback is None else fields.integer(playback, "descent.playback", 0, MAX_STEPS),
+            "methods": _methods(descent.get("methods"))}
+
+
+def _domain(data: Any) -> tuple[float, float, float, float]:
+    domain = fields.array(data, "domain", 4)
+    if len(domain) != 4:
+        raise SessionError("domain must be [xmin, xmax, ymin, ymax]")
+    d = tuple(fields.number(v, f"domain[{k}]", -limits.COORDINATE, limits.COORDINATE) for k, v in enumerate(domain))
+    if not (d[1] - d[0] >= limits.MIN_SPAN and d[3] - d[2] >= limits.MIN_SPAN):
+        raise SessionError(f"domain needs xmin < xmax and ymin < ymax (at least {limits.MIN_SPAN:g} apart)")
+    return d  # type: ignore[return-value]
+
+
 def validate(data: Any) -> dict[str, Any]:
-    """Everything in `data` checked and converted; SessionError naming the first problem."""
+    """Everything in `data` checked and converted; SessionError naming the first problem's field."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise SessionError("this is not a gradviz session (no \"format\": \"gradviz-session\")")
     version = data.get("version")
-    if not isinstance(version, int):
-        raise SessionError("the session has no schema version")
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise SessionError("version must be a whole number ≥ 1 (the session's schema version)")
     if version > SCHEMA_VERSION:
         raise SessionError(f"this session was saved by a newer gradviz (schema {version}; this version reads "
                            f"up to {SCHEMA_VERSION}). Update gradviz to open it.")
+    if "function" not in data:
+        raise SessionError("the session has no function")
     try:
-        fn = parse(str(data["function"]))
-    except KeyError:
-        raise SessionError("the session has no function") from None
+        fn = parse(fields.text(data["function"], "function", MAX_LENGTH))
     except ExpressionError as err:
-        raise SessionError(f"the session's function is not valid: {err}") from None
+        raise SessionError(f"function: the session's function is not valid: {err}") from None
     fn, ranges = _parameters(fn, data.get("parameters"))
-    domain = data.get("domain")
-    if not isinstance(domain, list) or len(domain) != 4:
-        raise SessionError("domain must be [xmin, xmax, ymin, ymax]")
-    dom = tuple(_number(v, "domain") for v in domain)
-    if not (dom[0] < dom[1] and dom[2] < dom[3]):
-        raise SessionError("domain needs xmin < xmax and ymin < ymax")
-    resolution = data.get("resolution", 160)
-    if not isinstance(resolution, int) or not MIN_RESOLUTION <= resolution <= MAX_RESOLUTION:
-        raise SessionError(f"resolution must be a whole number from {MIN_RESOLUTION} to {MAX_RESOLUTION}")
-    known = {f.name for f in fields(ViewSettings)}
-    view_data = {k: v for k, v in dict(data.get("view") or {}).items() if k in known}
-    try:
-        view = ViewSettings(**{**asdict(ViewSettings()), **view_data}).validated()
-    except (TypeError, ValueError) as err:
-        raise SessionError(f"view settings: {err}") from None
-    camera = data.get("camera")
-    if camera is not None:
-        if not isinstance(camera, dict):
-            raise SessionError("camera must be an object")
-        camera = {k: _number(v, f"camera.{k}") if not isinstance(v, list) else [_number(c, f"camera.{k}") for c in v]
-                  for k, v in camera.items()}
-    descent = data.get("descent") or {}
-    starts = [_pair(p, "a start point") for p in descent.get("starts", [])]
-    steps = descent.get("steps", 500)
-    if not isinstance(steps, int) or not 1 <= steps <= MAX_STEPS:
-        raise SessionError(f"descent steps must be a whole number from 1 to {MAX_STEPS}")
-    tol = _number(descent.get("tol", 1e-6), "descent tolerance")
-    playback = descent.get("playback")
-    if playback is not None and (not isinstance(playback, int) or playback < 0):
-        raise SessionError("playback must be a step number or null")
-    methods = {}
-    for name, spec in dict(descent.get("methods") or {}).items():
-        if name not in OPTIMIZERS:
-            raise SessionError(f"unknown optimizer {name!r} in the session")
-        try:
-            hyper = hyperparameters(name, dict(spec.get("hyper") or {}))
-        except (ValueError, TypeError, AttributeError) as err:
-            raise SessionError(f"optimizer {name}: {err}") from None
-        lr = _number(spec.get("lr", 0.01), f"{name} learning rate")
-        if lr <= 0:
-            raise SessionError(f"{name} learning rate must be positive")
-        methods[name] = MethodSettings(bool(spec.get("enabled", False)), lr, tuple(hyper.items()))
-    return {"function": fn, "parameter_ranges": ranges, "preset": data.get("preset"), "domain": dom,
-            "resolution": resolution,
-            "probe": _pair(data.get("probe", [0.0, 0.0]), "probe"), "view": view, "camera": camera,
-            "critical_points": bool(data.get("critical_points", False)), "starts": starts, "steps": steps,
-            "tol": tol, "playback": playback, "methods": methods}
+    preset = data.get("preset")
+    return {"function": fn, "parameter_ranges": ranges,
+            "preset": None if preset is None else fields.text(preset, "preset", 200),
+            "domain": _domain(data.get("domain")),
+            "resolution": fields.integer(data.get("resolution", 160), "resolution", MIN_RESOLUTION, MAX_RESOLUTION),
+            "probe": fields.pair(data.get("probe", [0.0, 0.0]), "probe", limits.COORDINATE),
+            "view": _view(data.get("view")), "camera": _camera(data.get("camera")),
+            "critical_points": fields.boolean(data.get("critical_points", False), "critical_points"),
+            **_descent(data.get("descent"))}
 
 
 def scene_from_dict(scene: Scene, data: Any) -> None:

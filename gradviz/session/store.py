@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -14,12 +15,25 @@ from gradviz.session.schema import SessionError, scene_from_dict, scene_to_dict
 SUFFIX = ".gradviz.json"
 
 
+def _mode_for(target: Path) -> int:
+    """The permissions the written file should have: the old file's, else what a new file gets."""
+    try:
+        return stat.S_IMODE(target.stat().st_mode)
+    except FileNotFoundError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask
+
+
 def write_atomic(path: str | os.PathLike, text: str) -> None:
     """Write `text` to `path` so that a reader sees the old file or the new one, never a part:
-    a temporary file in the same folder, flushed to disk, then renamed over the target."""
+    a temporary file in the same folder, flushed to disk, then renamed over the target. The file
+    keeps the permissions it had; if writing fails (a full disk), the old file is left intact."""
     target = Path(path)
+    mode = _mode_for(target)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
     try:
+        os.chmod(tmp, mode)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
             handle.flush()
@@ -50,6 +64,8 @@ def read_session(path: str | os.PathLike) -> Any:
     except json.JSONDecodeError as err:
         raise SessionError(f"{path} is corrupt or truncated (invalid JSON at line {err.lineno}, "
                            f"column {err.colno})") from None
+    except RecursionError:
+        raise SessionError(f"{path} is nested too deeply to be a gradviz session") from None
 
 
 def load_session(scene: Scene, path: str | os.PathLike) -> None:

@@ -120,15 +120,21 @@ def test_opening_a_corrupt_file_warns_and_keeps_the_scene(qtbot, window, tmp_pat
 
 
 def test_autosave_and_recovery_after_a_crash(qtbot, window, tmp_path):
-    from gradviz.gui.file_actions import recovery_path
     from gradviz.gui.main_window import MainWindow
     from gradviz.model.scene import Scene
 
     window.model.set_expression("sin(x) + y^2")
     window.files.autosave()
-    assert recovery_path().exists()
-    # a "crash": the window never closes cleanly; the next launch finds the file
+    own = window.files.recovery.path
+    assert own.exists()
     settings = window.settings
+    running = MainWindow(Scene(), settings)  # a second instance while the first runs: nothing to offer
+    running.files.ask_unsaved = lambda: "discard"
+    qtbot.addWidget(running)
+    assert not running.files.offer_recovery(ask=lambda text: True)
+    assert own.exists()
+    # a "crash": the first instance's lock goes away as its process would, the file stays
+    window.files.recovery._lock.unlock()
     again = MainWindow(Scene(), settings)
     again.files.ask_unsaved = lambda: "discard"
     qtbot.addWidget(again)
@@ -136,6 +142,8 @@ def test_autosave_and_recovery_after_a_crash(qtbot, window, tmp_path):
     assert again.files.offer_recovery(ask=lambda text: questions.append(text) or True)
     assert again.model.function.text == "sin(x) + y^2" and again.isWindowModified()
     assert "did not close normally" in questions[0]
+    assert not own.exists()  # restored: offered once
+    assert not again.files.offer_recovery(ask=lambda text: True)
 
 
 def test_quitting_with_unsaved_changes_asks(qtbot, window):
