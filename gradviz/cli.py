@@ -44,7 +44,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv and argv[0] in COMMANDS:
         from gradviz.cli_commands import critical_main, run_command, trace_main
         if argv[0] == "render":
-            from gradviz.gui.render import render_main
+            from gradviz.cli_render import render_main
             return run_command(render_main, argv[1:])
         return run_command(trace_main if argv[0] == "trace" else critical_main, argv[1:])
     args = build_parser().parse_args(argv)

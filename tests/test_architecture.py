@@ -47,3 +47,12 @@ def test_files_stay_small():
     big = [(str(p.relative_to(PACKAGE)), n) for p in PACKAGE.rglob("*.py")
            if (n := len(p.read_text().splitlines())) > 400]
     assert big == []
+
+
+def test_the_cli_uses_the_gui_never_the_reverse():
+    offenders = []
+    for path in (PACKAGE / "gui").rglob("*.py"):
+        for module, line in _imports(path):
+            if module.startswith(("gradviz.cli", "gradviz.__main__")):
+                offenders.append(f"gui/{path.name}:{line} imports {module}")
+    assert offenders == []

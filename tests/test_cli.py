@@ -140,3 +140,15 @@ def test_render_with_a_parameter(tmp_path):
                   "-o", str(out), env_extra={"QT_QPA_PLATFORM": "offscreen"})
     assert result.returncode == 0, result.stderr
     assert out.stat().st_size > 1000
+
+
+def test_two_3d_renders_at_once_get_their_own_virtual_displays(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    outs = [tmp_path / f"r{k}.png" for k in range(2)]
+    procs = [subprocess.Popen([sys.executable, "-m", "gradviz", "render", "x^2 - y^2", "--view", "3d",
+                               "--size", "320x240", "-o", str(out)], env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for out in outs]
+    results = [p.communicate(timeout=120) for p in procs]
+    for p, (stdout, stderr), out in zip(procs, results, outs, strict=True):
+        assert p.returncode == 0, stderr
+        assert out.stat().st_size > 1000 and "wrote" in stdout

@@ -16,6 +16,10 @@ from gradviz.gui.graph_view import GraphView
 from gradviz.gui.lazy import show_event_refreshing, when_visible
 from gradviz.model.scene import Scene
 
+# Laying out a graph costs about O(n²) (its edge crossings): 120 nodes take ~55 ms on this machine,
+# 400 take 0.6 s and 1600 take 10 s (scripts/bench_ui.py). Bigger graphs are not drawn, and the panel says so.
+MAX_DRAWN_NODES = 120
+
 
 def _name(graph: object, i: int) -> str:
     return display_name(graph, i)
@@ -108,8 +112,21 @@ class BackpropPanel(QtWidgets.QTabWidget):
         visible; the same graph keeps its layout and only its numbers change."""
         self.refresh()
 
+    @property
+    def too_big(self) -> bool:
+        return len(self.model.function.graph().nodes) > MAX_DRAWN_NODES
+
     def _build(self) -> None:
         graph = self.model.function.graph()
+        if len(graph.nodes) > MAX_DRAWN_NODES:
+            self.view.show_note(f"This f has {len(graph.nodes):,} nodes in its graph; the panel draws graphs of "
+                                f"up to {MAX_DRAWN_NODES} nodes (laying out more would freeze the window).\n"
+                                "The Code and Check tabs work for any f. Name parts of f with definitions "
+                                "(a = ...; b = ...; f = ...) to study a smaller piece.")
+            self.steps = []
+            self._built_for = graph
+            self.step = -1
+            return
         self.view.build(graph)
         n = len(graph.nodes)
         forward = [i for i, g in enumerate(graph.nodes) if not g.is_input]  # leaves are given, not computed
@@ -122,6 +139,8 @@ class BackpropPanel(QtWidgets.QTabWidget):
         fn = self.model.function
         if self._built_for is not fn.graph():  # a parameter change keeps the graph and its layout
             self._build()
+        if not self.steps:
+            return  # not drawn (too big): nothing to trace for the Graph tab
         key = (fn.graph(), tuple(float(v) for v in self.model.probe), fn.parameter_values)
         if getattr(self, "trace", None) is None or self._trace_key != key:
             self.trace = fn.trace_at(*self.model.probe)
@@ -135,6 +154,8 @@ class BackpropPanel(QtWidgets.QTabWidget):
         x, y = self.model.probe
         page = self.currentIndex()
         if page == 0:
+            if self.too_big:
+                return
             self.view.show_trace(self.trace)
             self._show_step()
         elif page == 1:
@@ -145,6 +166,8 @@ class BackpropPanel(QtWidgets.QTabWidget):
     # ----- step-through -----
     def advance(self) -> None:
         self._ensure_current()
+        if not self.steps:
+            return
         self.step = 0 if self.step + 1 >= len(self.steps) else self.step + 1
         self._show_step()
 
@@ -187,7 +210,7 @@ class BackpropPanel(QtWidgets.QTabWidget):
 
     # ----- hover: the sum over paths -----
     def explain(self, index: int | None) -> None:
-        if index is None or self.step >= 0:
+        if index is None or self.step >= 0 or self.too_big:
             return
         self._ensure_current()
         graph, trace = self.model.function.graph(), self.trace

@@ -136,6 +136,18 @@ class GraphView(QtWidgets.QGraphicsView):
         self.scene().setSceneRect(self.scene().itemsBoundingRect().adjusted(-20, -20, 20, 20))
         self.fit()
 
+    def show_note(self, text: str) -> None:
+        """No graph, a sentence instead (a graph too big to lay out)."""
+        self.scene().clear()
+        self.graph, self.trace = None, None
+        self.nodes, self.edges = {}, {}
+        note = self.scene().addText(text)
+        note.setTextWidth(520)
+        note.setDefaultTextColor(QtGui.QColor("#444"))
+        self.scene().setSceneRect(note.boundingRect().adjusted(-20, -20, 20, 20))
+        self.resetTransform()
+        self.centerOn(note.boundingRect().center())
+
     def fit(self) -> None:
         """Fit the graph's width (readable sizes between 0.6× and 1.25×); a tall graph scrolls."""
         rect = self.scene().sceneRect()

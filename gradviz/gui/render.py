@@ -1,106 +1,59 @@
-"""`gradviz render`: the views drawn to PNG or SVG without showing a window.
+"""Drawing the views to PNG or SVG without showing a window (for `gradviz render`).
 
 The 2D views work on Qt's offscreen platform. The 3D view needs OpenGL on an X server: when
-there is no display, an Xvfb is started if the binary exists (and stopped at the end).
+there is no display, an Xvfb is started if the binary exists, on the display number the server
+picks itself (`-displayfd`), so renders started together never collide; it exits with this process.
 """
 
 from __future__ import annotations
 
-import argparse
 import os
+import select
 import shutil
 import subprocess
 import time
-from collections.abc import Sequence
-from pathlib import Path
+
+from gradviz.model.scene import Scene
+
+XVFB_START_TIMEOUT = 20.0  # seconds
 
 
 class RenderError(RuntimeError):
     """The figure cannot be made here (exit code 1)."""
 
 
-def _start_xvfb(width: int, height: int) -> subprocess.Popen | None:
-    """An Xvfb on a free display number, with DISPLAY set; None when Xvfb is not installed."""
+def start_xvfb(width: int, height: int) -> subprocess.Popen | None:
+    """An Xvfb on a display number it chose itself, with DISPLAY set; None when Xvfb is not
+    installed or does not start."""
     binary = shutil.which("Xvfb")
     if binary is None:
         return None
-    for number in range(90, 140):
-        if Path(f"/tmp/.X11-unix/X{number}").exists() or Path(f"/tmp/.X{number}-lock").exists():
-            continue
-        # -terminate: the server exits by itself when this process, its last client, disconnects
-        proc = subprocess.Popen([binary, f":{number}", "-screen", "0", f"{max(width, 1280)}x{max(height, 1024)}x24",
-                                 "-nolisten", "tcp", "-terminate"], stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL, start_new_session=True)
-        for _ in range(100):
-            if Path(f"/tmp/.X11-unix/X{number}").exists():
-                os.environ["DISPLAY"] = f":{number}"
-                os.environ["QT_QPA_PLATFORM"] = "xcb"
-                return proc
-            if proc.poll() is not None:
-                break
-            time.sleep(0.05)
+    read_end, write_end = os.pipe()
+    # -displayfd: the server picks a free display and writes its number to the pipe when it is ready;
+    # -terminate: it exits by itself when this process, its last client, disconnects
+    proc = subprocess.Popen([binary, "-displayfd", str(write_end), "-screen", "0",
+                             f"{max(width, 1280)}x{max(height, 1024)}x24", "-nolisten", "tcp", "-terminate"],
+                            pass_fds=(write_end,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    os.close(write_end)
+    number = b""
+    deadline = time.monotonic() + XVFB_START_TIMEOUT
+    try:
+        while not number.endswith(b"\n") and time.monotonic() < deadline:
+            ready, _, _ = select.select([read_end], [], [], 0.1)
+            if ready:
+                chunk = os.read(read_end, 16)
+                if not chunk:
+                    break
+                number += chunk
+    finally:
+        os.close(read_end)
+    if not number.strip().isdigit():
         proc.kill()
-    return None
-
-
-def size(text: str) -> tuple[int, int]:
-    try:
-        w, h = (int(v) for v in text.lower().split("x"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected WxH such as 1600x1000, got {text!r}") from None
-    if not (16 <= w <= 8000 and 16 <= h <= 8000):
-        raise argparse.ArgumentTypeError("width and height must be between 16 and 8000 pixels")
-    return w, h
-
-
-def render_main(argv: Sequence[str]) -> int:
-    from gradviz.cli_commands import (
-        UsageError,
-        add_descent_options,
-        add_parameter_option,
-        domain,
-        parse_expression,
-        point,
-    )
-
-    p = argparse.ArgumentParser(prog="gradviz render", description="Draw f(x, y) (or a saved session) to a "
-                                "PNG or SVG file without a window: the 3D surface, the contour view, or both.")
-    p.add_argument("source", metavar="EXPR_OR_SESSION", help="f(x, y), or a .gradviz.json session file")
-    p.add_argument("-o", "--output", required=True, help="out.png or out.svg (SVG: contour view only)")
-    p.add_argument("--view", choices=("3d", "contour", "both"), default="both")
-    p.add_argument("--size", type=size, default=(1600, 900), metavar="WxH", help="image size (default 1600x900)")
-    p.add_argument("--domain", type=domain, default=None, metavar="XMIN,XMAX,YMIN,YMAX")
-    p.add_argument("--probe", type=point, default=None, metavar="X,Y", help="where to draw the Taylor models")
-    p.add_argument("--log", action="store_true", help="log-spaced contours and colours (steep functions)")
-    add_descent_options(p)
-    add_parameter_option(p)
-    args = p.parse_args(argv)
-    out = args.output
-    suffix = Path(out).suffix.lower()
-    if suffix not in (".png", ".svg"):
-        raise UsageError("--output must end in .png or .svg")
-    if suffix == ".svg" and args.view != "contour":
-        raise UsageError("SVG is for the contour view (the 3D view is pixels): use --view contour, or a .png file")
-    needs_gl = args.view in ("3d", "both")
-    xvfb = None
-    if not os.environ.get("DISPLAY"):
-        if needs_gl:
-            xvfb = _start_xvfb(*args.size)
-            if xvfb is None:
-                raise RenderError("the 3D view needs an X server for OpenGL, and there is no display and no Xvfb. "
-                                  "Install Xvfb (Debian: apt-get install xvfb), run under xvfb-run, or use "
-                                  "--view contour.")
-        else:
-            os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    try:
-        scene = _scene(args, parse_expression)
-        _draw(scene, args, out, needs_gl)
-    except BaseException:
-        if xvfb is not None and os.environ.get("QT_QPA_PLATFORM") == "xcb" and not _qt_connected():
-            xvfb.kill()
-        raise
-    print(f"wrote {out}")
-    return 0
+        return None
+    os.environ["DISPLAY"] = f":{int(number)}"
+    os.environ["QT_QPA_PLATFORM"] = "xcb"
+    return proc
 
 
 def _qt_connected() -> bool:
@@ -109,54 +62,30 @@ def _qt_connected() -> bool:
     return QtWidgets.QApplication.instance() is not None
 
 
-def _scene(args: argparse.Namespace, parse_expression: object) -> object:
-    from gradviz.cli_commands import UsageError
-    from gradviz.model.scene import Scene
-    from gradviz.session import SessionError, load_session
-
-    scene = Scene()
-    source = args.source
-    if source.endswith(".json") and Path(source).exists():
-        try:
-            load_session(scene, source)
-        except SessionError as err:
-            raise UsageError(str(err)) from None
-    else:
-        fn = parse_expression(source)
-        with scene.batch():
-            scene.set_expression(fn.text)
-            scene.set_domain(args.domain or (-3.0, 3.0, -3.0, 3.0))
-            scene.set_probe(*(args.probe or (0.5 * (scene.domain[0] + scene.domain[1]),
-                                             0.5 * (scene.domain[2] + scene.domain[3]))))
-            scene.descent.set_starts([])
-            scene.set_view(contour_spacing="log" if args.log else "linear")
-    for name, value in args.param:
-        try:
-            scene.set_parameter(name, value)
-        except ValueError as err:
-            raise UsageError(f"--param: {err}") from None
-    if args.domain and source.endswith(".json"):
-        scene.set_domain(args.domain)
-    if args.log:
-        scene.set_view(contour_spacing="log")
-    if args.probe:
-        scene.set_probe(*args.probe)
-    d = scene.descent
-    if args.start:
-        d.set_starts(list(args.start))
-    if args.method:
-        from gradviz.cli_commands import HYPER_OPTIONS
-        from gradviz.descent.optimizers import OPTIMIZERS
-        for m in OPTIMIZERS:
-            hyper = {n: getattr(args, n) for n in HYPER_OPTIONS
-                     if getattr(args, n) is not None and n in OPTIMIZERS[m].hyper}
-            d.set_method(m, enabled=m in args.method, lr=args.lr if args.lr and m != "newton" else None, **hyper)
-    if args.start or args.method:
-        d.set_run(steps=max(1, args.steps), tol=args.tol)
-    return scene
+def draw_headless(scene: Scene, view: str, size: tuple[int, int], out: str) -> None:
+    """Draw `view` ("3d", "contour" or "both") of `scene` to `out`, starting an Xvfb for the 3D
+    view when there is no display. RenderError when OpenGL cannot be had."""
+    needs_gl = view in ("3d", "both")
+    xvfb = None
+    if not os.environ.get("DISPLAY"):
+        if needs_gl:
+            xvfb = start_xvfb(*size)
+            if xvfb is None:
+                raise RenderError("the 3D view needs an X server for OpenGL, and there is no display and no Xvfb. "
+                                  "Install Xvfb (Debian: apt-get install xvfb), run under xvfb-run, or use "
+                                  "--view contour.")
+        else:
+            os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    try:
+        draw(scene, view, size, out)
+    except BaseException:
+        if xvfb is not None and os.environ.get("QT_QPA_PLATFORM") == "xcb" and not _qt_connected():
+            xvfb.kill()
+        raise
 
 
-def _draw(scene: object, args: argparse.Namespace, out: str, needs_gl: bool) -> None:
+def draw(scene: Scene, view: str, size: tuple[int, int], out: str) -> None:
+    """Draw on the current display (or offscreen platform) and write `out`."""
     from PySide6 import QtCore, QtGui
 
     from gradviz.gui.contour_view import ContourView
@@ -164,10 +93,10 @@ def _draw(scene: object, args: argparse.Namespace, out: str, needs_gl: bool) -> 
     from gradviz.gui.qt_setup import ensure_app
 
     app = ensure_app()
-    w, h = args.size
-    half = w // 2 if args.view == "both" else w
+    w, h = size
+    half = w // 2 if view == "both" else w
     images = []
-    if needs_gl:
+    if view in ("3d", "both"):
         from gradviz.gui.surface_view import SurfaceView
         surface = SurfaceView(scene)
         surface.resize(half, h)
@@ -175,13 +104,13 @@ def _draw(scene: object, args: argparse.Namespace, out: str, needs_gl: bool) -> 
         for _ in range(5):
             app.processEvents()
         images.append(render_3d(surface, half, h))
-    if args.view in ("contour", "both"):
+    if view in ("contour", "both"):
         contour = ContourView(scene)
         contour.resize(half, h)
         contour.show()
         for _ in range(3):
             app.processEvents()
-        if args.view == "contour":
+        if view == "contour":
             export_plot(contour.getPlotItem(), out, width=w if out.lower().endswith(".png") else None)
             return
         images.append(contour.grab().toImage().scaled(half, h))

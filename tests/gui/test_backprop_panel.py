@@ -93,3 +93,24 @@ def test_graph_builds_for_presets(qtbot, window, preset):
     x, y = window.model.probe
     a = window.model.function.graph().nodes[-1].index
     assert window.backprop.view.nodes[a].value.text() == f"= {num(window.model.function.trace_at(x, y).values[a], 4)}"
+
+
+def test_a_graph_too_big_to_lay_out_gets_a_note_and_the_window_stays_usable(qtbot, window):
+    from gradviz.gui.backprop_panel import MAX_DRAWN_NODES
+
+    text = " + ".join(f"sin(x*{k} + y)" for k in range(1, 400))
+    window.model.set_expression(text)
+    assert len(window.model.function.graph().nodes) > MAX_DRAWN_NODES
+    window.bottom_tabs.setCurrentWidget(window.backprop)
+    qtbot.waitUntil(window.backprop.isVisible)
+    panel = window.backprop
+    assert panel.view.nodes == {} and panel.steps == []
+    notes = [item.toPlainText() for item in panel.view.scene().items() if hasattr(item, "toPlainText")]
+    assert any("up to" in t and "nodes" in t for t in notes)
+    panel.next.click()  # nothing to step through: no error
+    window.model.set_probe(0.3, 0.2)
+    panel.setCurrentIndex(1)
+    assert "def f_and_grad(x, y):" in panel.code.toPlainText()  # the Code tab works for any f
+    window.model.set_expression("x*y")
+    panel.setCurrentIndex(0)
+    assert len(panel.view.nodes) == 3  # x, y and their product: drawn again
