@@ -11,13 +11,13 @@ import sys
 from collections.abc import Sequence
 
 from gradviz.calculus.critical import find_critical_points
-from gradviz.descent.optimizers import OPTIMIZERS
+from gradviz.descent.optimizers import HYPER_NAMES, OPTIMIZERS
 from gradviz.descent.trajectory import descend
 from gradviz.export import export_critical_points, export_trajectories, suffix_of
 from gradviz.expr.errors import ExpressionError
 from gradviz.expr.function import Function, parse
 
-HYPER_OPTIONS = ("momentum", "beta1", "beta2", "eps", "alpha", "damping")
+HYPER_OPTIONS = HYPER_NAMES  # every optimizer's hyperparameters, generated from the registry
 
 
 class UsageError(ValueError):

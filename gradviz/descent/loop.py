@@ -19,8 +19,11 @@ _MATH_ERRORS = (ValueError, ArithmeticError)
 LoopFn = Callable[..., tuple[int, str]]
 
 
-def loop_source(fn: Function, method: str) -> str:
-    """Source of `run(x, y, steps, tol2, bound, lr, xs, ys, P, <hyperparameters>) -> (stop_step, status)`.
+def loop_source(fn: Function, method: str, record: bool = False) -> str:
+    """Source of `run(x, y, steps, tol2, bound, lr, xs, ys, P, S, <hyperparameters>) -> (stop_step, status)`.
+
+    With `record`, the optimizer's state (its torch buffers) is appended to the list S after each
+    step, the initial state first; without it S is ignored and the loop pays nothing for it.
 
     P holds the parameters' values (in the order declared): they are inputs of the loop, so
     every value of a slider runs the same compiled loop.
@@ -38,13 +41,15 @@ def loop_source(fn: Function, method: str) -> str:
     hyper = "".join(f", {h}" for h in opt.hyper)
     ind = "\n" + " " * 12
     body = ind.join(lines + [f"{outs} = {', '.join(results)}"])
-    update = ("\n" + " " * 8).join(opt.update)
-    init = ("\n" + " " * 4).join(opt.init) or "pass"
+    state_vars = [v for _, vx, vy in opt.state.values() for v in (vx, vy)]
+    push_state = f"push_s(({', '.join(state_vars)},))" if record and state_vars else ""
+    update = ("\n" + " " * 8).join(list(opt.update) + ([push_state] if push_state else []))
+    init = ("\n" + " " * 4).join(list(opt.init) + (["push_s = S.append", push_state] if push_state else [])) or "pass"
     # math functions as default arguments: local lookups in the hot loop
     local = "".join(f", {name}={name}" for name in sorted(codegen.SCALAR_GLOBALS) if name.startswith("_")
                     and name not in ("_inf", "_nan"))
     params = f"{unpack}= P\n    " if unpack else ""
-    return f"""def run(x, y, steps, tol2, bound, lr, xs, ys, P{hyper}, *, _inf=_inf{local}):
+    return f"""def run(x, y, steps, tol2, bound, lr, xs, ys, P, S{hyper}, *, _inf=_inf{local}):
     {params}{init}
     push_x = xs.append
     push_y = ys.append
@@ -68,7 +73,7 @@ def loop_source(fn: Function, method: str) -> str:
 """
 
 
-def compile_loop(fn: Function, method: str) -> LoopFn:
+def compile_loop(fn: Function, method: str, record: bool = False) -> LoopFn:
     """The compiled loop for `fn`'s text and `method` (see `loop_source`); any parameter values."""
     opt = OPTIMIZERS[method]
     kernel = fn.derived.point if opt.uses_hessian else fn.derived.point_grad
@@ -79,5 +84,5 @@ def compile_loop(fn: Function, method: str) -> LoopFn:
     namespace = dict(codegen.SCALAR_GLOBALS, _MATH_ERRORS=_MATH_ERRORS, _fallback=fallback,
                      _newton_direction=newton_direction, _inf=math.inf)
     scope: dict = dict(namespace)
-    exec(compile(loop_source(fn, method), f"<gradviz {method} loop>", "exec"), scope)  # noqa: S102
+    exec(compile(loop_source(fn, method, record), f"<gradviz {method} loop>", "exec"), scope)  # noqa: S102
     return scope["run"]

@@ -12,7 +12,33 @@ from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
+class HyperSpec:
+    """How a hyperparameter is shown and bounded (shared by every optimizer that has it)."""
+
+    symbol: str
+    lo: float
+    hi: float
+    decimals: int
+
+
+HYPER_SPECS: dict[str, HyperSpec] = {
+    "momentum": HyperSpec("μ", 0.0, 0.999, 3), "beta1": HyperSpec("β₁", 0.0, 0.9999, 4),
+    "beta2": HyperSpec("β₂", 0.0, 0.99999, 5), "eps": HyperSpec("ε", 0.0, 1.0, 10),
+    "alpha": HyperSpec("α", 0.0, 0.9999, 4), "weight_decay": HyperSpec("λ", 0.0, 1.0, 4),
+    "damping": HyperSpec("damping", 0.01, 2.0, 3), "min_curvature": HyperSpec("min |λ|", 0.0, 1e3, 4),
+}
+
+
+@dataclass(frozen=True)
 class Optimizer:
+    """Every fact about one optimizer. The window's rows, the CLI's options, the session fields, the
+    line styles and the default learning rates are all generated from these entries.
+
+    `update` are the loop's lines for one step; `state` maps the name the library uses (b, s, m, v)
+    to torch's buffer name and the loop's variables for x and y; `metric` names the state that
+    preconditions the step ("s", "v", or "hessian" for Newton); `narration` writes one step out.
+    """
+
     name: str
     label: str
     hyper: dict[str, float] = field(default_factory=dict)
@@ -20,53 +46,83 @@ class Optimizer:
     update: tuple[str, ...] = ()
     uses_hessian: bool = False
     note: str = ""
+    default_lr: float = 0.01
+    scale_free: bool = False  # steps do not grow with |∇f|: the default lr needs no rescaling per function
+    dashes: tuple[float, ...] | None = None  # line style, in pen widths (None: solid)
+    state: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    metric: str | None = None
+    narration: tuple[str, ...] = ()
 
+
+_ADAM_MOMENTS = (
+    "mx = beta1 * mx + c1 * gx",
+    "my = beta1 * my + c1 * gy",
+    "vx = beta2 * vx + c2 * gx * gx",
+    "vy = beta2 * vy + c2 * gy * gy",
+    "step_size = lr / (1.0 - beta1 ** t)",
+    "root_c2 = _sqrt(1.0 - beta2 ** t)",
+    "x -= step_size * mx / (_sqrt(vx) / root_c2 + eps)",
+    "y -= step_size * my / (_sqrt(vy) / root_c2 + eps)",
+)
+_ADAM_INIT = ("mx = 0.0", "my = 0.0", "vx = 0.0", "vy = 0.0", "c1 = 1.0 - beta1", "c2 = 1.0 - beta2")
+_ADAM_STATE = {"m": ("exp_avg", "mx", "my"), "v": ("exp_avg_sq", "vx", "vy")}
+_ADAM_NARRATION = ("m ← {beta1}·m + (1 − {beta1})·∇f = {m}", "v ← {beta2}·v + (1 − {beta2})·∇f² = {v}",
+                   "w ← w − {lr}·m̂/(√v̂ + ε) = {w}")
 
 OPTIMIZERS: dict[str, Optimizer] = {o.name: o for o in [
     Optimizer("gd", "Gradient descent", {}, (), (
         "x -= lr * gx",
         "y -= lr * gy",
-    ), note="w ← w − η∇f"),
+    ), note="w ← w − η∇f", default_lr=0.01, narration=("w ← w − {lr}·∇f = {w}",)),
     Optimizer("momentum", "Momentum", {"momentum": 0.9}, ("bx = 0.0", "by = 0.0"), (
         # torch.optim.SGD(momentum=μ): b₁ = g, then b ← μb + g; w ← w − ηb
         "bx = gx if t == 1 else momentum * bx + gx",
         "by = gy if t == 1 else momentum * by + gy",
         "x -= lr * bx",
         "y -= lr * by",
-    ), note="b ← μb + ∇f;  w ← w − ηb"),
+    ), note="b ← μb + ∇f;  w ← w − ηb", default_lr=0.005, dashes=(5, 4),
+        state={"b": ("momentum_buffer", "bx", "by")},
+        narration=("b ← {momentum}·b + ∇f = {b}", "w ← w − {lr}·b = {w}")),
     Optimizer("nesterov", "Nesterov", {"momentum": 0.9}, ("bx = 0.0", "by = 0.0"), (
         # torch.optim.SGD(momentum=μ, nesterov=True): w ← w − η(g + μb)
         "bx = gx if t == 1 else momentum * bx + gx",
         "by = gy if t == 1 else momentum * by + gy",
         "x -= lr * (gx + momentum * bx)",
         "y -= lr * (gy + momentum * by)",
-    ), note="b ← μb + ∇f;  w ← w − η(∇f + μb)"),
+    ), note="b ← μb + ∇f;  w ← w − η(∇f + μb)", default_lr=0.005, dashes=(6, 2, 1, 2),
+        state={"b": ("momentum_buffer", "bx", "by")},
+        narration=("b ← {momentum}·b + ∇f = {b}", "w ← w − {lr}·(∇f + {momentum}·b) = {w}")),
     Optimizer("adagrad", "AdaGrad", {"eps": 1e-10}, ("sx = 0.0", "sy = 0.0"), (
         # torch.optim.Adagrad: s ← s + g²; w ← w − η g / (√s + ε)
         "sx += gx * gx",
         "sy += gy * gy",
         "x -= lr * gx / (_sqrt(sx) + eps)",
         "y -= lr * gy / (_sqrt(sy) + eps)",
-    ), note="s ← s + ∇f²;  w ← w − η∇f/(√s + ε)"),
+    ), note="s ← s + ∇f²;  w ← w − η∇f/(√s + ε)", default_lr=0.5, scale_free=True, dashes=(1, 2),
+        state={"s": ("sum", "sx", "sy")}, metric="s",
+        narration=("s ← s + ∇f² = {s}", "w ← w − {lr}·∇f/(√s + ε) = {w}")),
     Optimizer("rmsprop", "RMSProp", {"alpha": 0.99, "eps": 1e-8}, ("sx = 0.0", "sy = 0.0", "ca = 1.0 - alpha"), (
         # torch.optim.RMSprop: s ← αs + (1−α)g²; w ← w − η g / (√s + ε)
         "sx = alpha * sx + ca * gx * gx",
         "sy = alpha * sy + ca * gy * gy",
         "x -= lr * gx / (_sqrt(sx) + eps)",
         "y -= lr * gy / (_sqrt(sy) + eps)",
-    ), note="s ← αs + (1−α)∇f²;  w ← w − η∇f/(√s + ε)"),
-    Optimizer("adam", "Adam", {"beta1": 0.9, "beta2": 0.999, "eps": 1e-8},
-              ("mx = 0.0", "my = 0.0", "vx = 0.0", "vy = 0.0", "c1 = 1.0 - beta1", "c2 = 1.0 - beta2"), (
-        # torch.optim.Adam: bias-corrected moments; denom = √v/√(1−β₂ᵗ) + ε
-        "mx = beta1 * mx + c1 * gx",
-        "my = beta1 * my + c1 * gy",
-        "vx = beta2 * vx + c2 * gx * gx",
-        "vy = beta2 * vy + c2 * gy * gy",
-        "step_size = lr / (1.0 - beta1 ** t)",
-        "root_c2 = _sqrt(1.0 - beta2 ** t)",
-        "x -= step_size * mx / (_sqrt(vx) / root_c2 + eps)",
-        "y -= step_size * my / (_sqrt(vy) / root_c2 + eps)",
-    ), note="m, v: moving averages of ∇f, ∇f² with bias correction; w ← w − η m̂/(√v̂ + ε)"),
+    ), note="s ← αs + (1−α)∇f²;  w ← w − η∇f/(√s + ε)", default_lr=0.01, scale_free=True,
+        dashes=(3, 2, 1, 2, 1, 2), state={"s": ("square_avg", "sx", "sy")}, metric="s",
+        narration=("s ← {alpha}·s + (1 − {alpha})·∇f² = {s}", "w ← w − {lr}·∇f/(√s + ε) = {w}")),
+    Optimizer("adam", "Adam", {"beta1": 0.9, "beta2": 0.999, "eps": 1e-8}, _ADAM_INIT, _ADAM_MOMENTS,
+              # torch.optim.Adam: bias-corrected moments; denom = √v/√(1−β₂ᵗ) + ε
+              note="m, v: moving averages of ∇f, ∇f² with bias correction; w ← w − η m̂/(√v̂ + ε)",
+              default_lr=0.05, scale_free=True, dashes=(14, 3, 1, 3), state=_ADAM_STATE, metric="v",
+              narration=_ADAM_NARRATION),
+    Optimizer("adamw", "AdamW", {"beta1": 0.9, "beta2": 0.999, "eps": 1e-8, "weight_decay": 0.01}, _ADAM_INIT, (
+        # torch.optim.AdamW: decoupled weight decay w ← w(1 − ηλ) first, then Adam's step
+        "x *= 1.0 - lr * weight_decay",
+        "y *= 1.0 - lr * weight_decay",
+        *_ADAM_MOMENTS,
+    ), note="w ← w(1 − ηλ), then Adam's step: weight decay apart from the gradient", default_lr=0.05,
+        scale_free=True, dashes=(10, 3, 2, 3, 2, 3), state=_ADAM_STATE, metric="v",
+        narration=("w ← (1 − {lr}·{weight_decay})·w", *_ADAM_NARRATION)),
     Optimizer("newton", "Newton", {"damping": 1.0, "min_curvature": 1e-3}, (), (
         "dx, dy = _newton_direction(gx, gy, hxx, hxy, hyy, min_curvature)",
         "x -= damping * dx",
@@ -74,8 +130,12 @@ OPTIMIZERS: dict[str, Optimizer] = {o.name: o for o in [
     ), uses_hessian=True,
         note="w ← w − α H⁻¹∇f; where H is not positive definite, its eigenvalues are "
              "replaced by their absolute values (at least min_curvature), so the step "
-             "always goes downhill instead of towards a saddle or maximum"),
+             "always goes downhill instead of towards a saddle or maximum",
+        default_lr=1.0, scale_free=True, dashes=(2, 4), metric="hessian",
+        narration=("d = H⁻¹∇f (|λ| ≥ {min_curvature}) = {d}", "w ← w − {damping}·d = {w}")),
 ]}
+
+HYPER_NAMES: tuple[str, ...] = tuple(dict.fromkeys(h for o in OPTIMIZERS.values() for h in o.hyper))
 
 
 def newton_direction(gx: float, gy: float, hxx: float, hxy: float, hyy: float,

@@ -25,6 +25,12 @@ class Trajectory:
     `points` has shape (k+1, 2) and starts at the start point; `values` (k+1,) and
     `grads` (k+1, 2) are f and ∇f there. `status` is "converged", "max_steps" or
     "diverged"; `stop_step` is k, the number of updates made.
+
+    Computed on first use (so runs that do not need them pay nothing): `state`, the optimizer's
+    buffers after each step as arrays (k+1, 2), row 0 the initial state (momentum and Nesterov:
+    "b", torch's momentum_buffer; AdaGrad and RMSProp: "s", torch's sum / square_avg; Adam and
+    AdamW: "m" and "v", exp_avg and exp_avg_sq; {} for gd and newton); `sharpness`, λmax of the
+    Hessian at each iterate (k+1,); `lrs`, the learning rate of each step (k,).
     """
 
     method: str
@@ -39,6 +45,34 @@ class Trajectory:
     tol: float = 0.0
     variables: tuple[str, str] = ("x", "y")  # f's variable names
     parameters: dict[str, float] = field(default_factory=dict)  # f's parameter values for this run
+    function: Function | None = field(default=None, repr=False)
+    bound: float = DEFAULT_BOUND
+    _state: dict[str, np.ndarray] | None = field(default=None, repr=False)
+    _sharpness: np.ndarray | None = field(default=None, repr=False)
+
+    @property
+    def state(self) -> dict[str, np.ndarray]:
+        if self._state is None:
+            self._state = _record_state(self)
+        return self._state
+
+    @property
+    def sharpness(self) -> np.ndarray:
+        """λmax(∇²f(w_k)) at every iterate: the curvature that decides gradient descent's stability."""
+        if self._sharpness is None:
+            if self.function is None or len(self.points) == 0:
+                self._sharpness = np.full(len(self.points), np.nan)
+            else:
+                _, _, _, fxx, fxy, fyy = self.function.derivatives(self.points[:, 0], self.points[:, 1])
+                mean, half = 0.5 * (fxx + fyy), 0.5 * (fxx - fyy)
+                with np.errstate(all="ignore"):
+                    self._sharpness = mean + np.sqrt(half * half + fxy * fxy)
+        return self._sharpness
+
+    @property
+    def lrs(self) -> np.ndarray:
+        """The learning rate of each of the k steps (constant without a schedule)."""
+        return np.full(self.stop_step, self.lr)
 
     @property
     def end(self) -> np.ndarray:
@@ -52,15 +86,32 @@ class Trajectory:
         return len(self.points)
 
 
-def loop_for(fn: Function, method: str) -> LoopFn:
-    """The compiled descent loop of `fn` for `method`, built once per text and cached."""
+def loop_for(fn: Function, method: str, record: bool = False) -> LoopFn:
+    """The compiled descent loop of `fn` for `method` (recording the state or not), built once per
+    text and cached."""
     per_fn = _loops.setdefault(fn.derived, {})
-    loop = per_fn.get(method)
+    key = f"{method}+state" if record else method
+    loop = per_fn.get(key)
     if loop is None:
         if method not in OPTIMIZERS:
             hyperparameters(method, {})  # raises the ValueError naming the methods
-        loop = per_fn[method] = compile_loop(fn, method)
+        loop = per_fn[key] = compile_loop(fn, method, record)
     return loop
+
+
+def _record_state(traj: Trajectory) -> dict[str, np.ndarray]:
+    """Run the same descent again with the recording loop: the optimizer's buffers after each step."""
+    opt = OPTIMIZERS[traj.method]
+    if not opt.state or traj.function is None:
+        return {}
+    loop = loop_for(traj.function, traj.method, record=True)
+    xs: list[float] = []
+    ys: list[float] = []
+    rows: list[tuple] = []
+    loop(traj.start[0], traj.start[1], traj.stop_step, float(traj.tol) ** 2, float(traj.bound), traj.lr, xs, ys,
+         traj.function.parameter_values, rows, *traj.hyper.values())
+    table = np.array(rows, dtype=float).reshape(len(rows), -1)
+    return {name: table[:, 2 * k: 2 * k + 2] for k, name in enumerate(opt.state)}
 
 
 def descend(fn: Function, start: Sequence[float], method: str = "gd", lr: float = 0.01,
@@ -80,11 +131,11 @@ def descend(fn: Function, start: Sequence[float], method: str = "gd", lr: float 
     ys: list[float] = []
     x0, y0 = float(start[0]), float(start[1])
     stop, status = loop(x0, y0, int(steps), float(tol) ** 2, float(bound), float(lr), xs, ys,
-                        fn.parameter_values, *values.values())
+                        fn.parameter_values, None, *values.values())
     points = np.column_stack([xs, ys]) if xs else np.empty((0, 2))
     f, gx, gy = fn.value_and_grad(points[:, 0], points[:, 1])
     return Trajectory(method, (x0, y0), float(lr), values, points, f, np.column_stack([gx, gy]),
-                      status, stop, float(tol), fn.variables, fn.parameters)
+                      status, stop, float(tol), fn.variables, fn.parameters, fn, float(bound))
 
 
 def descend_many(fn: Function, starts: Iterable[Sequence[float]], methods: Iterable[str],

@@ -7,16 +7,14 @@ import math
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from gradviz.descent.optimizers import OPTIMIZERS
+from gradviz.descent.optimizers import HYPER_SPECS, OPTIMIZERS
 from gradviz.gui.format import num
 from gradviz.gui.styles import style_icon
 from gradviz.model import limits
 from gradviz.model.descent_state import METHODS
 from gradviz.model.scene import Scene
 
-_SHOWN = {"momentum": ("μ", 3), "beta1": ("β₁", 4), "beta2": ("β₂", 5), "eps": ("ε", 10), "alpha": ("α", 4),
-          "damping": ("damping", 3), "min_curvature": ("min |λ|", 4)}
-HYPER_LABELS = {name: (label, *limits.HYPER[name], decimals) for name, (label, decimals) in _SHOWN.items()}
+HYPER_LABELS = {name: (s.symbol, s.lo, s.hi, s.decimals) for name, s in HYPER_SPECS.items()}
 LR_MIN, LR_MAX = limits.LR
 
 

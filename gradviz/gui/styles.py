@@ -5,12 +5,13 @@ from __future__ import annotations
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui
 
+from gradviz.descent.optimizers import OPTIMIZERS
+
 # colours that stand out on viridis-like maps and differ from the red gradient arrows
 START_COLORS = ["#ff8c1a", "#ff33cc", "#ffffff", "#00e5ff", "#111111", "#7fff00", "#b388ff", "#ffd54f"]
 
 # dash patterns in pen widths (None: solid)
-METHOD_DASHES = {"gd": None, "momentum": [5, 4], "nesterov": [6, 2, 1, 2], "adagrad": [1, 2],
-                 "rmsprop": [3, 2, 1, 2, 1, 2], "adam": [14, 3, 1, 3], "newton": [2, 4]}
+METHOD_DASHES = {name: list(opt.dashes) if opt.dashes else None for name, opt in OPTIMIZERS.items()}
 
 
 def start_color(key: int) -> str:

@@ -12,8 +12,7 @@ from gradviz.expr.function import Function
 from gradviz.model.signal import Signal
 
 METHODS = tuple(OPTIMIZERS)
-DEFAULT_LR = {"gd": 0.01, "momentum": 0.005, "nesterov": 0.005, "adagrad": 0.5, "rmsprop": 0.01,
-              "adam": 0.05, "newton": 1.0}
+DEFAULT_LR = {name: opt.default_lr for name, opt in OPTIMIZERS.items()}
 MAX_STEPS = 100_000
 
 
@@ -35,7 +34,7 @@ class MethodSettings:
         return dict(self.hyper)
 
 
-SCALE_FREE = {"adagrad", "rmsprop", "adam", "newton"}  # steps do not grow with |∇f|: lr needs no rescaling
+SCALE_FREE = {name for name, opt in OPTIMIZERS.items() if opt.scale_free}  # lr needs no rescaling per f
 
 
 def default_methods(lr_scale: float = 1.0) -> dict[str, MethodSettings]:

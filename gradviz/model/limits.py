@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from gradviz.descent.optimizers import HYPER_SPECS
+
 COORDINATE = 1e6  # |x|, |y| of the domain, the probe and start points
 MIN_SPAN = 1e-6  # the smallest width or height of the domain
 PARAMETER = 1e9  # |value| and |range ends| of a parameter
@@ -11,5 +13,4 @@ RADIUS = (1e-4, 1e5)  # Taylor-model radius
 DIRECTION = (-360.0, 360.0)  # degrees
 CAMERA = 1e9  # |any camera number|
 MAX_STARTS = 256
-HYPER = {"momentum": (0.0, 0.999), "beta1": (0.0, 0.9999), "beta2": (0.0, 0.99999), "eps": (0.0, 1.0),
-         "alpha": (0.0, 0.9999), "damping": (0.01, 2.0), "min_curvature": (0.0, 1e3)}
+HYPER = {name: (spec.lo, spec.hi) for name, spec in HYPER_SPECS.items()}  # from the optimizer registry
