@@ -12,6 +12,7 @@ from gradviz.geometry.isolines import isolines, label_anchor
 from gradviz.gui import qt_setup
 from gradviz.gui.arrow_item import ArrowFieldItem
 from gradviz.gui.format import num
+from gradviz.gui.optimizer_glyphs import OptimizerGlyphs
 from gradviz.gui.trajectory_layer import ContourTrajectories
 from gradviz.model.sampling import LOG_GAIN, contour_levels, normalize
 from gradviz.model.scene import Scene
@@ -66,6 +67,7 @@ class ContourView(pg.PlotWidget):
         self.probe.sigPositionChanged.connect(self._probe_dragged)
         self.add_mode = False  # when True a plain click adds a start point (Shift+click always does)
         self.trajectories = ContourTrajectories(scene, plot)
+        self.glyphs = OptimizerGlyphs(scene, plot)
         self.scene().sigMouseClicked.connect(self._clicked)
         self.scene_proxy = pg.SignalProxy(self.scene().sigMouseMoved, rateLimit=60, slot=self._mouse_moved)
         scene.function_changed.connect(lambda fn: self.rebuild())

@@ -7,18 +7,8 @@ import math
 
 from PySide6 import QtCore, QtWidgets
 
+from gradviz.model.overlays import OVERLAYS
 from gradviz.model.scene import COLORMAPS, MAX_RESOLUTION, MIN_RESOLUTION, Scene
-
-OVERLAYS = [
-    ("tangent_plane", "Tangent plane", "f(w) + ∇f(w)·d: the first-order Taylor model, drawn in orange"),
-    ("quadratic_model", "Quadratic model", "f(w) + ∇f·d + ½ dᵀHd: the second-order Taylor model, drawn in cyan"),
-    ("eigen_arrows", "Hessian eigen-directions", "Arrows along H's eigenvectors, longer where |λ| is larger "
-                                                 "(white: λ₁, the smaller; pink: λ₂)"),
-    ("descent_arrow", "Steepest descent −∇f", "The direction in which f decreases fastest, drawn in red"),
-    ("gradient_field", "Gradient field", "Arrows of equal length along ∇f or −∇f; colour shows |∇f|"),
-    ("critical_points", "Critical points", "Where ∇f = 0: ● minimum, ▲ maximum, ■ saddle, ◆ degenerate"),
-    ("wireframe", "Wireframe", "Draw the mesh's edges on the 3D surface"),
-]
 
 
 def _spin(lo: float, hi: float, decimals: int, step: float, tip: str) -> QtWidgets.QDoubleSpinBox:
@@ -62,12 +52,12 @@ class ControlsPanel(QtWidgets.QWidget):
         overlay_box = QtWidgets.QGroupBox("Show")
         grid = QtWidgets.QVBoxLayout(overlay_box)
         self.checks: dict[str, QtWidgets.QCheckBox] = {}
-        for name, label, tip in OVERLAYS:
-            box = QtWidgets.QCheckBox(label)
-            box.setToolTip(tip)
-            box.toggled.connect(lambda on, n=name: self.model.set_view(**{n: on}))
+        for o in OVERLAYS:
+            box = QtWidgets.QCheckBox(o.label)
+            box.setToolTip(o.tip)
+            box.toggled.connect(lambda on, n=o.name: self.model.set_view(**{n: on}))
             grid.addWidget(box)
-            self.checks[name] = box
+            self.checks[o.name] = box
         field_row = QtWidgets.QHBoxLayout()
         self.field_sign = QtWidgets.QComboBox()
         self.field_sign.addItems(["−∇f (downhill)", "∇f (uphill)"])

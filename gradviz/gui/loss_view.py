@@ -10,6 +10,7 @@ from gradviz.descent.optimizers import OPTIMIZERS
 from gradviz.descent.trajectory import Trajectory
 from gradviz.gui.format import num, vec
 from gradviz.gui.lazy import show_event_refreshing, when_visible
+from gradviz.gui.sharpness_plot import SharpnessPlot
 from gradviz.gui.styles import method_pen, start_color, style_icon
 from gradviz.model.scene import Scene
 
@@ -43,7 +44,18 @@ class LossView(QtWidgets.QWidget):
         self.log_y.setChecked(True)
         self.log_y.toggled.connect(lambda _: self.refresh())
         left.addWidget(self.plot, 1)
-        left.addWidget(self.log_y)
+        self.sharpness = SharpnessPlot(scene)
+        self.sharpness.setVisible(False)
+        left.addWidget(self.sharpness, 1)
+        options = QtWidgets.QHBoxLayout()
+        options.addWidget(self.log_y)
+        self.show_sharpness = QtWidgets.QCheckBox("sharpness λmax(w_k) and 2/η")
+        self.show_sharpness.setToolTip("The largest Hessian eigenvalue along each path, with the line 2/η: gradient "
+                                       "descent is stable only where λmax < 2/η")
+        self.show_sharpness.toggled.connect(self._sharpness_toggled)
+        options.addWidget(self.show_sharpness)
+        options.addStretch(1)
+        left.addLayout(options)
         layout.addLayout(left, 3)
         self.table = QtWidgets.QTableWidget(0, 7)
         self.table.setHorizontalHeaderLabels(["method", "start", "final w", "final f", "|∇f|", "steps", "status"])
@@ -64,6 +76,11 @@ class LossView(QtWidgets.QWidget):
         d.trajectories_changed.connect(self.refresh)
         d.playback_changed.connect(self._playback)
         self.refresh()
+
+    def _sharpness_toggled(self, on: bool) -> None:
+        self.sharpness.setVisible(on)
+        if on:
+            self.sharpness.refresh()
 
     def _playback(self, step: int | None) -> None:
         self.cursor.setVisible(step is not None)
@@ -96,6 +113,8 @@ class LossView(QtWidgets.QWidget):
             curve.setData(np.arange(len(y)), y, connect="finite")
         self._update_legend(tuple(dict.fromkeys(m for _, m, _ in runs)))
         self._fill_table(runs)
+        if self.show_sharpness.isChecked():
+            self.sharpness.refresh()
         self._playback(self.model.descent.playback)
 
     def _update_legend(self, methods: tuple[str, ...]) -> None:

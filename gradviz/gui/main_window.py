@@ -10,25 +10,27 @@ from gradviz import __version__
 from gradviz.expr.language import SYNTAX_HELP
 from gradviz.gui.backprop_panel import BackpropPanel
 from gradviz.gui.contour_view import ContourView
-from gradviz.gui.controls_panel import OVERLAYS, ControlsPanel
+from gradviz.gui.controls_panel import ControlsPanel
 from gradviz.gui.critical_panel import CriticalPanel
 from gradviz.gui.descent_panel import DescentPanel
 from gradviz.gui.expression_bar import ExpressionBar
 from gradviz.gui.file_actions import FileActions
 from gradviz.gui.format import num
 from gradviz.gui.loss_view import LossView
+from gradviz.gui.narration import NarrationLabel
 from gradviz.gui.parameter_panel import ParameterPanel
 from gradviz.gui.playback_bar import PlaybackBar
 from gradviz.gui.readout_panel import ReadoutPanel
 from gradviz.gui.slice_view import SliceView
+from gradviz.gui.stepsize_panel import StepSizePanel
 from gradviz.gui.surface_view import SurfaceView
+from gradviz.model.overlays import OVERLAYS
 from gradviz.model.presets import PRESETS
 from gradviz.model.scene import VIEW_FIELDS, Scene, ViewSettings
 
-OVERLAY_KEYS = {"tangent_plane": "T", "quadratic_model": "Q", "eigen_arrows": "E", "descent_arrow": "D",
-                "gradient_field": "G", "critical_points": "C", "wireframe": "W"}
-REMEMBERED = ("wireframe", "tangent_plane", "quadratic_model", "eigen_arrows", "descent_arrow", "gradient_field",
-              "field_sign", "field_density", "contour_count", "contour_spacing", "colormap", "critical_points")
+OVERLAY_KEYS = {o.name: o.shortcut for o in OVERLAYS}
+REMEMBERED = (*(o.name for o in OVERLAYS if o.remembered), "field_sign", "field_density", "contour_count",
+              "contour_spacing", "colormap")
 
 
 class MainWindow(QtWidgets.QMainWindow):
@@ -57,11 +59,15 @@ class MainWindow(QtWidgets.QMainWindow):
         descent_layout = QtWidgets.QVBoxLayout(descent_page)
         descent_layout.setContentsMargins(2, 2, 2, 2)
         descent_layout.addWidget(self.playback)
+        self.narration = NarrationLabel(self.model)
+        descent_layout.addWidget(self.narration)
         descent_layout.addWidget(self.loss, 1)
         self.bottom_tabs.addTab(descent_page, "Descent: loss curves and results")
         self.bottom_tabs.addTab(self.slice, "Slice through the probe along v: f(w + εv) and its Taylor models")
         self.backprop = BackpropPanel(self.model)
         self.bottom_tabs.addTab(self.backprop, "Backprop graph at the probe")
+        self.stepsize = StepSizePanel(self.model)
+        self.bottom_tabs.addTab(self.stepsize, "Step size and curvature")
         self.bottom_tabs.currentChanged.connect(self._bottom_tab_changed)
         central = QtWidgets.QWidget()
         column = QtWidgets.QVBoxLayout(central)
@@ -165,15 +171,15 @@ class MainWindow(QtWidgets.QMainWindow):
 
         view_menu = bar.addMenu("&View")
         self.overlay_actions: dict[str, QtGui.QAction] = {}
-        for name, label, tip in OVERLAYS:
-            action = view_menu.addAction(label)
+        for o in OVERLAYS:
+            action = view_menu.addAction(o.label)
             action.setCheckable(True)
-            action.setChecked(bool(getattr(self.model.view, name)))
-            action.setShortcut(QtGui.QKeySequence(OVERLAY_KEYS[name]))
-            action.setToolTip(tip)
-            action.setStatusTip(tip)
-            action.toggled.connect(lambda on, n=name: self.model.set_view(**{n: on}))
-            self.overlay_actions[name] = action
+            action.setChecked(bool(getattr(self.model.view, o.name)))
+            action.setShortcut(QtGui.QKeySequence(o.shortcut))
+            action.setToolTip(o.tip)
+            action.setStatusTip(o.tip)
+            action.toggled.connect(lambda on, n=o.name: self.model.set_view(**{n: on}))
+            self.overlay_actions[o.name] = action
         view_menu.addSeparator()
         fit = view_menu.addAction("&Fit view")
         fit.setShortcut(QtGui.QKeySequence("F"))

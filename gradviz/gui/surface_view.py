@@ -16,6 +16,7 @@ from gradviz.gui import qt_setup
 from gradviz.gui.format import num
 from gradviz.gui.shaders import SURFACE
 from gradviz.gui.surface_trajectories import SurfaceTrajectories
+from gradviz.model.overlays import redrawn_by
 from gradviz.model.sampling import LOG_GAIN, normalize
 from gradviz.model.scene import Scene
 
@@ -137,8 +138,7 @@ class SurfaceView(PickingGLView):
     def _on_view_changed(self, names: set[str]) -> None:
         if names & {"colormap", "contour_spacing", "wireframe"}:
             self.rebuild(reset_camera=False)
-        if names & {"tangent_plane", "quadratic_model", "eigen_arrows", "descent_arrow", "radius",
-                    "direction_angle"}:
+        if names & (redrawn_by("surface") | {"radius", "direction_angle"}):
             self.update_overlays()
         if "critical_points" in names:
             self.update_critical()

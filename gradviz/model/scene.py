@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import math
 from collections.abc import Iterator
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields, make_dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -20,6 +20,7 @@ from gradviz.calculus.local import LocalModel, local_model
 from gradviz.expr.errors import ExpressionError
 from gradviz.expr.function import Function, parse
 from gradviz.model.descent_state import DescentState, default_methods
+from gradviz.model.overlays import OVERLAY_NAMES, OVERLAYS
 from gradviz.model.presets import DEFAULT_PRESET, Preset, preset_named
 from gradviz.model.sampling import Sample, sample
 from gradviz.model.signal import Signal
@@ -30,25 +31,21 @@ COLORMAPS = ("viridis", "plasma", "inferno", "magma", "cividis", "turbo", "CET-D
 
 
 @dataclass(frozen=True)
-class ViewSettings:
-    """What is drawn and how. Every field can be set with Scene.set_view(name=value)."""
+class _Settings:
+    """What is drawn and how, besides the overlays (which come from `overlays.OVERLAYS`)."""
 
-    wireframe: bool = False
-    tangent_plane: bool = True
-    quadratic_model: bool = True
-    eigen_arrows: bool = True
-    descent_arrow: bool = True
-    gradient_field: bool = True
     field_sign: int = -1  # -1: arrows of −∇f (downhill), +1: arrows of ∇f
     field_density: int = 16  # arrows per side
     contour_count: int = 12
     contour_spacing: str = "linear"  # or "log"
     colormap: str = "viridis"
-    critical_points: bool = True
     radius: float = 0.75  # neighbourhood of the Taylor models, in x/y units
     direction_angle: float | None = None  # degrees; None means −∇f
 
     def validated(self) -> ViewSettings:
+        for name in OVERLAY_NAMES:
+            if not isinstance(getattr(self, name), bool):
+                raise ValueError(f"{name} must be true or false")
         if self.field_sign not in (-1, 1):
             raise ValueError("field_sign must be -1 (−∇f) or 1 (∇f)")
         if not 3 <= self.field_density <= 80:
@@ -66,6 +63,11 @@ class ViewSettings:
         return self
 
 
+# ViewSettings: the settings above and one boolean per overlay. Every field can be set with
+# Scene.set_view(name=value).
+ViewSettings = make_dataclass("ViewSettings", [(o.name, bool, field(default=o.default)) for o in OVERLAYS],
+                              bases=(_Settings,), frozen=True)
+ViewSettings.__doc__ = "What is drawn and how. Every field can be set with Scene.set_view(name=value)."
 VIEW_FIELDS = tuple(f.name for f in fields(ViewSettings))
 
 

@@ -17,6 +17,7 @@ from gradviz.expr.function import Function, parse
 from gradviz.expr.lexer import MAX_LENGTH
 from gradviz.model import limits
 from gradviz.model.descent_state import MAX_STEPS, MethodSettings
+from gradviz.model.overlays import OVERLAYS
 from gradviz.model.scene import MAX_RESOLUTION, MIN_RESOLUTION, Scene, ViewSettings
 from gradviz.session import fields
 from gradviz.session.fields import SessionError
@@ -79,10 +80,8 @@ def _parameters(fn: Function, data: Any) -> tuple[Function, dict[str, tuple[floa
     return fn.with_parameters(**values), ranges
 
 
-_VIEW_TYPES = {"wireframe": bool, "tangent_plane": bool, "quadratic_model": bool, "eigen_arrows": bool,
-               "descent_arrow": bool, "gradient_field": bool, "critical_points": bool, "field_sign": int,
-               "field_density": int, "contour_count": int, "contour_spacing": str, "colormap": str,
-               "radius": float, "direction_angle": float}
+_VIEW_TYPES = {**{o.name: bool for o in OVERLAYS}, "field_sign": int, "field_density": int, "contour_count": int,
+               "contour_spacing": str, "colormap": str, "radius": float, "direction_angle": float}
 
 
 def _view(data: Any) -> ViewSettings:

@@ -1,0 +1,123 @@
+"""Inside the optimizers, in the window: glyphs at the playback iterate, the narrated step, the
+step-size panel and its phase diagram, the sharpness plot; and overlays described once."""
+
+import numpy as np
+import pytest
+from PySide6 import QtCore
+
+from gradviz.descent.insight import metric_at, momentum_rate, narrate
+from gradviz.model.overlays import OVERLAYS
+
+
+def _rosenbrock_playback(window, step=25):
+    model = window.model
+    model.load_preset("Rosenbrock")
+    d = model.descent
+    for m in ("gd", "nesterov", "adagrad", "rmsprop", "adamw"):
+        d.set_method(m, enabled=False)
+    d.set_method("momentum", enabled=True, lr=1e-4)
+    d.set_method("adam", enabled=True, lr=0.05)
+    d.set_method("newton", enabled=True)
+    d.set_playback(step)
+    return model
+
+
+def test_glyphs_follow_playback_and_say_what_they_are(qtbot, window):
+    model = _rosenbrock_playback(window)
+    glyphs = window.contour.glyphs
+    runs = model.descent.trajectories()
+    for p, method, traj in runs:
+        key = (p.key, method)
+        ellipse = glyphs.ellipses[key]
+        assert ellipse.isVisible()
+        x, y = ellipse.getData()
+        k = min(25, len(traj.points) - 1)
+        np.testing.assert_allclose([x[:-1].mean(), y[:-1].mean()], traj.points[k], atol=1e-9)  # centred there
+        m = metric_at(traj, k)
+        assert m.sentence.split(":")[0] in ellipse.toolTip()
+        if method in ("momentum", "adam"):
+            arrow = glyphs.arrows[key]
+            assert arrow.isVisible() and ("velocity b" in arrow.toolTip() or "first moment m" in arrow.toolTip())
+            ax, ay = arrow.getData()
+            v = traj.state["b" if method == "momentum" else "m"][k]
+            direction = np.array([ax[1] - ax[0], ay[1] - ay[0]])
+            assert np.dot(direction, -v) > 0.99 * np.linalg.norm(direction) * np.linalg.norm(v)  # along −b / −m
+        else:
+            assert key not in glyphs.arrows or not glyphs.arrows[key].isVisible()
+    adam = next(t for p, m, t in runs if m == "adam")
+    newton = next(t for p, m, t in runs if m == "newton")
+    assert metric_at(adam, 25).angle == 0.0 and metric_at(newton, 3).angle != 0.0
+    window.overlay_actions["metric_ellipses"].trigger()
+    window.overlay_actions["state_arrows"].trigger()
+    assert not any(i.isVisible() for i in [*glyphs.ellipses.values(), *glyphs.arrows.values()])
+    window.overlay_actions["metric_ellipses"].trigger()
+    model.descent.set_playback(None)  # whole paths: no glyphs
+    assert not any(i.isVisible() for i in glyphs.ellipses.values())
+
+
+def test_the_narration_follows_the_playback_step(qtbot, window):
+    model = _rosenbrock_playback(window, 10)
+    first = model.descent.trajectories()[0][2]
+    assert narrate(first, 10) in window.narration.text().replace("&gt;", ">")
+    model.descent.set_playback(11)
+    assert narrate(first, 11) in window.narration.text().replace("&gt;", ">")
+
+
+def test_the_step_size_panel_and_a_click_on_the_diagram(qtbot, window):
+    model = window.model
+    model.set_expression("0.5*(x^2 + 25*y^2)")
+    model.set_probe(0.5, 0.5)
+    window.bottom_tabs.setCurrentWidget(window.stepsize)
+    qtbot.waitUntil(window.stepsize.isVisible)
+    panel = window.stepsize
+    model.descent.set_method("gd", lr=0.05)
+    text = panel.text.text()
+    assert "λ₂ = 25" in text and "|1 − ηλ| = 0.25" in text and "oscillates" in text  # 1 − 0.05·25 = −0.25
+    assert "2/λmax = 0.08" in text and "2/(λ₁ + λ₂) = 0.07692" in text
+    image = panel.image.image
+    assert image.shape == (140, 100)
+    # a click where η = 10^−1.5 and μ = 0.5: momentum takes them, and its paths are recomputed
+    before = [t for p, m, t in model.descent.trajectories() if m == "momentum"]
+    vb = panel.diagram.getPlotItem().getViewBox()
+    pos = panel.diagram.mapFromScene(vb.mapViewToScene(QtCore.QPointF(-1.5, 0.5)))
+    qtbot.mouseClick(panel.diagram.viewport(), QtCore.Qt.MouseButton.LeftButton, pos=pos)
+    s = model.descent.methods["momentum"]
+    assert s.enabled and s.lr == pytest.approx(10**-1.5, rel=0.05) and s.hyper_dict["momentum"] == pytest.approx(0.5,
+                                                                                                               abs=0.02)
+    after = [t for p, m, t in model.descent.trajectories() if m == "momentum"]
+    assert after and all(a is not b for a, b in zip(after, before, strict=False))
+    x, y = panel.current.getData()
+    assert (x[0], y[0]) == pytest.approx((np.log10(s.lr), s.hyper_dict["momentum"]))
+    rate = float(momentum_rate(s.lr, s.hyper_dict["momentum"], np.array([1.0, 25.0])))
+    assert f"rate {rate:.4g}" in panel.current.toolTip()
+
+
+def test_sharpness_plot(qtbot, window):
+    model = window.model
+    model.set_expression("0.5*(x^2 + 25*y^2) + 0.1*x^4")
+    model.descent.set_starts([(1.0, 0.5)])
+    window.loss.show_sharpness.setChecked(True)
+    plot = window.loss.sharpness
+    assert plot.isVisible()
+    for (key, method), curve in plot.curves.items():
+        traj = next(t for p, m, t in model.descent.trajectories() if p.key == key and m == method)
+        np.testing.assert_allclose(curve.getData()[1], traj.sharpness)
+    gd_lr = model.descent.methods["gd"].lr
+    assert plot.lines["gd"].value() == pytest.approx(2 / gd_lr)
+    assert "adam" not in plot.lines  # Adam's step does not scale with η·λ
+
+
+def test_overlays_are_described_once(window):
+    from gradviz.gui.main_window import REMEMBERED
+    from gradviz.model.scene import VIEW_FIELDS, ViewSettings
+    from gradviz.session.schema import _VIEW_TYPES
+
+    names = [o.name for o in OVERLAYS]
+    assert list(window.overlay_actions) == names
+    assert list(window.controls.checks) == names
+    for o in OVERLAYS:
+        assert o.name in VIEW_FIELDS and getattr(ViewSettings(), o.name) == o.default
+        assert window.overlay_actions[o.name].shortcut().toString() == o.shortcut
+        assert _VIEW_TYPES[o.name] is bool
+        assert (o.name in REMEMBERED) == o.remembered
+    assert len({o.shortcut for o in OVERLAYS}) == len(OVERLAYS)
