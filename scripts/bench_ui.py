@@ -71,7 +71,8 @@ def main() -> int:
     surface_item = window.surface.surface
 
     rows = []
-    print(f"{'function':<20} {'expression change ms':>21} {'probe drag step ms':>19} {'… with graph shown ms':>21}")
+    print(f"{'function':<20} {'expression change ms':>21} {'probe drag step ms':>19} {'… with graph shown ms':>21}"
+          f" {'… phase diagram ms':>18}")
     texts = [t for t, _ in FUNCTIONS.values()]
     for name, (text, _) in FUNCTIONS.items():
         other = texts[(texts.index(text) + 1) % len(texts)]
@@ -98,11 +99,14 @@ def main() -> int:
         window.bottom_tabs.setCurrentWidget(window.backprop)  # the graph at the probe, live
         app.processEvents()
         t_drag_graph = median_ms(drag_step, repeats)
+        window.bottom_tabs.setCurrentWidget(window.stepsize)  # the phase diagram (140 × 100 cells), live
+        app.processEvents()
+        t_drag_phase = median_ms(drag_step, repeats)
         window.bottom_tabs.setCurrentIndex(0)
         app.processEvents()
         rows.append({"function": name, "expression_change_ms": t_change, "probe_step_ms": t_drag,
-                     "probe_step_graph_shown_ms": t_drag_graph})
-        print(f"{name:<20} {t_change:>21.1f} {t_drag:>19.2f} {t_drag_graph:>21.2f}")
+                     "probe_step_graph_shown_ms": t_drag_graph, "probe_step_phase_diagram_ms": t_drag_phase})
+        print(f"{name:<20} {t_change:>21.1f} {t_drag:>19.2f} {t_drag_graph:>21.2f} {t_drag_phase:>18.2f}")
 
     # a slider tick against an expression change of the same parameterised function
     print(f"\n{'function (k*(F), k on a slider)':<32} {'expression change ms':>21} {'slider tick ms':>15} {'ratio':>6}")

@@ -84,8 +84,26 @@ def main() -> int:
         window.close()
         print(f"wrote {out / 'matrix.png'}")
 
+    def optimizers(scene, window) -> None:
+        scene.load_preset("Rosenbrock")
+        scene.set_view(gradient_field=False)
+        d = scene.descent
+        for m in d.methods:
+            d.set_method(m, enabled=m in ("adam", "newton"))
+        d.set_starts([(-1.5, 2.5), (-1.2, 1.0)])
+        d.set_playback(25)
+        window.loss.show_sharpness.setChecked(True)
+
+    def phase(scene, window) -> None:
+        scene.load_preset("Ill-conditioned bowl (slide k)")
+        scene.set_parameter("k", 40.0)
+        scene.set_probe(1.0, 0.5)
+        scene.descent.set_method("momentum", enabled=True, lr=0.01, momentum=0.8)
+        window.bottom_tabs.setCurrentWidget(window.stepsize)
+
     only = set(sys.argv[1:])
-    for name, setup in (("rosenbrock.png", rosenbrock), ("taylor.png", seed), ("parameters.png", parameters)):
+    for name, setup in (("rosenbrock.png", rosenbrock), ("taylor.png", seed), ("parameters.png", parameters),
+                        ("optimizers.png", optimizers), ("phase.png", phase)):
         if not only or name in only:
             shoot(name, setup)
     if not only or "matrix.png" in only:

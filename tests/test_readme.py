@@ -38,3 +38,12 @@ def test_readme_matrix_example_runs():
     exec(compile("import gradviz\n" + block, "README.md", "exec"), scope)  # noqa: S102
     r = scope["r"]
     assert (r.ok, round(r.scale, 12)) == (False, -1.0) and "sign error" in r.message
+
+
+def test_readme_state_example_runs():
+    blocks = re.findall(r"```python\n(.*?)```", README.read_text(), re.S)
+    block = next(b for b in blocks if "traj.state" in b)
+    scope: dict = {}
+    exec(compile("import gradviz\nfn = gradviz.parse('x^2 + 10*y^2')\n" + block, "README.md", "exec"), scope)  # noqa: S102
+    traj = scope["traj"]
+    assert traj.state["b"].shape == (len(traj.points), 2) and traj.lrs.shape == (traj.stop_step,)
