@@ -30,13 +30,21 @@ def build_parser() -> argparse.ArgumentParser:
                     "its surface, contours, gradients, descent paths, Hessian models and critical points.",
         epilog="Without a window: gradviz render EXPR -o out.png | gradviz trace EXPR --start X,Y -o t.csv | "
                "gradviz critical EXPR  (each has --help)")
-    parser.add_argument("expression", nargs="?", default=None,
-                        help="f(x, y) to show, e.g. \"(x^2+y-11)^2+(x+y^2-7)^2\" (default: Himmelblau)")
+    parser.add_argument("expression", nargs="?", default=None, metavar="EXPR_OR_SESSION",
+                        help="f(x, y) to show, e.g. \"(x^2+y-11)^2+(x+y^2-7)^2\" (default: Himmelblau), or a "
+                             ".gradviz.json session file to open")
     parser.add_argument("--version", action="version", version=f"gradviz {__version__}")
+    parser.add_argument("--install-desktop", action="store_true",
+                        help="Linux: add gradviz to the desktop's application menu (a .desktop file and the icon)")
     return parser
 
 
 COMMANDS = ("render", "trace", "critical")
+
+
+def looks_like_a_file(text: str) -> bool:
+    """A session to open rather than an f to parse: a .json name, or an existing file."""
+    return text.lower().endswith(".json") or (os.sep in text and os.path.isfile(text))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -48,6 +56,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_command(render_main, argv[1:])
         return run_command(trace_main if argv[0] == "trace" else critical_main, argv[1:])
     args = build_parser().parse_args(argv)
+    if args.install_desktop:
+        from gradviz.gui.desktop import install_desktop_entry
+        for path in install_desktop_entry():
+            print(f"wrote {path}")
+        return 0
+    session = None
+    if args.expression is not None and looks_like_a_file(args.expression):
+        session, args.expression = args.expression, None
+        if not os.path.isfile(session):
+            print(f"gradviz: no such session file: {session}", file=sys.stderr)
+            return 2
     if args.expression is not None:
         from gradviz import ExpressionError, parse
         try:
@@ -64,7 +83,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"gradviz: the window cannot start: {err}\n"
               "Run scripts/setup.sh to install what it needs.", file=sys.stderr)
         return 1
-    return run(args.expression)
+    return run(args.expression, session=session)
 
 
 if __name__ == "__main__":

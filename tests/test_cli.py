@@ -152,3 +152,30 @@ def test_two_3d_renders_at_once_get_their_own_virtual_displays(tmp_path):
     for p, (stdout, stderr), out in zip(procs, results, outs, strict=True):
         assert p.returncode == 0, stderr
         assert out.stat().st_size > 1000 and "wrote" in stdout
+
+
+def test_a_session_file_on_the_command_line_opens_it(tmp_path, monkeypatch):
+    from gradviz import cli
+    from gradviz.model.scene import Scene
+    from gradviz.session import save_session
+
+    path = tmp_path / "scene.gradviz.json"
+    save_session(Scene(), path)
+    opened = []
+    import gradviz.gui.app as app
+
+    monkeypatch.setattr(app, "run", lambda expression=None, session=None: opened.append((expression, session)) or 0)
+    monkeypatch.setenv("DISPLAY", ":99")
+    assert cli.main([str(path)]) == 0
+    assert opened == [(None, str(path))]
+    missing = _run(str(tmp_path / "nope.gradviz.json"))
+    assert missing.returncode == 2 and "no such session file" in missing.stderr and "column" not in missing.stderr
+
+
+def test_install_desktop_writes_the_entry_and_icon(tmp_path):
+    result = _run("--install-desktop", env_extra={"XDG_DATA_HOME": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    entry = (tmp_path / "applications" / "gradviz.desktop").read_text()
+    assert "Exec=" in entry and "Type=Application" in entry
+    icon = tmp_path / "icons" / "hicolor" / "scalable" / "apps" / "gradviz.svg"
+    assert f"Icon={icon}" in entry and icon.read_text().startswith("<svg")

@@ -9,8 +9,9 @@ from PySide6 import QtCore
 from gradviz.gui.qt_setup import ensure_app
 
 
-def run(expression: str | None = None) -> int:
-    """Open the main window (on `expression`, else the default preset) and run the event loop."""
+def run(expression: str | None = None, session: str | None = None) -> int:
+    """Open the main window (on `expression`, or the `session` file, else the default preset) and run
+    the event loop. Files dropped on the window, and macOS's file-open events, open as sessions."""
     app = ensure_app(sys.argv[:1])
     from gradviz.gui.main_window import MainWindow
     from gradviz.model.scene import Scene
@@ -21,8 +22,29 @@ def run(expression: str | None = None) -> int:
         scene.set_expression(expression)
     window.show()
     _install_excepthook(window)
-    QtCore.QTimer.singleShot(0, window.files.offer_recovery)  # after a crash: offer the autosaved scene
+    opener = FileOpener(window)
+    app.installEventFilter(opener)
+    if session:
+        QtCore.QTimer.singleShot(0, lambda: window.files.open(session))
+    else:
+        QtCore.QTimer.singleShot(0, window.files.offer_recovery)  # after a crash: offer the autosaved scene
     return app.exec()
+
+
+class FileOpener(QtCore.QObject):
+    """macOS sends a FileOpen event when a session is opened from the Finder or the Dock."""
+
+    def __init__(self, window: object) -> None:
+        super().__init__(window)
+        self.window = window
+
+    def eventFilter(self, obj: QtCore.QObject, event: QtCore.QEvent) -> bool:  # noqa: N802 (Qt API)
+        if event.type() == QtCore.QEvent.Type.FileOpen:
+            path = event.file()
+            if path and self.window.files.maybe_keep_changes():
+                self.window.files.open(path)
+            return True
+        return False
 
 
 def _install_excepthook(window: object) -> None:

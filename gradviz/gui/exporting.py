@@ -94,6 +94,18 @@ def image_to_rgb(image: QtGui.QImage) -> np.ndarray:
     return data.reshape(h, img.bytesPerLine())[:, : 3 * w].reshape(h, w, 3).copy()
 
 
+VIDEO_HELP = ("MP4 export needs ffmpeg, which comes with gradviz's optional 'video' extra: "
+              "pip install \".[video]\" in a checkout of gradviz (it adds imageio-ffmpeg). GIF needs nothing more.")
+
+
+def require_video() -> None:
+    """RuntimeError with the install hint when MP4 cannot be written here."""
+    import importlib.util
+
+    if importlib.util.find_spec("imageio_ffmpeg") is None:
+        raise RuntimeError(VIDEO_HELP)
+
+
 def export_movie(path: str, frames: int, render_frame: Callable[[int], QtGui.QImage], fps: int = 20,
                  progress: Callable[[int], bool] | None = None) -> int:
     """Write `frames` frames (render_frame(k) → image) as an animated GIF or an MP4, by suffix.
@@ -109,6 +121,7 @@ def export_movie(path: str, frames: int, render_frame: Callable[[int], QtGui.QIm
     if suffix == ".gif":
         writer = imageio.get_writer(path, mode="I", duration=1000.0 / fps, loop=0)
     else:
+        require_video()
         writer = imageio.get_writer(path, fps=fps, codec="libx264", quality=7, macro_block_size=1)
     written = 0
     try:

@@ -24,6 +24,7 @@ from gradviz.gui.readout_panel import ReadoutPanel
 from gradviz.gui.slice_view import SliceView
 from gradviz.gui.stepsize_panel import StepSizePanel
 from gradviz.gui.surface_view import SurfaceView
+from gradviz.gui.undo import SceneHistory
 from gradviz.model.overlays import OVERLAYS
 from gradviz.model.presets import PRESETS
 from gradviz.model.scene import VIEW_FIELDS, Scene, ViewSettings
@@ -107,6 +108,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self.side_tabs = tabs
 
         self.files = FileActions(self)
+        self.history = SceneHistory(self.model, self)
+        self.files.sessions.on_replaced = self.history.reset  # an opened session starts a new history
         self.hover_label = QtWidgets.QLabel()
         self.statusBar().addWidget(self.hover_label, 1)
         self.surface.pointed.connect(self.show_hover)
@@ -128,6 +131,7 @@ class MainWindow(QtWidgets.QMainWindow):
         if state is not None:
             self.restoreState(state)
         self.show_hover(None)
+        self.setAcceptDrops(True)
 
     def _titled(self, widget: QtWidgets.QWidget, title: str) -> QtWidgets.QWidget:
         box = QtWidgets.QWidget()
@@ -168,6 +172,15 @@ class MainWindow(QtWidgets.QMainWindow):
         quit_action = file_menu.addAction("&Quit")
         quit_action.setShortcut(QtGui.QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
+
+        edit_menu = bar.addMenu("&Edit")
+        undo = self.history.stack.createUndoAction(self, "&Undo")
+        undo.setShortcut(QtGui.QKeySequence.StandardKey.Undo)
+        redo = self.history.stack.createRedoAction(self, "&Redo")
+        redo.setShortcuts([QtGui.QKeySequence.StandardKey.Redo, QtGui.QKeySequence("Ctrl+Shift+Z")])
+        edit_menu.addAction(undo)
+        edit_menu.addAction(redo)
+        self.undo_action, self.redo_action = undo, redo
 
         view_menu = bar.addMenu("&View")
         self.overlay_actions: dict[str, QtGui.QAction] = {}
@@ -245,7 +258,11 @@ class MainWindow(QtWidgets.QMainWindow):
         syntax.setShortcut(QtGui.QKeySequence.StandardKey.HelpContents)
         syntax.triggered.connect(self.show_syntax)
         about = help_menu.addAction("&About gradviz")
+        about.setMenuRole(QtGui.QAction.MenuRole.AboutRole)
         about.triggered.connect(self.show_about)
+        about_qt = help_menu.addAction("About &Qt")
+        about_qt.setMenuRole(QtGui.QAction.MenuRole.AboutQtRole)
+        about_qt.triggered.connect(QtWidgets.QApplication.aboutQt)
 
     def fit_view(self) -> None:
         self.surface.fit_view()
@@ -260,7 +277,11 @@ class MainWindow(QtWidgets.QMainWindow):
             self, "About gradviz",
             f"<b>gradviz {__version__}</b><p>See multivariable calculus as machine learning uses it: "
             "surfaces, gradients, Taylor models, critical points and descent for any f(x, y) you type.</p>"
-            "<p>All derivatives come from gradviz's own NumPy autodiff, exact to rounding.</p>")
+            "<p>All derivatives come from gradviz's own NumPy autodiff, exact to rounding.</p>"
+            "<p>Copyright © 2026 the gradviz developers. Free software under the MIT licence: you may use, "
+            "copy, modify and distribute it; it comes with no warranty (see LICENSE).</p>"
+            "<p>Built with Qt for Python (PySide6, LGPLv3), pyqtgraph, NumPy, contourpy and PyOpenGL. "
+            "Help → About Qt gives Qt's own licence.</p>")
 
     # ----- model → window -----
     def _view_changed(self, names: set[str]) -> None:
@@ -333,6 +354,23 @@ class MainWindow(QtWidgets.QMainWindow):
         for name in REMEMBERED:
             if name in VIEW_FIELDS:
                 self.settings.setValue(f"view/{name}", getattr(self.model.view, name))
+
+    # ----- dropped session files -----
+    @staticmethod
+    def _dropped_session(event: QtGui.QDropEvent | QtGui.QDragEnterEvent) -> str | None:
+        urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
+        paths = [u.toLocalFile() for u in urls if u.isLocalFile()]
+        return next((p for p in paths if p.lower().endswith(".json")), None)
+
+    def dragEnterEvent(self, event: QtGui.QDragEnterEvent) -> None:  # noqa: N802 (Qt API)
+        if self._dropped_session(event):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QtGui.QDropEvent) -> None:  # noqa: N802 (Qt API)
+        path = self._dropped_session(event)
+        if path and self.files.maybe_keep_changes():
+            event.acceptProposedAction()
+            self.files.open(path)
 
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:  # noqa: N802 (Qt API)
         if not self.files.maybe_keep_changes():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pyqtgraph as pg
-from PySide6 import QtCore, QtWidgets
+from PySide6 import QtCore, QtGui, QtWidgets
 
 from gradviz.gui.locations import APPLICATION, ORGANIZATION, configure_settings
 
@@ -26,6 +26,10 @@ def ensure_app(argv: list[str] | None = None) -> QtWidgets.QApplication:
         app = QtWidgets.QApplication(argv or ["gradviz"])
     app.setApplicationName(APPLICATION)
     app.setOrganizationName(ORGANIZATION)
+    app.setDesktopFileName(APPLICATION)  # Wayland and the taskbar match the window to gradviz.desktop
+    from gradviz.gui.desktop import icon_path
+
+    app.setWindowIcon(QtGui.QIcon(str(icon_path())))
     configure_settings()  # GRADVIZ_HOME moves settings out of the user's profile (tests, scripts)
     pg.setConfigOptions(antialias=True, background="w", foreground="k")
     return app

@@ -36,6 +36,7 @@ class SessionController(QtCore.QObject):
         # replaces the Save/Discard/Cancel question when set (tests, scripted use): returns one of those words
         self.ask_unsaved: Callable[[], str] | None = None
         self.warn: Warn = QtWidgets.QMessageBox.warning  # (parent, title, text); replaceable in tests
+        self.on_replaced: Callable[[], object] = lambda: None  # the scene was replaced by a file or a new scene
         self.recovery = RecoveryStore()
         m = self.model
         for signal in (m.function_changed, m.domain_changed, m.view_changed, m.probe_changed, m.camera_changed,
@@ -103,6 +104,7 @@ class SessionController(QtCore.QObject):
         finally:
             self._loading = False
         self._mark_clean(None)
+        self.on_replaced()
 
     def open_dialog(self) -> None:
         if not self.maybe_keep_changes():
@@ -124,6 +126,7 @@ class SessionController(QtCore.QObject):
             self._loading = False
         self._mark_clean(Path(path))
         self._remember(Path(path))
+        self.on_replaced()
         return True
 
     def save(self) -> bool:

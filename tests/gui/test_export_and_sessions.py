@@ -153,3 +153,55 @@ def test_quitting_with_unsaved_changes_asks(qtbot, window):
     window.close()
     assert asked and window.isVisible()  # cancelled: still open
     window.files.ask_unsaved = lambda: "discard"
+
+
+def test_dropping_a_session_on_the_window_opens_it(qtbot, window, tmp_path):
+    from PySide6 import QtCore, QtGui
+
+    from gradviz.model.scene import Scene
+    from gradviz.session import save_session
+
+    other = Scene()
+    other.set_expression("x^2 - y")
+    path = tmp_path / "dropped.gradviz.json"
+    save_session(other, path)
+    mime = QtCore.QMimeData()
+    mime.setUrls([QtCore.QUrl.fromLocalFile(str(path))])
+    pos = QtCore.QPointF(200, 200)
+    enter = QtGui.QDragEnterEvent(pos.toPoint(), QtCore.Qt.DropAction.CopyAction, mime,
+                                  QtCore.Qt.MouseButton.LeftButton, QtCore.Qt.KeyboardModifier.NoModifier)
+    window.dragEnterEvent(enter)
+    assert enter.isAccepted()
+    drop = QtGui.QDropEvent(pos, QtCore.Qt.DropAction.CopyAction, mime, QtCore.Qt.MouseButton.LeftButton,
+                            QtCore.Qt.KeyboardModifier.NoModifier)
+    window.dropEvent(drop)
+    assert window.model.function.text == "x^2 - y"
+    # the macOS file-open event goes the same way
+    from gradviz.gui.app import FileOpener
+
+    other.set_expression("x*y*y")
+    save_session(other, path)
+    opener = FileOpener(window)
+    assert opener.eventFilter(window, QtGui.QFileOpenEvent(str(path)))
+    assert window.model.function.text == "x*y*y"
+
+
+def test_mp4_without_ffmpeg_says_what_to_install(qtbot, window, tmp_path, monkeypatch):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "imageio_ffmpeg" else real(name, *a))
+    with pytest.raises(RuntimeError, match=r"video.*extra"):
+        window.files.export_playback(str(tmp_path / "x.mp4"), frames=2)
+    assert window.files.export_playback(str(tmp_path / "x.gif"), frames=2) == 2  # GIF needs nothing more
+
+
+def test_the_about_box_and_the_window_icon(qtbot, window):
+    from PySide6 import QtWidgets
+
+    assert not QtWidgets.QApplication.windowIcon().isNull()
+    assert QtWidgets.QApplication.desktopFileName() == "gradviz"
+    menus = window.menuBar().findChildren(QtWidgets.QMenu)
+    texts = [a.text() for m in menus for a in m.actions()]
+    assert "About &Qt" in texts and "&About gradviz" in texts

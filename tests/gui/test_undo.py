@@ -1,0 +1,86 @@
+"""Undo and redo: each kind of scene edit goes back and forth; a drag is one step; opening a
+session starts a new history."""
+
+import pytest
+from PySide6 import QtGui
+
+from gradviz.session import scene_to_dict
+
+
+def _settle(qtbot, window):
+    qtbot.wait(5)
+    window.history.commit()
+
+
+def test_each_kind_of_edit_undoes_and_redoes(qtbot, window):
+    model = window.model
+    history = window.history
+    _settle(qtbot, window)
+    start = model.function.text
+    steps = [
+        ("expression", lambda: model.set_expression("k = 2 in [0, 5]; x^2 + k*y^2"), lambda: model.function.text),
+        ("parameter", lambda: model.set_parameter("k", 4.0), lambda: model.function.parameters["k"]),
+        ("domain", lambda: model.set_domain((-3, 3, -2, 2)), lambda: model.domain),
+        ("starts", lambda: model.descent.set_starts([(1.0, 1.0)]), lambda: [(p.x, p.y) for p in model.descent.starts]),
+        ("optimizer", lambda: model.descent.set_method("adam", lr=0.2), lambda: model.descent.methods["adam"].lr),
+        ("overlay", lambda: window.overlay_actions["wireframe"].trigger(), lambda: model.view.wireframe),
+    ]
+    seen = []
+    for _, act, read in steps:
+        before = read()
+        act()
+        _settle(qtbot, window)
+        seen.append((before, read()))
+    assert history.stack.count() == len(steps)
+    for (name, _, read), (before, after) in zip(reversed(steps), reversed(seen), strict=True):
+        assert read() == after, name
+        window.undo_action.trigger()
+        assert read() == before, name
+    assert model.function.text == start
+    for (name, _, read), (_, after) in zip(steps, seen, strict=True):
+        window.redo_action.trigger()
+        assert read() == after, name
+
+
+def test_a_drag_is_one_step_and_the_probe_stays(qtbot, window):
+    model = window.model
+    _settle(qtbot, window)
+    key = model.descent.starts[0].key
+    first = (model.descent.starts[0].x, model.descent.starts[0].y)
+    for k in range(10):  # a drag: many moves in quick succession
+        model.descent.move_start(key, first[0] + 0.1 * k, first[1])
+        _settle(qtbot, window)
+    assert window.history.stack.count() == 1
+    model.set_probe(0.25, 0.75)
+    window.undo_action.trigger()
+    assert (model.descent.starts[0].x, model.descent.starts[0].y) == pytest.approx(first)
+    assert model.probe == (0.25, 0.75)  # not part of an undo step
+
+
+def test_a_slider_drag_is_one_step(qtbot, window):
+    model = window.model
+    model.set_expression("k = 1 in [0, 5]; x^2 + k*y^2")
+    _settle(qtbot, window)
+    count = window.history.stack.count()
+    row = window.parameters.rows["k"]
+    for position in range(0, 1001, 100):
+        row.slider.setValue(position)
+        _settle(qtbot, window)
+    assert window.history.stack.count() == count + 1
+    window.undo_action.trigger()
+    assert model.function.parameters["k"] == 1.0 and row.value.value() == 1.0
+
+
+def test_opening_a_session_starts_a_new_history(qtbot, window, tmp_path):
+    from gradviz.session import save_session
+
+    window.model.set_expression("x*y")
+    _settle(qtbot, window)
+    assert window.history.stack.count() == 1
+    path = tmp_path / "s.gradviz.json"
+    save_session(window.model, path)
+    assert window.files.open(path)
+    _settle(qtbot, window)
+    assert window.history.stack.count() == 0 and not window.undo_action.isEnabled()
+    assert window.undo_action.shortcut() == QtGui.QKeySequence("Ctrl+Z")
+    assert scene_to_dict(window.model)["function"] == "x*y"
