@@ -7,8 +7,9 @@
 
 from gradviz.descent import Trajectory, descend, descend_many
 from gradviz.expr import ExpressionError, Function, parse
+from gradviz.figure import Figure, figure
 from gradviz.matrix import MatrixFunction, parse_matrix
 
 __version__ = "0.1.0"
-__all__ = ["ExpressionError", "Function", "MatrixFunction", "Trajectory", "__version__", "descend", "descend_many",
-           "parse", "parse_matrix"]
+__all__ = ["ExpressionError", "Figure", "Function", "MatrixFunction", "Trajectory", "__version__", "descend",
+           "descend_many", "figure", "parse", "parse_matrix"]

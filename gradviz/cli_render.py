@@ -18,6 +18,7 @@ from gradviz.cli_commands import (
     point,
 )
 from gradviz.export import suffix_of
+from gradviz.model.quick_scene import scene_for
 from gradviz.model.scene import Scene
 
 
@@ -65,47 +66,22 @@ def render_main(argv: Sequence[str]) -> int:
 
 def scene_from_args(args: argparse.Namespace) -> Scene:
     """The scene `gradviz render` draws: a session file or an expression, with the options applied."""
-    from gradviz.session import SessionError, load_session
+    from gradviz.expr.errors import ExpressionError
+    from gradviz.session import SessionError
 
-    scene = Scene()
-    source = args.source
-    if source.endswith(".json") and Path(source).exists():
-        try:
-            load_session(scene, source)
-        except SessionError as err:
-            raise UsageError(str(err)) from None
-    else:
-        fn = parse_expression(source)
-        with scene.batch():
-            scene.set_expression(fn.text)
-            scene.set_domain(args.domain or (-3.0, 3.0, -3.0, 3.0))
-            scene.set_probe(*(args.probe or (0.5 * (scene.domain[0] + scene.domain[1]),
-                                             0.5 * (scene.domain[2] + scene.domain[3]))))
-            scene.descent.set_starts([])
-            scene.set_view(contour_spacing="log" if args.log else "linear")
-    for name, value in args.param:
-        try:
-            scene.set_parameter(name, value)
-        except ValueError as err:
-            raise UsageError(f"--param: {err}") from None
-    if args.domain and source.endswith(".json"):
-        scene.set_domain(args.domain)
-    if args.log:
-        scene.set_view(contour_spacing="log")
-    if args.probe:
-        scene.set_probe(*args.probe)
-    d = scene.descent
-    if args.start:
-        d.set_starts(list(args.start))
-    if args.method:
-        from gradviz.descent.optimizers import OPTIMIZERS
-        for m in OPTIMIZERS:
-            hyper = {n: getattr(args, n) for n in HYPER_OPTIONS
-                     if getattr(args, n) is not None and n in OPTIMIZERS[m].hyper}
-            d.set_method(m, enabled=m in args.method, lr=args.lr if args.lr and m != "newton" else None, **hyper)
-    if args.start or args.method:
-        d.set_run(steps=max(1, args.steps), tol=args.tol)
-    return scene
+    if not (args.source.endswith(".json") and Path(args.source).exists()):
+        parse_expression(args.source)  # the message with the column under the text
+    hyper = {n: getattr(args, n) for n in HYPER_OPTIONS if getattr(args, n) is not None}
+    try:
+        return scene_for(args.source, domain=args.domain, probe=args.probe, starts=args.start or (),
+                         methods=args.method or (), lr=args.lr, steps=args.steps, tol=args.tol, log=args.log,
+                         params=dict(args.param), hyper=hyper)
+    except SessionError as err:
+        raise UsageError(str(err)) from None
+    except ExpressionError as err:
+        raise UsageError(str(err)) from None
+    except ValueError as err:
+        raise UsageError(f"--param: {err}" if "parameter" in str(err) else str(err)) from None
 
 
 __all__ = ["render_main", "scene_from_args", "size"]

@@ -13,7 +13,8 @@ def test_readme_python_example_runs():
     blocks = re.findall(r"```python\n(.*?)```", README.read_text(), re.S)
     assert blocks
     scope: dict = {}
-    exec(compile(blocks[0], "README.md", "exec"), scope)  # noqa: S102 (our own documentation)
+    block = next(b for b in blocks if "log(exp(x) + exp(y))" in b)
+    exec(compile(block, "README.md", "exec"), scope)  # noqa: S102 (our own documentation)
     fn, np_ = scope["fn"], scope["np"]
     assert fn(0.0, np_.log(2)) == math.log(3) or abs(fn(0.0, np_.log(2)) - math.log(3)) < 1e-15
     np.testing.assert_allclose(fn.grad(0.0, np_.log(2)), [1 / 3, 2 / 3], rtol=1e-15)
@@ -47,3 +48,12 @@ def test_readme_state_example_runs():
     exec(compile("import gradviz\nfn = gradviz.parse('x^2 + 10*y^2')\n" + block, "README.md", "exec"), scope)  # noqa: S102
     traj = scope["traj"]
     assert traj.state["b"].shape == (len(traj.points), 2) and traj.lrs.shape == (traj.stop_step,)
+
+
+def test_readme_figure_example_runs(tmp_path, monkeypatch):
+    blocks = re.findall(r"```python\n(.*?)```", README.read_text(), re.S)
+    block = next(b for b in blocks if "gradviz.figure(" in b)
+    monkeypatch.chdir(tmp_path)
+    scope: dict = {}
+    exec(compile(block, "README.md", "exec"), scope)  # noqa: S102
+    assert (tmp_path / "taylor.svg").read_text().lstrip().startswith("<?xml")

@@ -84,6 +84,31 @@ def draw_headless(scene: Scene, view: str, size: tuple[int, int], out: str) -> N
         raise
 
 
+def draw_plot(scene: Scene, view: str, size: tuple[int, int], out: str) -> None:
+    """The slice ("slice") or the loss curves ("loss") as PNG or SVG, on any platform (no OpenGL)."""
+    if not os.environ.get("DISPLAY") and not _qt_connected():
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from gradviz.gui.exporting import export_plot
+    from gradviz.gui.qt_setup import ensure_app
+
+    app = ensure_app()
+    if view == "slice":
+        from gradviz.gui.slice_view import SliceView
+        widget = SliceView(scene)
+        item = widget.getPlotItem()
+    else:
+        from gradviz.gui.loss_view import LossView
+        widget = LossView(scene)
+        item = widget.plot.getPlotItem()
+    widget.resize(*size)
+    widget.show()
+    for _ in range(3):
+        app.processEvents()
+    widget.refresh()
+    export_plot(item, out, width=size[0] if out.lower().endswith(".png") else None)
+    widget.close()
+
+
 def draw(scene: Scene, view: str, size: tuple[int, int], out: str) -> None:
     """Draw on the current display (or offscreen platform) and write `out`."""
     from PySide6 import QtCore, QtGui

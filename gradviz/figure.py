@@ -1,0 +1,80 @@
+"""Figures without the window, for notebooks: `gradviz.figure(...)` shows inline and saves.
+
+    fig = gradviz.figure("x*exp(-x^2 - y^2)", view="contour", probe=(-1, 0), starts=[(1, 1)],
+                         methods=["gd", "adam"])
+    fig                      # Jupyter shows it (PNG, or SVG for the 2D views)
+    fig.save("taylor.svg")   # or .png
+
+It draws exactly what `gradviz render` draws. The contour, slice and loss views need no display (Qt's
+offscreen platform); the 3D view needs OpenGL on an X server and starts Xvfb when there is none.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from gradviz.model.quick_scene import scene_for
+
+VIEWS = ("contour", "3d", "both", "slice", "loss")
+GL_HELP = ("the 3D view needs OpenGL on an X display. On Linux without a screen install Xvfb and Mesa "
+           "(Debian: apt-get install xvfb libgl1-mesa-dri) and draw the 3D figure before any 2D one in this "
+           "Python session (Qt cannot switch to a display once it started without one); or use view='contour'.")
+
+
+class Figure:
+    """A gradviz picture of f: `_repr_png_`/`_repr_svg_` for Jupyter, `save(path)` for files."""
+
+    def __init__(self, source: str, view: str = "contour", size: tuple[int, int] = (900, 700),
+                 domain: Sequence[float] | None = None, probe: Sequence[float] | None = None,
+                 starts: Sequence[Sequence[float]] = (), methods: Sequence[str] = (), lr: float | None = None,
+                 steps: int = 500, log: bool = False, params: Mapping[str, float] | None = None) -> None:
+        if view not in VIEWS:
+            raise ValueError(f"view must be one of {', '.join(VIEWS)}, not {view!r}")
+        self.view = view
+        self.size = (int(size[0]), int(size[1]))
+        self.scene = scene_for(source, domain=domain, probe=probe, starts=starts, methods=methods, lr=lr,
+                               steps=steps, log=log, params=params)
+
+    def save(self, path: str | os.PathLike) -> Path:
+        """Write the figure as PNG (any view) or SVG (the 2D views); returns the path."""
+        from gradviz.export.dispatch import suffix_of
+        from gradviz.gui.render import RenderError, draw_headless, draw_plot
+
+        out = Path(path)
+        suffix = suffix_of(out, (".png", ".svg"), "a figure")
+        if suffix == ".svg" and self.view in ("3d", "both"):
+            raise ValueError("SVG is for the 2D views (contour, slice, loss): the 3D view is pixels; save as .png")
+        try:
+            if self.view in ("slice", "loss"):
+                draw_plot(self.scene, self.view, self.size, str(out))
+            else:
+                draw_headless(self.scene, self.view, self.size, str(out))
+        except RenderError as err:
+            raise RuntimeError(f"{err} {GL_HELP}") from None
+        return out
+
+    def _render(self, suffix: str) -> bytes:
+        with tempfile.TemporaryDirectory(prefix="gradviz-figure-") as folder:
+            path = Path(folder) / f"figure{suffix}"
+            self.save(path)
+            return path.read_bytes()
+
+    def _repr_png_(self) -> bytes:
+        return self._render(".png")
+
+    def _repr_svg_(self) -> str | None:
+        if self.view in ("3d", "both"):
+            return None  # Jupyter falls back to the PNG
+        return self._render(".svg").decode("utf-8")
+
+    def __repr__(self) -> str:
+        return f"<gradviz.figure of {self.scene.function} ({self.view})>"
+
+
+def figure(source: str, view: str = "contour", **options: object) -> Figure:
+    """A figure of f (text, or a .gradviz.json session) without the window; see `Figure` for the options:
+    size, domain, probe, starts, methods, lr, steps, log, params."""
+    return Figure(source, view, **options)
