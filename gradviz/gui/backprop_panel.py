@@ -14,6 +14,7 @@ from gradviz.expr.backprop import display_name, formula
 from gradviz.gui.format import num
 from gradviz.gui.graph_view import GraphView
 from gradviz.gui.lazy import show_event_refreshing, when_visible
+from gradviz.gui.theme import style_plot
 from gradviz.model.scene import Scene
 
 # Laying out a graph costs about O(n²) (its edge crossings): 120 nodes take ~55 ms on this machine,
@@ -79,6 +80,7 @@ class BackpropPanel(QtWidgets.QTabWidget):
         check_layout = QtWidgets.QHBoxLayout(check_page)
         check_layout.setContentsMargins(2, 2, 2, 2)
         self.errors = pg.PlotWidget()
+        style_plot(self.errors)
         item = self.errors.getPlotItem()
         item.setLogMode(x=True, y=True)
         item.setLabel("bottom", "step h of the central difference")

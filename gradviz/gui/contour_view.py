@@ -13,6 +13,7 @@ from gradviz.gui import qt_setup
 from gradviz.gui.arrow_item import ArrowFieldItem
 from gradviz.gui.format import num
 from gradviz.gui.optimizer_glyphs import OptimizerGlyphs
+from gradviz.gui.theme import style_axis, style_plot
 from gradviz.gui.trajectory_layer import ContourTrajectories
 from gradviz.model.sampling import LOG_GAIN, contour_levels, normalize
 from gradviz.model.scene import Scene
@@ -31,6 +32,7 @@ class ContourView(pg.PlotWidget):
         super().__init__(parent)
         self.model = scene
         self.setMinimumSize(300, 260)
+        style_plot(self)
         plot = self.getPlotItem()
         plot.setLabel("bottom", "x")
         plot.setLabel("left", "y")
@@ -43,6 +45,7 @@ class ContourView(pg.PlotWidget):
         self.colorbar = pg.ColorBarItem(values=(0, 1), colorMap=pg.colormap.get("viridis"), interactive=False,
                                         label="f(x, y)", width=14)
         self.colorbar.setImageItem(self.image, insert_in=plot)
+        style_axis(self.colorbar.axis, self)
         self.isolines = pg.PlotCurveItem(pen=pg.mkPen((255, 255, 255, 200), width=1.1), connect="finite")
         plot.addItem(self.isolines)
         self.level_labels: list[pg.TextItem] = []

@@ -10,6 +10,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from gradviz.descent.optimizers import HYPER_SPECS, OPTIMIZERS
 from gradviz.gui.format import num
 from gradviz.gui.styles import style_icon
+from gradviz.gui.theme import muted_css, on_change
 from gradviz.model import limits
 from gradviz.model.descent_state import METHODS
 from gradviz.model.scene import Scene
@@ -142,7 +143,8 @@ class DescentPanel(QtWidgets.QWidget):
                                      "replaced by their absolute values (at least min |λ|), so the step still "
                                      "goes downhill instead of towards a saddle or a maximum.")
         safeguard.setWordWrap(True)
-        safeguard.setStyleSheet("color: #555")
+        safeguard.setStyleSheet(muted_css())
+        on_change(lambda theme, w=safeguard: w.setStyleSheet(muted_css()), safeguard)
         layout.addWidget(safeguard)
 
         run = QtWidgets.QHBoxLayout()

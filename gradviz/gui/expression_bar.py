@@ -8,6 +8,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from gradviz.expr.errors import ExpressionError
 from gradviz.expr.language import SYNTAX_HELP
+from gradviz.gui.theme import current, muted_css, on_change
 from gradviz.model.presets import PRESETS
 from gradviz.model.scene import Scene
 
@@ -39,7 +40,8 @@ class ExpressionBar(QtWidgets.QWidget):
         self.error.setTextFormat(QtCore.Qt.TextFormat.RichText)
         self.error.setStyleSheet("color: #b03a2e")
         self.note = QtWidgets.QLabel()
-        self.note.setStyleSheet("color: #555")
+        self.note.setStyleSheet(muted_css())
+        on_change(lambda theme, w=self.note: w.setStyleSheet(muted_css()), self.note)
         self.note.setWordWrap(True)
         layout.addWidget(label, 0, 0)
         layout.addWidget(self.combo, 0, 1)
@@ -96,7 +98,7 @@ class ExpressionBar(QtWidgets.QWidget):
         marked = (f"<code>{html.escape(before)}<span style='background:#f5b7b1;color:#000'>"
                   f"{html.escape(at)}</span>{html.escape(after)}</code>")
         self.error.setText(f"⚠ {html.escape(str(err))} &nbsp; {marked} &nbsp; "
-                           f"<span style='color:#555'>(still showing the last valid f)</span>")
+                           f"<span style='color:{current().muted}'>(still showing the last valid f)</span>")
         self.edit.setStyleSheet("QLineEdit { border: 2px solid #c0392b; }")
         if self.edit.text() == text and not self.edit.hasSelectedText():
             self.edit.setCursorPosition(pos)

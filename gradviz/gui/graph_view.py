@@ -10,6 +10,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from gradviz.expr.backprop import ComputationGraph, Trace
 from gradviz.geometry.graph_layout import layout, pull_right
 from gradviz.gui.format import num
+from gradviz.gui.theme import current, on_change, ui_font
 
 NODE_W, NODE_H = 104.0, 54.0
 COL_DX, ROW_DY = 132.0, 66.0
@@ -37,12 +38,11 @@ class NodeItem(QtWidgets.QGraphicsPathItem):
         if kind == "parameter":
             self.setPen(QtGui.QPen(QtGui.QColor("#555"), 1.2, QtCore.Qt.PenStyle.DashLine))
         self.title = QtWidgets.QGraphicsSimpleTextItem(title, self)
-        font = QtGui.QFont("DejaVu Sans", 10)
-        font.setBold(True)
+        font = ui_font(10, bold=True)
         self.title.setFont(font)
         self.value = QtWidgets.QGraphicsSimpleTextItem("", self)
         self.adjoint = QtWidgets.QGraphicsSimpleTextItem("", self)
-        small = QtGui.QFont("DejaVu Sans", 9)
+        small = ui_font(9)
         self.value.setFont(small)
         self.adjoint.setFont(small)
         self.adjoint.setBrush(QtGui.QColor("#9c2f00"))
@@ -79,8 +79,8 @@ class EdgeItem(QtWidgets.QGraphicsPathItem):
         self.setZValue(1)
         self.mid = path.pointAtPercent(0.5)
         self.label = QtWidgets.QGraphicsSimpleTextItem("", self)
-        self.label.setFont(QtGui.QFont("DejaVu Sans", 9))
-        self.label.setBrush(QtGui.QColor("#2b5d9e"))
+        self.label.setFont(ui_font(9))
+        self.label.setBrush(QtGui.QColor("#8ab4f8" if current().dark else "#2b5d9e"))
         self.label.setZValue(3)
         self.set_style(False, False)
 
@@ -90,7 +90,8 @@ class EdgeItem(QtWidgets.QGraphicsPathItem):
         self.label.setPos(self.mid.x() - r.width() / 2, self.mid.y() - r.height() - 1)
 
     def set_style(self, lit: bool, dim: bool) -> None:
-        color = HIGHLIGHT if lit else QtGui.QColor(170, 170, 170) if dim else QtGui.QColor("#666")
+        edge = QtGui.QColor(current().graph_edge)
+        color = HIGHLIGHT if lit else QtGui.QColor(edge.red(), edge.green(), edge.blue(), 110) if dim else edge
         self.setPen(QtGui.QPen(color, 2.6 if lit else 1.2))
         self.setBrush(color)
         self.label.setOpacity(0.35 if dim else 1.0)
@@ -107,7 +108,8 @@ class GraphView(QtWidgets.QGraphicsView):
         self.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
         self.setDragMode(QtWidgets.QGraphicsView.DragMode.ScrollHandDrag)
         self.setTransformationAnchor(QtWidgets.QGraphicsView.ViewportAnchor.AnchorUnderMouse)
-        self.setBackgroundBrush(QtGui.QColor("white"))
+        self.setBackgroundBrush(QtGui.QColor(current().graph_bg))
+        on_change(self._restyle, self)
         self.graph: ComputationGraph | None = None
         self.trace: Trace | None = None
         self.nodes: dict[int, NodeItem] = {}
@@ -136,6 +138,15 @@ class GraphView(QtWidgets.QGraphicsView):
         self.scene().setSceneRect(self.scene().itemsBoundingRect().adjusted(-20, -20, 20, 20))
         self.fit()
 
+    def _restyle(self, theme: object) -> None:
+        """The theme changed: the canvas, and the graph drawn again in its colours."""
+        self.setBackgroundBrush(QtGui.QColor(current().graph_bg))
+        graph, trace = self.graph, self.trace
+        if graph is not None:
+            self.build(graph)
+            if trace is not None:
+                self.show_trace(trace)
+
     def show_note(self, text: str) -> None:
         """No graph, a sentence instead (a graph too big to lay out)."""
         self.scene().clear()
@@ -143,7 +154,7 @@ class GraphView(QtWidgets.QGraphicsView):
         self.nodes, self.edges = {}, {}
         note = self.scene().addText(text)
         note.setTextWidth(520)
-        note.setDefaultTextColor(QtGui.QColor("#444"))
+        note.setDefaultTextColor(QtGui.QColor(current().plot_fg))
         self.scene().setSceneRect(note.boundingRect().adjusted(-20, -20, 20, 20))
         self.resetTransform()
         self.centerOn(note.boundingRect().center())

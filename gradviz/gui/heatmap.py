@@ -8,13 +8,15 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtGui
 
 from gradviz.gui.format import num
+from gradviz.gui.theme import style_axis, style_plot, ui_font
 
 MAX_NUMBERED_CELLS = 400
 
 
 class HeatMap(pg.PlotWidget):
     def __init__(self, parent: object = None) -> None:
-        super().__init__(parent, background="w")
+        super().__init__(parent)
+        style_plot(self)
         plot = self.getPlotItem()
         plot.invertY(True)  # row 0 at the top, as a matrix is written
         plot.setAspectLocked(False)
@@ -27,6 +29,7 @@ class HeatMap(pg.PlotWidget):
         self.colorbar = pg.ColorBarItem(values=(-1, 1), colorMap=pg.colormap.get("CET-D1"), interactive=False,
                                         width=14)
         self.colorbar.setImageItem(self.image, insert_in=plot)
+        style_axis(self.colorbar.axis, self)
         self.labels: list[pg.TextItem] = []
         self.data = np.zeros((1, 1))
 
@@ -53,7 +56,7 @@ class HeatMap(pg.PlotWidget):
         cells = data.size if data.size <= MAX_NUMBERED_CELLS else 0
         while len(self.labels) < cells:
             label = pg.TextItem(anchor=(0.5, 0.5))
-            label.setFont(QtGui.QFont("DejaVu Sans", 8))
+            label.setFont(ui_font(8))
             self.getPlotItem().addItem(label)
             self.labels.append(label)
         for k, label in enumerate(self.labels):

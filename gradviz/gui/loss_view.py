@@ -12,6 +12,7 @@ from gradviz.gui.format import num, vec
 from gradviz.gui.lazy import show_event_refreshing, when_visible
 from gradviz.gui.sharpness_plot import SharpnessPlot
 from gradviz.gui.styles import method_pen, start_color, style_icon
+from gradviz.gui.theme import current, on_change, style_plot
 from gradviz.model.scene import Scene
 
 
@@ -32,6 +33,7 @@ class LossView(QtWidgets.QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         left = QtWidgets.QVBoxLayout()
         self.plot = pg.PlotWidget()
+        style_plot(self.plot)
         self.plot.setMinimumHeight(150)
         item = self.plot.getPlotItem()
         item.setLabel("bottom", "step k")
@@ -66,15 +68,23 @@ class LossView(QtWidgets.QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(self.table, 4)
         self.curves: dict[tuple[int, str], pg.PlotDataItem] = {}
-        self.legend = pg.LegendItem(offset=(-8, 8), labelTextSize="8pt", brush=pg.mkBrush(255, 255, 255, 220),
-                                    pen=pg.mkPen("#999"))
+        self.legend = pg.LegendItem(offset=(-8, 8), labelTextSize="8pt", brush=pg.mkBrush(*current().legend_bg),
+                                    pen=pg.mkPen(current().legend_edge))
         self.legend.setParentItem(item.getViewBox())
         self._legend_methods: tuple[str, ...] = ()
+        on_change(self._restyle, self)
         self.cursor = pg.InfiniteLine(angle=90, pen=pg.mkPen("#888", style=QtCore.Qt.PenStyle.DashLine))
         item.addItem(self.cursor)
         d = scene.descent
         d.trajectories_changed.connect(self.refresh)
         d.playback_changed.connect(self._playback)
+        self.refresh()
+
+    def _restyle(self, theme: object) -> None:
+        self.legend.setBrush(pg.mkBrush(*current().legend_bg))
+        self.legend.setPen(pg.mkPen(current().legend_edge))
+        self.legend.setLabelTextColor(current().plot_fg)
+        self._legend_methods = ()  # redrawn in the new colours
         self.refresh()
 
     def _sharpness_toggled(self, on: bool) -> None:
@@ -124,7 +134,7 @@ class LossView(QtWidgets.QWidget):
         self._legend_methods = methods
         self.legend.clear()
         for m in methods:
-            self.legend.addItem(pg.PlotDataItem(pen=method_pen(m, "#333", 2.0)), OPTIMIZERS[m].label)
+            self.legend.addItem(pg.PlotDataItem(pen=method_pen(m, current().plot_fg, 2.0)), OPTIMIZERS[m].label)
         self.legend.setVisible(bool(methods))
 
     def _fill_table(self, runs: list) -> None:

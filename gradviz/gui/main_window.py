@@ -8,11 +8,13 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from gradviz import __version__
 from gradviz.expr.language import SYNTAX_HELP
+from gradviz.gui import theme
 from gradviz.gui.backprop_panel import BackpropPanel
 from gradviz.gui.contour_view import ContourView
 from gradviz.gui.controls_panel import ControlsPanel
 from gradviz.gui.critical_panel import CriticalPanel
 from gradviz.gui.descent_panel import DescentPanel
+from gradviz.gui.drops import SessionDrops
 from gradviz.gui.expression_bar import ExpressionBar
 from gradviz.gui.file_actions import FileActions
 from gradviz.gui.format import num
@@ -24,6 +26,7 @@ from gradviz.gui.readout_panel import ReadoutPanel
 from gradviz.gui.slice_view import SliceView
 from gradviz.gui.stepsize_panel import StepSizePanel
 from gradviz.gui.surface_view import SurfaceView
+from gradviz.gui.theme import muted_css, on_change, ui_font
 from gradviz.gui.undo import SceneHistory
 from gradviz.model.overlays import OVERLAYS
 from gradviz.model.presets import PRESETS
@@ -34,13 +37,15 @@ REMEMBERED = (*(o.name for o in OVERLAYS if o.remembered), "field_sign", "field_
               "contour_spacing", "colormap")
 
 
-class MainWindow(QtWidgets.QMainWindow):
+class MainWindow(SessionDrops, QtWidgets.QMainWindow):
     def __init__(self, scene: Scene | None = None, settings: QtCore.QSettings | None = None) -> None:
         super().__init__()
         self.model = scene or Scene()
         self.settings = settings if settings is not None else QtCore.QSettings()
         self.setWindowTitle(f"gradviz {__version__}")
         self._restore_view_settings()
+        saved_theme = str(self.settings.value("view/theme", "system"))
+        theme.choose(saved_theme if saved_theme in theme.CHOICES else "system")
 
         self.expression_bar = ExpressionBar(self.model)
         self.surface = SurfaceView(self.model)
@@ -140,10 +145,18 @@ class MainWindow(QtWidgets.QMainWindow):
         label = QtWidgets.QLabel(title)
         label.setProperty("template", title)
         self.view_titles.append(label)
-        label.setStyleSheet("color: #444; font-size: 11px")
+        label.setStyleSheet(muted_css())
+        label.setFont(ui_font(max(7.0, QtWidgets.QApplication.font().pointSizeF() - 1)))
+        on_change(lambda theme, label=label: label.setStyleSheet(muted_css()), label)
         layout.addWidget(label)
         layout.addWidget(widget, 1)
         return box
+
+    def set_theme(self, choice: str) -> None:
+        """Light, dark, or the system's scheme (remembered)."""
+        theme.choose(choice)
+        self.settings.setValue("view/theme", choice)
+        self.theme_actions[choice].setChecked(True)
 
     def show_matrix_window(self) -> None:
         """Open (or raise) the Matrix calculus window; it keeps its state while gradviz runs."""
@@ -203,6 +216,19 @@ class MainWindow(QtWidgets.QMainWindow):
         log_action.setChecked(self.model.view.contour_spacing == "log")
         log_action.toggled.connect(lambda on: self.model.set_view(contour_spacing="log" if on else "linear"))
         self.log_action = log_action
+        view_menu.addSeparator()
+        theme_menu = view_menu.addMenu("T&heme")
+        group = QtGui.QActionGroup(self)
+        self.theme_actions: dict[str, QtGui.QAction] = {}
+        for choice, label in (("system", "Follow the &system"), ("light", "&Light"), ("dark", "&Dark")):
+            action = theme_menu.addAction(label)
+            action.setCheckable(True)
+            action.setChecked(theme.themes().choice == choice)
+            action.triggered.connect(lambda _=False, c=choice: self.set_theme(c))
+            group.addAction(action)
+            self.theme_actions[choice] = action
+        hints = QtGui.QGuiApplication.styleHints()
+        hints.colorSchemeChanged.connect(lambda scheme: theme.themes().choice == "system" and theme.choose("system"))
         view_menu.addSeparator()
         crit = view_menu.addAction("Find &critical points")
         crit.setShortcut(QtGui.QKeySequence("Ctrl+K"))
@@ -354,23 +380,6 @@ class MainWindow(QtWidgets.QMainWindow):
         for name in REMEMBERED:
             if name in VIEW_FIELDS:
                 self.settings.setValue(f"view/{name}", getattr(self.model.view, name))
-
-    # ----- dropped session files -----
-    @staticmethod
-    def _dropped_session(event: QtGui.QDropEvent | QtGui.QDragEnterEvent) -> str | None:
-        urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
-        paths = [u.toLocalFile() for u in urls if u.isLocalFile()]
-        return next((p for p in paths if p.lower().endswith(".json")), None)
-
-    def dragEnterEvent(self, event: QtGui.QDragEnterEvent) -> None:  # noqa: N802 (Qt API)
-        if self._dropped_session(event):
-            event.acceptProposedAction()
-
-    def dropEvent(self, event: QtGui.QDropEvent) -> None:  # noqa: N802 (Qt API)
-        path = self._dropped_session(event)
-        if path and self.files.maybe_keep_changes():
-            event.acceptProposedAction()
-            self.files.open(path)
 
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:  # noqa: N802 (Qt API)
         if not self.files.maybe_keep_changes():

@@ -13,6 +13,7 @@ from gradviz.gui.blocking import signals_blocked
 from gradviz.gui.exporting import export_plot
 from gradviz.gui.format import num
 from gradviz.gui.heatmap import HeatMap
+from gradviz.gui.theme import muted_css, on_change
 from gradviz.matrix.presets import MATRIX_PRESETS
 from gradviz.matrix.state import MatrixState
 from gradviz.session.store import write_atomic
@@ -42,7 +43,8 @@ class MatrixWindow(QtWidgets.QWidget):
         form.addRow("", self.error)
         self.note = QtWidgets.QLabel()
         self.note.setWordWrap(True)
-        self.note.setStyleSheet("color: #555")
+        self.note.setStyleSheet(muted_css())
+        on_change(lambda theme, w=self.note: w.setStyleSheet(muted_css()), self.note)
         form.addRow("", self.note)
         row = QtWidgets.QHBoxLayout()
         self.variable = QtWidgets.QComboBox()

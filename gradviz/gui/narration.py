@@ -10,6 +10,7 @@ from PySide6 import QtCore, QtWidgets
 from gradviz.descent.insight import narrate
 from gradviz.descent.optimizers import OPTIMIZERS
 from gradviz.gui.styles import start_color
+from gradviz.gui.theme import current, on_change
 from gradviz.model.scene import Scene
 
 MAX_LINES = 6
@@ -26,6 +27,7 @@ class NarrationLabel(QtWidgets.QLabel):
                         "playback slider")
         scene.descent.playback_changed.connect(lambda step: self.refresh())
         scene.descent.trajectories_changed.connect(self.refresh)
+        on_change(lambda theme: self.refresh(), self)
         self.refresh()
 
     def lines(self) -> list[tuple[str, str]]:
@@ -42,7 +44,7 @@ class NarrationLabel(QtWidgets.QLabel):
     def refresh(self) -> None:
         lines = self.lines()
         if not lines:
-            self.setText("<span style='color:#666'>Play or step the descent to see each update written out with "
-                         "its numbers.</span>")
+            self.setText(f"<span style='color:{current().muted}'>Play or step the descent to see each update "
+                         "written out with its numbers.</span>")
             return
         self.setText("<br>".join(f"<span style='color:{c}'>■</span> {html.escape(t)}" for c, t in lines))

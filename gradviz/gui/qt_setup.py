@@ -21,6 +21,7 @@ def rgb_hex(rgb: tuple[float, float, float]) -> str:
 def ensure_app(argv: list[str] | None = None) -> QtWidgets.QApplication:
     """The QApplication, created with OpenGL contexts shared (needed by every GLViewWidget)."""
     app = QtWidgets.QApplication.instance()
+    first = app is None
     if app is None:
         QtCore.QCoreApplication.setAttribute(QtCore.Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
         app = QtWidgets.QApplication(argv or ["gradviz"])
@@ -31,5 +32,8 @@ def ensure_app(argv: list[str] | None = None) -> QtWidgets.QApplication:
 
     app.setWindowIcon(QtGui.QIcon(str(icon_path())))
     configure_settings()  # GRADVIZ_HOME moves settings out of the user's profile (tests, scripts)
-    pg.setConfigOptions(antialias=True, background="w", foreground="k")
+    pg.setConfigOptions(antialias=True)
+    if first:
+        from gradviz.gui import theme
+        theme.choose(theme.themes().choice)  # the system's scheme until the window reads its setting
     return app

@@ -9,6 +9,7 @@ from PySide6 import QtCore, QtWidgets
 
 from gradviz.gui import qt_setup
 from gradviz.gui.format import num, vec
+from gradviz.gui.theme import current, on_change
 from gradviz.model.scene import Scene
 
 KIND_TEXT = {"minimum": "local minimum (∇f = 0, H positive definite)",
@@ -34,6 +35,7 @@ class ReadoutPanel(QtWidgets.QLabel):
         scene.probe_changed.connect(lambda p: self.refresh())
         scene.function_changed.connect(lambda fn: self.refresh())
         scene.view_changed.connect(lambda names: self.refresh())
+        on_change(lambda theme: self.refresh(), self)
         self.refresh()
 
     def set_hover(self, point: tuple[float, float] | None) -> None:
@@ -79,6 +81,7 @@ class ReadoutPanel(QtWidgets.QLabel):
             rows.append(("at the mouse", f"{vec((hx, hy), 4)}, |d| = {num(d, 3)}"))
             rows.append((f"<span style='color:{tangent}'>■</span> tangent error", num(e1, 4)))
             rows.append((f"<span style='color:{quad}'>■</span> quadratic error", num(e2, 4)))
+        muted = current().muted
         html = "<table cellspacing='2' cellpadding='1'>" + "".join(
-            f"<tr><td style='color:#555'>{k}</td><td>&nbsp;{val}</td></tr>" for k, val in rows) + "</table>"
+            f"<tr><td style='color:{muted}'>{k}</td><td>&nbsp;{val}</td></tr>" for k, val in rows) + "</table>"
         self.setText(html)

@@ -116,6 +116,7 @@ def draw(scene: Scene, view: str, size: tuple[int, int], out: str) -> None:
     from gradviz.gui.contour_view import ContourView
     from gradviz.gui.exporting import export_plot, render_3d
     from gradviz.gui.qt_setup import ensure_app
+    from gradviz.gui.theme import current
 
     app = ensure_app()
     w, h = size
@@ -140,7 +141,7 @@ def draw(scene: Scene, view: str, size: tuple[int, int], out: str) -> None:
             return
         images.append(contour.grab().toImage().scaled(half, h))
     canvas = QtGui.QImage(w, h, QtGui.QImage.Format.Format_ARGB32)
-    canvas.fill(QtGui.QColor("white"))
+    canvas.fill(QtGui.QColor(current().plot_bg))
     painter = QtGui.QPainter(canvas)
     x = 0
     for image in images:

@@ -9,6 +9,7 @@ import pyqtgraph as pg
 
 from gradviz.descent.optimizers import OPTIMIZERS
 from gradviz.gui.styles import method_pen, start_color
+from gradviz.gui.theme import current, style_plot
 from gradviz.model.scene import Scene
 
 
@@ -17,6 +18,7 @@ class SharpnessPlot(pg.PlotWidget):
         super().__init__()
         self.model = scene
         self.setMinimumHeight(120)
+        style_plot(self)
         item = self.getPlotItem()
         item.setLabel("bottom", "step k")
         item.setLabel("left", "λmax(∇²f(w_k))")
@@ -48,9 +50,9 @@ class SharpnessPlot(pg.PlotWidget):
         for m, value in limits.items():
             line = self.lines.get(m)
             if line is None:
-                line = self.lines[m] = pg.InfiniteLine(angle=0, pen=method_pen(m, "#777", 1.4),
+                line = self.lines[m] = pg.InfiniteLine(angle=0, pen=method_pen(m, current().muted, 1.4),
                                                        label=f"2/η ({OPTIMIZERS[m].label})",
-                                                       labelOpts={"position": 0.9, "color": "#555"})
+                                                       labelOpts={"position": 0.9, "color": current().muted})
                 line.setToolTip(f"2/η for {OPTIMIZERS[m].label}: where λmax stays above it, the step overshoots "
                                 "along the sharpest direction")
                 item.addItem(line)

@@ -9,6 +9,7 @@ from PySide6 import QtCore
 
 from gradviz.gui import qt_setup
 from gradviz.gui.lazy import show_event_refreshing, when_visible
+from gradviz.gui.theme import style_plot
 from gradviz.model.scene import Scene
 
 SAMPLES = 241
@@ -20,6 +21,7 @@ class SliceView(pg.PlotWidget):
         super().__init__(parent)
         self.model = scene
         self.setMinimumHeight(150)
+        style_plot(self)
         plot = self.getPlotItem()
         plot.setLabel("bottom", "ε, the step along v from the probe")
         plot.setLabel("left", "f")

@@ -15,6 +15,7 @@ from gradviz.descent.insight import contraction_factors, fastest_stable_lr, mome
 from gradviz.geometry.isolines import isolines
 from gradviz.gui.format import num
 from gradviz.gui.lazy import show_event_refreshing, when_visible
+from gradviz.gui.theme import current, on_change, style_axis, style_plot
 from gradviz.model.scene import Scene
 
 LR_CELLS, MU_CELLS = 140, 100
@@ -36,6 +37,7 @@ class StepSizePanel(QtWidgets.QWidget):
         self.text.setMinimumWidth(300)
         layout.addWidget(self.text, 2)
         self.diagram = pg.PlotWidget()
+        style_plot(self.diagram)
         plot = self.diagram.getPlotItem()
         plot.setLabel("bottom", "log₁₀ η (momentum's learning rate)")
         plot.setLabel("left", "μ (momentum)")
@@ -51,6 +53,7 @@ class StepSizePanel(QtWidgets.QWidget):
         self.colorbar = pg.ColorBarItem(values=(0, RATE_MAX), colorMap=pg.colormap.get("magma"), interactive=False,
                                         label="rate per step", width=12)
         self.colorbar.setImageItem(self.image, insert_in=plot)
+        style_axis(self.colorbar.axis, self)
         self.boundary = pg.PlotCurveItem(pen=pg.mkPen("#00e5ff", width=2.0, style=QtCore.Qt.PenStyle.DashLine),
                                          connect="finite")
         self.boundary.setToolTip("Rate 1: the edge between converging (left, below) and diverging")
@@ -64,6 +67,7 @@ class StepSizePanel(QtWidgets.QWidget):
         scene.probe_changed.connect(lambda p: self.refresh())
         scene.function_changed.connect(lambda fn: self.refresh())
         scene.descent.settings_changed.connect(lambda m: self.refresh())
+        on_change(lambda theme: self.refresh(), self)
 
     @when_visible
     def refresh(self) -> None:
@@ -80,7 +84,9 @@ class StepSizePanel(QtWidgets.QWidget):
             return "f is not defined at the probe: there is no quadratic model here."
         rows = []
         for k, c in enumerate(contraction_factors(lams, lr), start=1):
-            colour = {"converges": "#1e7b34", "oscillates": "#b8860b", "stalls": "#555", "diverges": "#b03a2e"}
+            colour = ({"converges": "#6fd38a", "oscillates": "#f0c040", "stalls": "#a9aeb8", "diverges": "#ff7b6b"}
+                      if current().dark else
+                      {"converges": "#1e7b34", "oscillates": "#b8860b", "stalls": "#555", "diverges": "#b03a2e"})
             rows.append(f"<tr><td>λ{'₁₂'[k - 1]} = {num(c.eigenvalue, 4)}</td><td>|1 − ηλ| = {num(c.factor, 4)}</td>"
                         f"<td style='color:{colour[c.verdict]}'><b>{c.verdict}</b></td></tr>")
         top = float(lams.max())

@@ -16,6 +16,7 @@ from gradviz.gui import qt_setup
 from gradviz.gui.format import num
 from gradviz.gui.shaders import SURFACE
 from gradviz.gui.surface_trajectories import SurfaceTrajectories
+from gradviz.gui.theme import current, on_change, ui_font
 from gradviz.model.overlays import redrawn_by
 from gradviz.model.sampling import LOG_GAIN, normalize
 from gradviz.model.scene import Scene
@@ -89,7 +90,8 @@ class SurfaceView(PickingGLView):
     def __init__(self, scene: Scene, parent: QtCore.QObject | None = None) -> None:
         super().__init__(parent)
         self.model = scene
-        self.setBackgroundColor(pg.mkColor("#1d2127"))
+        self.setBackgroundColor(pg.mkColor(current().gl_bg))
+        on_change(self._restyle, self)
         self.scale = HeightScale(-1.0, 1.0, 1.0)
         self.mesh = None
         self.surface = gl.GLMeshItem(smooth=True, shader=SURFACE, glOptions="opaque", computeNormals=True)
@@ -171,6 +173,7 @@ class SurfaceView(PickingGLView):
         values = self._level_values(ticks, lo, hi, view.contour_spacing)
         k = self.text_scale
         self.legend.setData(gradient=cmap, labels={num(v, 3): float(p) for p, v in zip(ticks, values, strict=True)},
+                            fontColor=current().gl_text,
                             pos=(12 * k, 40 * k), size=(14 * k, 150 * k))
         if reset_camera:
             self.fit_view()
@@ -185,6 +188,12 @@ class SurfaceView(PickingGLView):
             return lo + u * (hi - lo)
         return lo + ticks * (hi - lo)
 
+    def _restyle(self, theme: object) -> None:
+        """The theme changed: background, labels and frame in its colours."""
+        self.setBackgroundColor(pg.mkColor(current().gl_bg))
+        self._built = None
+        self.rebuild(reset_camera=False)
+
     def _rebuild_frame(self, hi: float) -> None:
         xmin, xmax, ymin, ymax = self.model.domain
         top = self.scale.height
@@ -196,9 +205,9 @@ class SurfaceView(PickingGLView):
         self.frame.setData(pos=np.array(segs, dtype=float))
         for item in self.labels:
             self.removeItem(item)
-        font = QtGui.QFont("DejaVu Sans", round(10 * self.text_scale))
-        white = QtGui.QColor(225, 225, 230)
-        grey = QtGui.QColor(170, 175, 185)
+        font = ui_font(round(10 * self.text_scale))
+        white = QtGui.QColor(*current().gl_text)
+        grey = QtGui.QColor(*current().gl_muted)
         dx, dy = 0.07 * (xmax - xmin), 0.07 * (ymax - ymin)
         # x along the front edge (y = ymin), y along the right edge (x = xmax), f up the back-left corner
         u, v = self.model.function.variables
