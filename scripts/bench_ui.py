@@ -209,6 +209,26 @@ def main() -> int:
             iso.generatePath()
 
     t_lib_iso = median_ms(library_isolines, max(3, repeats // 5))
+
+    # isolines before (gradviz's vectorised marching squares) and after (contourpy), same data, same run
+    from marching_squares import isoline_segments
+
+    from gradviz.geometry.isolines import isolines as contourpy_isolines
+
+    iso_rows = []
+    print(f"\n{'isolines, 10 levels':<22} {'marching squares ms':>20} {'contourpy ms':>13} {'speed-up':>9} "
+          f"{'vertices before':>16} {'after':>8}")
+    for n in (200, 400):
+        grid = np.linspace(-2, 2, n)
+        z = fn.grid(grid, grid)[0]
+        lv = np.linspace(np.nanmin(z), np.nanmax(z), 12)[1:-1]
+        t_ms = median_ms(lambda: [isoline_segments(grid, grid, z, float(v)) for v in lv], max(3, repeats // 5))  # noqa: B023
+        t_cp = median_ms(lambda: contourpy_isolines(grid, grid, z, lv), max(3, repeats // 5))  # noqa: B023
+        v_before = sum(2 * len(isoline_segments(grid, grid, z, float(v))) for v in lv)
+        v_after = sum(int(np.isfinite(p[:, 0]).sum()) for p in contourpy_isolines(grid, grid, z, lv))
+        iso_rows.append({"n": n, "marching_squares_ms": t_ms, "contourpy_ms": t_cp, "vertices_before": v_before,
+                         "vertices_after": v_after})
+        print(f"{f'{n}² (F6)':<22} {t_ms:>20.2f} {t_cp:>13.2f} {t_ms / t_cp:>8.1f}× {v_before:>16} {v_after:>8}")
     window.surface.removeItem(glsurf)
     med_change = statistics.median(r["expression_change_ms"] for r in rows)
     med_drag = statistics.median(r["probe_step_ms"] for r in rows)
@@ -219,7 +239,7 @@ def main() -> int:
     print(f"gradviz's whole expression change is {t_lib_surface / med_change:.1f}× faster than pyqtgraph's "
           f"surface item alone")
     Path(args.out).write_text(json.dumps({"rows": rows, "descent": descent_rows, "slider": tick_rows,
-                                          "graph": graph_rows,
+                                          "graph": graph_rows, "isolines": iso_rows,
                                           "median_slider_ratio": med_ratio,
                                           "median_descent_16x1000_ms": med_desc,
                                           "median_expression_change_ms": med_change,

@@ -101,9 +101,15 @@ def main() -> int:
         scene.descent.set_method("momentum", enabled=True, lr=0.01, momentum=0.8)
         window.bottom_tabs.setCurrentWidget(window.stepsize)
 
+    def dark(scene, window) -> None:
+        window.set_theme("dark")
+        scene.load_preset("x·exp(−x²−y²)")
+        scene.find_critical_points()
+        window.bottom_tabs.setCurrentWidget(window.backprop)
+
     only = set(sys.argv[1:])
     for name, setup in (("rosenbrock.png", rosenbrock), ("taylor.png", seed), ("parameters.png", parameters),
-                        ("optimizers.png", optimizers), ("phase.png", phase)):
+                        ("optimizers.png", optimizers), ("phase.png", phase), ("dark.png", dark)):
         if not only or name in only:
             shoot(name, setup)
     if not only or "matrix.png" in only:
