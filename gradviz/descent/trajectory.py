@@ -23,8 +23,9 @@ class Trajectory:
     """The iterates of one run.
 
     `points` has shape (k+1, 2) and starts at the start point; `values` (k+1,) and
-    `grads` (k+1, 2) are f and ∇f there. `status` is "converged", "max_steps" or
-    "diverged"; `stop_step` is k, the number of updates made.
+    `grads` (k+1, 2) are f and ∇f there. `status` is "converged", "max_steps", "diverged", or
+    "left_domain" (the last iterate is where f is nan or ±∞: the run stopped there);
+    `stop_step` is k, the number of updates made.
 
     Computed on first use (so runs that do not need them pay nothing): `state`, the optimizer's
     buffers after each step as arrays (k+1, 2), row 0 the initial state (momentum and Nesterov:
@@ -120,8 +121,10 @@ def descend(fn: Function, start: Sequence[float], method: str = "gd", lr: float 
     """Run `method` from `start` for at most `steps` updates; see `Trajectory`.
 
     With tol=0 every step runs unless the run diverges (non-finite gradient, or |x| or |y|
-    beyond `bound`). Hyperparameters are torch's (momentum, betas/beta1/beta2, eps, alpha)
-    and `damping` for Newton. Raises ValueError for an unknown method or hyperparameter.
+    beyond `bound`) or leaves f's domain: the first iterate where f is nan or ±∞ ends the run
+    there, with status "left_domain". Hyperparameters are torch's (momentum, betas/beta1/beta2,
+    eps, alpha, weight_decay) and `damping` for Newton. Raises ValueError for an unknown method or
+    hyperparameter.
     """
     values = hyperparameters(method, hyper)
     if steps < 0:
@@ -134,6 +137,12 @@ def descend(fn: Function, start: Sequence[float], method: str = "gd", lr: float 
                         fn.parameter_values, None, *values.values())
     points = np.column_stack([xs, ys]) if xs else np.empty((0, 2))
     f, gx, gy = fn.value_and_grad(points[:, 0], points[:, 1])
+    outside = np.flatnonzero(~np.isfinite(f))
+    # nan anywhere, or ±∞ before the last iterate: the path left f's domain (∞ at the very end is divergence)
+    if len(outside) and (outside[0] < len(f) - 1 or np.isnan(f[outside[0]]) or status != "diverged"):
+        k = int(outside[0])  # the first iterate outside f's domain: the run ends there
+        points, f, gx, gy = points[: k + 1], f[: k + 1], gx[: k + 1], gy[: k + 1]
+        stop, status = k, "left_domain"
     return Trajectory(method, (x0, y0), float(lr), values, points, f, np.column_stack([gx, gy]),
                       status, stop, float(tol), fn.variables, fn.parameters, fn, float(bound))
 

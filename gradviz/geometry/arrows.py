@@ -25,10 +25,10 @@ def arrow_field(fn: Function, domain: tuple[float, float, float, float], density
     dx, dy = (xmax - xmin) / density, (ymax - ymin) / density
     xs = xmin + dx * (np.arange(density) + 0.5)
     ys = ymin + dy * (np.arange(density) + 0.5)
-    _, gx, gy = fn.grid(xs, ys, order=1)
+    f, gx, gy = fn.grid(xs, ys, order=1)
     px, py = np.meshgrid(xs, ys, indexing="ij")
     mag = np.hypot(gx, gy)
-    ok = np.isfinite(mag) & (mag > 0)
+    ok = np.isfinite(mag) & (mag > 0) & np.isfinite(f)  # no arrows where f itself does not exist
     px, py, gx, gy, mag = px[ok], py[ok], gx[ok], gy[ok], mag[ok]
     # directions in screen-proportional units, so arrows look equally long on a non-square domain
     ux, uy = sign * gx / mag / dx, sign * gy / mag / dy

@@ -21,6 +21,8 @@ def status_text(traj: Trajectory) -> str:
         return f"diverged at step {traj.stop_step}"
     if traj.status == "converged":
         return "converged"
+    if traj.status == "left_domain":
+        return f"left f's domain at step {traj.stop_step}"
     return "max steps"
 
 
@@ -158,10 +160,10 @@ class LossView(QtWidgets.QWidget):
                 if cell.text() != text:  # only what changed: a slider tick rewrites a few cells, not all
                     cell.setText(text)
                     changed = True
-            style = (m, start_color(p.key), traj.diverged)
+            style = (m, start_color(p.key), traj.diverged or traj.status == "left_domain")
             if r >= len(self._row_styles) or self._row_styles[r] != style:
                 table.item(r, 0).setIcon(self._icon(m, start_color(p.key)))
-                table.item(r, 6).setForeground(QtGui.QBrush(QtGui.QColor("#b00000" if traj.diverged else "#000000")))
+                table.item(r, 6).setForeground(QtGui.QBrush(QtGui.QColor("#d04040" if style[2] else current().plot_fg)))
                 self._row_styles[r:r + 1] = [style]
         if changed:
             table.resizeColumnsToContents()

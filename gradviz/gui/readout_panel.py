@@ -59,9 +59,11 @@ class ReadoutPanel(QtWidgets.QLabel):
         tangent = qt_setup.rgb_hex(qt_setup.TANGENT_COLOR)
         quad = qt_setup.rgb_hex(qt_setup.QUADRATIC_COLOR)
         u, v_name = self.model.function.variables
+        outside = not math.isfinite(m.f)
         rows = [
             (f"probe ({u}, {v_name})", vec(self.model.probe)),
-            ("f", num(m.f, 7)),
+            ("f", "<b>undefined</b>: the probe is outside f's domain (no Taylor models here)" if outside
+             else num(m.f, 7)),
             ("∇f", vec((m.fx, m.fy))),
             ("|∇f|", num(m.grad_norm)),
             ("H", f"[[{num(m.fxx)}, {num(m.fxy)}], [{num(m.fxy)}, {num(m.fyy)}]]"),

@@ -142,10 +142,11 @@ class ContourTrajectories:
             mark_brushes.extend([brush] * len(every))
             if len(pts) and d.playback is None:
                 end = pts[-1]
-                if traj.diverged:
+                if traj.diverged or traj.status == "left_domain":
                     ends.append({"pos": tuple(end), "symbol": "x", "brush": pg.mkBrush("#d62728"),
                                  "pen": pg.mkPen("#d62728", width=2)})
-                    label = pg.TextItem(f"{OPTIMIZERS[method].label} diverged at step {traj.stop_step}",
+                    what = "diverged" if traj.diverged else "left f's domain"
+                    label = pg.TextItem(f"{OPTIMIZERS[method].label} {what} at step {traj.stop_step}",
                                         color="#b00000", anchor=(0, 1), fill=pg.mkBrush(255, 255, 255, 190))
                     label.setPos(*end)
                     label.setZValue(19)

@@ -182,3 +182,17 @@ def test_picking_on_the_3d_surface_finds_the_point_under_the_mouse(qtbot, window
     origin, direction = surface.ray_at(QtCore.QPointF(sx, sy))
     hit = surface.surface_point(origin, direction)
     assert hit is not None and math.hypot(hit[0] - x, hit[1] - y) < 0.05
+
+
+def test_outside_the_domain_the_readout_says_so_and_the_models_hide(qtbot, window):
+    window.model.set_expression("log(x) + y")
+    window.model.set_probe(-1.0, 0.5)
+    assert "outside f's domain" in window.readout.text()
+    assert not window.surface.tangent.visible() and not window.surface.quadratic.visible()
+    window.model.set_probe(1.0, 0.5)
+    assert "outside f's domain" not in window.readout.text()
+    assert window.surface.tangent.visible()
+    window.model.descent.set_starts([(0.5, 0.0)])
+    window.model.descent.set_method("gd", enabled=True, lr=1.0)
+    texts = [window.loss.table.item(r, 6).text() for r in range(window.loss.table.rowCount())]
+    assert "left f's domain at step 1" in texts
