@@ -15,7 +15,7 @@ from gradviz.gui.format import num
 from gradviz.gui.optimizer_glyphs import OptimizerGlyphs
 from gradviz.gui.theme import style_axis, style_plot
 from gradviz.gui.trajectory_layer import ContourTrajectories
-from gradviz.model.sampling import LOG_GAIN, contour_levels, normalize
+from gradviz.model.color_scale import ColorScale
 from gradviz.model.scene import Scene
 
 FIELD_COLORS = pg.ColorMap([0.0, 1.0], [(255, 215, 215), (190, 0, 20)])  # pale to deep red: |∇f|
@@ -109,8 +109,9 @@ class ContourView(pg.PlotWidget):
             self.colorbar.axis.setLabel(f"f({u}, {v})")
         s = self.model.sample()
         lo, hi = s.height_range
+        scale = s.color_scale(view.contour_spacing)
         cmap = pg.colormap.get(view.colormap)
-        t = normalize(s.f, lo, hi, view.contour_spacing)
+        t = scale.normalize(s.f)
         self.image.setImage(np.where(np.isnan(s.f), np.nan, t), levels=(0.0, 1.0), autoLevels=False)
         self.image.setColorMap(cmap)
         xmin, xmax, ymin, ymax = self.model.domain
@@ -119,27 +120,29 @@ class ContourView(pg.PlotWidget):
         self.image.setRect(QtCore.QRectF(xmin - dx / 2, ymin - dy / 2, xmax - xmin + dx, ymax - ymin + dy))
         self.colorbar.setColorMap(cmap)
         self.colorbar.setLevels((0.0, 1.0))  # the image holds normalised heights; the axis shows f
-        self._set_colorbar_axis(lo, hi, view.contour_spacing)
-        self.update_isolines(s, lo, hi)
+        self._set_colorbar_axis(scale)
+        self.update_isolines(s, scale)
         if fit:
             self.fit_view()
         self.update_field()
         self.update_critical()
         self.update_probe()
 
-    def _set_colorbar_axis(self, lo: float, hi: float, spacing: str) -> None:
-        """Tick labels in units of f on the colour bar, whose own scale is the normalised height."""
-        ticks = []
-        for p in np.linspace(0, 1, 6):
-            u = np.expm1(p * np.log1p(LOG_GAIN)) / LOG_GAIN if spacing == "log" else p
-            # ASCII minus: pyqtgraph's AxisItem drops tick labels that contain U+2212
-            ticks.append((float(p), num(lo + u * (hi - lo), 3).replace("−", "-")))
-        self.colorbar.axis.setTicks([ticks])
+    def _set_colorbar_axis(self, scale: ColorScale) -> None:
+        """Tick labels in units of f on the colour bar, whose own scale is the normalised height: seven
+        ticks, with as many digits as it takes to tell them apart."""
+        positions = np.linspace(0, 1, 7)
+        values = scale.value_at(positions)
+        for digits in (3, 4, 5, 6, 8):
+            labels = [num(float(v), digits).replace("−", "-") for v in values]  # AxisItem drops U+2212
+            if len(set(labels)) == len(labels):
+                break
+        self.colorbar.axis.setTicks([[(float(p), text) for p, text in zip(positions, labels, strict=True)]])
 
-    def update_isolines(self, s: object, lo: float, hi: float) -> None:
+    def update_isolines(self, s: object, scale: ColorScale) -> None:
         """All isolines as one item; a few labels, placed apart, from a reused pool of text items."""
         view = self.model.view
-        levels = contour_levels(lo, hi, view.contour_count, view.contour_spacing)
+        levels = scale.levels(view.contour_count)
         xs_all, ys_all = [], []
         xmin, xmax, ymin, ymax = self.model.domain
         centre = (0.5 * (xmin + xmax), 0.5 * (ymin + ymax))

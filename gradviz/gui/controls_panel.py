@@ -7,6 +7,7 @@ import math
 
 from PySide6 import QtCore, QtWidgets
 
+from gradviz.model.color_scale import SPACINGS
 from gradviz.model.overlays import OVERLAYS
 from gradviz.model.scene import COLORMAPS, MAX_RESOLUTION, MIN_RESOLUTION, Scene
 
@@ -78,7 +79,7 @@ class ControlsPanel(QtWidgets.QWidget):
         self.contours.setKeyboardTracking(False)
         self.contours.setToolTip("Number of isolines f = c")
         self.spacing = QtWidgets.QComboBox()
-        self.spacing.addItems(["linear", "log"])
+        self.spacing.addItems(list(SPACINGS))
         self.spacing.setToolTip("Log spacing (and colouring) shows valleys of steep functions such as Rosenbrock")
         self.colormap = QtWidgets.QComboBox()
         self.colormap.addItems(list(COLORMAPS))

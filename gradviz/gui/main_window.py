@@ -214,7 +214,7 @@ class MainWindow(SessionDrops, QtWidgets.QMainWindow):
         log_action.setCheckable(True)
         log_action.setShortcut(QtGui.QKeySequence("L"))
         log_action.setChecked(self.model.view.contour_spacing == "log")
-        log_action.toggled.connect(lambda on: self.model.set_view(contour_spacing="log" if on else "linear"))
+        log_action.toggled.connect(lambda on: self.model.set_view(contour_spacing="log" if on else "auto"))
         self.log_action = log_action
         view_menu.addSeparator()
         theme_menu = view_menu.addMenu("T&heme")

@@ -18,7 +18,6 @@ from gradviz.gui.shaders import SURFACE
 from gradviz.gui.surface_trajectories import SurfaceTrajectories
 from gradviz.gui.theme import current, on_change, ui_font
 from gradviz.model.overlays import redrawn_by
-from gradviz.model.sampling import LOG_GAIN, normalize
 from gradviz.model.scene import Scene
 
 OVERLAY_GRID = 25  # vertices per side of the tangent-plane and quadratic-model patches
@@ -163,14 +162,15 @@ class SurfaceView(PickingGLView):
         self.scale = HeightScale(lo, hi, 0.5 * span)
         self.mesh = surface_mesh(s.xs, s.ys, s.f, s.fx, s.fy, self.scale)
         cmap = pg.colormap.get(view.colormap)
-        t = normalize(self.mesh.levels, 0.0, 1.0, view.contour_spacing)
+        color_scale = s.color_scale(view.contour_spacing)
+        t = color_scale.normalize(lo + self.mesh.levels * (hi - lo))  # the mesh's levels are linear in f
         colors = colour_table(view.colormap)[np.rint(np.nan_to_num(t) * (LUT_SIZE - 1)).astype(np.intp)]
         md = PrecomputedMeshData(self.mesh.vertices, self.mesh.faces, self.mesh.normals, colors)
         self.surface.setMeshData(meshdata=md, smooth=True, shader=SURFACE, drawEdges=view.wireframe,
                                  edgeColor=(0.1, 0.1, 0.1, 0.5))
         self._rebuild_frame(hi)
         ticks = np.linspace(0, 1, 5)
-        values = self._level_values(ticks, lo, hi, view.contour_spacing)
+        values = color_scale.value_at(ticks)
         k = self.text_scale
         self.legend.setData(gradient=cmap, labels={num(v, 3): float(p) for p, v in zip(ticks, values, strict=True)},
                             fontColor=current().gl_text,
@@ -180,13 +180,6 @@ class SurfaceView(PickingGLView):
         self.update_overlays()
         self.update_critical()
         self.trajectories.refresh()
-
-    @staticmethod
-    def _level_values(ticks: np.ndarray, lo: float, hi: float, spacing: str) -> np.ndarray:
-        if spacing == "log":
-            u = np.expm1(ticks * np.log1p(LOG_GAIN)) / LOG_GAIN
-            return lo + u * (hi - lo)
-        return lo + ticks * (hi - lo)
 
     def _restyle(self, theme: object) -> None:
         """The theme changed: background, labels and frame in its colours."""

@@ -13,7 +13,7 @@ class Preset:
     note: str
     group: str = "Classics"
     probe: tuple[float, float] = (0.0, 0.0)
-    spacing: str = "linear"  # contour spacing that shows this function best
+    spacing: str = "auto"  # the colour and contour scale that shows this function best ("auto": chosen from f)
     starts: tuple[tuple[float, float], ...] = ()  # descent start points (default: two, see default_starts)
     lr_scale: float = 1.0  # multiplies every optimizer's default learning rate (steep functions need less)
 

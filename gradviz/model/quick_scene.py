@@ -33,7 +33,7 @@ def scene_for(source: str, domain: Sequence[float] | None = None, probe: Sequenc
             scene.set_probe(*(probe or (0.5 * (scene.domain[0] + scene.domain[1]),
                                         0.5 * (scene.domain[2] + scene.domain[3]))))
             scene.descent.set_starts([])
-            scene.set_view(contour_spacing="log" if log else "linear")
+            scene.set_view(contour_spacing="log" if log else "auto")
     for name, value in (params or {}).items():
         scene.set_parameter(name, value)
     if is_session and domain:

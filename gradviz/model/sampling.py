@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
 
 from gradviz.expr.function import Function
+from gradviz.model.color_scale import ColorScale, color_scale
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,7 @@ class Sample:
     f: np.ndarray
     fx: np.ndarray
     fy: np.ndarray
+    _scales: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def grad_norm(self) -> np.ndarray:
@@ -28,6 +30,12 @@ class Sample:
     def height_range(self) -> tuple[float, float]:
         """robust_range(f), computed once and shared by the 3D and contour views."""
         return robust_range(self.f)
+
+    def color_scale(self, spacing: str) -> ColorScale:
+        """The colour and contour scale for `spacing` ("auto" chooses from f), once per sample."""
+        if spacing not in self._scales:
+            self._scales[spacing] = color_scale(self.f, *self.height_range, spacing)
+        return self._scales[spacing]
 
 
 def sample(fn: Function, domain: tuple[float, float, float, float], resolution: int) -> Sample:
@@ -55,25 +63,3 @@ def robust_range(values: np.ndarray, low: float = 1.0, high: float = 99.0) -> tu
     if hi - lo <= 1e-12 * max(1.0, abs(hi)):
         lo, hi = lo - 0.5, hi + 0.5
     return lo, hi
-
-
-def contour_levels(lo: float, hi: float, count: int, spacing: str = "linear") -> np.ndarray:
-    """`count` levels strictly inside (lo, hi), evenly spaced or log-spaced above lo."""
-    if count <= 0 or not hi > lo:
-        return np.empty(0)
-    if spacing == "log":
-        span = hi - lo
-        return lo + span * np.logspace(-3, 0, count + 1)[:-1]
-    return np.linspace(lo, hi, count + 2)[1:-1]
-
-
-LOG_GAIN = 1000.0
-
-
-def normalize(values: np.ndarray, lo: float, hi: float, spacing: str = "linear") -> np.ndarray:
-    """Heights mapped to [0, 1] for colouring: linear in f, or logarithmic above lo (matching
-    log-spaced contours) so that steep functions such as Rosenbrock still show their valley."""
-    t = (np.clip(values, lo, hi) - lo) / (hi - lo)
-    if spacing == "log":
-        t = np.log1p(LOG_GAIN * t) / np.log1p(LOG_GAIN)
-    return t

@@ -19,6 +19,7 @@ from gradviz.calculus.critical import CriticalPoint, find_critical_points
 from gradviz.calculus.local import LocalModel, local_model
 from gradviz.expr.errors import ExpressionError
 from gradviz.expr.function import Function, parse
+from gradviz.model.color_scale import SPACINGS
 from gradviz.model.descent_state import DescentState, default_methods
 from gradviz.model.overlays import OVERLAY_NAMES, OVERLAYS
 from gradviz.model.presets import DEFAULT_PRESET, Preset, preset_named
@@ -37,7 +38,7 @@ class _Settings:
     field_sign: int = -1  # -1: arrows of −∇f (downhill), +1: arrows of ∇f
     field_density: int = 16  # arrows per side
     contour_count: int = 12
-    contour_spacing: str = "linear"  # or "log"
+    contour_spacing: str = "auto"  # or "linear", "log", "symmetric" (see color_scale.py)
     colormap: str = "viridis"
     radius: float = 0.75  # neighbourhood of the Taylor models, in x/y units
     direction_angle: float | None = None  # degrees; None means −∇f
@@ -52,8 +53,8 @@ class _Settings:
             raise ValueError("field_density must be between 3 and 80 arrows per side")
         if not 0 <= self.contour_count <= 60:
             raise ValueError("contour_count must be between 0 and 60")
-        if self.contour_spacing not in ("linear", "log"):
-            raise ValueError("contour_spacing must be 'linear' or 'log'")
+        if self.contour_spacing not in SPACINGS:
+            raise ValueError(f"contour_spacing must be one of {', '.join(SPACINGS)}")
         if self.colormap not in COLORMAPS:
             raise ValueError(f"unknown colour map {self.colormap!r}; choose one of {', '.join(COLORMAPS)}")
         if not (self.radius > 0 and math.isfinite(self.radius)):
@@ -133,6 +134,8 @@ class Scene:
             self.error = err
             self.error_changed.emit(err, text)
             return False
+        if self.preset is not None and self.view.contour_spacing != "auto":
+            self.set_view(contour_spacing="auto")  # the preset's scale was for its own f
         self.preset = None
         self._set_function(fn)
         return True
