@@ -47,14 +47,21 @@ class SurfaceMesh:
     normals: np.ndarray  # (nx*ny, 3) float32, unit
     levels: np.ndarray  # (nx*ny,) f clipped to [lo, hi] and scaled to [0, 1] (nan stays nan)
 
+    # Heights are not clamped to [0, height]: the surface shader discards what lies outside, so the
+    # surface is cut along the level f = lo or hi instead of drawing a plateau and walls.
+    FAR = 50.0  # display heights are limited to FAR heights beyond the range (keeps ±∞ drawable)
+
 
 def surface_mesh(xs: np.ndarray, ys: np.ndarray, f: np.ndarray, fx: np.ndarray, fy: np.ndarray,
                  scale: HeightScale) -> SurfaceMesh:
-    """The mesh of z = f(x, y) clipped to the scale's range; normals come from the exact
-    gradient (n ∝ (−f_x·s, −f_y·s, 1) with s the height factor), not from neighbouring faces."""
+    """The mesh of z = f(x, y) at its true heights (the 3D view cuts it at the scale's range, see
+    `SurfaceMesh`); normals come from the exact gradient (n ∝ (−f_x·s, −f_y·s, 1) with s the height
+    factor), not from neighbouring faces."""
     nx, ny = f.shape
     clipped = np.clip(f, scale.lo, scale.hi)  # ±inf are clipped too; nan stays nan
-    z = (clipped - scale.lo) * scale.factor
+    span = scale.hi - scale.lo
+    far = SurfaceMesh.FAR * span
+    z = (np.clip(f, scale.lo - far, scale.hi + far) - scale.lo) * scale.factor
     verts = np.empty((nx * ny, 3), dtype=np.float32)
     verts[:, 0] = np.repeat(xs, ny)
     verts[:, 1] = np.tile(ys, nx)

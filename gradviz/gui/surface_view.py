@@ -14,7 +14,7 @@ from gradviz.geometry.mesh import HeightScale, grid_faces, surface_mesh
 from gradviz.geometry.picking import pick_height_field
 from gradviz.gui import qt_setup
 from gradviz.gui.format import num
-from gradviz.gui.shaders import SURFACE
+from gradviz.gui.shaders import clipped_surface
 from gradviz.gui.surface_trajectories import SurfaceTrajectories
 from gradviz.gui.theme import current, on_change, ui_font
 from gradviz.model.overlays import redrawn_by
@@ -93,7 +93,8 @@ class SurfaceView(PickingGLView):
         on_change(self._restyle, self)
         self.scale = HeightScale(-1.0, 1.0, 1.0)
         self.mesh = None
-        self.surface = gl.GLMeshItem(smooth=True, shader=SURFACE, glOptions="opaque", computeNormals=True)
+        self.shader = clipped_surface(1.0)
+        self.surface = gl.GLMeshItem(smooth=True, shader=self.shader, glOptions="opaque", computeNormals=True)
         self.addItem(self.surface)
         self.frame = gl.GLLinePlotItem(mode="lines", color=(0.7, 0.7, 0.75, 0.6), width=1, antialias=True)
         self.addItem(self.frame)
@@ -166,7 +167,11 @@ class SurfaceView(PickingGLView):
         t = color_scale.normalize(lo + self.mesh.levels * (hi - lo))  # the mesh's levels are linear in f
         colors = colour_table(view.colormap)[np.rint(np.nan_to_num(t) * (LUT_SIZE - 1)).astype(np.intp)]
         md = PrecomputedMeshData(self.mesh.vertices, self.mesh.faces, self.mesh.normals, colors)
-        self.surface.setMeshData(meshdata=md, smooth=True, shader=SURFACE, drawEdges=view.wireframe,
+        finite = s.f[np.isfinite(s.f)]
+        cut_low = float(finite.size > 0 and finite.min() < lo)
+        cut_high = float(finite.size > 0 and finite.max() > hi or bool(np.isinf(s.f).any()))
+        self.shader.setUniformData("u_clip", [0.0, float(self.scale.height), 0.006 * span, cut_low, cut_high])
+        self.surface.setMeshData(meshdata=md, smooth=True, shader=self.shader, drawEdges=view.wireframe,
                                  edgeColor=(0.1, 0.1, 0.1, 0.5))
         self._rebuild_frame(hi)
         ticks = np.linspace(0, 1, 5)
