@@ -81,7 +81,7 @@ class ContourView(pg.PlotWidget):
         self.rebuild(fit=True)
 
     def _on_view_changed(self, names: set[str]) -> None:
-        if names & {"colormap", "contour_count", "contour_spacing"}:
+        if names & {"colormap", "contour_count", "contour_spacing", "height_mode", "height_min", "height_max"}:
             self.rebuild()
         elif names & {"gradient_field", "field_sign", "field_density"}:
             self.update_field()
@@ -95,7 +95,7 @@ class ContourView(pg.PlotWidget):
         (once per change: a second call for the same state only fits the view)."""
         view = self.model.view
         key = (self.model.function, self.model.domain, self.model.resolution, view.colormap,
-               view.contour_count, view.contour_spacing)
+               view.contour_count, view.contour_spacing, view.height_mode, view.height_min, view.height_max)
         if key == getattr(self, "_built", None):
             if fit:
                 self.fit_view()
@@ -108,8 +108,8 @@ class ContourView(pg.PlotWidget):
             plot.setLabel("left", v)
             self.colorbar.axis.setLabel(f"f({u}, {v})")
         s = self.model.sample()
-        lo, hi = s.height_range
-        scale = s.color_scale(view.contour_spacing)
+        lo, hi = self.model.height_range()
+        scale = s.color_scale(view.contour_spacing, lo, hi)
         cmap = pg.colormap.get(view.colormap)
         t = scale.normalize(s.f)
         self.image.setImage(np.where(np.isnan(s.f), np.nan, t), levels=(0.0, 1.0), autoLevels=False)

@@ -7,9 +7,10 @@ import math
 
 from PySide6 import QtCore, QtWidgets
 
+from gradviz.gui.blocking import signals_blocked
 from gradviz.model.color_scale import SPACINGS
 from gradviz.model.overlays import OVERLAYS
-from gradviz.model.scene import COLORMAPS, MAX_RESOLUTION, MIN_RESOLUTION, Scene
+from gradviz.model.scene import COLORMAPS, HEIGHT_MODES, MAX_RESOLUTION, MIN_RESOLUTION, Scene
 
 
 def _spin(lo: float, hi: float, decimals: int, step: float, tip: str) -> QtWidgets.QDoubleSpinBox:
@@ -80,12 +81,28 @@ class ControlsPanel(QtWidgets.QWidget):
         self.contours.setToolTip("Number of isolines f = c")
         self.spacing = QtWidgets.QComboBox()
         self.spacing.addItems(list(SPACINGS))
-        self.spacing.setToolTip("Log spacing (and colouring) shows valleys of steep functions such as Rosenbrock")
+        self.spacing.setToolTip("How colours and isolines follow f: auto (chosen from f), linear, log (valleys of "
+                                "steep functions such as Rosenbrock) or symmetric around 0 (signed f with extremes)")
         self.colormap = QtWidgets.QComboBox()
         self.colormap.addItems(list(COLORMAPS))
         form2.addRow("isolines", self.contours)
         form2.addRow("spacing", self.spacing)
         form2.addRow("colour map", self.colormap)
+        self.height_mode = QtWidgets.QComboBox()
+        self.height_mode.addItems(list(HEIGHT_MODES))
+        self.height_mode.setToolTip("The range of f drawn and coloured: auto (robust: spikes are cut off), full (from "
+                                    "the smallest to the largest value), or manual (the two numbers)")
+        self.height_min = _spin(-1e12, 1e12, 4, 0.5, "The lowest f drawn (manual range)")
+        self.height_max = _spin(-1e12, 1e12, 4, 0.5, "The highest f drawn (manual range)")
+        form2.addRow("height range", self.height_mode)
+        row = QtWidgets.QHBoxLayout()
+        for box in (self.height_min, self.height_max):
+            box.setMaximumWidth(130)  # a huge range must not widen the panel
+            row.addWidget(box)
+        form2.addRow("from, to", row)
+        self.height_error = QtWidgets.QLabel()
+        self.height_error.setStyleSheet("color: #c0392b")
+        form2.addRow(self.height_error)
         layout.addWidget(look_box)
 
         domain_box = QtWidgets.QGroupBox("Domain")
@@ -117,6 +134,9 @@ class ControlsPanel(QtWidgets.QWidget):
         self.field_density.valueChanged.connect(lambda n: self.model.set_view(field_density=n))
         self.contours.valueChanged.connect(lambda n: self.model.set_view(contour_count=n))
         self.spacing.currentTextChanged.connect(lambda t: self.model.set_view(contour_spacing=t))
+        self.height_mode.currentTextChanged.connect(self._height_edited)
+        self.height_min.valueChanged.connect(self._height_edited)
+        self.height_max.valueChanged.connect(self._height_edited)
         self.colormap.currentTextChanged.connect(lambda t: self.model.set_view(colormap=t))
         for box in self.domain:
             box.valueChanged.connect(self._domain_edited)
@@ -150,7 +170,15 @@ class ControlsPanel(QtWidgets.QWidget):
             box.blockSignals(True)
             box.setChecked(bool(getattr(v, name)))
             box.blockSignals(False)
-        for combo, text in ((self.spacing, v.contour_spacing), (self.colormap, v.colormap)):
+        manual = v.height_mode == "manual"
+        lo, hi = (v.height_min, v.height_max) if manual else self.model.height_range()
+        with signals_blocked(self.height_min, self.height_max):
+            self.height_min.setValue(lo)
+            self.height_max.setValue(hi)
+        self.height_min.setEnabled(manual)
+        self.height_max.setEnabled(manual)
+        for combo, text in ((self.spacing, v.contour_spacing), (self.colormap, v.colormap),
+                            (self.height_mode, v.height_mode)):
             combo.blockSignals(True)
             combo.setCurrentText(text)
             combo.blockSignals(False)
@@ -165,6 +193,22 @@ class ControlsPanel(QtWidgets.QWidget):
             self.angle.blockSignals(True)
             self.angle.setValue(v.direction_angle)
             self.angle.blockSignals(False)
+
+    def _height_edited(self, *args: object) -> None:
+        mode = self.height_mode.currentText()
+        changes: dict[str, object] = {"height_mode": mode}
+        if mode == "manual":
+            if self.model.view.height_mode != "manual" and self.sender() is self.height_mode:
+                lo, hi = self.model.height_range()  # start from what is shown
+                changes.update(height_min=lo, height_max=hi)
+            else:
+                changes.update(height_min=self.height_min.value(), height_max=self.height_max.value())
+        try:
+            self.model.set_view(**changes)
+            self.height_error.setText("")
+        except ValueError as err:
+            self.height_error.setText(str(err))
+        self.sync()
 
     def _probe_edited(self) -> None:
         self.model.set_probe(self.probe_x.value(), self.probe_y.value())

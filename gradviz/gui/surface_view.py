@@ -23,6 +23,7 @@ from gradviz.model.scene import Scene
 OVERLAY_GRID = 25  # vertices per side of the tangent-plane and quadratic-model patches
 
 
+DEPTH_BIAS = 0.004  # overlays on the surface are lifted this fraction of the height towards the eye
 LUT_SIZE = 1024  # colours per map: finer than the eye tells apart, and a lookup instead of interpolation
 
 
@@ -138,7 +139,7 @@ class SurfaceView(PickingGLView):
 
     # ----- surface -----
     def _on_view_changed(self, names: set[str]) -> None:
-        if names & {"colormap", "contour_spacing", "wireframe"}:
+        if names & {"colormap", "contour_spacing", "wireframe", "height_mode", "height_min", "height_max"}:
             self.rebuild(reset_camera=False)
         if names & (redrawn_by("surface") | {"radius", "direction_angle"}):
             self.update_overlays()
@@ -150,7 +151,7 @@ class SurfaceView(PickingGLView):
         a preset changes domain and function together, and the second call only frames the view)."""
         view = self.model.view
         key = (self.model.function, self.model.domain, self.model.resolution, view.colormap,
-               view.contour_spacing, view.wireframe)
+               view.contour_spacing, view.wireframe, view.height_mode, view.height_min, view.height_max)
         if key == getattr(self, "_built", None):
             if reset_camera:
                 self.fit_view()
@@ -159,11 +160,11 @@ class SurfaceView(PickingGLView):
         s = self.model.sample()
         xmin, xmax, ymin, ymax = self.model.domain
         span = max(xmax - xmin, ymax - ymin)
-        lo, hi = s.height_range
+        lo, hi = self.model.height_range()
         self.scale = HeightScale(lo, hi, 0.5 * span)
         self.mesh = surface_mesh(s.xs, s.ys, s.f, s.fx, s.fy, self.scale)
         cmap = pg.colormap.get(view.colormap)
-        color_scale = s.color_scale(view.contour_spacing)
+        color_scale = s.color_scale(view.contour_spacing, lo, hi)
         t = color_scale.normalize(lo + self.mesh.levels * (hi - lo))  # the mesh's levels are linear in f
         colors = colour_table(view.colormap)[np.rint(np.nan_to_num(t) * (LUT_SIZE - 1)).astype(np.intp)]
         md = PrecomputedMeshData(self.mesh.vertices, self.mesh.faces, self.mesh.normals, colors)
@@ -272,7 +273,9 @@ class SurfaceView(PickingGLView):
                                       qt_setup.QUADRATIC_COLOR)):
             item.setVisible(bool(on and ok))
             if on and ok:
-                z = self._display(model(gx, gy))
+                # a depth bias: where a model touches the surface (a tangent plane always does) it is
+                # drawn cleanly on top instead of speckling through it (z-fighting)
+                z = self._display(model(gx, gy)) + DEPTH_BIAS * self.scale.height
                 verts = np.column_stack([gx.ravel(), gy.ravel(), z.ravel()]).astype(np.float32)
                 colors = np.tile(np.array([*rgb, 0.42], dtype=np.float32), (len(verts), 1))
                 item.setMeshData(vertexes=verts, faces=grid_faces(OVERLAY_GRID, OVERLAY_GRID),

@@ -12,5 +12,6 @@ TOL = (0.0, 1e6)  # stopping tolerance on |∇f|
 RADIUS = (1e-4, 1e5)  # Taylor-model radius
 DIRECTION = (-360.0, 360.0)  # degrees
 CAMERA = 1e9  # |any camera number|
+HEIGHT = 1e300  # |the ends of a manual height range|
 MAX_STARTS = 256
 HYPER = {name: (spec.lo, spec.hi) for name, spec in HYPER_SPECS.items()}  # from the optimizer registry

@@ -31,11 +31,15 @@ class Sample:
         """robust_range(f), computed once and shared by the 3D and contour views."""
         return robust_range(self.f)
 
-    def color_scale(self, spacing: str) -> ColorScale:
-        """The colour and contour scale for `spacing` ("auto" chooses from f), once per sample."""
-        if spacing not in self._scales:
-            self._scales[spacing] = color_scale(self.f, *self.height_range, spacing)
-        return self._scales[spacing]
+    def color_scale(self, spacing: str, lo: float | None = None, hi: float | None = None) -> ColorScale:
+        """The colour and contour scale for `spacing` ("auto" chooses from f) on [lo, hi] (default: the
+        robust height range), once per sample."""
+        if lo is None or hi is None:
+            lo, hi = self.height_range
+        key = (spacing, lo, hi)
+        if key not in self._scales:
+            self._scales[key] = color_scale(self.f, lo, hi, spacing)
+        return self._scales[key]
 
 
 def sample(fn: Function, domain: tuple[float, float, float, float], resolution: int) -> Sample:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import math
 from collections.abc import Iterator
-from dataclasses import dataclass, field, fields, make_dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -19,66 +19,20 @@ from gradviz.calculus.critical import CriticalPoint, find_critical_points
 from gradviz.calculus.local import LocalModel, local_model
 from gradviz.expr.errors import ExpressionError
 from gradviz.expr.function import Function, parse
-from gradviz.model.color_scale import SPACINGS
 from gradviz.model.descent_state import DescentState, default_methods
-from gradviz.model.overlays import OVERLAY_NAMES, OVERLAYS
 from gradviz.model.presets import DEFAULT_PRESET, Preset, preset_named
 from gradviz.model.sampling import Sample, sample
 from gradviz.model.signal import Signal
+from gradviz.model.view_settings import (  # noqa: F401 (re-exported: the scene's settings live there)
+    COLORMAPS,
+    HEIGHT_MODES,
+    VIEW_FIELDS,
+    ViewSettings,
+    default_radius,
+)
 
 MAX_RESOLUTION = 600
 MIN_RESOLUTION = 8
-COLORMAPS = ("viridis", "plasma", "inferno", "magma", "cividis", "turbo", "CET-D1", "CET-L17")
-
-
-@dataclass(frozen=True)
-class _Settings:
-    """What is drawn and how, besides the overlays (which come from `overlays.OVERLAYS`)."""
-
-    field_sign: int = -1  # -1: arrows of −∇f (downhill), +1: arrows of ∇f
-    field_density: int = 16  # arrows per side
-    contour_count: int = 12
-    contour_spacing: str = "auto"  # or "linear", "log", "symmetric" (see color_scale.py)
-    colormap: str = "viridis"
-    radius: float = 0.75  # neighbourhood of the Taylor models, in x/y units
-    direction_angle: float | None = None  # degrees; None means −∇f
-
-    def validated(self) -> ViewSettings:
-        for name in OVERLAY_NAMES:
-            if not isinstance(getattr(self, name), bool):
-                raise ValueError(f"{name} must be true or false")
-        if self.field_sign not in (-1, 1):
-            raise ValueError("field_sign must be -1 (−∇f) or 1 (∇f)")
-        if not 3 <= self.field_density <= 80:
-            raise ValueError("field_density must be between 3 and 80 arrows per side")
-        if not 0 <= self.contour_count <= 60:
-            raise ValueError("contour_count must be between 0 and 60")
-        if self.contour_spacing not in SPACINGS:
-            raise ValueError(f"contour_spacing must be one of {', '.join(SPACINGS)}")
-        if self.colormap not in COLORMAPS:
-            raise ValueError(f"unknown colour map {self.colormap!r}; choose one of {', '.join(COLORMAPS)}")
-        if not (self.radius > 0 and math.isfinite(self.radius)):
-            raise ValueError("radius must be a positive number")
-        if self.direction_angle is not None and not math.isfinite(self.direction_angle):
-            raise ValueError("direction angle must be a finite number of degrees")
-        return self
-
-
-# ViewSettings: the settings above and one boolean per overlay. Every field can be set with
-# Scene.set_view(name=value).
-ViewSettings = make_dataclass("ViewSettings", [(o.name, bool, field(default=o.default)) for o in OVERLAYS],
-                              bases=(_Settings,), frozen=True)
-ViewSettings.__doc__ = "What is drawn and how. Every field can be set with Scene.set_view(name=value)."
-VIEW_FIELDS = tuple(f.name for f in fields(ViewSettings))
-
-
-def default_radius(domain: tuple[float, float, float, float]) -> float:
-    """A Taylor-model radius that reads well: about an eighth of the domain, rounded to 1, 2 or 5."""
-    span = max(domain[1] - domain[0], domain[3] - domain[2]) / 8.0
-    base = 10.0 ** math.floor(math.log10(span))
-    return min((m * base for m in (1.0, 2.0, 5.0, 10.0)), key=lambda r: abs(math.log(r / span)))
-
-
 @dataclass
 class Scene:
     """The state of one gradviz scene; see the module docstring for the contract."""
@@ -302,6 +256,19 @@ class Scene:
         if self._sample is None:
             self._sample = sample(self.function, self.domain, self.resolution)
         return self._sample
+
+    def height_range(self) -> tuple[float, float]:
+        """The range of f the views draw and colour: robust ("auto"), all finite values ("full") or
+        the view's manual range."""
+        view = self.view
+        if view.height_mode == "manual":
+            return view.height_min, view.height_max
+        s = self.sample()
+        if view.height_mode == "full":
+            finite = s.f[np.isfinite(s.f)]
+            if finite.size and finite.max() > finite.min():
+                return float(finite.min()), float(finite.max())
+        return s.height_range
 
     # ----- probe -----
     def set_probe(self, x: float, y: float) -> None:

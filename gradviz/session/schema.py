@@ -81,7 +81,8 @@ def _parameters(fn: Function, data: Any) -> tuple[Function, dict[str, tuple[floa
 
 
 _VIEW_TYPES = {**{o.name: bool for o in OVERLAYS}, "field_sign": int, "field_density": int, "contour_count": int,
-               "contour_spacing": str, "colormap": str, "radius": float, "direction_angle": float}
+               "contour_spacing": str, "colormap": str, "radius": float, "direction_angle": float,
+               "height_mode": str, "height_min": float, "height_max": float}
 
 
 def _view(data: Any) -> ViewSettings:
@@ -100,6 +101,8 @@ def _view(data: Any) -> ViewSettings:
             values[name] = fields.text(value, where, 40)
         elif name == "direction_angle":
             values[name] = None if value is None else fields.number(value, where, *limits.DIRECTION)
+        elif name in ("height_min", "height_max"):
+            values[name] = fields.number(value, where, -limits.HEIGHT, limits.HEIGHT)
         else:
             values[name] = fields.number(value, where, *limits.RADIUS)
     try:
