@@ -31,3 +31,17 @@ def test_bench_ui_quick(tmp_path):
     data = json.loads(out.read_text())
     assert data["median_expression_change_ms"] > 0 and len(data["rows"]) == 6
     assert len(data["slider"]) == 6 and all(r["slider_tick_ms"] > 0 for r in data["slider"])
+
+
+def test_gallery_small(tmp_path):
+    if not os.environ.get("DISPLAY"):
+        raise AssertionError("GUI tests need the Xvfb display that pytest-xvfb provides")
+    out = tmp_path / "gallery.png"
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "gallery.py"), "--small", "--out", str(out)],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "26 functions" in result.stdout
+    from PySide6 import QtGui
+
+    image = QtGui.QImage(str(out))
+    assert (image.width(), image.height()) == (4 * (2 * 180 + 12), 7 * (150 + 22 + 8))
