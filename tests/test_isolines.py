@@ -48,3 +48,11 @@ def test_label_anchor_keeps_away_from_taken_points():
     assert label_anchor(points, (0.1, 0.0), [], 0.5) == (0.0, 0.0)
     assert label_anchor(points, (0.1, 0.0), [(0.0, 0.0)], 1.5) == (2.0, 0.0)
     assert label_anchor(points, (0.1, 0.0), [(1.5, 0.0)], 10.0) is None
+
+
+def test_label_anchor_keeps_away_from_markers():
+    points = np.column_stack([np.linspace(-1, 1, 201), np.zeros(201)])
+    free = label_anchor(points, (0.0, 0.0), [], 0.5)
+    assert free == (0.0, 0.0)
+    near_probe = label_anchor(points, (0.0, 0.0), [], 0.5, markers=[(0.0, 0.0)], marker_distance=0.3)
+    assert abs(near_probe[0]) >= 0.3 - 1e-9 and abs(near_probe[0]) < 0.32

@@ -113,7 +113,7 @@ OPTIMIZERS: dict[str, Optimizer] = {o.name: o for o in [
     Optimizer("adam", "Adam", {"beta1": 0.9, "beta2": 0.999, "eps": 1e-8}, _ADAM_INIT, _ADAM_MOMENTS,
               # torch.optim.Adam: bias-corrected moments; denom = √v/√(1−β₂ᵗ) + ε
               note="m, v: moving averages of ∇f, ∇f² with bias correction; w ← w − η m̂/(√v̂ + ε)",
-              default_lr=0.05, scale_free=True, dashes=(14, 3, 1, 3), state=_ADAM_STATE, metric="v",
+              default_lr=0.05, scale_free=True, dashes=(7, 2.5, 1, 2.5, 1, 2.5), state=_ADAM_STATE, metric="v",
               narration=_ADAM_NARRATION),
     Optimizer("adamw", "AdamW", {"beta1": 0.9, "beta2": 0.999, "eps": 1e-8, "weight_decay": 0.01}, _ADAM_INIT, (
         # torch.optim.AdamW: decoupled weight decay w ← w(1 − ηλ) first, then Adam's step
@@ -121,7 +121,7 @@ OPTIMIZERS: dict[str, Optimizer] = {o.name: o for o in [
         "y *= 1.0 - lr * weight_decay",
         *_ADAM_MOMENTS,
     ), note="w ← w(1 − ηλ), then Adam's step: weight decay apart from the gradient", default_lr=0.05,
-        scale_free=True, dashes=(10, 3, 2, 3, 2, 3), state=_ADAM_STATE, metric="v",
+        scale_free=True, dashes=(9, 3, 3, 3), state=_ADAM_STATE, metric="v",
         narration=("w ← (1 − {lr}·{weight_decay})·w", *_ADAM_NARRATION)),
     Optimizer("newton", "Newton", {"damping": 1.0, "min_curvature": 1e-3}, (), (
         "dx, dy = _newton_direction(gx, gy, hxx, hxy, hyy, min_curvature)",

@@ -35,10 +35,11 @@ def isolines(xs: np.ndarray, ys: np.ndarray, z: np.ndarray, levels: Sequence[flo
 
 
 def label_anchor(points: np.ndarray, centre: tuple[float, float], taken: list[tuple[float, float]],
-                 min_distance: float) -> tuple[float, float] | None:
+                 min_distance: float, markers: list[tuple[float, float]] = (),
+                 marker_distance: float = 0.0) -> tuple[float, float] | None:
     """Where an isoline's label reads well: the point of the polyline(s) `points` (nan rows ignored)
-    nearest `centre` that is at least `min_distance` from every point in `taken` (other labels
-    and markers). None if there is none."""
+    nearest `centre` that is at least `min_distance` from every point in `taken` (other labels)
+    and `marker_distance` from every marker. None if there is none."""
     pts = points[np.isfinite(points[:, 0])] if len(points) else points
     if len(pts) == 0:
         return None
@@ -46,6 +47,8 @@ def label_anchor(points: np.ndarray, centre: tuple[float, float], taken: list[tu
     ok = np.ones(len(pts), dtype=bool)
     for tx, ty in taken:
         ok &= np.hypot(pts[:, 0] - tx, pts[:, 1] - ty) >= min_distance
+    for mx, my in markers:
+        ok &= np.hypot(pts[:, 0] - mx, pts[:, 1] - my) >= marker_distance
     if not ok.any():
         return None
     k = int(np.argmin(np.where(ok, d, np.inf)))

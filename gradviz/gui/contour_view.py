@@ -78,6 +78,9 @@ class ContourView(pg.PlotWidget):
         scene.view_changed.connect(self._on_view_changed)
         scene.probe_changed.connect(lambda p: self.update_probe())
         scene.critical_changed.connect(lambda pts: self.update_critical())
+        scene.critical_changed.connect(lambda pts: self.place_labels())
+        scene.probe_changed.connect(lambda p: self.place_labels())
+        scene.descent.starts_changed.connect(self.place_labels)
         self.rebuild(fit=True)
 
     def _on_view_changed(self, names: set[str]) -> None:
@@ -139,16 +142,19 @@ class ContourView(pg.PlotWidget):
                 break
         self.colorbar.axis.setTicks([[(float(p), text) for p, text in zip(positions, labels, strict=True)]])
 
+    def marker_positions(self) -> list[tuple[float, float]]:
+        """Where the probe, the start points and the critical points are drawn (labels keep away)."""
+        points = [tuple(self.model.probe)] + [(p.x, p.y) for p in self.model.descent.starts]
+        if self.model.view.critical_points and self.model.critical_points:
+            points += [(c.x, c.y) for c in self.model.critical_points]
+        return points
+
     def update_isolines(self, s: object, scale: ColorScale) -> None:
         """All isolines as one item; a few labels, placed apart, from a reused pool of text items."""
         view = self.model.view
         levels = scale.levels(view.contour_count)
         xs_all, ys_all = [], []
-        xmin, xmax, ymin, ymax = self.model.domain
-        centre = (0.5 * (xmin + xmax), 0.5 * (ymin + ymax))
-        taken: list[tuple[float, float]] = []
-        texts: list[str] = []
-        spacing = 0.12 * max(xmax - xmin, ymax - ymin)
+        candidates: list[tuple[str, np.ndarray]] = []
         nan = np.array([np.nan])
         for k, (level, points) in enumerate(zip(levels, isolines(s.xs, s.ys, s.f, levels), strict=True)):
             if len(points) == 0:
@@ -156,10 +162,28 @@ class ContourView(pg.PlotWidget):
             xs_all += [points[:, 0], nan]
             ys_all += [points[:, 1], nan]
             if k % max(1, len(levels) // 6) == 0:
-                anchor = label_anchor(points, centre, taken, spacing)
-                if anchor is not None:
-                    taken.append(anchor)
-                    texts.append(num(level, 3))
+                candidates.append((num(level, 3), points))
+        self._label_candidates = candidates
+        self.place_labels()
+        if xs_all:
+            self.isolines.setData(np.concatenate(xs_all), np.concatenate(ys_all), connect="finite")
+        else:
+            self.isolines.setData([], [])
+
+    def place_labels(self) -> None:
+        """Isoline labels apart from each other and from the probe, start points and critical points
+        (again whenever those move: cheap, the isolines are kept)."""
+        xmin, xmax, ymin, ymax = self.model.domain
+        centre = (0.5 * (xmin + xmax), 0.5 * (ymin + ymax))
+        spacing = 0.12 * max(xmax - xmin, ymax - ymin)
+        markers = self.marker_positions()
+        texts: list[str] = []
+        anchors: list[tuple[float, float]] = []
+        for text, points in getattr(self, "_label_candidates", []):
+            anchor = label_anchor(points, centre, anchors, spacing, markers, 0.5 * spacing)
+            if anchor is not None:
+                anchors.append(anchor)
+                texts.append(text)
         while len(self.level_labels) < len(texts):
             label = pg.TextItem(color=(255, 255, 255), anchor=(0.5, 0.5), fill=pg.mkBrush(0, 0, 0, 110))
             label.setZValue(5)
@@ -169,11 +193,7 @@ class ContourView(pg.PlotWidget):
             label.setVisible(k < len(texts))
             if k < len(texts):
                 label.setText(texts[k])
-                label.setPos(*taken[k])
-        if xs_all:
-            self.isolines.setData(np.concatenate(xs_all), np.concatenate(ys_all), connect="finite")
-        else:
-            self.isolines.setData([], [])
+                label.setPos(*anchors[k])
 
     def update_field(self) -> None:
         view = self.model.view

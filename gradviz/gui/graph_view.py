@@ -13,7 +13,7 @@ from gradviz.gui.format import num
 from gradviz.gui.theme import current, on_change, ui_font
 
 NODE_W, NODE_H = 104.0, 54.0
-COL_DX, ROW_DY = 132.0, 66.0
+COL_DX, ROW_DY = 152.0, 66.0  # 48 px between columns: room for an edge's partial
 COLORS = {"input": "#d8f0d8", "parameter": "#ead9f5", "named": "#d6e6fb", "output": "#fde8b8", "op": "#f2f2f2"}
 KIND_TIPS = {"input": "a variable of f: the gradient is taken with respect to it",
              "parameter": "a parameter (slider): an input held fixed; ∂f/∂ shows how f would change with it",
@@ -77,6 +77,8 @@ class EdgeItem(QtWidgets.QGraphicsPathItem):
         path.addPolygon(head)
         self.setPath(path)
         self.setZValue(1)
+        self.curve = QtGui.QPainterPath(start)  # the edge without its head: where a label may sit
+        self.curve.cubicTo(start + QtCore.QPointF(bend, 0), end - QtCore.QPointF(bend, 0), end)
         self.mid = path.pointAtPercent(0.5)
         self.label = QtWidgets.QGraphicsSimpleTextItem("", self)
         self.label.setFont(ui_font(9))
@@ -86,8 +88,16 @@ class EdgeItem(QtWidgets.QGraphicsPathItem):
 
     def set_partial(self, text: str) -> None:
         self.label.setText(text)
+
+    def label_spots(self) -> list[QtCore.QRectF]:
+        """Where the label may go, best first: beside the middle of the edge, then along it, above or below."""
         r = self.label.boundingRect()
-        self.label.setPos(self.mid.x() - r.width() / 2, self.mid.y() - r.height() - 1)
+        spots = []
+        for t in sorted((k / 20 for k in range(1, 20)), key=lambda t: abs(t - 0.5)):  # the middle first
+            p = self.curve.pointAtPercent(t)
+            for dy in (-r.height() - 2, 2):
+                spots.append(QtCore.QRectF(p.x() - r.width() / 2, p.y() + dy, r.width(), r.height()))
+        return spots
 
     def set_style(self, lit: bool, dim: bool) -> None:
         edge = QtGui.QColor(current().graph_edge)
@@ -136,6 +146,7 @@ class GraphView(QtWidgets.QGraphicsView):
             self.scene().addItem(edge)
             self.edges[(a, b)] = edge
         self.scene().setSceneRect(self.scene().itemsBoundingRect().adjusted(-20, -20, 20, 20))
+        self.zoomed = False
         self.fit()
 
     def _restyle(self, theme: object) -> None:
@@ -160,13 +171,14 @@ class GraphView(QtWidgets.QGraphicsView):
         self.centerOn(note.boundingRect().center())
 
     def fit(self) -> None:
-        """Fit the graph's width (readable sizes between 0.6× and 1.25×); a tall graph scrolls."""
+        """Fill the panel with the graph, up to 1.8× (a small f reads large); a wide graph fits its
+        width down to 0.6×, and a tall one scrolls."""
         rect = self.scene().sceneRect()
         view = self.viewport().rect()
         if rect.width() <= 0 or view.width() <= 0:
             return
         whole = min(view.width() / rect.width(), view.height() / rect.height())
-        s = min(1.25, max(whole, min(0.6, view.width() / rect.width())))
+        s = min(1.8, max(whole, min(0.6, view.width() / rect.width())))
         self.resetTransform()
         self.scale(s, s)
         self.centerOn(rect.center())
@@ -177,6 +189,27 @@ class GraphView(QtWidgets.QGraphicsView):
             item.set_numbers(f"= {num(trace.values[i], 4)}", f"∂f/∂ = {num(trace.adjoints[i], 4)}")
         for key, edge in self.edges.items():
             edge.set_partial(num(trace.partials[key], 3))
+        self.place_edge_labels()
+
+    def place_edge_labels(self) -> None:
+        """Each edge's partial where it covers no node, no other edge and no other label (the first such
+        spot along its edge; the least crowded one when there is none)."""
+        stroker = QtGui.QPainterPathStroker()
+        stroker.setWidth(3.0)
+        strokes = {key: stroker.createStroke(edge.curve) for key, edge in self.edges.items()}
+        boxes = [item.sceneBoundingRect() for item in self.nodes.values()]
+        placed: list[QtCore.QRectF] = []
+        for key, edge in self.edges.items():
+            best, best_cost = None, None
+            for spot in edge.label_spots():
+                cost = (sum(spot.intersects(b) for b in boxes) * 4 + sum(spot.intersects(p) for p in placed) * 3
+                        + sum(s.intersects(spot) for k, s in strokes.items() if k != key))
+                if best_cost is None or cost < best_cost:
+                    best, best_cost = spot, cost
+                if cost == 0:
+                    break
+            placed.append(best)
+            edge.label.setPos(best.topLeft())
 
     def highlight(self, index: int | None) -> None:
         """Light every path from node `index` to f (None: nothing) and report the node."""
@@ -194,6 +227,13 @@ class GraphView(QtWidgets.QGraphicsView):
             edge.set_style(key in lit_edges, index is not None and key not in lit_edges)
         self.hovered.emit(index)
 
+    def resizeEvent(self, event: QtGui.QResizeEvent) -> None:  # noqa: N802 (Qt API)
+        """The panel changed size: the graph fills it again (unless the wheel zoomed it)."""
+        super().resizeEvent(event)
+        if not getattr(self, "zoomed", False):
+            self.fit()
+
     def wheelEvent(self, event: QtGui.QWheelEvent) -> None:  # noqa: N802 (Qt API)
+        self.zoomed = True
         factor = math.pow(1.0015, event.angleDelta().y())
         self.scale(factor, factor)

@@ -11,7 +11,7 @@ from gradviz.descent.trajectory import Trajectory
 from gradviz.gui.format import num, vec
 from gradviz.gui.lazy import show_event_refreshing, when_visible
 from gradviz.gui.sharpness_plot import SharpnessPlot
-from gradviz.gui.styles import method_pen, start_color, style_icon
+from gradviz.gui.styles import method_pen, start_color, style_icon, style_pixmap
 from gradviz.gui.theme import current, on_change, style_plot
 from gradviz.model.scene import Scene
 
@@ -70,9 +70,11 @@ class LossView(QtWidgets.QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(self.table, 4)
         self.curves: dict[tuple[int, str], pg.PlotDataItem] = {}
-        self.legend = pg.LegendItem(offset=(-8, 8), labelTextSize="8pt", brush=pg.mkBrush(*current().legend_bg),
-                                    pen=pg.mkPen(current().legend_edge))
-        self.legend.setParentItem(item.getViewBox())
+        # the legend sits above the plot, never over the curves; each entry shows a whole dash pattern
+        self.legend = QtWidgets.QWidget()
+        self.legend_layout = QtWidgets.QHBoxLayout(self.legend)
+        self.legend_layout.setContentsMargins(4, 0, 4, 0)
+        left.insertWidget(0, self.legend)
         self._legend_methods: tuple[str, ...] = ()
         on_change(self._restyle, self)
         self.cursor = pg.InfiniteLine(angle=90, pen=pg.mkPen("#888", style=QtCore.Qt.PenStyle.DashLine))
@@ -83,9 +85,6 @@ class LossView(QtWidgets.QWidget):
         self.refresh()
 
     def _restyle(self, theme: object) -> None:
-        self.legend.setBrush(pg.mkBrush(*current().legend_bg))
-        self.legend.setPen(pg.mkPen(current().legend_edge))
-        self.legend.setLabelTextColor(current().plot_fg)
         self._legend_methods = ()  # redrawn in the new colours
         self.refresh()
 
@@ -134,9 +133,17 @@ class LossView(QtWidgets.QWidget):
         if methods == self._legend_methods:
             return
         self._legend_methods = methods
-        self.legend.clear()
+        while self.legend_layout.count():
+            widget = self.legend_layout.takeAt(0).widget()
+            if widget is not None:
+                widget.deleteLater()
         for m in methods:
-            self.legend.addItem(pg.PlotDataItem(pen=method_pen(m, current().plot_fg, 2.0)), OPTIMIZERS[m].label)
+            icon = QtWidgets.QLabel()
+            icon.setPixmap(style_pixmap(m, current().plot_fg))
+            self.legend_layout.addWidget(icon)
+            self.legend_layout.addWidget(QtWidgets.QLabel(OPTIMIZERS[m].label))
+            self.legend_layout.addSpacing(10)
+        self.legend_layout.addStretch(1)
         self.legend.setVisible(bool(methods))
 
     def _fill_table(self, runs: list) -> None:

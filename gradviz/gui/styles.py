@@ -29,13 +29,18 @@ def method_pen(method: str, color: str | QtGui.QColor = "k", width: float = 2.6)
     return pen
 
 
-def style_icon(method: str, color: str = "#222") -> QtGui.QIcon:
-    """A small picture of the method's line style, for legends in widgets."""
-    pix = QtGui.QPixmap(36, 12)
+def style_pixmap(method: str, color: str = "#222", length: int = 48) -> QtGui.QPixmap:
+    """The method's line style drawn `length` px long: long enough to show a whole dash pattern."""
+    pix = QtGui.QPixmap(length, 12)
     pix.fill(QtCore.Qt.GlobalColor.transparent)
     painter = QtGui.QPainter(pix)
     painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
-    painter.setPen(method_pen(method, color, 2.4))
-    painter.drawLine(1, 6, 35, 6)
+    painter.setPen(method_pen(method, color, 2.0))
+    painter.drawLine(1, 6, length - 1, 6)
     painter.end()
-    return QtGui.QIcon(pix)
+    return pix
+
+
+def style_icon(method: str, color: str = "#222") -> QtGui.QIcon:
+    """A small picture of the method's line style, for legends in widgets."""
+    return QtGui.QIcon(style_pixmap(method, color, 36))

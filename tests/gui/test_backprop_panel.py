@@ -114,3 +114,22 @@ def test_a_graph_too_big_to_lay_out_gets_a_note_and_the_window_stays_usable(qtbo
     window.model.set_expression("x*y")
     panel.setCurrentIndex(0)
     assert len(panel.view.nodes) == 3  # x, y and their product: drawn again
+
+
+def test_a_small_graph_fills_its_panel_and_its_labels_keep_apart(qtbot, window):
+    window.model.set_expression("(x^2 + y - 11)^2 + (x + y^2 - 7)^2")
+    window.bottom_tabs.setCurrentWidget(window.backprop)
+    qtbot.waitUntil(window.backprop.isVisible)
+    view = window.backprop.view
+    qtbot.wait(20)
+    scale = view.transform().m11()
+    shown = view.mapFromScene(view.scene().sceneRect()).boundingRect()
+    port = view.viewport().rect()
+    assert scale > 1.0  # a short f reads larger than its drawing size
+    assert shown.width() >= 0.9 * port.width() or shown.height() >= 0.9 * port.height()
+    labels = [e.label.sceneBoundingRect() for e in view.edges.values() if e.label.text()]
+    nodes = [n.sceneBoundingRect() for n in view.nodes.values()]
+    assert len(labels) == len(view.edges)
+    for i, a in enumerate(labels):
+        assert not any(a.intersects(n) for n in nodes)
+        assert not any(a.intersects(b) for b in labels[i + 1:])

@@ -197,3 +197,36 @@ def test_outside_the_domain_the_readout_says_so_and_the_models_hide(qtbot, windo
     window.model.descent.set_method("gd", enabled=True, lr=1.0)
     texts = [window.loss.table.item(r, 6).text() for r in range(window.loss.table.rowCount())]
     assert "left f's domain at step 1" in texts
+
+
+def test_contour_labels_keep_away_from_the_markers(qtbot, window):
+    model = window.model
+    model.set_expression("x^2 + y^2")
+    model.set_domain((-2, 2, -2, 2))
+    model.find_critical_points()
+    for probe in [(0.0, 0.0), (0.8, 0.3), (-1.0, -0.5)]:
+        model.set_probe(*probe)
+        markers = window.contour.marker_positions()
+        assert tuple(probe) in markers and (0.0, 0.0) in markers  # the probe and the minimum
+        shown = [lab.pos() for lab in window.contour.level_labels if lab.isVisible()]
+        assert shown
+        for pos in shown:
+            for mx, my in markers:
+                assert math.hypot(pos.x() - mx, pos.y() - my) >= 0.5 * 0.12 * 4 - 1e-9
+
+
+def test_the_loss_legend_covers_no_curve_and_its_styles_differ(qtbot, window):
+    from gradviz.gui.styles import style_pixmap
+
+    loss = window.loss
+    window.bottom_tabs.setCurrentIndex(0)
+    qtbot.waitUntil(loss.isVisible)
+    legend = loss.legend.geometry()
+    plot = loss.plot.geometry()
+    assert not legend.intersects(plot)
+    images = {m: style_pixmap(m).toImage() for m in ("gd", "momentum", "nesterov", "adam", "adamw", "rmsprop")}
+    arrays = {m: image_array(img).astype(int) for m, img in images.items()}
+    names = list(arrays)
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            assert np.abs(arrays[a] - arrays[b]).sum() > 500, (a, b)  # every pair looks different
