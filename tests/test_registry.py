@@ -59,9 +59,10 @@ def test_anp_language_and_help_are_generated_from_the_registry():
             args = [np.float64(0.5), np.float64(1.5)][: prim.arity]
             assert getattr(anp, prim.ufunc.__name__)(*args) == prim.evaluate(*args)
     assert set(FUNCTIONS) == {t for p in PRIMITIVES.values() for t in p.text}
-    for name in FUNCTIONS:
+    for name, op in FUNCTIONS.items():
         assert name in SYNTAX_HELP
-        parse_graph(f"{name}(0.5*x + 0.1) + y")
+        args = ", ".join(["0.5*x + 0.1", "y"][: PRIMITIVES[op].arity])
+        parse_graph(f"{name}({args}) + y")
 
 
 def test_the_graph_labels_and_the_listing_use_the_registry_names():

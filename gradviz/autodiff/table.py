@@ -55,12 +55,26 @@ def unary(name: str, ufunc: np.ufunc, vjp, scalar: str | None = None, text: tupl
 
 
 def binary(name: str, ufunc: np.ufunc, vjp_x, vjp_y, infix: str | None = None, scalar: str | None = None,
-           commutative: bool = False) -> Primitive:
-    """An elementwise, broadcasting NumPy ufunc of two arguments."""
+           commutative: bool = False, text: tuple[str, ...] = (), helpers: tuple = ()) -> Primitive:
+    """An elementwise, broadcasting NumPy ufunc of two arguments (an operator, or a function of the text
+    when `text` names it)."""
     return define(Primitive(
         name, 2, ufunc, broadcast_shape, (vjp_x, vjp_y), commutative=commutative, ufunc=ufunc,
         numpy_code=f"_{ufunc.__name__}({{0}}, {{1}}, {{out}})", scalar_code=scalar or f"{{0}} {infix} {{1}}",
-        infix=infix, display=infix))
+        infix=infix, display=infix, text=text, helpers=helpers))
+
+
+def _max2(a: float, b: float) -> float:
+    """max for the scalar code, with NumPy's nan: nan if either is nan."""
+    if a != a or b != b:
+        return a + b
+    return a if a >= b else b
+
+
+def _min2(a: float, b: float) -> float:
+    if a != a or b != b:
+        return a + b
+    return a if a <= b else b
 
 
 def structural(name: str, arity: int, evaluate, shape_of, *vjp) -> Primitive:
@@ -141,6 +155,27 @@ unary("arctan", np.arctan, lambda g, ans, x: g / (1.0 + x * x), scalar="_atan({0
 unary("abs",  np.absolute, lambda g, ans, x: g * make("sign", x), scalar="abs({0})")
 unary("sign", np.sign, lambda g, ans, x: g * 0.0, scalar="(1.0 if {0} > 0.0 else -1.0 if {0} < 0.0 else 0.0 * {0})",
       text=())
+# ----- for losses: stable where the textbook formula overflows; kinks take abs's conventions -----
+unary("log1p", np.log1p, lambda g, ans, x: g / (1.0 + x))
+unary("expm1", np.expm1, lambda g, ans, x: g * (ans + 1.0))
+define(Primitive(  # 1/(1 + e^−x) as ½ tanh(x/2) + ½: no overflow anywhere
+    "sigmoid", 1, lambda a: 0.5 * np.tanh(0.5 * a) + 0.5, _same_shape, (lambda g, ans, x: g * ans * (1.0 - ans),),
+    numpy_code="_multiply({0}, 0.5, {out}); _tanh({out}, {out}); _multiply({out}, 0.5, {out}); _add({out}, 0.5, {out})",
+    scalar_code="(0.5 * _tanh(0.5 * {0}) + 0.5)", text=("sigmoid",)))
+define(Primitive(  # log(1 + eˣ) as logaddexp(0, x): no overflow for large x, no loss for very negative x
+    "softplus", 1, lambda a: np.logaddexp(0.0, a), _same_shape, (lambda g, ans, x: g * make("sigmoid", x),),
+    numpy_code="_logaddexp(0.0, {0}, {out})", scalar_code="(max({0}, 0.0) + _log1p(_exp(-abs({0}))))",
+    text=("softplus",)))
+define(Primitive(  # max(x, 0); its derivative is 0 at the kink (the minimum-norm subgradient, as d|x|/dx)
+    "relu", 1, lambda a: np.maximum(a, 0.0), _same_shape,
+    (lambda g, ans, x: g * (0.5 * (make("sign", x) + make("abs", make("sign", x)))),),
+    numpy_code="_maximum({0}, 0.0, {out})", scalar_code="({0} if {0} > 0.0 else 0.0 * {0})", text=("relu",)))
+binary("maximum", np.maximum, lambda g, ans, x, y: unbroadcast(g * (0.5 + 0.5 * make("sign", x - y)), x),
+       lambda g, ans, x, y: unbroadcast(g * (0.5 - 0.5 * make("sign", x - y)), y),
+       scalar="_max2({0}, {1})", commutative=True, text=("max",), helpers=(("_max2", _max2),))
+binary("minimum", np.minimum, lambda g, ans, x, y: unbroadcast(g * (0.5 - 0.5 * make("sign", x - y)), x),
+       lambda g, ans, x, y: unbroadcast(g * (0.5 + 0.5 * make("sign", x - y)), y),
+       scalar="_min2({0}, {1})", commutative=True, text=("min",), helpers=(("_min2", _min2),))
 # ----- reductions, shapes and products -----
 structural("sum", 1, lambda a, axis, keepdims: np.sum(a, axis=axis, keepdims=keepdims), sum_shape, _sum_vjp)
 structural("reshape", 1, lambda a, shape: np.reshape(a, shape), lambda a, shape: tuple(shape),

@@ -14,6 +14,7 @@ import math
 from dataclasses import dataclass, field
 
 from gradviz.autodiff.graph import Node, const, literal_simplification, make, var
+from gradviz.autodiff.primitives import PRIMITIVES
 from gradviz.expr.errors import ExpressionError
 from gradviz.expr.language import CONSTANTS, FUNCTIONS, KEYWORDS, VARIABLES, default_range
 from gradviz.expr.lexer import Token, problem, tokenize
@@ -312,11 +313,18 @@ class _Parser:
             open_tok = self.advance()
             if self.tok.text == ")":
                 raise self.error(f"{name}() needs an argument", self.tok.pos)
-            arg = self.expr(0)
+            arity = PRIMITIVES[FUNCTIONS[name]].arity
+            args = [self.expr(0)]
+            while self.tok.text == "," and len(args) < arity:
+                self.advance()
+                args.append(self.expr(0))
             if self.tok.text == ",":
-                raise self.error(f"{name} takes one argument", self.tok.pos)
+                raise self.error(f"{name} takes {'one argument' if arity == 1 else f'{arity} arguments'}",
+                                 self.tok.pos)
+            if len(args) < arity:
+                raise self.error(f"{name} takes {arity} arguments, as in {name}(a, b)", self.tok.pos)
             self.expect_close(open_tok)
-            return make(FUNCTIONS[name], arg)
+            return make(FUNCTIONS[name], *args)
         if name in KEYWORDS:
             raise self.error(f"Python keyword '{name}' is not allowed", tok.pos)
         if calls:
