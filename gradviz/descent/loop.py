@@ -19,7 +19,7 @@ _MATH_ERRORS = (ValueError, ArithmeticError)
 LoopFn = Callable[..., tuple[int, str]]
 
 
-def loop_source(fn: Function, method: str, record: bool = False) -> str:
+def loop_source(fn: Function, method: str, record: bool = False, scheduled: bool = False) -> str:
     """Source of `run(x, y, steps, tol2, bound, lr, xs, ys, P, S, <hyperparameters>) -> (stop_step, status)`.
 
     With `record`, the optimizer's state (its torch buffers) is appended to the list S after each
@@ -43,8 +43,12 @@ def loop_source(fn: Function, method: str, record: bool = False) -> str:
     body = ind.join(lines + [f"{outs} = {', '.join(results)}"])
     state_vars = [v for _, vx, vy in opt.state.values() for v in (vx, vy)]
     push_state = f"push_s(({', '.join(state_vars)},))" if record and state_vars else ""
-    update = ("\n" + " " * 8).join(list(opt.update) + ([push_state] if push_state else []))
-    init = ("\n" + " " * 4).join(list(opt.init) + (["push_s = S.append", push_state] if push_state else [])) or "pass"
+    # with a schedule, step t uses lr = LRS[t − 1] (the list travels in S's place: S = (state list, LRS))
+    first = ["lr = LRS[t - 1]"] if scheduled else []
+    update = ("\n" + " " * 8).join(first + list(opt.update) + ([push_state] if push_state else []))
+    init_lines = ["S, LRS = S"] if scheduled else []
+    init_lines += list(opt.init) + (["push_s = S.append", push_state] if push_state else [])
+    init = ("\n" + " " * 4).join(init_lines) or "pass"
     # math functions as default arguments: local lookups in the hot loop
     local = "".join(f", {name}={name}" for name in sorted(codegen.SCALAR_GLOBALS) if name.startswith("_")
                     and name not in ("_inf", "_nan"))
@@ -73,7 +77,7 @@ def loop_source(fn: Function, method: str, record: bool = False) -> str:
 """
 
 
-def compile_loop(fn: Function, method: str, record: bool = False) -> LoopFn:
+def compile_loop(fn: Function, method: str, record: bool = False, scheduled: bool = False) -> LoopFn:
     """The compiled loop for `fn`'s text and `method` (see `loop_source`); any parameter values."""
     opt = OPTIMIZERS[method]
     kernel = fn.derived.point if opt.uses_hessian else fn.derived.point_grad
@@ -84,5 +88,5 @@ def compile_loop(fn: Function, method: str, record: bool = False) -> LoopFn:
     namespace = dict(codegen.SCALAR_GLOBALS, _MATH_ERRORS=_MATH_ERRORS, _fallback=fallback,
                      _newton_direction=newton_direction, _inf=math.inf)
     scope: dict = dict(namespace)
-    exec(compile(loop_source(fn, method, record), f"<gradviz {method} loop>", "exec"), scope)  # noqa: S102
+    exec(compile(loop_source(fn, method, record, scheduled), f"<gradviz {method} loop>", "exec"), scope)  # noqa: S102
     return scope["run"]

@@ -11,6 +11,7 @@ import numpy as np
 
 from gradviz.descent.loop import LoopFn, compile_loop
 from gradviz.descent.optimizers import OPTIMIZERS, hyperparameters
+from gradviz.descent.schedules import learning_rates
 from gradviz.expr.function import Derived, Function
 
 DEFAULT_BOUND = 1e8
@@ -48,6 +49,8 @@ class Trajectory:
     parameters: dict[str, float] = field(default_factory=dict)  # f's parameter values for this run
     function: Function | None = field(default=None, repr=False)
     bound: float = DEFAULT_BOUND
+    schedule: dict[str, Any] | None = None  # the learning-rate schedule, {"name": ..., params}; None: constant
+    _lrs: np.ndarray | None = field(default=None, repr=False)
     _state: dict[str, np.ndarray] | None = field(default=None, repr=False)
     _sharpness: np.ndarray | None = field(default=None, repr=False)
 
@@ -73,6 +76,8 @@ class Trajectory:
     @property
     def lrs(self) -> np.ndarray:
         """The learning rate of each of the k steps (constant without a schedule)."""
+        if self._lrs is not None:
+            return self._lrs[: self.stop_step]
         return np.full(self.stop_step, self.lr)
 
     @property
@@ -87,16 +92,16 @@ class Trajectory:
         return len(self.points)
 
 
-def loop_for(fn: Function, method: str, record: bool = False) -> LoopFn:
-    """The compiled descent loop of `fn` for `method` (recording the state or not), built once per
-    text and cached."""
+def loop_for(fn: Function, method: str, record: bool = False, scheduled: bool = False) -> LoopFn:
+    """The compiled descent loop of `fn` for `method` (recording the state or not, with a learning-rate
+    schedule or not), built once per text and cached."""
     per_fn = _loops.setdefault(fn.derived, {})
-    key = f"{method}+state" if record else method
+    key = f"{method}{'+state' if record else ''}{'+schedule' if scheduled else ''}"
     loop = per_fn.get(key)
     if loop is None:
         if method not in OPTIMIZERS:
             hyperparameters(method, {})  # raises the ValueError naming the methods
-        loop = per_fn[key] = compile_loop(fn, method, record)
+        loop = per_fn[key] = compile_loop(fn, method, record, scheduled)
     return loop
 
 
@@ -105,19 +110,21 @@ def _record_state(traj: Trajectory) -> dict[str, np.ndarray]:
     opt = OPTIMIZERS[traj.method]
     if not opt.state or traj.function is None:
         return {}
-    loop = loop_for(traj.function, traj.method, record=True)
+    scheduled = traj._lrs is not None
+    loop = loop_for(traj.function, traj.method, record=True, scheduled=scheduled)
     xs: list[float] = []
     ys: list[float] = []
     rows: list[tuple] = []
+    state_arg = (rows, list(traj._lrs)) if scheduled else rows
     loop(traj.start[0], traj.start[1], traj.stop_step, float(traj.tol) ** 2, float(traj.bound), traj.lr, xs, ys,
-         traj.function.parameter_values, rows, *traj.hyper.values())
+         traj.function.parameter_values, state_arg, *traj.hyper.values())
     table = np.array(rows, dtype=float).reshape(len(rows), -1)
     return {name: table[:, 2 * k: 2 * k + 2] for k, name in enumerate(opt.state)}
 
 
 def descend(fn: Function, start: Sequence[float], method: str = "gd", lr: float = 0.01,
             steps: int = 1000, tol: float = 0.0, bound: float = DEFAULT_BOUND,
-            **hyper: Any) -> Trajectory:
+            schedule: dict[str, Any] | str | None = None, **hyper: Any) -> Trajectory:
     """Run `method` from `start` for at most `steps` updates; see `Trajectory`.
 
     With tol=0 every step runs unless the run diverges (non-finite gradient, or |x| or |y|
@@ -129,12 +136,16 @@ def descend(fn: Function, start: Sequence[float], method: str = "gd", lr: float 
     values = hyperparameters(method, hyper)
     if steps < 0:
         raise ValueError(f"steps must be >= 0, got {steps}")
-    loop = loop_for(fn, method)
+    lrs = None
+    if schedule is not None:
+        lrs = learning_rates(schedule, float(lr), int(steps))  # ValueError for a bad schedule
+        schedule = {"name": schedule} if isinstance(schedule, str) else dict(schedule)
+    loop = loop_for(fn, method, scheduled=lrs is not None)
     xs: list[float] = []
     ys: list[float] = []
     x0, y0 = float(start[0]), float(start[1])
     stop, status = loop(x0, y0, int(steps), float(tol) ** 2, float(bound), float(lr), xs, ys,
-                        fn.parameter_values, None, *values.values())
+                        fn.parameter_values, (None, list(lrs)) if lrs is not None else None, *values.values())
     points = np.column_stack([xs, ys]) if xs else np.empty((0, 2))
     f, gx, gy = fn.value_and_grad(points[:, 0], points[:, 1])
     outside = np.flatnonzero(~np.isfinite(f))
@@ -144,7 +155,7 @@ def descend(fn: Function, start: Sequence[float], method: str = "gd", lr: float 
         points, f, gx, gy = points[: k + 1], f[: k + 1], gx[: k + 1], gy[: k + 1]
         stop, status = k, "left_domain"
     return Trajectory(method, (x0, y0), float(lr), values, points, f, np.column_stack([gx, gy]),
-                      status, stop, float(tol), fn.variables, fn.parameters, fn, float(bound))
+                      status, stop, float(tol), fn.variables, fn.parameters, fn, float(bound), schedule, lrs)
 
 
 def descend_many(fn: Function, starts: Iterable[Sequence[float]], methods: Iterable[str],
