@@ -60,7 +60,7 @@ def binary(name: str, ufunc: np.ufunc, vjp_x, vjp_y, infix: str | None = None, s
     when `text` names it)."""
     return define(Primitive(
         name, 2, ufunc, broadcast_shape, (vjp_x, vjp_y), commutative=commutative, ufunc=ufunc,
-        numpy_code=f"_{ufunc.__name__}({{0}}, {{1}}, {{out}})", scalar_code=scalar or f"{{0}} {infix} {{1}}",
+        numpy_code=f"_{ufunc.__name__}({{0}}, {{1}}, out={{out}})", scalar_code=scalar or f"{{0}} {infix} {{1}}",
         infix=infix, display=infix, text=text, helpers=helpers))
 
 
@@ -169,7 +169,7 @@ define(Primitive(  # log(1 + eˣ) as logaddexp(0, x): no overflow for large x, n
 define(Primitive(  # max(x, 0); its derivative is 0 at the kink (the minimum-norm subgradient, as d|x|/dx)
     "relu", 1, lambda a: np.maximum(a, 0.0), _same_shape,
     (lambda g, ans, x: g * (0.5 * (make("sign", x) + make("abs", make("sign", x)))),),
-    numpy_code="_maximum({0}, 0.0, {out})", scalar_code="({0} if {0} > 0.0 else 0.0 * {0})", text=("relu",)))
+    numpy_code="_maximum({0}, 0.0, out={out})", scalar_code="({0} if {0} > 0.0 else 0.0 * {0})", text=("relu",)))
 binary("maximum", np.maximum, lambda g, ans, x, y: unbroadcast(g * (0.5 + 0.5 * make("sign", x - y)), x),
        lambda g, ans, x, y: unbroadcast(g * (0.5 - 0.5 * make("sign", x - y)), y),
        scalar="_max2({0}, {1})", commutative=True, text=("max",), helpers=(("_max2", _max2),))
