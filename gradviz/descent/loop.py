@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from typing import Any
 
 from gradviz.descent.optimizers import OPTIMIZERS, newton_direction
 from gradviz.expr import codegen
@@ -19,25 +20,29 @@ _MATH_ERRORS = (ValueError, ArithmeticError)
 LoopFn = Callable[..., tuple[int, str]]
 
 
-def loop_source(fn: Function, method: str, record: bool = False, scheduled: bool = False) -> str:
+def loop_source(fn: Function | None, method: str, record: bool = False, scheduled: bool = False) -> str:
     """Source of `run(x, y, steps, tol2, bound, lr, xs, ys, P, S, <hyperparameters>) -> (stop_step, status)`.
 
     With `record`, the optimizer's state (its torch buffers) is appended to the list S after each
     step, the initial state first; without it S is ignored and the loop pays nothing for it.
 
     P holds the parameters' values (in the order declared): they are inputs of the loop, so
-    every value of a slider runs the same compiled loop.
+    every value of a slider runs the same compiled loop. Without `fn`, P is a callable
+    (x, y) -> (gx, gy) (with hxx, hxy, hyy for Newton) called once per iterate, in order.
     It appends every iterate to the lists xs, ys (the start included) and stops when
     |∇f|² <= tol2 ("converged"), after `steps` updates ("max_steps"), or when the gradient
     is not finite or |x|, |y| exceed `bound` ("diverged").
     """
     opt = OPTIMIZERS[method]
-    outputs = list(fn.gradient_nodes) + (list(fn.hessian_nodes) if opt.uses_hessian else [])
-    names = {id(fn.x_node): "x", id(fn.y_node): "y"}
-    names.update({id(p): f"_p{k}" for k, p in enumerate(fn.parameter_nodes)})
-    lines, results = codegen.scalar_lines(outputs, [*fn.inputs, *fn.parameter_nodes], names, prefix="_t")
-    unpack = "".join(f"_p{k}, " for k in range(len(fn.parameter_nodes)))
     outs = "gx, gy, hxx, hxy, hyy" if opt.uses_hessian else "gx, gy"
+    if fn is None:  # the gradient comes from a callable passed as P (a mini-batch's, say)
+        lines, results, unpack = [], ["P(x, y)"], ""
+    else:
+        outputs = list(fn.gradient_nodes) + (list(fn.hessian_nodes) if opt.uses_hessian else [])
+        names = {id(fn.x_node): "x", id(fn.y_node): "y"}
+        names.update({id(p): f"_p{k}" for k, p in enumerate(fn.parameter_nodes)})
+        lines, results = codegen.scalar_lines(outputs, [*fn.inputs, *fn.parameter_nodes], names, prefix="_t")
+        unpack = "".join(f"_p{k}, " for k in range(len(fn.parameter_nodes)))
     hyper = "".join(f", {h}" for h in opt.hyper)
     ind = "\n" + " " * 12
     body = ind.join(lines + [f"{outs} = {', '.join(results)}"])
@@ -77,12 +82,14 @@ def loop_source(fn: Function, method: str, record: bool = False, scheduled: bool
 """
 
 
-def compile_loop(fn: Function, method: str, record: bool = False, scheduled: bool = False) -> LoopFn:
+def compile_loop(fn: Function | None, method: str, record: bool = False, scheduled: bool = False) -> LoopFn:
     """The compiled loop for `fn`'s text and `method` (see `loop_source`); any parameter values."""
     opt = OPTIMIZERS[method]
-    kernel = fn.derived.point if opt.uses_hessian else fn.derived.point_grad
 
-    def fallback(x: float, y: float, params: tuple[float, ...]) -> tuple[float, ...]:
+    def fallback(x: float, y: float, params: Any) -> tuple[float, ...]:
+        if fn is None:
+            return params(x, y)
+        kernel = fn.derived.point if opt.uses_hessian else fn.derived.point_grad
         return kernel(x, y, *params)[1:]
 
     namespace = dict(codegen.SCALAR_GLOBALS, _MATH_ERRORS=_MATH_ERRORS, _fallback=fallback,

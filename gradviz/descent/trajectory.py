@@ -9,6 +9,8 @@ from weakref import WeakKeyDictionary
 
 import numpy as np
 
+from gradviz.data.function import DataFunction
+from gradviz.descent.batches import BatchGradient
 from gradviz.descent.loop import LoopFn, compile_loop
 from gradviz.descent.optimizers import OPTIMIZERS, hyperparameters
 from gradviz.descent.schedules import learning_rates
@@ -17,6 +19,7 @@ from gradviz.expr.function import Derived, Function
 DEFAULT_BOUND = 1e8
 
 _loops: WeakKeyDictionary[Derived, dict[str, LoopFn]] = WeakKeyDictionary()  # one per text, any parameters
+_callback_loops: dict[str, LoopFn] = {}  # gradients from a callable: one per method
 
 
 @dataclass(eq=False)
@@ -50,6 +53,9 @@ class Trajectory:
     function: Function | None = field(default=None, repr=False)
     bound: float = DEFAULT_BOUND
     schedule: dict[str, Any] | None = None  # the learning-rate schedule, {"name": ..., params}; None: constant
+    batch_size: int | None = None  # mini-batch size (None: full batch)
+    seed: int = 0  # the shuffling seed of mini-batch runs
+    batch_losses: np.ndarray | None = field(default=None, repr=False)  # loss on each step's batch (data only)
     _lrs: np.ndarray | None = field(default=None, repr=False)
     _state: dict[str, np.ndarray] | None = field(default=None, repr=False)
     _sharpness: np.ndarray | None = field(default=None, repr=False)
@@ -92,10 +98,11 @@ class Trajectory:
         return len(self.points)
 
 
-def loop_for(fn: Function, method: str, record: bool = False, scheduled: bool = False) -> LoopFn:
+def loop_for(fn: Function | None, method: str, record: bool = False, scheduled: bool = False) -> LoopFn:
     """The compiled descent loop of `fn` for `method` (recording the state or not, with a learning-rate
-    schedule or not), built once per text and cached."""
-    per_fn = _loops.setdefault(fn.derived, {})
+    schedule or not), built once per text and cached. Without `fn`: the loop that takes its gradient from
+    a callable (see `loop_source`)."""
+    per_fn = _callback_loops if fn is None else _loops.setdefault(fn.derived, {})
     key = f"{method}{'+state' if record else ''}{'+schedule' if scheduled else ''}"
     loop = per_fn.get(key)
     if loop is None:
@@ -111,20 +118,26 @@ def _record_state(traj: Trajectory) -> dict[str, np.ndarray]:
     if not opt.state or traj.function is None:
         return {}
     scheduled = traj._lrs is not None
-    loop = loop_for(traj.function, traj.method, record=True, scheduled=scheduled)
+    params: Any = traj.function.parameter_values
+    if isinstance(traj.function, DataFunction):
+        loop = loop_for(None, traj.method, record=True, scheduled=scheduled)
+        params = BatchGradient(traj.function, traj.batch_size, traj.seed, opt.uses_hessian)  # the same batches again
+    else:
+        loop = loop_for(traj.function, traj.method, record=True, scheduled=scheduled)
     xs: list[float] = []
     ys: list[float] = []
     rows: list[tuple] = []
     state_arg = (rows, list(traj._lrs)) if scheduled else rows
     loop(traj.start[0], traj.start[1], traj.stop_step, float(traj.tol) ** 2, float(traj.bound), traj.lr, xs, ys,
-         traj.function.parameter_values, state_arg, *traj.hyper.values())
+         params, state_arg, *traj.hyper.values())
     table = np.array(rows, dtype=float).reshape(len(rows), -1)
     return {name: table[:, 2 * k: 2 * k + 2] for k, name in enumerate(opt.state)}
 
 
 def descend(fn: Function, start: Sequence[float], method: str = "gd", lr: float = 0.01,
             steps: int = 1000, tol: float = 0.0, bound: float = DEFAULT_BOUND,
-            schedule: dict[str, Any] | str | None = None, **hyper: Any) -> Trajectory:
+            schedule: dict[str, Any] | str | None = None, batch_size: int | None = None, seed: int = 0,
+            **hyper: Any) -> Trajectory:
     """Run `method` from `start` for at most `steps` updates; see `Trajectory`.
 
     With tol=0 every step runs unless the run diverges (non-finite gradient, or |x| or |y|
@@ -132,6 +145,11 @@ def descend(fn: Function, start: Sequence[float], method: str = "gd", lr: float 
     there, with status "left_domain". Hyperparameters are torch's (momentum, betas/beta1/beta2,
     eps, alpha, weight_decay) and `damping` for Newton. Raises ValueError for an unknown method or
     hyperparameter.
+
+    For a loss on data (`gradviz.parse(text, data=...)`), `batch_size` rows are drawn per step,
+    reshuffled each epoch from `seed` (see `batch_rows`): the same seed repeats a run bit for bit, and
+    None (or every row) is full-batch descent. `traj.batch_losses` holds each step's batch loss;
+    `traj.values` the full-batch loss at each iterate.
     """
     values = hyperparameters(method, hyper)
     if steps < 0:
@@ -140,12 +158,20 @@ def descend(fn: Function, start: Sequence[float], method: str = "gd", lr: float 
     if schedule is not None:
         lrs = learning_rates(schedule, float(lr), int(steps))  # ValueError for a bad schedule
         schedule = {"name": schedule} if isinstance(schedule, str) else dict(schedule)
-    loop = loop_for(fn, method, scheduled=lrs is not None)
+    batches = None
+    params: Any = fn.parameter_values
+    if isinstance(fn, DataFunction):
+        batches = params = BatchGradient(fn, batch_size, seed, OPTIMIZERS[method].uses_hessian)
+        loop = loop_for(None, method, scheduled=lrs is not None)
+    elif batch_size is not None:
+        raise ValueError("batch_size needs a loss on data: gradviz.parse(text, data=...)")
+    else:
+        loop = loop_for(fn, method, scheduled=lrs is not None)
     xs: list[float] = []
     ys: list[float] = []
     x0, y0 = float(start[0]), float(start[1])
     stop, status = loop(x0, y0, int(steps), float(tol) ** 2, float(bound), float(lr), xs, ys,
-                        fn.parameter_values, (None, list(lrs)) if lrs is not None else None, *values.values())
+                        params, (None, list(lrs)) if lrs is not None else None, *values.values())
     points = np.column_stack([xs, ys]) if xs else np.empty((0, 2))
     f, gx, gy = fn.value_and_grad(points[:, 0], points[:, 1])
     outside = np.flatnonzero(~np.isfinite(f))
@@ -154,8 +180,12 @@ def descend(fn: Function, start: Sequence[float], method: str = "gd", lr: float 
         k = int(outside[0])  # the first iterate outside f's domain: the run ends there
         points, f, gx, gy = points[: k + 1], f[: k + 1], gx[: k + 1], gy[: k + 1]
         stop, status = k, "left_domain"
-    return Trajectory(method, (x0, y0), float(lr), values, points, f, np.column_stack([gx, gy]),
-                      status, stop, float(tol), fn.variables, fn.parameters, fn, float(bound), schedule, lrs)
+    traj = Trajectory(method, (x0, y0), float(lr), values, points, f, np.column_stack([gx, gy]),
+                      status, stop, float(tol), fn.variables, fn.parameters, fn, float(bound), schedule,
+                      batch_size, int(seed), None, lrs)
+    if batches is not None:
+        traj.batch_losses = np.array(batches.losses[: len(points)])
+    return traj
 
 
 def descend_many(fn: Function, starts: Iterable[Sequence[float]], methods: Iterable[str],

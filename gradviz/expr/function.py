@@ -319,10 +319,16 @@ class Function:
         return base
 
 
-def parse(text: str) -> Function:
+def parse(text: str, data: Any = None) -> Any:
     """Parse f(x, y) text; raises gradviz.ExpressionError (a ValueError) with a position.
 
     `gradviz.parse("k = 2 in [0, 10]; f(w, b) = (w - 1)^2 + k*b^2")` has variables ("w", "b")
-    and parameters {"k": 2.0}.
+    and parameters {"k": 2.0}. With `data` (a dict of equal-length 1-D columns, or a CSV path)
+    the columns' names can be used inside mean(...) and sum(...), and the result is a
+    `gradviz.data.DataFunction` (gradviz.data.DataError for bad data, naming column and row).
     """
-    return Function(text)
+    if data is None:
+        return Function(text)
+    from gradviz.data.function import DataFunction  # data builds on this module
+
+    return DataFunction(text, data)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from gradviz.autodiff.graph import Node, const, literal_simplification, make, var
+from gradviz.autodiff.graph import Node, const, literal_simplification, make, toposort, var
 from gradviz.autodiff.primitives import PRIMITIVES
 from gradviz.expr.errors import ExpressionError
 from gradviz.expr.language import CONSTANTS, FUNCTIONS, KEYWORDS, VARIABLES, default_range
@@ -48,11 +48,31 @@ class Parsed:
     definitions: dict[str, Node] = field(default_factory=dict)
     parameters: dict[str, Node] = field(default_factory=dict)
     specs: dict[str, ParameterSpec] = field(default_factory=dict)
+    columns: dict[str, Node] = field(default_factory=dict)  # data columns (input nodes, one value per row)
+    reductions: list[Reduction] = field(default_factory=list)
+
+
+REDUCTIONS = ("mean", "sum")  # reduce over the data rows; only with data
+
+
+@dataclass(frozen=True, eq=False)
+class Reduction:
+    """`kind`(`inner`) over the data rows, standing in f's graph as the input node `node`.
+
+    `inner` is elementwise in the variables, parameters and columns (no reduction inside)."""
+
+    node: Node
+    kind: str
+    inner: Node
 
 
 class _Parser:
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, columns: tuple[str, ...] = ()) -> None:
         self.text = text
+        self.columns: dict[str, Node] = {name: var(name) for name in columns}
+        self.reductions: list[Reduction] = []
+        self.reducing = False  # inside mean(...) or sum(...)
+        self.in_f = False  # parsing f's own expression (not a definition)
         self.tokens = tokenize(text)
         self.i = 0
         self.depth = 0
@@ -90,11 +110,16 @@ class _Parser:
         start, end = statements[-1]
         body_start = self.header(start, end)
         for name in VARIABLES if not self.inputs else ():
+            if name in self.columns:
+                raise self.error(f"the data has a column '{name}', the name of one of f's default variables: "
+                                 f"name the variables in a header, as in f(w, b) = ...", 0)
             self.inputs[name] = var(name)
         for s, e in statements[:-1]:
             self.definition(s, e)
+        self.in_f = True
         output = self.expression_between(body_start, end)
-        return Parsed(output, self.inputs, self.definitions, self.parameters, self.specs)
+        return Parsed(output, self.inputs, self.definitions, self.parameters, self.specs,
+                      self.columns, self.reductions)
 
     def split_statements(self) -> list[tuple[int, int]]:
         """Token ranges between ';' and line breaks, blank ones dropped."""
@@ -161,6 +186,8 @@ class _Parser:
             raise self.error(f"Python keyword '{name}' is not allowed", tok.pos)
         if name == "f":
             raise self.error("'f' names the function; choose other variable names", tok.pos)
+        if name in self.columns:
+            raise self.error(f"'{name}' is a column of the data and cannot name a variable", tok.pos)
 
     def definition(self, start: int, end: int) -> None:
         first = self.tokens[start]
@@ -241,6 +268,8 @@ class _Parser:
             raise self.error(f"cannot define '{name}': it is a function", pos)
         if name in KEYWORDS:
             raise self.error(f"Python keyword '{name}' is not allowed", pos)
+        if name in self.columns:
+            raise self.error(f"cannot define '{name}': it is a column of the data", pos)
         if name in self.definitions or name in self.parameters:
             raise self.error(f"'{name}' is defined twice", pos)
         if name == "f":
@@ -307,6 +336,8 @@ class _Parser:
     def name(self, tok: Token) -> Node:
         name = tok.text
         calls = self.tok.text == "("
+        if name in REDUCTIONS and calls and name not in self.definitions:
+            return self.reduction(name, tok)
         if name in FUNCTIONS:
             if not calls:
                 raise self.error(f"'{name}' is a function: write {name}(...)", tok.pos)
@@ -334,13 +365,55 @@ class _Parser:
             raise self.error(f"unknown function '{name}'", tok.pos)
         if name in self.inputs:
             return self.inputs[name]
+        if name in self.columns:
+            if self.in_f and not self.reducing:
+                raise self.error(f"'{name}' is a data column (one value per row): use it inside "
+                                 f"mean(...) or sum(...)", tok.pos)
+            return self.columns[name]
         if name in CONSTANTS:
             return const(CONSTANTS[name])
         if name in self.definitions:
-            return self.definitions[name]
+            node = self.definitions[name]
+            if self.in_f and not self.reducing and self.uses(node, self.columns.values()):
+                raise self.error(f"'{name}' depends on the data (one value per row): use it inside "
+                                 f"mean(...) or sum(...)", tok.pos)
+            if self.reducing and self.uses(node, [r.node for r in self.reductions]):
+                raise self.error(f"'{name}' holds a mean or sum already: a mean or sum inside another "
+                                 f"is not supported", tok.pos)
+            return node
         if name in self.parameters:
             return self.parameters[name]
         raise self.error(f"unknown name '{name}'", tok.pos)
+
+    @staticmethod
+    def uses(node: Node, leaves: object) -> bool:
+        wanted = {id(n) for n in leaves}  # type: ignore[attr-defined]
+        return bool(wanted) and any(id(n) in wanted for n in toposort([node]))
+
+    def reduction(self, kind: str, tok: Token) -> Node:
+        """`mean(...)` or `sum(...)` over the data rows: a new input node standing for it."""
+        if not self.columns:
+            raise self.error(f"{kind}(...) reduces over the rows of data, and f has no data: pass "
+                             f"data=... to gradviz.parse, or load a dataset", tok.pos)
+        if self.reducing:
+            raise self.error("a mean or sum inside another is not supported", tok.pos)
+        open_tok = self.advance()
+        if self.tok.text == ")":
+            raise self.error(f"{kind}() needs an argument", self.tok.pos)
+        self.reducing = True
+        try:
+            inner = self.expr(0)
+        finally:
+            self.reducing = False
+        if self.tok.text == ",":
+            raise self.error(f"{kind} takes one argument (it reduces over the data rows)", self.tok.pos)
+        self.expect_close(open_tok)
+        if not self.uses(inner, self.columns.values()):
+            raise self.error(f"{kind}(...) of something that does not depend on the data: use a column "
+                             f"({', '.join(self.columns)}) inside it", tok.pos)
+        node = var(f"{kind}_{len(self.reductions)}")
+        self.reductions.append(Reduction(node, kind, inner))
+        return node
 
     def expect_close(self, open_tok: Token) -> None:
         tok = self.tok
@@ -367,10 +440,13 @@ class _Parser:
         return self.error(f"unexpected {self.describe(tok)}", tok.pos)
 
 
-def parse_graph(text: str) -> Parsed:
+def parse_graph(text: str, columns: tuple[str, ...] = ()) -> Parsed:
     """Parse `text` into a graph over its two variables (x and y unless a header f(u, v) = ...
-    names them) and its parameters; ExpressionError if it is refused."""
+    names them) and its parameters; ExpressionError if it is refused.
+
+    With data `columns`, their names may be used inside `mean(...)` and `sum(...)`, which become
+    the `reductions` (each an input node of f's graph)."""
     if not isinstance(text, str):
         raise TypeError(f"expression must be a string, not {type(text).__name__}")
     with literal_simplification():
-        return _Parser(text).program()
+        return _Parser(text, tuple(columns)).program()

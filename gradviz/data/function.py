@@ -1,0 +1,252 @@
+"""`DataFunction`: a loss f(w, b) that reduces over the rows of data with mean(...) and sum(...).
+
+Each `mean(h)` stands in f's graph as an input node; h is elementwise in the variables,
+parameters and columns. Because the reductions are linear and the variables are scalars, a
+derivative is the outer graph's derivative plus, for every reduction, its partial times the
+reduction of h's derivative: ∂/∂w F(w, mean(h)) = F_w + F_r · mean(∂h/∂w). Derived once per text
+(and shared by `with_parameters`); the data and the rows of a mini-batch are inputs of every call.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+
+from gradviz.autodiff.backward import vjp
+from gradviz.autodiff.evaluate import evaluate
+from gradviz.autodiff.graph import Node, toposort, var
+from gradviz.data.columns import load_data
+from gradviz.expr.parser import ParameterSpec, Reduction, parse_graph
+
+BLOCK = 1 << 19  # grid points × rows evaluated at once: bounds the memory of a grid over many rows
+
+
+class DataDerived:
+    """The graphs of one text over given column names: f, ∇f and the Hessian, with their reductions."""
+
+    def __init__(self, text: str, columns: tuple[str, ...]) -> None:
+        parsed = parse_graph(text, columns)
+        self.text = text
+        self.x_node, self.y_node = parsed.inputs.values()
+        self.variables: tuple[str, str] = tuple(parsed.inputs)  # type: ignore[assignment]
+        self.output = parsed.output
+        self.definitions = parsed.definitions
+        self.parameter_nodes: list[Node] = list(parsed.parameters.values())
+        self.specs: dict[str, ParameterSpec] = parsed.specs
+        self.columns: dict[str, Node] = parsed.columns
+        self.reductions: dict[int, Reduction] = {id(r.node): r for r in parsed.reductions}
+        self._made: dict[tuple[str, int], Reduction] = {}
+        used = {id(n) for r in parsed.reductions for n in toposort([r.inner])}
+        self.unused_columns = [name for name, node in self.columns.items() if id(node) not in used]
+
+    @property
+    def inputs(self) -> list[Node]:
+        return [self.x_node, self.y_node]
+
+    def _reduction(self, kind: str, inner: Node) -> Node:
+        key = (kind, id(inner))
+        if key not in self._made:
+            r = Reduction(var(f"{kind}_{len(self.reductions)}"), kind, inner)
+            self._made[key] = r
+            self.reductions[id(r.node)] = r
+        return self._made[key].node
+
+    def derivative(self, node: Node, wrt: list[Node]) -> list[Node]:
+        """d node / d w for each w in `wrt` (variables), reductions differentiated under the sum."""
+        inside = [self.reductions[id(n)] for n in toposort([node]) if id(n) in self.reductions]
+        partials = vjp(node, [*wrt, *(r.node for r in inside)])
+        result = []
+        for i, w in enumerate(wrt):
+            total = partials[i]
+            for r, outer in zip(inside, partials[len(wrt):], strict=True):
+                if outer.is_const(0.0):
+                    continue
+                (inner,) = vjp(r.inner, [w])
+                if not inner.is_const(0.0):
+                    total = total + outer * self._reduction(r.kind, inner)
+            result.append(total)
+        return result
+
+    @cached_property
+    def gradient_nodes(self) -> tuple[Node, Node]:
+        fx, fy = self.derivative(self.output, self.inputs)
+        return fx, fy
+
+    @cached_property
+    def hessian_nodes(self) -> tuple[Node, Node, Node]:
+        fx, fy = self.gradient_nodes
+        fxx, fxy = self.derivative(fx, self.inputs)
+        (fyy,) = self.derivative(fy, [self.y_node])
+        return fxx, fxy, fyy
+
+    def outputs(self, order: int) -> list[Node]:
+        if order == 0:
+            return [self.output]
+        if order == 1:
+            return [self.output, *self.gradient_nodes]
+        return [self.output, *self.gradient_nodes, *self.hessian_nodes]
+
+
+class DataFunction:
+    """A loss f(w, b) over data columns: full-batch calls are exact; `rows=` gives a mini-batch's.
+
+    Calls broadcast w and b like NumPy and return float64 arrays (NumPy scalars for scalars).
+    `rows` is an index array into the data (a mini-batch); None means every row.
+    """
+
+    def __init__(self, text: str, data: Mapping[str, Any] | str) -> None:
+        self._data = load_data(data)
+        self._derived = DataDerived(text, tuple(self._data))
+        self._values: tuple[float, ...] = tuple(s.value for s in self._derived.specs.values())
+
+    def with_parameters(self, **values: float) -> DataFunction:
+        """This loss with some parameters set: the same graphs, nothing re-derived."""
+        specs = self._derived.specs
+        names = list(specs)
+        new = list(self._values)
+        for name, value in values.items():
+            if name not in specs:
+                have = ", ".join(specs) if specs else "none"
+                raise ValueError(f"f has no parameter {name!r} (its parameters: {have})")
+            v = float(value)
+            if not math.isfinite(v):
+                raise ValueError(f"parameter {name!r} must be a finite number, not {value!r}")
+            new[names.index(name)] = v
+        fn = DataFunction.__new__(DataFunction)
+        fn._data, fn._derived, fn._values = self._data, self._derived, tuple(new)
+        return fn
+
+    # ----- what f is -----
+    text = property(lambda self: self._derived.text)
+    variables = property(lambda self: self._derived.variables)
+    derived = property(lambda self: self._derived)
+    x_node = property(lambda self: self._derived.x_node)
+    y_node = property(lambda self: self._derived.y_node)
+    inputs = property(lambda self: self._derived.inputs)
+    output = property(lambda self: self._derived.output)
+    definitions = property(lambda self: self._derived.definitions)
+    parameter_nodes = property(lambda self: self._derived.parameter_nodes)
+    parameter_values = property(lambda self: self._values)
+
+    @property
+    def parameters(self) -> dict[str, float]:
+        return dict(zip(self._derived.specs, self._values, strict=True))
+
+    @property
+    def parameter_specs(self) -> dict[str, ParameterSpec]:
+        return dict(self._derived.specs)
+
+    @property
+    def rows(self) -> int:
+        """The number of data rows."""
+        return len(next(iter(self._data.values())))
+
+    @property
+    def data(self) -> dict[str, np.ndarray]:
+        """The columns (read-only views)."""
+        out = {}
+        for name, column in self._data.items():
+            view = column.view()
+            view.flags.writeable = False
+            out[name] = view
+        return out
+
+    # ----- evaluation -----
+    def _evaluate(self, order: int, x: Any, y: Any, rows: Any = None) -> tuple[Any, ...]:
+        d = self._derived
+        xa, ya = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+        shape = np.broadcast_shapes(xa.shape, ya.shape)
+        columns = self._data if rows is None else self._rows(rows)
+        n = len(next(iter(columns.values())))
+        outputs = d.outputs(order)
+        needed = [d.reductions[id(k)] for k in toposort(outputs) if id(k) in d.reductions]
+        params = dict(zip(d.parameter_nodes, (np.float64(v) for v in self._values), strict=True))
+        reduced = {}
+        if needed:
+            xf, yf = np.broadcast_to(xa, shape).reshape(-1), np.broadcast_to(ya, shape).reshape(-1)
+            size = xf.size
+            sums = np.empty((len(needed), size))
+            step = max(1, BLOCK // max(n, 1))
+            cols = {d.columns[name]: column[None, :] for name, column in columns.items()}
+            for start in range(0, size, step):
+                stop = min(size, start + step)
+                inputs = {d.x_node: xf[start:stop, None], d.y_node: yf[start:stop, None], **params, **cols}
+                values = evaluate([r.inner for r in needed], inputs)
+                for k, (r, v) in enumerate(zip(needed, values, strict=True)):
+                    full = np.broadcast_to(v, (stop - start, n))
+                    sums[k, start:stop] = full.mean(axis=1) if r.kind == "mean" else full.sum(axis=1)
+            reduced = {r.node: sums[k].reshape(shape) for k, r in enumerate(needed)}
+        results = evaluate(outputs, {d.x_node: xa, d.y_node: ya, **params, **reduced})
+        if not shape:
+            return tuple(np.float64(v) for v in results)
+        return tuple(np.broadcast_to(v, shape).copy() for v in results)
+
+    def _rows(self, rows: Any) -> dict[str, np.ndarray]:
+        idx = np.asarray(rows)
+        if idx.dtype == bool:
+            if idx.shape != (self.rows,):
+                raise ValueError(f"a boolean rows mask needs {self.rows} entries, got shape {idx.shape}")
+        elif idx.ndim != 1 or not np.issubdtype(idx.dtype, np.integer):
+            raise ValueError("rows must be a 1-D array of row indices (or a boolean mask)")
+        elif len(idx) and (idx.min() < -self.rows or idx.max() >= self.rows):
+            raise ValueError(f"rows must index the {self.rows} data rows")
+        picked = {name: column[idx] for name, column in self._data.items()}
+        if len(next(iter(picked.values()))) == 0:
+            raise ValueError("rows selects no row: a mini-batch needs at least one")
+        return picked
+
+    def __call__(self, x: Any, y: Any, rows: Any = None) -> Any:
+        """f(w, b) over all rows (or the rows `rows`), broadcast, float64."""
+        return self._evaluate(0, x, y, rows)[0]
+
+    def value_and_grad(self, x: Any, y: Any, rows: Any = None) -> tuple[Any, Any, Any]:
+        """(f, ∂f/∂w, ∂f/∂b) over all rows, or over the rows `rows` only (a mini-batch)."""
+        return self._evaluate(1, x, y, rows)  # type: ignore[return-value]
+
+    def grad(self, x: Any, y: Any, rows: Any = None) -> tuple[Any, Any]:
+        return self.value_and_grad(x, y, rows)[1:]
+
+    def derivatives(self, x: Any, y: Any, rows: Any = None) -> tuple[Any, ...]:
+        """(f, fx, fy, fxx, fxy, fyy)."""
+        return self._evaluate(2, x, y, rows)
+
+    def hessian(self, x: Any, y: Any, rows: Any = None) -> tuple[Any, Any, Any]:
+        return self.derivatives(x, y, rows)[3:]  # type: ignore[return-value]
+
+    def grid(self, xs: Any, ys: Any, order: int = 0) -> tuple[np.ndarray, ...]:
+        """f (with ∇f for order 1, and the Hessian for 2) on xs × ys, shape (len(xs), len(ys)),
+        computed in blocks so memory stays bounded however many rows the data has."""
+        xa = np.asarray(xs, dtype=np.float64).reshape(-1, 1)
+        ya = np.asarray(ys, dtype=np.float64).reshape(1, -1)
+        return self._evaluate(order, xa, ya)
+
+    @property
+    def point(self) -> Any:
+        return lambda x, y: tuple(float(v) for v in self.derivatives(x, y))
+
+    @property
+    def point_grad(self) -> Any:
+        return lambda x, y: tuple(float(v) for v in self.value_and_grad(x, y))
+
+    @property
+    def point_f(self) -> Any:
+        return lambda x, y: (float(self(x, y)),)
+
+    def prepare(self, everything: bool = False) -> DataFunction:
+        self._derived.hessian_nodes  # noqa: B018 (derives the graphs now)
+        return self
+
+    @property
+    def uses_x(self) -> bool:
+        return any(not g.is_const(0.0) for g in (self._derived.gradient_nodes[0],))
+
+    @property
+    def uses_y(self) -> bool:
+        return not self._derived.gradient_nodes[1].is_const(0.0)
+
+    def __repr__(self) -> str:
+        return f"<gradviz DataFunction {self.text!r} over {self.rows} rows of {', '.join(self._data)}>"
