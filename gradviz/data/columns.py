@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from gradviz.expr.language import CONSTANTS, FUNCTIONS
-from gradviz.expr.parser import REDUCTIONS
+from gradviz.expr.reductions import REDUCTIONS
 
 MAX_ROWS = 1_000_000  # more rows than this are refused (the grid of a loss evaluates every row)
 

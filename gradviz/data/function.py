@@ -20,7 +20,8 @@ from gradviz.autodiff.backward import vjp
 from gradviz.autodiff.evaluate import evaluate
 from gradviz.autodiff.graph import Node, toposort, var
 from gradviz.data.columns import load_data
-from gradviz.expr.parser import ParameterSpec, Reduction, parse_graph
+from gradviz.expr.parser import ParameterSpec, parse_graph
+from gradviz.expr.reductions import Reduction
 
 BLOCK = 1 << 19  # grid points × rows evaluated at once: bounds the memory of a grid over many rows
 

@@ -13,11 +13,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from gradviz.autodiff.graph import Node, const, literal_simplification, make, toposort, var
+from gradviz.autodiff.graph import Node, const, literal_simplification, make, var
 from gradviz.autodiff.primitives import PRIMITIVES
 from gradviz.expr.errors import ExpressionError
 from gradviz.expr.language import CONSTANTS, FUNCTIONS, KEYWORDS, VARIABLES, default_range
 from gradviz.expr.lexer import Token, problem, tokenize
+from gradviz.expr.reductions import REDUCTIONS, Reduction, ReductionSyntax
 
 MAX_DEPTH = 200
 
@@ -52,21 +53,7 @@ class Parsed:
     reductions: list[Reduction] = field(default_factory=list)
 
 
-REDUCTIONS = ("mean", "sum")  # reduce over the data rows; only with data
-
-
-@dataclass(frozen=True, eq=False)
-class Reduction:
-    """`kind`(`inner`) over the data rows, standing in f's graph as the input node `node`.
-
-    `inner` is elementwise in the variables, parameters and columns (no reduction inside)."""
-
-    node: Node
-    kind: str
-    inner: Node
-
-
-class _Parser:
+class _Parser(ReductionSyntax):
     def __init__(self, text: str, columns: tuple[str, ...] = ()) -> None:
         self.text = text
         self.columns: dict[str, Node] = {name: var(name) for name in columns}
@@ -366,54 +353,14 @@ class _Parser:
         if name in self.inputs:
             return self.inputs[name]
         if name in self.columns:
-            if self.in_f and not self.reducing:
-                raise self.error(f"'{name}' is a data column (one value per row): use it inside "
-                                 f"mean(...) or sum(...)", tok.pos)
-            return self.columns[name]
+            return self.column(name, tok)
         if name in CONSTANTS:
             return const(CONSTANTS[name])
         if name in self.definitions:
-            node = self.definitions[name]
-            if self.in_f and not self.reducing and self.uses(node, self.columns.values()):
-                raise self.error(f"'{name}' depends on the data (one value per row): use it inside "
-                                 f"mean(...) or sum(...)", tok.pos)
-            if self.reducing and self.uses(node, [r.node for r in self.reductions]):
-                raise self.error(f"'{name}' holds a mean or sum already: a mean or sum inside another "
-                                 f"is not supported", tok.pos)
-            return node
+            return self.defined(name, tok)
         if name in self.parameters:
             return self.parameters[name]
         raise self.error(f"unknown name '{name}'", tok.pos)
-
-    @staticmethod
-    def uses(node: Node, leaves: object) -> bool:
-        wanted = {id(n) for n in leaves}  # type: ignore[attr-defined]
-        return bool(wanted) and any(id(n) in wanted for n in toposort([node]))
-
-    def reduction(self, kind: str, tok: Token) -> Node:
-        """`mean(...)` or `sum(...)` over the data rows: a new input node standing for it."""
-        if not self.columns:
-            raise self.error(f"{kind}(...) reduces over the rows of data, and f has no data: pass "
-                             f"data=... to gradviz.parse, or load a dataset", tok.pos)
-        if self.reducing:
-            raise self.error("a mean or sum inside another is not supported", tok.pos)
-        open_tok = self.advance()
-        if self.tok.text == ")":
-            raise self.error(f"{kind}() needs an argument", self.tok.pos)
-        self.reducing = True
-        try:
-            inner = self.expr(0)
-        finally:
-            self.reducing = False
-        if self.tok.text == ",":
-            raise self.error(f"{kind} takes one argument (it reduces over the data rows)", self.tok.pos)
-        self.expect_close(open_tok)
-        if not self.uses(inner, self.columns.values()):
-            raise self.error(f"{kind}(...) of something that does not depend on the data: use a column "
-                             f"({', '.join(self.columns)}) inside it", tok.pos)
-        node = var(f"{kind}_{len(self.reductions)}")
-        self.reductions.append(Reduction(node, kind, inner))
-        return node
 
     def expect_close(self, open_tok: Token) -> None:
         tok = self.tok
