@@ -17,8 +17,8 @@ from typing import Any
 import numpy as np
 
 from gradviz.autodiff.backward import vjp
-from gradviz.autodiff.evaluate import evaluate
 from gradviz.autodiff.graph import Node, toposort, var
+from gradviz.autodiff.walk import Walk
 from gradviz.data.columns import load_data
 from gradviz.expr.parser import ParameterSpec, parse_graph
 from gradviz.expr.reductions import Reduction
@@ -41,6 +41,7 @@ class DataDerived:
         self.columns: dict[str, Node] = parsed.columns
         self.reductions: dict[int, Reduction] = {id(r.node): r for r in parsed.reductions}
         self._made: dict[tuple[str, int], Reduction] = {}
+        self._plans: dict[int, tuple[list[Reduction], Walk, Walk]] = {}
         used = {id(n) for r in parsed.reductions for n in toposort([r.inner])}
         self.unused_columns = [name for name, node in self.columns.items() if id(node) not in used]
 
@@ -83,6 +84,19 @@ class DataDerived:
         fxx, fxy = self.derivative(fx, self.inputs)
         (fyy,) = self.derivative(fy, [self.y_node])
         return fxx, fxy, fyy
+
+    def plan(self, order: int) -> tuple[list[Reduction], Walk, Walk]:
+        """For derivatives up to `order`: the reductions needed, the walk of their insides (inputs: the
+        variables, parameters, then columns) and the walk of f's outer graphs (variables, parameters, then
+        those reductions). Built once per order."""
+        if order not in self._plans:
+            outputs = self.outputs(order)
+            needed = [self.reductions[id(k)] for k in toposort(outputs) if id(k) in self.reductions]
+            head = [self.x_node, self.y_node, *self.parameter_nodes]
+            inner = Walk([r.inner for r in needed], [*head, *self.columns.values()])
+            outer = Walk(outputs, [*head, *(r.node for r in needed)])
+            self._plans[order] = (needed, inner, outer)
+        return self._plans[order]
 
     def outputs(self, order: int) -> list[Node]:
         if order == 0:
@@ -157,31 +171,40 @@ class DataFunction:
         return out
 
     # ----- evaluation -----
-    def _evaluate(self, order: int, x: Any, y: Any, rows: Any = None) -> tuple[Any, ...]:
+    def _evaluate(self, order: int, x: Any, y: Any, rows: Any = None, trusted: bool = False) -> tuple[Any, ...]:
+        """f and its derivatives up to `order` over all rows or `rows` (`trusted`: valid indices, unchecked)."""
         d = self._derived
         xa, ya = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
         shape = np.broadcast_shapes(xa.shape, ya.shape)
-        columns = self._data if rows is None else self._rows(rows)
+        if rows is None:
+            columns = self._data
+        elif trusted:
+            columns = {name: column[rows] for name, column in self._data.items()}
+        else:
+            columns = self._rows(rows)
         n = len(next(iter(columns.values())))
-        outputs = d.outputs(order)
-        needed = [d.reductions[id(k)] for k in toposort(outputs) if id(k) in d.reductions]
-        params = dict(zip(d.parameter_nodes, (np.float64(v) for v in self._values), strict=True))
-        reduced = {}
+        needed, inner, outer = d.plan(order)
+        params = [np.float64(v) for v in self._values]
+        if not shape:  # one point: no blocks, no broadcasting
+            values = inner(xa, ya, *params, *columns.values()) if needed else []
+            reduced_at = [(v.mean() if r.kind == "mean" else v.sum()) if v.ndim else (v if r.kind == "mean" else v * n)
+                          for r, v in zip(needed, values, strict=True)]
+            return tuple(np.float64(v) for v in outer(xa, ya, *params, *reduced_at))
+        reduced = []
         if needed:
             xf, yf = np.broadcast_to(xa, shape).reshape(-1), np.broadcast_to(ya, shape).reshape(-1)
             size = xf.size
             sums = np.empty((len(needed), size))
             step = max(1, BLOCK // max(n, 1))
-            cols = {d.columns[name]: column[None, :] for name, column in columns.items()}
+            cols = [column[None, :] for column in columns.values()]
             for start in range(0, size, step):
                 stop = min(size, start + step)
-                inputs = {d.x_node: xf[start:stop, None], d.y_node: yf[start:stop, None], **params, **cols}
-                values = evaluate([r.inner for r in needed], inputs)
+                values = inner(xf[start:stop, None], yf[start:stop, None], *params, *cols)
                 for k, (r, v) in enumerate(zip(needed, values, strict=True)):
                     full = np.broadcast_to(v, (stop - start, n))
                     sums[k, start:stop] = full.mean(axis=1) if r.kind == "mean" else full.sum(axis=1)
-            reduced = {r.node: sums[k].reshape(shape) for k, r in enumerate(needed)}
-        results = evaluate(outputs, {d.x_node: xa, d.y_node: ya, **params, **reduced})
+            reduced = [sums[k].reshape(shape) for k in range(len(needed))]
+        results = outer(xa, ya, *params, *reduced)
         if not shape:
             return tuple(np.float64(v) for v in results)
         return tuple(np.broadcast_to(v, shape).copy() for v in results)
