@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench import median_time  # noqa: E402
 
 import gradviz  # noqa: E402
 
@@ -26,13 +27,7 @@ MSE = "f(w, b) = mean((w*x + b - y)^2)"
 
 
 def median(fn, repeats: int) -> float:
-    fn()
-    times = []
-    for _ in range(repeats):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
+    return median_time(fn, repeats)[0]
 
 
 def data(rows: int, seed: int = 0) -> dict[str, np.ndarray]:

@@ -9,7 +9,6 @@ reduction of h's derivative: ∂/∂w F(w, mean(h)) = F_w + F_r · mean(∂h/∂
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from functools import cached_property
 from typing import Any
@@ -20,6 +19,7 @@ from gradviz.autodiff.backward import vjp
 from gradviz.autodiff.graph import Node, toposort, var
 from gradviz.autodiff.walk import Walk
 from gradviz.data.columns import load_data
+from gradviz.expr.function import updated_values
 from gradviz.expr.parser import ParameterSpec, parse_graph
 from gradviz.expr.reductions import Reduction
 
@@ -120,19 +120,9 @@ class DataFunction:
 
     def with_parameters(self, **values: float) -> DataFunction:
         """This loss with some parameters set: the same graphs, nothing re-derived."""
-        specs = self._derived.specs
-        names = list(specs)
-        new = list(self._values)
-        for name, value in values.items():
-            if name not in specs:
-                have = ", ".join(specs) if specs else "none"
-                raise ValueError(f"f has no parameter {name!r} (its parameters: {have})")
-            v = float(value)
-            if not math.isfinite(v):
-                raise ValueError(f"parameter {name!r} must be a finite number, not {value!r}")
-            new[names.index(name)] = v
+        new = updated_values(self._derived.specs, self._values, values)
         fn = DataFunction.__new__(DataFunction)
-        fn._data, fn._derived, fn._values = self._data, self._derived, tuple(new)
+        fn._data, fn._derived, fn._values = self._data, self._derived, new
         return fn
 
     # ----- what f is -----

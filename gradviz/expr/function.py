@@ -90,6 +90,24 @@ class Derived:
         return {id(n) for n in toposort([self.output])}
 
 
+def updated_values(specs: dict[str, ParameterSpec], current: tuple[float, ...],
+                   values: dict[str, float]) -> tuple[float, ...]:
+    """`current` parameter values with `values` set by name; ValueError naming f's parameters for an
+    unknown name, and for a value that is not a finite number."""
+    unknown = [name for name in values if name not in specs]
+    if unknown:
+        have = ", ".join(specs) if specs else "none"
+        raise ValueError(f"f has no parameter {unknown[0]!r} (its parameters: {have})")
+    new = list(current)
+    names = list(specs)
+    for name, value in values.items():
+        v = float(value)
+        if not math.isfinite(v):
+            raise ValueError(f"parameter {name!r} must be a finite number, not {value!r}")
+        new[names.index(name)] = v
+    return tuple(new)
+
+
 class Function:
     """f(x, y) from text, with derivatives derived once from its graph.
 
@@ -140,19 +158,7 @@ class Function:
         Raises ValueError naming the parameters f has when a name is not one of them, and
         for a value that is not a finite number.
         """
-        specs = self._derived.specs
-        unknown = [name for name in values if name not in specs]
-        if unknown:
-            have = ", ".join(specs) if specs else "none"
-            raise ValueError(f"f has no parameter {unknown[0]!r} (its parameters: {have})")
-        new = list(self._values)
-        names = list(specs)
-        for name, value in values.items():
-            v = float(value)
-            if not math.isfinite(v):
-                raise ValueError(f"parameter {name!r} must be a finite number, not {value!r}")
-            new[names.index(name)] = v
-        return Function._sharing(self._derived, tuple(new))
+        return Function._sharing(self._derived, updated_values(self._derived.specs, self._values, values))
 
     @property
     def x_node(self) -> Node:
