@@ -21,6 +21,17 @@ def test_bench_quick(tmp_path):
     assert [r["n"] for r in data["matrix"]] == [20, 50] and all(r["autodiff_ratio"] > 0 for r in data["matrix"])
 
 
+def test_bench_data_quick(tmp_path):
+    out = tmp_path / "bench_data.json"
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "bench_data.py"), "--quick", "--out", str(out)],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(out.read_text())
+    assert len(data["grid"]) == 2 and all(r["ratio"] > 0 for r in data["grid"])
+    assert 0 < data["memory"]["peak_mb"] < data["memory"]["unblocked_temporary_mb"]
+    assert [r["batch"] for r in data["sgd"]] == [8, 32, 128, 1000] and all(r["ratio"] > 0 for r in data["sgd"])
+
+
 def test_bench_ui_quick(tmp_path):
     if not os.environ.get("DISPLAY"):
         raise AssertionError("GUI tests need the Xvfb display that pytest-xvfb provides")
