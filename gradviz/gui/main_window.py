@@ -27,6 +27,7 @@ from gradviz.gui.slice_view import SliceView
 from gradviz.gui.stepsize_panel import StepSizePanel
 from gradviz.gui.surface_view import SurfaceView
 from gradviz.gui.theme import muted_css, on_change, ui_font
+from gradviz.gui.tool_windows import ToolWindows
 from gradviz.gui.undo import SceneHistory
 from gradviz.model.overlays import OVERLAYS
 from gradviz.model.presets import PRESETS
@@ -37,7 +38,7 @@ REMEMBERED = (*(o.name for o in OVERLAYS if o.remembered), "field_sign", "field_
               "contour_spacing", "colormap")
 
 
-class MainWindow(SessionDrops, QtWidgets.QMainWindow):
+class MainWindow(ToolWindows, SessionDrops, QtWidgets.QMainWindow):
     def __init__(self, scene: Scene | None = None, settings: QtCore.QSettings | None = None) -> None:
         super().__init__()
         self.model = scene or Scene()
@@ -158,16 +159,6 @@ class MainWindow(SessionDrops, QtWidgets.QMainWindow):
         self.settings.setValue("view/theme", choice)
         self.theme_actions[choice].setChecked(True)
 
-    def show_matrix_window(self) -> None:
-        """Open (or raise) the Matrix calculus window; it keeps its state while gradviz runs."""
-        from gradviz.gui.matrix_window import MatrixWindow
-
-        if getattr(self, "matrix_window", None) is None:
-            self.matrix_window = MatrixWindow(parent=self)
-        self.matrix_window.show()
-        self.matrix_window.raise_()
-        self.matrix_window.activateWindow()
-
     def _name_variables(self) -> None:
         """Titles and the status bar say f's own variable names (w, b for f(w, b))."""
         u, v = self.model.function.variables
@@ -275,9 +266,12 @@ class MainWindow(SessionDrops, QtWidgets.QMainWindow):
         tools = bar.addMenu("&Tools")
         matrix = tools.addAction("&Matrix calculus…")
         matrix.setShortcut(QtGui.QKeySequence("Ctrl+M"))
-        matrix.setStatusTip("Gradients of functions of vectors and matrices, with their shapes, and a checker "
-                            "for your own closed form")
+        matrix.setStatusTip("Gradients of functions of vectors and matrices, with shapes, and a formula checker")
         matrix.triggered.connect(self.show_matrix_window)
+        data = tools.addAction("&Loss on data…")
+        data.setShortcut(QtGui.QKeySequence("Ctrl+D"))
+        data.setStatusTip("A model's loss over (w, b) beside its data and fit; full-batch or mini-batch descent")
+        data.triggered.connect(self.show_data_window)
 
         help_menu = bar.addMenu("&Help")
         syntax = help_menu.addAction("Expression &syntax")

@@ -1,0 +1,189 @@
+"""The Loss on data window: a model's loss over (w, b) beside its data and the fit at the probe, and a
+descent path (full batch or noisy mini-batches) with its loss by step. It draws a `DataState`; its
+controls change the state only through the state's setters."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6 import QtCore, QtWidgets
+
+from gradviz.data.models import MODELS
+from gradviz.data.state import DataState
+from gradviz.descent.optimizers import OPTIMIZERS
+from gradviz.gui.blocking import signals_blocked
+from gradviz.gui.format import num
+from gradviz.gui.theme import muted_css, on_change, style_plot
+
+PATH_PEN = pg.mkPen("#d62728", width=2)
+FIT_PEN = pg.mkPen("#d62728", width=3)
+
+
+class DataWindow(QtWidgets.QWidget):
+    def __init__(self, state: DataState | None = None, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent, QtCore.Qt.WindowType.Window)
+        self.setWindowTitle("Loss on data — gradviz")
+        self.state = state or DataState()
+        self._build_controls()
+        self.landscape = pg.PlotWidget()
+        style_plot(self.landscape)
+        lp = self.landscape.getPlotItem()
+        lp.setLabel("bottom", "w")
+        lp.setLabel("left", "b")
+        lp.setTitle("loss over (w, b), darker is lower (log colours) · click: probe · Shift+click: start")
+        self.image = pg.ImageItem(axisOrder="col-major")
+        lp.addItem(self.image)
+        self.image.setColorMap(pg.colormap.get("viridis"))
+        self.path = pg.PlotDataItem(pen=PATH_PEN)
+        self.start_marker = pg.ScatterPlotItem(size=11, brush=pg.mkBrush("#ffffff"), pen=pg.mkPen("#222", width=2))
+        self.probe_marker = pg.ScatterPlotItem(size=13, symbol="+", pen=pg.mkPen("#ffffff", width=3))
+        for item in (self.path, self.start_marker, self.probe_marker):
+            lp.addItem(item)
+        lp.scene().sigMouseClicked.connect(self._clicked)
+        self.data_plot = pg.PlotWidget()
+        style_plot(self.data_plot)
+        dp = self.data_plot.getPlotItem()
+        dp.setTitle("the data and the model at the probe")
+        dp.addLegend(offset=(10, 10))
+        self.points = pg.ScatterPlotItem(size=6, brush=pg.mkBrush(60, 110, 200, 170), pen=None, name="data")
+        self.fit_curve = pg.PlotDataItem(pen=FIT_PEN, name="model at the probe")
+        dp.addItem(self.points)
+        dp.addItem(self.fit_curve)
+        self.loss_plot = pg.PlotWidget()
+        style_plot(self.loss_plot)
+        lo = self.loss_plot.getPlotItem()
+        lo.setTitle("loss by step")
+        lo.setLabel("bottom", "step")
+        lo.setLogMode(False, True)
+        lo.addLegend(offset=(-10, 10))
+        self.batch_curve = lo.plot(pen=pg.mkPen(150, 150, 150, 200, width=1), name="mini-batch loss")
+        self.full_curve = lo.plot(pen=pg.mkPen("#1f77b4", width=2), name="full-batch loss")
+        top = QtWidgets.QSplitter(QtCore.Qt.Orientation.Horizontal)
+        top.addWidget(self.landscape)
+        top.addWidget(self.data_plot)
+        body = QtWidgets.QSplitter(QtCore.Qt.Orientation.Vertical)
+        body.addWidget(top)
+        body.addWidget(self.loss_plot)
+        body.setStretchFactor(0, 3)
+        body.setStretchFactor(1, 1)
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.addLayout(self.controls)
+        layout.addWidget(self.error)
+        layout.addWidget(self.readout)
+        layout.addWidget(body, 1)
+        self.resize(1300, 820)
+        self.state.changed.connect(self.refresh)
+        self.refresh()
+
+    def _build_controls(self) -> None:
+        self.controls = QtWidgets.QHBoxLayout()
+        self.model = QtWidgets.QComboBox()
+        for name, model in MODELS.items():
+            self.model.addItem(model.label, name)
+        self.model.setToolTip("A model preset: its dataset, its loss and the (w, b) domain shown")
+        self.open_csv = QtWidgets.QPushButton("Open CSV…")
+        self.open_csv.setToolTip("Use your own data for this model's loss: a CSV file with a header row whose "
+                                 "names are the columns the loss uses")
+        self.method = QtWidgets.QComboBox()
+        for name, opt in OPTIMIZERS.items():
+            self.method.addItem(opt.label, name)
+        self.lr = QtWidgets.QDoubleSpinBox()
+        self.lr.setDecimals(4)
+        self.lr.setRange(0.0001, 10.0)
+        self.lr.setSingleStep(0.01)
+        self.lr.setPrefix("η ")
+        self.batch = QtWidgets.QSpinBox()
+        self.batch.setRange(0, 1_000_000)
+        self.batch.setSpecialValueText("batch: all rows")
+        self.batch.setPrefix("batch ")
+        self.batch.setToolTip("Rows per step, reshuffled each epoch (0: every row, plain full-batch descent)")
+        self.seed = QtWidgets.QSpinBox()
+        self.seed.setRange(0, 1_000_000)
+        self.seed.setPrefix("seed ")
+        self.steps = QtWidgets.QSpinBox()
+        self.steps.setRange(1, 100_000)
+        self.steps.setPrefix("steps ")
+        for label, widget in (("model", self.model), ("", self.open_csv), ("method", self.method), ("", self.lr),
+                              ("", self.batch), ("", self.seed), ("", self.steps)):
+            if label:
+                self.controls.addWidget(QtWidgets.QLabel(label))
+            self.controls.addWidget(widget)
+        self.controls.addStretch(1)
+        self.error = QtWidgets.QLabel()
+        self.error.setStyleSheet("color: #b03a2e")
+        self.error.setWordWrap(True)
+        self.readout = QtWidgets.QLabel()
+        self.readout.setStyleSheet(muted_css())
+        on_change(lambda theme, w=self.readout: w.setStyleSheet(muted_css()), self.readout)
+        self.model.currentIndexChanged.connect(lambda _i: self.state.load_model(self.model.currentData()))
+        self.open_csv.clicked.connect(self._ask_csv)
+        self.method.currentIndexChanged.connect(lambda _i: self.state.set_run(method=self.method.currentData()))
+        self.lr.valueChanged.connect(lambda v: self.state.set_run(lr=float(v)))
+        self.batch.valueChanged.connect(lambda v: self.state.set_run(batch_size=int(v) or None))
+        self.seed.valueChanged.connect(lambda v: self.state.set_run(seed=int(v)))
+        self.steps.valueChanged.connect(lambda v: self.state.set_run(steps=int(v)))
+
+    def _ask_csv(self) -> None:
+        path, _ = QtWidgets.QFileDialog.getOpenFileName(self, "Open data", "", "CSV files (*.csv);;All files (*)")
+        if path:
+            self.state.load_csv(path)
+
+    def _clicked(self, event: object) -> None:
+        vb = self.landscape.getPlotItem().vb
+        pos = event.scenePos()  # type: ignore[attr-defined]
+        if not vb.sceneBoundingRect().contains(pos):
+            return
+        p = vb.mapSceneToView(pos)
+        shift = bool(event.modifiers() & QtCore.Qt.KeyboardModifier.ShiftModifier)  # type: ignore[attr-defined]
+        (self.state.set_start if shift else self.state.set_probe)(p.x(), p.y())
+
+    # ----- drawing the state -----
+    def refresh(self) -> None:
+        s = self.state
+        with signals_blocked(self.model, self.method, self.lr, self.batch, self.seed, self.steps):
+            self.model.setCurrentIndex(self.model.findData(s.model.name))
+            self.method.setCurrentIndex(self.method.findData(s.method))
+            self.lr.setValue(s.lr)
+            self.batch.setValue(s.batch_size or 0)
+            self.seed.setValue(s.seed)
+            self.steps.setValue(s.steps)
+        self.error.setText(s.error)
+        self.error.setVisible(bool(s.error))
+        ws, bs, loss = s.landscape()
+        with np.errstate(all="ignore"):
+            shown = np.log10(np.maximum(loss, 1e-12))
+        finite = shown[np.isfinite(shown)]
+        self.image.setImage(shown, autoLevels=False)
+        self.image.setRect(QtCore.QRectF(ws[0], bs[0], ws[-1] - ws[0], bs[-1] - bs[0]))
+        if finite.size:
+            self.image.setLevels((float(finite.min()), float(finite.max())))
+        traj = s.trajectory
+        if traj is not None:
+            self.path.setData(traj.points[:, 0], traj.points[:, 1])
+            self.start_marker.setData([traj.start[0]], [traj.start[1]])
+            steps = np.arange(len(traj.values))
+            self.full_curve.setData(steps, np.maximum(traj.values, 1e-12))
+            if traj.batch_size and traj.batch_losses is not None:
+                self.batch_curve.setData(steps, np.maximum(traj.batch_losses, 1e-12))
+            else:
+                self.batch_curve.clear()
+        self.probe_marker.setData([s.probe[0]], [s.probe[1]])
+        self._draw_data()
+        w, b = s.probe
+        loss_here, gw, gb = s.function.value_and_grad(w, b)
+        where = f"{s.function.rows} rows from {s.source}"
+        batch = "full batch" if not s.batch_size else f"mini-batches of {s.batch_size}"
+        self.readout.setText(f"{s.model.text}   ·   {where}   ·   probe w = {num(w)}, b = {num(b)}: "
+                             f"loss {num(loss_here)}, ∇ = ({num(gw)}, {num(gb)})   ·   {batch}, "
+                             f"{traj.status if traj else ''}")
+
+    def _draw_data(self) -> None:
+        s = self.state
+        data = s.function.data
+        x = data["x"]
+        target = data.get("y", data.get("t"))
+        self.points.setData(x, target)
+        xs = np.linspace(float(x.min()), float(x.max()), 200)
+        self.fit_curve.setData(xs, s.fit(xs))
+        self.data_plot.getPlotItem().setLabel("left", "t (label)" if "t" in data else "y")
+        self.data_plot.getPlotItem().setLabel("bottom", "x")

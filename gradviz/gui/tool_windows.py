@@ -1,0 +1,25 @@
+"""The main window's tool windows (Matrix calculus, Loss on data): opened once, then raised; each keeps
+its state while gradviz runs."""
+
+from __future__ import annotations
+
+
+class ToolWindows:
+    """Mixed into the main window: `show_*_window` open or raise one tool window, parented to it."""
+
+    def show_matrix_window(self) -> None:
+        """Open (or raise) the Matrix calculus window; it keeps its state while gradviz runs."""
+        from gradviz.gui.matrix_window import MatrixWindow
+        self._raise_tool("matrix_window", MatrixWindow)
+
+    def show_data_window(self) -> None:
+        """Open (or raise) the Loss on data window; it keeps its state while gradviz runs."""
+        from gradviz.gui.data_window import DataWindow
+        self._raise_tool("data_window", DataWindow)
+
+    def _raise_tool(self, attr: str, factory: type) -> None:
+        tool = getattr(self, attr, None) or factory(parent=self)
+        setattr(self, attr, tool)
+        tool.show()
+        tool.raise_()
+        tool.activateWindow()

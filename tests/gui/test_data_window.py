@@ -1,0 +1,80 @@
+"""The Loss on data window: the state drives the widgets, the controls and clicks drive the state, and bad
+data is refused in place with the last good data kept."""
+
+import numpy as np
+import pytest
+from PySide6 import QtCore
+
+from gradviz.data.models import MODELS, model_output
+
+
+@pytest.fixture
+def dwin(qtbot, window):
+    window.show_data_window()
+    w = window.data_window
+    qtbot.waitExposed(w)
+    return w
+
+
+def test_the_fit_is_the_model_at_the_probe_and_follows_it(dwin):
+    state = dwin.state
+    xs, ys = dwin.fit_curve.getData()
+    assert np.allclose(ys, model_output(state.model.name, *state.probe, xs))
+    state.set_probe(0.5, 1.0)
+    xs, ys = dwin.fit_curve.getData()
+    assert np.allclose(ys, 0.5 * xs + 1.0)
+    px, py = dwin.probe_marker.getData()
+    assert (px[0], py[0]) == (0.5, 1.0)
+    assert "w = 0.5, b = 1" in dwin.readout.text()
+
+
+def test_the_path_and_losses_drawn_are_the_trajectory(dwin):
+    traj = dwin.state.trajectory
+    x, y = dwin.path.getData()
+    assert np.array_equal(x, traj.points[:, 0]) and np.array_equal(y, traj.points[:, 1])
+    _, full = dwin.full_curve.getData()  # the loss axis is logarithmic: getData gives log10 values
+    assert np.allclose(10 ** full, np.maximum(traj.values, 1e-12))
+    _, batch = dwin.batch_curve.getData()
+    assert np.allclose(10 ** batch, traj.batch_losses)
+
+
+def test_controls_change_the_run(qtbot, dwin):
+    state = dwin.state
+    before = state.trajectory.points.copy()
+    dwin.seed.setValue(5)
+    assert state.seed == 5 and state.trajectory.seed == 5
+    assert not np.array_equal(before, state.trajectory.points)
+    dwin.batch.setValue(0)  # every row: full batch, no mini-batch curve
+    assert state.batch_size is None and state.trajectory.batch_size is None
+    assert dwin.batch_curve.getData()[0] is None
+    dwin.model.setCurrentIndex(dwin.model.findData("logistic"))
+    assert state.model is MODELS["logistic"] and "t (label)" in dwin.data_plot.getPlotItem().getAxis("left").labelText
+
+
+def test_clicking_the_landscape_moves_the_probe_and_shift_click_the_start(qtbot, dwin):
+    vb = dwin.landscape.getPlotItem().vb
+    dwin.landscape.repaint()
+
+    def click(w, b, modifier=QtCore.Qt.KeyboardModifier.NoModifier):
+        scene_pos = vb.mapViewToScene(QtCore.QPointF(w, b))
+        pos = dwin.landscape.mapFromScene(scene_pos)
+        qtbot.mouseClick(dwin.landscape.viewport(), QtCore.Qt.MouseButton.LeftButton, modifier, pos)
+
+    click(3.0, 5.0)
+    assert dwin.state.probe == pytest.approx((3.0, 5.0), abs=0.1)
+    click(0.0, 2.0, QtCore.Qt.KeyboardModifier.ShiftModifier)
+    assert dwin.state.start == pytest.approx((0.0, 2.0), abs=0.1)
+    assert dwin.state.trajectory.start == pytest.approx((0.0, 2.0), abs=0.1)
+
+
+def test_bad_csv_is_named_and_the_last_good_data_stays(dwin, tmp_path):
+    good = dwin.state.function
+    path = tmp_path / "bad.csv"
+    path.write_text("x,y\n1,2\n3,oops\n", encoding="utf-8")
+    assert not dwin.state.load_csv(path)
+    assert "line 3, column 'y'" in dwin.error.text() and dwin.error.isVisibleTo(dwin)
+    assert dwin.state.function is good
+    path.write_text("x,y\n" + "".join(f"{x},{2 * x + 4.2}\n" for x in range(10)), encoding="utf-8")
+    assert dwin.state.load_csv(path)
+    assert not dwin.error.isVisibleTo(dwin) and dwin.state.function.rows == 10
+    assert "10 rows from bad.csv" in dwin.readout.text()
