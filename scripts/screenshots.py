@@ -67,22 +67,34 @@ def main() -> int:
         scene.set_parameter("k", 95.0)  # near 1/η: gradient descent zig-zags across the valley
         window.side_tabs.setCurrentIndex(1)
 
-    def matrix() -> None:
-        from gradviz.gui.matrix_window import MatrixWindow
-        from gradviz.matrix.state import MatrixState
-
-        window = MatrixWindow(MatrixState())  # the book's d‖X − UV‖²/dV, with its wrong sign as the candidate
-        window.resize(900, 760)
+    def tool_window(name: str, window, width: int, height: int) -> None:
+        """Save a tool window (not the main one) as resources/screenshots/<name>."""
+        window.resize(width, height)
         window.show()
-        window.state.check()
         for _ in range(20):
             app.processEvents()
             QtCore.QThread.msleep(30)
         image = window.grab().toImage()
         image = image.convertToFormat(QtGui.QImage.Format.Format_Indexed8, QtCore.Qt.ImageConversionFlag.DiffuseDither)
-        image.save(str(out / "matrix.png"), "PNG", 9)
+        image.save(str(out / name), "PNG", 9)
         window.close()
-        print(f"wrote {out / 'matrix.png'}")
+        print(f"wrote {out / name}")
+
+    def matrix() -> None:
+        from gradviz.gui.matrix_window import MatrixWindow
+        from gradviz.matrix.state import MatrixState
+
+        window = MatrixWindow(MatrixState())  # the book's d‖X − UV‖²/dV, with its wrong sign as the candidate
+        window.state.check()
+        tool_window("matrix.png", window, 900, 760)
+
+    def data() -> None:
+        from gradviz.data.state import DataState
+        from gradviz.gui.data_window import DataWindow
+
+        state = DataState()  # linear regression: a noisy mini-batch path into the bowl, the line fitted
+        state.set_run(lr=0.1, batch_size=8, steps=150, seed=0)
+        tool_window("data.png", DataWindow(state), 1300, 820)
 
     def optimizers(scene, window) -> None:
         scene.load_preset("Rosenbrock")
@@ -114,6 +126,8 @@ def main() -> int:
             shoot(name, setup)
     if not only or "matrix.png" in only:
         matrix()
+    if not only or "data.png" in only:
+        data()
     return 0
 
 
