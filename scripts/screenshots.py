@@ -92,8 +92,8 @@ def main() -> int:
         from gradviz.data.state import DataState
         from gradviz.gui.data_window import DataWindow
 
-        state = DataState()  # linear regression: a noisy mini-batch path into the bowl, the line fitted
-        state.set_run(lr=0.1, batch_size=8, steps=150, seed=0)
+        state = DataState()  # linear regression: a noisy mini-batch path, calmed by cosine annealing
+        state.set_run(lr=0.1, batch_size=8, steps=150, seed=0, schedule="cosine")
         tool_window("data.png", DataWindow(state), 1300, 820)
 
     def optimizers(scene, window) -> None:

@@ -13,6 +13,7 @@ from gradviz.data.columns import DataError, load_data
 from gradviz.data.function import DataFunction
 from gradviz.data.models import MODELS, Model, check_labels
 from gradviz.descent.optimizers import OPTIMIZERS
+from gradviz.descent.schedules import SCHEDULES
 from gradviz.descent.trajectory import Trajectory, descend
 from gradviz.expr.errors import ExpressionError
 from gradviz.model.signal import Signal
@@ -36,6 +37,7 @@ class DataState:
         self.steps = 200
         self.batch_size: int | None = 16
         self.seed = 0
+        self.schedule = "constant"
         self.start = (-1.0, 0.0)
         self.trajectory: Trajectory | None = None
         self._landscape: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
@@ -94,18 +96,31 @@ class DataState:
     def set_run(self, **settings: Any) -> None:
         """Change method, lr, steps, batch_size (None: full batch) or seed, and run again."""
         for name, value in settings.items():
-            if name not in ("method", "lr", "steps", "batch_size", "seed"):
+            if name not in ("method", "lr", "steps", "batch_size", "seed", "schedule"):
                 raise ValueError(f"no run setting {name!r}")
             if name == "method" and value not in OPTIMIZERS:
                 raise ValueError(f"unknown method {value!r}")
+            if name == "schedule" and value not in SCHEDULES:
+                raise ValueError(f"unknown schedule {value!r}; choose one of {', '.join(SCHEDULES)}")
             setattr(self, name, value)
         self.run()
+
+    def schedule_spec(self) -> dict[str, Any]:
+        """The schedule with its lengths fitted to the run: cosine anneals over all steps (T_max = steps),
+        StepLR decays 4 times (step_size = steps / 4), the warm-up takes a tenth of the steps."""
+        spec: dict[str, Any] = {"name": self.schedule}
+        fitted = {"cosine": ("T_max", self.steps), "step": ("step_size", max(1, self.steps // 4)),
+                  "linear_warmup": ("warmup_steps", max(1, self.steps // 10))}
+        if self.schedule in fitted:
+            name, value = fitted[self.schedule]
+            spec[name] = value
+        return spec
 
     def run(self) -> None:
         """Descend from the start with the run settings; the probe follows the end of the path."""
         batch = None if self.batch_size is None or self.batch_size >= self.function.rows else self.batch_size
         self.trajectory = descend(self.function, self.start, self.method, lr=self.lr, steps=self.steps,
-                                  batch_size=batch, seed=self.seed)
+                                  batch_size=batch, seed=self.seed, schedule=self.schedule_spec())
         self.probe = tuple(float(v) for v in self.trajectory.end)  # type: ignore[assignment]
         self.changed.emit()
 

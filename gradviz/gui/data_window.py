@@ -11,6 +11,7 @@ from PySide6 import QtCore, QtWidgets
 from gradviz.data.models import MODELS
 from gradviz.data.state import DataState
 from gradviz.descent.optimizers import OPTIMIZERS
+from gradviz.descent.schedules import SCHEDULES
 from gradviz.gui.blocking import signals_blocked
 from gradviz.gui.format import num
 from gradviz.gui.theme import muted_css, on_change, style_plot
@@ -58,12 +59,23 @@ class DataWindow(QtWidgets.QWidget):
         lo.addLegend(offset=(-10, 10))
         self.batch_curve = lo.plot(pen=pg.mkPen(150, 150, 150, 200, width=1), name="mini-batch loss")
         self.full_curve = lo.plot(pen=pg.mkPen("#1f77b4", width=2), name="full-batch loss")
+        self.lr_plot = pg.PlotWidget()
+        style_plot(self.lr_plot)
+        lr_item = self.lr_plot.getPlotItem()
+        lr_item.setTitle("learning rate η(k)")
+        lr_item.setLabel("bottom", "step k")
+        self.lr_curve = lr_item.plot(pen=pg.mkPen("#2ca02c", width=2))
+        bottom = QtWidgets.QSplitter(QtCore.Qt.Orientation.Horizontal)
+        bottom.addWidget(self.loss_plot)
+        bottom.addWidget(self.lr_plot)
+        bottom.setStretchFactor(0, 3)
+        bottom.setStretchFactor(1, 1)
         top = QtWidgets.QSplitter(QtCore.Qt.Orientation.Horizontal)
         top.addWidget(self.landscape)
         top.addWidget(self.data_plot)
         body = QtWidgets.QSplitter(QtCore.Qt.Orientation.Vertical)
         body.addWidget(top)
-        body.addWidget(self.loss_plot)
+        body.addWidget(bottom)
         body.setStretchFactor(0, 3)
         body.setStretchFactor(1, 1)
         layout = QtWidgets.QVBoxLayout(self)
@@ -100,11 +112,16 @@ class DataWindow(QtWidgets.QWidget):
         self.seed = QtWidgets.QSpinBox()
         self.seed.setRange(0, 1_000_000)
         self.seed.setPrefix("seed ")
+        self.schedule = QtWidgets.QComboBox()
+        for name, entry in SCHEDULES.items():
+            self.schedule.addItem(entry.label, name)
+        self.schedule.setToolTip("Learning-rate schedule, with torch.optim.lr_scheduler's formulas (cosine "
+                                 "anneals over all the steps, StepLR decays 4 times, the warm-up takes a tenth)")
         self.steps = QtWidgets.QSpinBox()
         self.steps.setRange(1, 100_000)
         self.steps.setPrefix("steps ")
         for label, widget in (("model", self.model), ("", self.open_csv), ("method", self.method), ("", self.lr),
-                              ("", self.batch), ("", self.seed), ("", self.steps)):
+                              ("", self.batch), ("", self.seed), ("", self.steps), ("schedule", self.schedule)):
             if label:
                 self.controls.addWidget(QtWidgets.QLabel(label))
             self.controls.addWidget(widget)
@@ -122,6 +139,8 @@ class DataWindow(QtWidgets.QWidget):
         self.batch.valueChanged.connect(lambda v: self.state.set_run(batch_size=int(v) or None))
         self.seed.valueChanged.connect(lambda v: self.state.set_run(seed=int(v)))
         self.steps.valueChanged.connect(lambda v: self.state.set_run(steps=int(v)))
+        self.schedule.currentIndexChanged.connect(
+            lambda _i: self.state.set_run(schedule=self.schedule.currentData()))
 
     def _ask_csv(self) -> None:
         path, _ = QtWidgets.QFileDialog.getOpenFileName(self, "Open data", "", "CSV files (*.csv);;All files (*)")
@@ -140,7 +159,8 @@ class DataWindow(QtWidgets.QWidget):
     # ----- drawing the state -----
     def refresh(self) -> None:
         s = self.state
-        with signals_blocked(self.model, self.method, self.lr, self.batch, self.seed, self.steps):
+        with signals_blocked(self.model, self.method, self.lr, self.batch, self.seed, self.steps, self.schedule):
+            self.schedule.setCurrentIndex(self.schedule.findData(s.schedule))
             self.model.setCurrentIndex(self.model.findData(s.model.name))
             self.method.setCurrentIndex(self.method.findData(s.method))
             self.lr.setValue(s.lr)
@@ -162,6 +182,9 @@ class DataWindow(QtWidgets.QWidget):
             self.path.setData(traj.points[:, 0], traj.points[:, 1])
             self.start_marker.setData([traj.start[0]], [traj.start[1]])
             steps = np.arange(len(traj.values))
+            self.lr_curve.setData(np.arange(1, len(traj.lrs) + 1), traj.lrs)
+            top = float(traj.lrs.max()) if len(traj.lrs) else traj.lr
+            self.lr_plot.getPlotItem().setYRange(0.0, 1.1 * top, padding=0)
             self.full_curve.setData(steps, np.maximum(traj.values, 1e-12))
             if traj.batch_size and traj.batch_losses is not None:
                 self.batch_curve.setData(steps, np.maximum(traj.batch_losses, 1e-12))

@@ -78,3 +78,15 @@ def test_bad_csv_is_named_and_the_last_good_data_stays(dwin, tmp_path):
     assert dwin.state.load_csv(path)
     assert not dwin.error.isVisibleTo(dwin) and dwin.state.function.rows == 10
     assert "10 rows from bad.csv" in dwin.readout.text()
+
+
+def test_a_schedule_is_drawn_as_the_rates_the_run_used(dwin):
+    dwin.schedule.setCurrentIndex(dwin.schedule.findData("cosine"))
+    traj = dwin.state.trajectory
+    assert dwin.state.schedule == "cosine" and traj.schedule == {"name": "cosine", "T_max": dwin.state.steps}
+    k, rates = dwin.lr_curve.getData()
+    assert np.allclose(rates, traj.lrs) and len(k) == traj.stop_step
+    lr = dwin.state.lr
+    assert rates[0] == pytest.approx(lr) and rates[-1] < 0.01 * lr  # annealed to ~0 over the run
+    with pytest.raises(ValueError, match="choose one of"):
+        dwin.state.set_run(schedule="warm")
