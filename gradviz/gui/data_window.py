@@ -31,13 +31,16 @@ class DataWindow(QtWidgets.QWidget):
         lp = self.landscape.getPlotItem()
         lp.setLabel("bottom", "w")
         lp.setLabel("left", "b")
-        lp.setTitle("loss over (w, b), darker is lower (log colours) · click: probe · Shift+click: start")
+        lp.setTitle("loss over (w, b), darker is lower (log colours) · drag or click: probe · Shift+click: start")
         self.image = pg.ImageItem(axisOrder="col-major")
         lp.addItem(self.image)
         self.image.setColorMap(pg.colormap.get("viridis"))
         self.path = pg.PlotDataItem(pen=PATH_PEN)
         self.start_marker = pg.ScatterPlotItem(size=11, brush=pg.mkBrush("#ffffff"), pen=pg.mkPen("#222", width=2))
-        self.probe_marker = pg.ScatterPlotItem(size=13, symbol="+", pen=pg.mkPen("#ffffff", width=3))
+        self.probe_marker = pg.TargetItem(size=16, symbol="crosshair", pen=pg.mkPen("#ffffff", width=2),
+                                          hoverPen=pg.mkPen("#ffd54f", width=3), movable=True)
+        self.probe_marker.setToolTip("the probe: drag it over the loss and the model in the data view follows")
+        self.probe_marker.sigPositionChanged.connect(self._probe_dragged)
         for item in (self.path, self.start_marker, self.probe_marker):
             lp.addItem(item)
         lp.scene().sigMouseClicked.connect(self._clicked)
@@ -82,6 +85,11 @@ class DataWindow(QtWidgets.QWidget):
         layout.addLayout(self.controls)
         layout.addWidget(self.error)
         layout.addWidget(self.readout)
+        scrub = QtWidgets.QHBoxLayout()
+        scrub.addWidget(QtWidgets.QLabel("step along the path"))
+        scrub.addWidget(self.iterate, 1)
+        scrub.addWidget(self.iterate_label)
+        layout.addLayout(scrub)
         layout.addWidget(body, 1)
         self.resize(1300, 820)
         self.state.changed.connect(self.refresh)
@@ -126,6 +134,10 @@ class DataWindow(QtWidgets.QWidget):
                 self.controls.addWidget(QtWidgets.QLabel(label))
             self.controls.addWidget(widget)
         self.controls.addStretch(1)
+        self.iterate = QtWidgets.QSlider(QtCore.Qt.Orientation.Horizontal)
+        self.iterate.setToolTip("Move the probe along the path: the fit in the data view is the model after k steps")
+        self.iterate.valueChanged.connect(self._scrubbed)
+        self.iterate_label = QtWidgets.QLabel()
         self.error = QtWidgets.QLabel()
         self.error.setStyleSheet("color: #b03a2e")
         self.error.setWordWrap(True)
@@ -147,6 +159,16 @@ class DataWindow(QtWidgets.QWidget):
         if path:
             self.state.load_csv(path)
 
+    def _probe_dragged(self, item: pg.TargetItem) -> None:
+        p = item.pos()
+        self.state.set_probe(p.x(), p.y())
+
+    def _scrubbed(self, k: int) -> None:
+        """The probe to iterate k of the path: the fit shows the model the run had after k steps."""
+        traj = self.state.trajectory
+        if traj is not None and 0 <= k < len(traj.points):
+            self.state.set_probe(*traj.points[k])
+
     def _clicked(self, event: object) -> None:
         vb = self.landscape.getPlotItem().vb
         pos = event.scenePos()  # type: ignore[attr-defined]
@@ -159,7 +181,12 @@ class DataWindow(QtWidgets.QWidget):
     # ----- drawing the state -----
     def refresh(self) -> None:
         s = self.state
-        with signals_blocked(self.model, self.method, self.lr, self.batch, self.seed, self.steps, self.schedule):
+        traj = s.trajectory
+        at = _iterate_at(traj.points, s.probe) if traj is not None else -1
+        with signals_blocked(self.model, self.method, self.lr, self.batch, self.seed, self.steps, self.schedule,
+                             self.iterate):
+            self.iterate.setRange(0, len(traj.points) - 1 if traj is not None else 0)
+            self.iterate.setValue(max(at, 0))
             self.schedule.setCurrentIndex(self.schedule.findData(s.schedule))
             self.model.setCurrentIndex(self.model.findData(s.model.name))
             self.method.setCurrentIndex(self.method.findData(s.method))
@@ -177,7 +204,7 @@ class DataWindow(QtWidgets.QWidget):
         self.image.setRect(QtCore.QRectF(ws[0], bs[0], ws[-1] - ws[0], bs[-1] - bs[0]))
         if finite.size:
             self.image.setLevels((float(finite.min()), float(finite.max())))
-        traj = s.trajectory
+        self.iterate_label.setText(f"k = {at}" if at >= 0 else "probe off the path")
         if traj is not None:
             self.path.setData(traj.points[:, 0], traj.points[:, 1])
             self.start_marker.setData([traj.start[0]], [traj.start[1]])
@@ -190,7 +217,8 @@ class DataWindow(QtWidgets.QWidget):
                 self.batch_curve.setData(steps, np.maximum(traj.batch_losses, 1e-12))
             else:
                 self.batch_curve.clear()
-        self.probe_marker.setData([s.probe[0]], [s.probe[1]])
+        with signals_blocked(self.probe_marker):
+            self.probe_marker.setPos(*s.probe)
         self._draw_data()
         w, b = s.probe
         loss_here, gw, gb = s.function.value_and_grad(w, b)
@@ -210,3 +238,9 @@ class DataWindow(QtWidgets.QWidget):
         self.fit_curve.setData(xs, s.fit(xs))
         self.data_plot.getPlotItem().setLabel("left", "t (label)" if "t" in data else "y")
         self.data_plot.getPlotItem().setLabel("bottom", "x")
+
+
+def _iterate_at(points: np.ndarray, probe: tuple[float, float]) -> int:
+    """The last iterate at the probe exactly, or −1 when the probe is elsewhere."""
+    hits = np.flatnonzero((points[:, 0] == probe[0]) & (points[:, 1] == probe[1]))
+    return int(hits[-1]) if len(hits) else -1

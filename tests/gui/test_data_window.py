@@ -23,8 +23,8 @@ def test_the_fit_is_the_model_at_the_probe_and_follows_it(dwin):
     state.set_probe(0.5, 1.0)
     xs, ys = dwin.fit_curve.getData()
     assert np.allclose(ys, 0.5 * xs + 1.0)
-    px, py = dwin.probe_marker.getData()
-    assert (px[0], py[0]) == (0.5, 1.0)
+    assert (dwin.probe_marker.pos().x(), dwin.probe_marker.pos().y()) == (0.5, 1.0)
+    assert dwin.iterate_label.text() == "probe off the path"
     assert "w = 0.5, b = 1" in dwin.readout.text()
 
 
@@ -90,3 +90,15 @@ def test_a_schedule_is_drawn_as_the_rates_the_run_used(dwin):
     assert rates[0] == pytest.approx(lr) and rates[-1] < 0.01 * lr  # annealed to ~0 over the run
     with pytest.raises(ValueError, match="choose one of"):
         dwin.state.set_run(schedule="warm")
+
+
+def test_dragging_the_probe_and_scrubbing_the_path_move_the_fit(dwin):
+    dwin.probe_marker.setPos(1.0, 3.0)  # what a drag does: the marker moves and says so
+    assert dwin.state.probe == (1.0, 3.0)
+    xs, ys = dwin.fit_curve.getData()
+    assert np.allclose(ys, 1.0 * xs + 3.0)
+    traj = dwin.state.trajectory
+    dwin.iterate.setValue(10)
+    assert dwin.state.probe == tuple(traj.points[10]) and dwin.iterate_label.text() == "k = 10"
+    xs, ys = dwin.fit_curve.getData()
+    assert np.allclose(ys, traj.points[10, 0] * xs + traj.points[10, 1])
