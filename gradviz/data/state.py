@@ -52,8 +52,20 @@ class DataState:
             self._landscape = (ws, bs, self.function.grid(ws, bs)[0])
         return self._landscape
 
-    def fit(self, xs: np.ndarray) -> np.ndarray:
-        """The model's prediction at the probe for inputs xs."""
+    @property
+    def text(self) -> str:
+        """The loss being shown: the preset's, or one the user typed."""
+        return self.function.text
+
+    @property
+    def custom(self) -> bool:
+        """Whether the loss is the user's own rather than the preset's (the model curve is then unknown)."""
+        return self.function.text != self.model.text
+
+    def fit(self, xs: np.ndarray) -> np.ndarray | None:
+        """The model's prediction at the probe for inputs xs; None for a typed loss (its model is unknown)."""
+        if self.custom:
+            return None
         return self.model.predict(*self.probe, np.asarray(xs, dtype=np.float64))
 
     # ----- setters -----
@@ -74,6 +86,19 @@ class DataState:
             self.changed.emit()
             return False
         self._set_function(fn, os.path.basename(os.fspath(path)))
+        return True
+
+    def set_loss(self, text: str) -> bool:
+        """A loss typed by the user over the current data; on an error (named with its column in the text)
+        the last good loss stays and `error` says why."""
+        try:
+            fn = DataFunction(text, self.function.data)
+        except ExpressionError as exc:
+            self.error = f"loss: {exc}"
+            self.changed.emit()
+            return False
+        self.function, self.error, self._landscape = fn, "", None
+        self.run()
         return True
 
     def _set_function(self, fn: DataFunction, source: str) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6 import QtCore, QtWidgets
+from PySide6 import QtCore, QtGui, QtWidgets
 
 from gradviz.data.models import MODELS
 from gradviz.data.state import DataState
@@ -31,7 +31,8 @@ class DataWindow(QtWidgets.QWidget):
         lp = self.landscape.getPlotItem()
         lp.setLabel("bottom", "w")
         lp.setLabel("left", "b")
-        lp.setTitle("loss over (w, b), darker is lower (log colours) · drag or click: probe · Shift+click: start")
+        lp.setTitle("loss over (w, b): darker is lower (log colours)")
+        self.landscape.setToolTip("Drag the probe or click to move it; Shift+click to start the path there")
         self.image = pg.ImageItem(axisOrder="col-major")
         lp.addItem(self.image)
         self.image.setColorMap(pg.colormap.get("viridis"))
@@ -83,10 +84,14 @@ class DataWindow(QtWidgets.QWidget):
         body.setStretchFactor(1, 1)
         layout = QtWidgets.QVBoxLayout(self)
         layout.addLayout(self.controls)
+        loss_row = QtWidgets.QHBoxLayout()
+        loss_row.addWidget(QtWidgets.QLabel("loss"))
+        loss_row.addWidget(self.loss_text, 1)
+        layout.addLayout(loss_row)
         layout.addWidget(self.error)
         layout.addWidget(self.readout)
         scrub = QtWidgets.QHBoxLayout()
-        scrub.addWidget(QtWidgets.QLabel("step along the path"))
+        scrub.addWidget(QtWidgets.QLabel("drag the probe, Shift+click the start · step along the path"))
         scrub.addWidget(self.iterate, 1)
         scrub.addWidget(self.iterate_label)
         layout.addLayout(scrub)
@@ -134,6 +139,11 @@ class DataWindow(QtWidgets.QWidget):
                 self.controls.addWidget(QtWidgets.QLabel(label))
             self.controls.addWidget(widget)
         self.controls.addStretch(1)
+        self.loss_text = QtWidgets.QLineEdit()
+        self.loss_text.setFont(QtGui.QFontDatabase.systemFont(QtGui.QFontDatabase.SystemFont.FixedFont))
+        self.loss_text.setToolTip("The loss over the data's columns (press Enter): mean(...) and sum(...) reduce "
+                                  "over the rows, e.g. f(w, b) = mean(abs(w*x + b - y))")
+        self.loss_text.returnPressed.connect(lambda: self.state.set_loss(self.loss_text.text()))
         self.iterate = QtWidgets.QSlider(QtCore.Qt.Orientation.Horizontal)
         self.iterate.setToolTip("Move the probe along the path: the fit in the data view is the model after k steps")
         self.iterate.valueChanged.connect(self._scrubbed)
@@ -194,6 +204,8 @@ class DataWindow(QtWidgets.QWidget):
             self.batch.setValue(s.batch_size or 0)
             self.seed.setValue(s.seed)
             self.steps.setValue(s.steps)
+        if not s.error:
+            self.loss_text.setText(s.text)
         self.error.setText(s.error)
         self.error.setVisible(bool(s.error))
         ws, bs, loss = s.landscape()
@@ -224,7 +236,7 @@ class DataWindow(QtWidgets.QWidget):
         loss_here, gw, gb = s.function.value_and_grad(w, b)
         where = f"{s.function.rows} rows from {s.source}"
         batch = "full batch" if not s.batch_size else f"mini-batches of {s.batch_size}"
-        self.readout.setText(f"{s.model.text}   ·   {where}   ·   probe w = {num(w)}, b = {num(b)}: "
+        self.readout.setText(f"{where}   ·   probe w = {num(w)}, b = {num(b)}: "
                              f"loss {num(loss_here)}, ∇ = ({num(gw)}, {num(gb)})   ·   {batch}, "
                              f"{traj.status if traj else ''}")
 
@@ -235,7 +247,13 @@ class DataWindow(QtWidgets.QWidget):
         target = data.get("y", data.get("t"))
         self.points.setData(x, target)
         xs = np.linspace(float(x.min()), float(x.max()), 200)
-        self.fit_curve.setData(xs, s.fit(xs))
+        fit = s.fit(xs)
+        if fit is None:
+            self.fit_curve.clear()
+        else:
+            self.fit_curve.setData(xs, fit)
+        self.data_plot.getPlotItem().setTitle("the data" + (" (a typed loss: its model is not drawn)" if fit is None
+                                                            else " and the model at the probe"))
         self.data_plot.getPlotItem().setLabel("left", "t (label)" if "t" in data else "y")
         self.data_plot.getPlotItem().setLabel("bottom", "x")
 

@@ -102,3 +102,24 @@ def test_dragging_the_probe_and_scrubbing_the_path_move_the_fit(dwin):
     assert dwin.state.probe == tuple(traj.points[10]) and dwin.iterate_label.text() == "k = 10"
     xs, ys = dwin.fit_curve.getData()
     assert np.allclose(ys, traj.points[10, 0] * xs + traj.points[10, 1])
+
+
+def test_typing_a_loss_runs_it_and_a_bad_one_is_named_in_place(qtbot, dwin):
+    state = dwin.state
+    good = state.function
+    dwin.loss_text.setFocus()
+    dwin.loss_text.selectAll()
+    qtbot.keyClicks(dwin.loss_text, "f(w, b) = mean((w*x + b - y)^2) + k")
+    qtbot.keyClick(dwin.loss_text, QtCore.Qt.Key.Key_Return)
+    assert state.function is good and "unknown name 'k'" in dwin.error.text() and "column 35" in dwin.error.text()
+    assert dwin.loss_text.text().endswith("+ k")  # what was typed stays to be fixed
+    dwin.loss_text.selectAll()
+    qtbot.keyClicks(dwin.loss_text, "f(w, b) = mean(abs(w*x + b - y))")
+    qtbot.keyClick(dwin.loss_text, QtCore.Qt.Key.Key_Return)
+    assert state.custom and not dwin.error.isVisibleTo(dwin)
+    x, y = state.function.data["x"], state.function.data["y"]
+    w, b = state.probe
+    assert np.isclose(state.function(w, b), np.mean(np.abs(w * x + b - y)))
+    assert dwin.fit_curve.getData()[0] is None and "typed loss" in dwin.data_plot.getPlotItem().titleLabel.text
+    dwin.model.setCurrentIndex(dwin.model.findData("ridge"))
+    assert not state.custom and dwin.loss_text.text() == MODELS["ridge"].text
