@@ -29,7 +29,8 @@ def test_bench_data_quick(tmp_path):
     data = json.loads(out.read_text())
     assert len(data["grid"]) == 2 and all(r["ratio"] > 0 for r in data["grid"])
     assert 0 < data["memory"]["peak_mb"] < data["memory"]["unblocked_temporary_mb"]
-    assert [r["batch"] for r in data["sgd"]] == [8, 32, 128, 1000] and all(r["ratio"] > 0 for r in data["sgd"])
+    assert [r["batch"] for r in data["sgd"]] == [8, 32, 128, 1000]
+    assert all(r["ratio"] > 0 and r["paths_ratio"] > 0 and r["paths_full_loss_ratio"] > 0 for r in data["sgd"])
 
 
 def test_bench_ui_quick(tmp_path):

@@ -172,20 +172,28 @@ def descend(fn: Function, start: Sequence[float], method: str = "gd", lr: float 
     x0, y0 = float(start[0]), float(start[1])
     stop, status = loop(x0, y0, int(steps), float(tol) ** 2, float(bound), float(lr), xs, ys,
                         params, (None, list(lrs)) if lrs is not None else None, *values.values())
-    points = np.column_stack([xs, ys]) if xs else np.empty((0, 2))
-    f, gx, gy = fn.value_and_grad(points[:, 0], points[:, 1])
+    traj = finish(fn, method, (x0, y0), float(lr), values, np.column_stack([xs, ys]) if xs else np.empty((0, 2)),
+                  status, stop, float(tol), float(bound), schedule, batch_size, int(seed), lrs)
+    if batches is not None:
+        traj.batch_losses = np.array(batches.losses[: len(traj.points)])
+    return traj
+
+
+def finish(fn: Function, method: str, start: tuple[float, float], lr: float, hyper: dict[str, float],
+           points: np.ndarray, status: str, stop: int, tol: float, bound: float, schedule: dict[str, Any] | None,
+           batch_size: int | None, seed: int, lrs: np.ndarray | None,
+           evaluated: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None) -> Trajectory:
+    """The Trajectory of a run's iterates `points` (k+1, 2): f and ∇f at each (full batch, unless `evaluated`
+    gives them), cut at the first iterate outside f's domain (status "left_domain")."""
+    f, gx, gy = evaluated if evaluated is not None else fn.value_and_grad(points[:, 0], points[:, 1])
     outside = np.flatnonzero(~np.isfinite(f))
     # nan anywhere, or ±∞ before the last iterate: the path left f's domain (∞ at the very end is divergence)
     if len(outside) and (outside[0] < len(f) - 1 or np.isnan(f[outside[0]]) or status != "diverged"):
         k = int(outside[0])  # the first iterate outside f's domain: the run ends there
         points, f, gx, gy = points[: k + 1], f[: k + 1], gx[: k + 1], gy[: k + 1]
         stop, status = k, "left_domain"
-    traj = Trajectory(method, (x0, y0), float(lr), values, points, f, np.column_stack([gx, gy]),
-                      status, stop, float(tol), fn.variables, fn.parameters, fn, float(bound), schedule,
-                      batch_size, int(seed), None, lrs)
-    if batches is not None:
-        traj.batch_losses = np.array(batches.losses[: len(points)])
-    return traj
+    return Trajectory(method, start, lr, hyper, points, f, np.column_stack([gx, gy]), status, stop, tol,
+                      fn.variables, fn.parameters, fn, bound, schedule, batch_size, seed, None, lrs)
 
 
 def descend_many(fn: Function, starts: Iterable[Sequence[float]], methods: Iterable[str],
