@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from gradviz.data.columns import DataError, load_data
+from gradviz.data.datasets import make_dataset
 from gradviz.data.function import DataFunction
 from gradviz.data.models import MODELS, Model, check_labels
 from gradviz.descent.optimizers import OPTIMIZERS
@@ -76,11 +77,23 @@ class DataState:
         self.model = MODELS[name]
         self._set_function(_model_function(self.model, None), f"built-in: {self.model.dataset}")
 
-    def load_csv(self, path: str | os.PathLike[str]) -> bool:
-        """Data from a CSV file for the current model's loss; on bad data or a loss that does not fit the
-        file's columns, the last good data stays and `error` names the problem."""
+    @property
+    def needed_columns(self) -> tuple[str, ...]:
+        """The columns the preset's loss and data view use (x and y, or x and t)."""
+        return tuple(make_dataset(self.model.dataset, rows=2))
+
+    def load_csv(self, path: str | os.PathLike[str], columns: dict[str, str] | None = None) -> bool:
+        """Data from a CSV file for the current model's loss; `columns` picks the file's column for each
+        needed name ({"x": "height", "y": "weight"}), otherwise the header must use the needed names. On bad
+        data, a missing column or a loss that does not fit, the last good data stays and `error` says why."""
         try:
-            fn = _model_function(self.model, load_data(path))
+            data = load_data(path)
+            if columns:
+                missing = [src for src in columns.values() if src not in data]
+                if missing:
+                    raise DataError(f"the file has no column {missing[0]!r} (it has {', '.join(data)})")
+                data = {name: data[src] for name, src in columns.items()}
+            fn = _model_function(self.model, data)
         except (DataError, ExpressionError) as exc:
             self.error = f"{os.path.basename(os.fspath(path))}: {exc}"
             self.changed.emit()
@@ -151,8 +164,6 @@ class DataState:
 
 
 def _model_function(model: Model, data: dict[str, np.ndarray] | None) -> DataFunction:
-    from gradviz.data.datasets import make_dataset
-
     fn = DataFunction(model.text, make_dataset(model.dataset) if data is None else data)
     if model.labels01:
         check_labels(fn.data, model.labels01)

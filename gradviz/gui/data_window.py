@@ -8,6 +8,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from gradviz.data.columns import DataError, read_csv
 from gradviz.data.models import MODELS
 from gradviz.data.state import DataState
 from gradviz.descent.optimizers import OPTIMIZERS
@@ -94,6 +95,7 @@ class DataWindow(QtWidgets.QWidget):
         scrub.addWidget(QtWidgets.QLabel("drag the probe, Shift+click the start · step along the path"))
         scrub.addWidget(self.iterate, 1)
         scrub.addWidget(self.iterate_label)
+        scrub.addWidget(self.by_epoch)
         layout.addLayout(scrub)
         layout.addWidget(body, 1)
         self.resize(1300, 820)
@@ -148,6 +150,9 @@ class DataWindow(QtWidgets.QWidget):
         self.iterate.setToolTip("Move the probe along the path: the fit in the data view is the model after k steps")
         self.iterate.valueChanged.connect(self._scrubbed)
         self.iterate_label = QtWidgets.QLabel()
+        self.by_epoch = QtWidgets.QCheckBox("loss by epoch")
+        self.by_epoch.setToolTip("Plot the losses against epochs (passes over the data) instead of steps")
+        self.by_epoch.toggled.connect(lambda _on: self.refresh())
         self.error = QtWidgets.QLabel()
         self.error.setStyleSheet("color: #b03a2e")
         self.error.setWordWrap(True)
@@ -166,8 +171,43 @@ class DataWindow(QtWidgets.QWidget):
 
     def _ask_csv(self) -> None:
         path, _ = QtWidgets.QFileDialog.getOpenFileName(self, "Open data", "", "CSV files (*.csv);;All files (*)")
-        if path:
+        if not path:
+            return
+        try:
+            header = list(read_csv(path))
+        except DataError:
+            self.state.load_csv(path)  # the state names the problem in place
+            return
+        needed = self.state.needed_columns
+        if set(needed) <= set(header):
             self.state.load_csv(path)
+            return
+        chosen = self.pick_columns(needed, header)
+        if chosen is not None:
+            self.state.load_csv(path, chosen)
+
+    def pick_columns(self, needed: tuple[str, ...], header: list[str]) -> dict[str, str] | None:
+        """Ask which of the file's columns is each needed one (None if cancelled)."""
+        dialog = QtWidgets.QDialog(self)
+        dialog.setWindowTitle("Pick the columns")
+        form = QtWidgets.QFormLayout(dialog)
+        form.addRow(QtWidgets.QLabel(f"The loss uses {', '.join(needed)}: which column of the file is each?"))
+        combos = {}
+        for k, name in enumerate(needed):
+            combo = QtWidgets.QComboBox()
+            combo.addItems(header)
+            combo.setCurrentIndex(min(k, len(header) - 1))
+            form.addRow(name, combo)
+            combos[name] = combo
+        buttons = QtWidgets.QDialogButtonBox(QtWidgets.QDialogButtonBox.StandardButton.Ok
+                                             | QtWidgets.QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(dialog.accept)
+        buttons.rejected.connect(dialog.reject)
+        form.addRow(buttons)
+        self.column_dialog = dialog
+        if dialog.exec() != QtWidgets.QDialog.DialogCode.Accepted:
+            return None
+        return {name: combo.currentText() for name, combo in combos.items()}
 
     def _probe_dragged(self, item: pg.TargetItem) -> None:
         p = item.pos()
@@ -220,7 +260,11 @@ class DataWindow(QtWidgets.QWidget):
         if traj is not None:
             self.path.setData(traj.points[:, 0], traj.points[:, 1])
             self.start_marker.setData([traj.start[0]], [traj.start[1]])
-            steps = np.arange(len(traj.values))
+            steps = np.arange(len(traj.values), dtype=float)
+            if self.by_epoch.isChecked():  # each step sees batch_size rows (all of them in full batch)
+                steps *= min(traj.batch_size or s.function.rows, s.function.rows) / s.function.rows
+            self.loss_plot.getPlotItem().setLabel("bottom", "epoch" if self.by_epoch.isChecked() else "step")
+            self.loss_plot.getPlotItem().setTitle("loss by epoch" if self.by_epoch.isChecked() else "loss by step")
             self.lr_curve.setData(np.arange(1, len(traj.lrs) + 1), traj.lrs)
             top = float(traj.lrs.max()) if len(traj.lrs) else traj.lr
             self.lr_plot.getPlotItem().setYRange(0.0, 1.1 * top, padding=0)

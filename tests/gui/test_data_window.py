@@ -123,3 +123,38 @@ def test_typing_a_loss_runs_it_and_a_bad_one_is_named_in_place(qtbot, dwin):
     assert dwin.fit_curve.getData()[0] is None and "typed loss" in dwin.data_plot.getPlotItem().titleLabel.text
     dwin.model.setCurrentIndex(dwin.model.findData("ridge"))
     assert not state.custom and dwin.loss_text.text() == MODELS["ridge"].text
+
+
+def test_a_csv_with_other_column_names_asks_which_column_is_which(dwin, tmp_path, monkeypatch):
+    from PySide6 import QtWidgets
+
+    path = tmp_path / "heights.csv"
+    path.write_text("id,height,weight\n" + "".join(f"{k},{k / 10},{2 * k / 10 + 4.2}\n" for k in range(12)),
+                    encoding="utf-8")
+    monkeypatch.setattr(QtWidgets.QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+
+    def answer():
+        x_box, y_box = dwin.column_dialog.findChildren(QtWidgets.QComboBox)
+        x_box.setCurrentText("height")
+        y_box.setCurrentText("weight")
+        dwin.column_dialog.accept()
+
+    QtCore.QTimer.singleShot(0, answer)
+    dwin.open_csv.click()
+    data = dwin.state.function.data
+    assert dwin.state.function.rows == 12 and not dwin.state.error
+    assert np.allclose(data["x"], np.arange(12) / 10) and np.allclose(data["y"], 2 * np.arange(12) / 10 + 4.2)
+    assert not dwin.state.load_csv(path, {"x": "height", "y": "mass"})
+    assert "no column 'mass'" in dwin.error.text() and dwin.state.function.rows == 12
+
+
+def test_losses_by_epoch_count_passes_over_the_data(dwin):
+    state = dwin.state
+    state.set_run(batch_size=10, steps=50)
+    dwin.by_epoch.setChecked(True)
+    epochs, _ = dwin.full_curve.getData()
+    assert np.allclose(epochs, np.arange(51) * 10 / state.function.rows)  # 100 rows: a tenth of an epoch a step
+    assert dwin.loss_plot.getPlotItem().getAxis("bottom").labelText == "epoch"
+    dwin.by_epoch.setChecked(False)
+    steps, _ = dwin.full_curve.getData()
+    assert np.array_equal(steps, np.arange(51))
