@@ -177,12 +177,12 @@ class DataFunction:
         params = [np.float64(v) for v in self._values]
         if not shape:  # one point: no blocks, no broadcasting
             values = inner(xa, ya, *params, *columns.values()) if needed else []
-            reduced_at = [(v.mean() if r.kind == "mean" else v.sum()) if v.ndim else (v if r.kind == "mean" else v * n)
-                          for r, v in zip(needed, values, strict=True)]
+            reduced_at = [_reduce(r.kind, v, n) for r, v in zip(needed, values, strict=True)]
             return tuple(np.float64(v) for v in outer(xa, ya, *params, *reduced_at))
         reduced = []
         if needed:
-            xf, yf = np.broadcast_to(xa, shape).reshape(-1), np.broadcast_to(ya, shape).reshape(-1)
+            xf = xa.reshape(-1) if xa.shape == shape else np.broadcast_to(xa, shape).reshape(-1)
+            yf = ya.reshape(-1) if ya.shape == shape else np.broadcast_to(ya, shape).reshape(-1)
             size = xf.size
             sums = np.empty((len(needed), size))
             step = max(1, BLOCK // max(n, 1))
@@ -191,13 +191,12 @@ class DataFunction:
                 stop = min(size, start + step)
                 values = inner(xf[start:stop, None], yf[start:stop, None], *params, *cols)
                 for k, (r, v) in enumerate(zip(needed, values, strict=True)):
-                    full = np.broadcast_to(v, (stop - start, n))
-                    sums[k, start:stop] = full.mean(axis=1) if r.kind == "mean" else full.sum(axis=1)
+                    sums[k, start:stop] = _reduce(r.kind, v, n)
             reduced = [sums[k].reshape(shape) for k in range(len(needed))]
         results = outer(xa, ya, *params, *reduced)
         if not shape:
             return tuple(np.float64(v) for v in results)
-        return tuple(np.broadcast_to(v, shape).copy() for v in results)
+        return tuple(v.copy() if v.shape == shape else np.broadcast_to(v, shape).copy() for v in results)
 
     def _rows(self, rows: Any) -> dict[str, np.ndarray]:
         idx = np.asarray(rows)
@@ -264,3 +263,13 @@ class DataFunction:
 
     def __repr__(self) -> str:
         return f"<gradviz DataFunction {self.text!r} over {self.rows} rows of {', '.join(self._data)}>"
+
+
+def _reduce(kind: str, v: np.ndarray, n: int) -> Any:
+    """mean or sum over the last axis (the n rows) of v; a v the same for every row (last axis 1, or 0-d)
+    is not spread out: its mean is itself and its sum n times it. The same arithmetic for a point and a block."""
+    if v.ndim and v.shape[-1] == n:
+        total = np.add.reduce(v, axis=-1)
+        return total / n if kind == "mean" else total
+    same = v[..., 0] if v.ndim else v
+    return same if kind == "mean" else same * n
