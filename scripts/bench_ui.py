@@ -248,6 +248,7 @@ def main() -> int:
                                           "baseline_isocurve10_ms": t_lib_iso}, indent=2))
     print(f"wrote {args.out}")
     window.close()
+    settings.sync()  # written now, so nothing recreates the folder after it is removed
     shutil.rmtree(scratch, ignore_errors=True)
     return 0
 

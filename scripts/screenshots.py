@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -128,6 +129,8 @@ def main() -> int:
         matrix()
     if not only or "data.png" in only:
         data()
+    settings.sync()  # written now, so nothing recreates the scratch folder after it is removed
+    shutil.rmtree(scratch, ignore_errors=True)
     return 0
 
 

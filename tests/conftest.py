@@ -6,6 +6,7 @@ starts inherits them.
 """
 
 import os
+import shutil
 import tempfile
 
 os.environ.setdefault("QT_QPA_PLATFORM", "xcb")
@@ -13,3 +14,8 @@ _HOME = tempfile.mkdtemp(prefix="gradviz-tests-")
 for _name, _sub in (("GRADVIZ_HOME", "gradviz"), ("XDG_CONFIG_HOME", "config"), ("XDG_DATA_HOME", "data"),
                     ("XDG_CACHE_HOME", "cache"), ("XDG_STATE_HOME", "state")):
     os.environ[_name] = os.path.join(_HOME, _sub)
+
+
+def pytest_unconfigure(config) -> None:  # noqa: ARG001 (pytest's hook signature)
+    """The temporary profile goes when the run ends: nothing of a test run stays behind."""
+    shutil.rmtree(_HOME, ignore_errors=True)
