@@ -19,7 +19,7 @@ from gradviz.autodiff.backward import vjp
 from gradviz.autodiff.graph import Node, toposort, var
 from gradviz.autodiff.walk import Walk
 from gradviz.data.columns import load_data
-from gradviz.expr.function import updated_values
+from gradviz.expr.derived_view import DerivedView
 from gradviz.expr.parser import ParameterSpec, parse_graph
 from gradviz.expr.reductions import Reduction
 
@@ -106,44 +106,19 @@ class DataDerived:
         return [self.output, *self.gradient_nodes, *self.hessian_nodes]
 
 
-class DataFunction:
+class DataFunction(DerivedView):
     """A loss f(w, b) over data columns: full-batch calls are exact; `rows=` gives a mini-batch's.
 
     Calls broadcast w and b like NumPy and return float64 arrays (NumPy scalars for scalars).
     `rows` is an index array into the data (a mini-batch); None means every row.
     """
 
+    _SHARED = ("_derived", "_data")
+
     def __init__(self, text: str, data: Mapping[str, Any] | str) -> None:
         self._data = load_data(data)
         self._derived = DataDerived(text, tuple(self._data))
         self._values: tuple[float, ...] = tuple(s.value for s in self._derived.specs.values())
-
-    def with_parameters(self, **values: float) -> DataFunction:
-        """This loss with some parameters set: the same graphs, nothing re-derived."""
-        new = updated_values(self._derived.specs, self._values, values)
-        fn = DataFunction.__new__(DataFunction)
-        fn._data, fn._derived, fn._values = self._data, self._derived, new
-        return fn
-
-    # ----- what f is -----
-    text = property(lambda self: self._derived.text)
-    variables = property(lambda self: self._derived.variables)
-    derived = property(lambda self: self._derived)
-    x_node = property(lambda self: self._derived.x_node)
-    y_node = property(lambda self: self._derived.y_node)
-    inputs = property(lambda self: self._derived.inputs)
-    output = property(lambda self: self._derived.output)
-    definitions = property(lambda self: self._derived.definitions)
-    parameter_nodes = property(lambda self: self._derived.parameter_nodes)
-    parameter_values = property(lambda self: self._values)
-
-    @property
-    def parameters(self) -> dict[str, float]:
-        return dict(zip(self._derived.specs, self._values, strict=True))
-
-    @property
-    def parameter_specs(self) -> dict[str, ParameterSpec]:
-        return dict(self._derived.specs)
 
     @property
     def rows(self) -> int:
@@ -255,7 +230,7 @@ class DataFunction:
 
     @property
     def uses_x(self) -> bool:
-        return any(not g.is_const(0.0) for g in (self._derived.gradient_nodes[0],))
+        return not self._derived.gradient_nodes[0].is_const(0.0)
 
     @property
     def uses_y(self) -> bool:

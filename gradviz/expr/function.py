@@ -8,7 +8,6 @@ recompiles nothing.
 
 from __future__ import annotations
 
-import math
 from functools import cached_property
 from typing import Any
 
@@ -17,6 +16,7 @@ import numpy as np
 from gradviz.autodiff.backward import vjp
 from gradviz.autodiff.graph import Node, toposort
 from gradviz.expr.backprop import ComputationGraph, Trace, build_graph, listing, trace_graph
+from gradviz.expr.derived_view import DerivedView
 from gradviz.expr.kernels import GridKernel, PointKernel
 from gradviz.expr.parser import ParameterSpec, parse_graph
 
@@ -90,25 +90,7 @@ class Derived:
         return {id(n) for n in toposort([self.output])}
 
 
-def updated_values(specs: dict[str, ParameterSpec], current: tuple[float, ...],
-                   values: dict[str, float]) -> tuple[float, ...]:
-    """`current` parameter values with `values` set by name; ValueError naming f's parameters for an
-    unknown name, and for a value that is not a finite number."""
-    unknown = [name for name in values if name not in specs]
-    if unknown:
-        have = ", ".join(specs) if specs else "none"
-        raise ValueError(f"f has no parameter {unknown[0]!r} (its parameters: {have})")
-    new = list(current)
-    names = list(specs)
-    for name, value in values.items():
-        v = float(value)
-        if not math.isfinite(v):
-            raise ValueError(f"parameter {name!r} must be a finite number, not {value!r}")
-        new[names.index(name)] = v
-    return tuple(new)
-
-
-class Function:
+class Function(DerivedView):
     """f(x, y) from text, with derivatives derived once from its graph.
 
     Calls broadcast x and y like NumPy and return float64 (a NumPy scalar for scalar
@@ -120,85 +102,6 @@ class Function:
     def __init__(self, text: str) -> None:
         self._derived = Derived(text)
         self._values: tuple[float, ...] = tuple(s.value for s in self._derived.specs.values())
-
-    @classmethod
-    def _sharing(cls, derived: Derived, values: tuple[float, ...]) -> Function:
-        fn = cls.__new__(cls)
-        fn._derived = derived
-        fn._values = values
-        return fn
-
-    # ----- what f is -----
-    @property
-    def text(self) -> str:
-        return self._derived.text
-
-    @property
-    def variables(self) -> tuple[str, str]:
-        """The names of the two variables, ("x", "y") unless a header f(u, v) = ... names them."""
-        return self._derived.variables
-
-    @property
-    def parameters(self) -> dict[str, float]:
-        """The parameters and their current values, in the order they were declared."""
-        return dict(zip(self._derived.specs, self._values, strict=True))
-
-    @property
-    def parameter_specs(self) -> dict[str, ParameterSpec]:
-        """Each parameter's declaration: its value in the text and its slider range (lo, hi)."""
-        return dict(self._derived.specs)
-
-    @property
-    def parameter_values(self) -> tuple[float, ...]:
-        return self._values
-
-    def with_parameters(self, **values: float) -> Function:
-        """This f with some parameters set: the same graph and kernels, nothing re-derived.
-
-        Raises ValueError naming the parameters f has when a name is not one of them, and
-        for a value that is not a finite number.
-        """
-        return Function._sharing(self._derived, updated_values(self._derived.specs, self._values, values))
-
-    @property
-    def x_node(self) -> Node:
-        return self._derived.x_node
-
-    @property
-    def y_node(self) -> Node:
-        return self._derived.y_node
-
-    @property
-    def inputs(self) -> list[Node]:
-        """The two variables' input nodes."""
-        return self._derived.inputs
-
-    @property
-    def parameter_nodes(self) -> list[Node]:
-        return self._derived.parameter_nodes
-
-    @property
-    def output(self) -> Node:
-        return self._derived.output
-
-    @property
-    def definitions(self) -> dict[str, Node]:
-        return self._derived.definitions
-
-    @property
-    def gradient_nodes(self) -> tuple[Node, Node]:
-        """The graphs of (∂f/∂x, ∂f/∂y), built by the reverse pass on first use."""
-        return self._derived.gradient_nodes
-
-    @property
-    def hessian_nodes(self) -> tuple[Node, Node, Node]:
-        """The graphs of (fxx, fxy, fyy): the reverse pass applied to the gradient graphs."""
-        return self._derived.hessian_nodes
-
-    @property
-    def derived(self) -> Derived:
-        """The shared graphs and kernels (one per text)."""
-        return self._derived
 
     # ----- point kernels bound to the parameter values -----
     def _bind(self, kernel: PointKernel) -> Any:
