@@ -79,3 +79,27 @@ def tokenize(text: str, allow: str = "") -> list[Token]:
         pos = m.end()
     tokens.append(Token("end", "", n))
     return tokens
+
+
+def describe(tok: Token) -> str:
+    """A token as a message names it: 'end of input', 'line break' or its text quoted."""
+    if tok.kind == "end":
+        return "end of input"
+    if tok.text == "\n":
+        return "line break"
+    return repr(tok.text)
+
+
+def unexpected_problem(tok: Token, special: dict[str, str]) -> str:
+    """Why `tok` cannot stand where it is; `special` gives a language's own message for some token texts."""
+    if tok.kind == "bad":
+        return problem(tok)
+    if tok.kind == "end":
+        return "expression ends too early"
+    if tok.text == ")":
+        return "unbalanced ')'"
+    if tok.text in special:
+        return special[tok.text]
+    if tok.text in ("[", "]"):
+        return "subscripts are not allowed"
+    return f"unexpected {describe(tok)}"

@@ -17,7 +17,7 @@ from gradviz.autodiff.graph import Node, const, literal_simplification, make, va
 from gradviz.autodiff.primitives import PRIMITIVES
 from gradviz.expr.errors import ExpressionError
 from gradviz.expr.language import CONSTANTS, FUNCTIONS, KEYWORDS, VARIABLES, default_range
-from gradviz.expr.lexer import Token, problem, tokenize
+from gradviz.expr.lexer import Token, describe, tokenize, unexpected_problem
 from gradviz.expr.reductions import REDUCTIONS, Reduction, ReductionSyntax
 
 MAX_DEPTH = 200
@@ -25,6 +25,7 @@ MAX_DEPTH = 200
 _BINARY = {"+": (10, "add"), "-": (10, "sub"), "*": (20, "mul"), "/": (20, "div"),
            "^": (40, "pow"), "**": (40, "pow")}
 _RIGHT_ASSOC = {"^", "**"}
+_UNEXPECTED = {"=": "'=' is only allowed in a definition like a = x + y", ",": "unexpected ','"}
 _PREFIX_BP = 30  # binds looser than ^, so -x^2 is -(x^2)
 
 
@@ -83,11 +84,7 @@ class _Parser(ReductionSyntax):
         return tok
 
     def describe(self, tok: Token) -> str:
-        if tok.kind == "end":
-            return "end of input"
-        if tok.text == "\n":
-            return "line break"
-        return repr(tok.text)
+        return describe(tok)
 
     # ----- statements -----
     def program(self) -> Parsed:
@@ -372,19 +369,7 @@ class _Parser(ReductionSyntax):
         raise self.unexpected(tok)
 
     def unexpected(self, tok: Token) -> ExpressionError:
-        if tok.kind == "bad":
-            return self.error(problem(tok), tok.pos)
-        if tok.kind == "end":
-            return self.error("expression ends too early", tok.pos)
-        if tok.text == ")":
-            return self.error("unbalanced ')'", tok.pos)
-        if tok.text == "=":
-            return self.error("'=' is only allowed in a definition like a = x + y", tok.pos)
-        if tok.text == ",":
-            return self.error("unexpected ','", tok.pos)
-        if tok.text in "[]":
-            return self.error("subscripts are not allowed", tok.pos)
-        return self.error(f"unexpected {self.describe(tok)}", tok.pos)
+        return self.error(unexpected_problem(tok, _UNEXPECTED), tok.pos)
 
 
 def parse_graph(text: str, columns: tuple[str, ...] = ()) -> Parsed:

@@ -18,7 +18,7 @@ import numpy as np
 from gradviz.autodiff.graph import Node, const, literal_simplification, make, var
 from gradviz.expr.errors import ExpressionError
 from gradviz.expr.language import CONSTANTS, FUNCTIONS, KEYWORDS
-from gradviz.expr.lexer import Token, problem, tokenize
+from gradviz.expr.lexer import Token, describe, tokenize, unexpected_problem
 
 MAX_DIM = 2000  # rows or columns of one declared array
 MAX_ELEMENTS = 1_000_000  # elements of one declared array
@@ -27,6 +27,7 @@ REDUCTIONS = ("sum", "mean", "trace", "norm")
 BINARY_FUNCTIONS = ("dot",)
 _BINARY = {"+": (10, "add"), "-": (10, "sub"), "*": (20, "mul"), "/": (20, "div"), "@": (20, "matmul"),
            "^": (40, "pow"), "**": (40, "pow")}
+_UNEXPECTED = {":": "declarations (name: m x n) come before the expression"}
 _PREFIX_BP = 30
 
 
@@ -254,20 +255,10 @@ class _Parser:
         raise self.unexpected(tok)
 
     def describe(self, tok: Token) -> str:
-        return "end of input" if tok.kind == "end" else repr(tok.text)
+        return describe(tok)
 
     def unexpected(self, tok: Token) -> ExpressionError:
-        if tok.kind == "bad":
-            return self.error(problem(tok), tok.pos)
-        if tok.kind == "end":
-            return self.error("expression ends too early", tok.pos)
-        if tok.text == ")":
-            return self.error("unbalanced ')'", tok.pos)
-        if tok.text == ":":
-            return self.error("declarations (name: m x n) come before the expression", tok.pos)
-        if tok.text in "[]":
-            return self.error("subscripts are not allowed", tok.pos)
-        return self.error(f"unexpected {self.describe(tok)}", tok.pos)
+        return self.error(unexpected_problem(tok, _UNEXPECTED), tok.pos)
 
 
 def parse_program(text: str) -> MatrixProgram:
