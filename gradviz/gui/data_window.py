@@ -26,6 +26,7 @@ class DataWindow(QtWidgets.QWidget):
         super().__init__(parent, QtCore.Qt.WindowType.Window)
         self.setWindowTitle("Loss on data — gradviz")
         self.state = state or DataState()
+        self._drawn_landscape: tuple | None = None
         self._build_controls()
         self.landscape = pg.PlotWidget()
         style_plot(self.landscape)
@@ -248,14 +249,7 @@ class DataWindow(QtWidgets.QWidget):
             self.loss_text.setText(s.text)
         self.error.setText(s.error)
         self.error.setVisible(bool(s.error))
-        ws, bs, loss = s.landscape()
-        with np.errstate(all="ignore"):
-            shown = np.log10(np.maximum(loss, 1e-12))
-        finite = shown[np.isfinite(shown)]
-        self.image.setImage(shown, autoLevels=False)
-        self.image.setRect(QtCore.QRectF(ws[0], bs[0], ws[-1] - ws[0], bs[-1] - bs[0]))
-        if finite.size:
-            self.image.setLevels((float(finite.min()), float(finite.max())))
+        self._draw_landscape(s.landscape())
         self.iterate_label.setText(f"k = {at}" if at >= 0 else "probe off the path")
         if traj is not None:
             self.path.setData(traj.points[:, 0], traj.points[:, 1])
@@ -283,6 +277,20 @@ class DataWindow(QtWidgets.QWidget):
         self.readout.setText(f"{where}   ·   probe w = {num(w)}, b = {num(b)}: "
                              f"loss {num(loss_here)}, ∇ = ({num(gw)}, {num(gb)})   ·   {batch}, "
                              f"{traj.status if traj else ''}")
+
+    def _draw_landscape(self, landscape: tuple[np.ndarray, np.ndarray, np.ndarray]) -> None:
+        """The loss image, drawn again only when the landscape is a new one (not on every probe move)."""
+        if landscape is self._drawn_landscape:
+            return
+        self._drawn_landscape = landscape
+        ws, bs, loss = landscape
+        with np.errstate(all="ignore"):
+            shown = np.log10(np.maximum(loss, 1e-12))
+        finite = shown[np.isfinite(shown)]
+        self.image.setImage(shown, autoLevels=False)
+        self.image.setRect(QtCore.QRectF(ws[0], bs[0], ws[-1] - ws[0], bs[-1] - bs[0]))
+        if finite.size:
+            self.image.setLevels((float(finite.min()), float(finite.max())))
 
     def _draw_data(self) -> None:
         s = self.state

@@ -158,3 +158,14 @@ def test_losses_by_epoch_count_passes_over_the_data(dwin):
     dwin.by_epoch.setChecked(False)
     steps, _ = dwin.full_curve.getData()
     assert np.array_equal(steps, np.arange(51))
+
+
+def test_the_loss_image_is_drawn_again_only_for_a_new_landscape(dwin):
+    image = dwin.image.image
+    dwin.state.set_probe(1.0, 2.0)
+    dwin.state.set_run(seed=3)
+    assert dwin.image.image is image  # a probe move or a new run leaves the landscape as it is
+    dwin.state.load_model("logistic")
+    ws, bs, loss = dwin.state.landscape()
+    assert dwin.image.image is not image
+    assert np.allclose(dwin.image.image, np.log10(np.maximum(loss, 1e-12)))
