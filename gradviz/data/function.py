@@ -18,6 +18,7 @@ import numpy as np
 from gradviz.autodiff.backward import vjp
 from gradviz.autodiff.graph import Node, toposort, var
 from gradviz.autodiff.walk import Walk
+from gradviz.data.batch_kernel import BatchKernel, reduce_rows
 from gradviz.data.columns import load_data
 from gradviz.expr.derived_view import DerivedView
 from gradviz.expr.parser import ParameterSpec, parse_graph
@@ -42,6 +43,7 @@ class DataDerived:
         self.reductions: dict[int, Reduction] = {id(r.node): r for r in parsed.reductions}
         self._made: dict[tuple[str, int], Reduction] = {}
         self._plans: dict[int, tuple[list[Reduction], Walk, Walk]] = {}
+        self._kernels: dict[int, BatchKernel] = {}
         used = {id(n) for r in parsed.reductions for n in toposort([r.inner])}
         self.unused_columns = [name for name, node in self.columns.items() if id(node) not in used]
 
@@ -98,6 +100,14 @@ class DataDerived:
             self._plans[order] = (needed, inner, outer)
         return self._plans[order]
 
+    def kernel(self, order: int) -> BatchKernel:
+        """The generated code for f and its derivatives up to `order` over a batch of rows (built once)."""
+        if order not in self._kernels:
+            needed, _, _ = self.plan(order)
+            self._kernels[order] = BatchKernel(self.outputs(order), [self.x_node, self.y_node, *self.parameter_nodes],
+                                               list(self.columns.values()), needed)
+        return self._kernels[order]
+
     def outputs(self, order: int) -> list[Node]:
         if order == 0:
             return [self.output]
@@ -141,19 +151,16 @@ class DataFunction(DerivedView):
         d = self._derived
         xa, ya = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
         shape = np.broadcast_shapes(xa.shape, ya.shape)
-        if rows is None:
-            columns = self._data
-        elif trusted:
-            columns = {name: column[rows] for name, column in self._data.items()}
-        else:
-            columns = self._rows(rows)
+        if rows is not None and not trusted:
+            rows = self._checked_rows(rows)
+        params = [np.float64(v) for v in self._values]
+        if not shape:  # one point: the generated code, no blocks
+            with np.errstate(all="ignore"):
+                results = d.kernel(order)(xa, ya, params, list(self._data.values()), rows)
+            return tuple(np.float64(v) for v in results)
+        columns = self._data if rows is None else {name: c[rows] for name, c in self._data.items()}
         n = len(next(iter(columns.values())))
         needed, inner, outer = d.plan(order)
-        params = [np.float64(v) for v in self._values]
-        if not shape:  # one point: no blocks, no broadcasting
-            values = inner(xa, ya, *params, *columns.values()) if needed else []
-            reduced_at = [_reduce(r.kind, v, n) for r, v in zip(needed, values, strict=True)]
-            return tuple(np.float64(v) for v in outer(xa, ya, *params, *reduced_at))
         reduced = []
         if needed:
             xf = xa.reshape(-1) if xa.shape == shape else np.broadcast_to(xa, shape).reshape(-1)
@@ -166,26 +173,27 @@ class DataFunction(DerivedView):
                 stop = min(size, start + step)
                 values = inner(xf[start:stop, None], yf[start:stop, None], *params, *cols)
                 for k, (r, v) in enumerate(zip(needed, values, strict=True)):
-                    sums[k, start:stop] = _reduce(r.kind, v, n)
+                    sums[k, start:stop] = reduce_rows(r.kind, v, n)
             reduced = [sums[k].reshape(shape) for k in range(len(needed))]
         results = outer(xa, ya, *params, *reduced)
-        if not shape:
-            return tuple(np.float64(v) for v in results)
         return tuple(v.copy() if v.shape == shape else np.broadcast_to(v, shape).copy() for v in results)
 
-    def _rows(self, rows: Any) -> dict[str, np.ndarray]:
+    def _checked_rows(self, rows: Any) -> np.ndarray:
+        """`rows` as an index array (or boolean mask) into the data; ValueError naming what is wrong."""
         idx = np.asarray(rows)
         if idx.dtype == bool:
             if idx.shape != (self.rows,):
                 raise ValueError(f"a boolean rows mask needs {self.rows} entries, got shape {idx.shape}")
+            count = int(idx.sum())
         elif idx.ndim != 1 or not np.issubdtype(idx.dtype, np.integer):
             raise ValueError("rows must be a 1-D array of row indices (or a boolean mask)")
         elif len(idx) and (idx.min() < -self.rows or idx.max() >= self.rows):
             raise ValueError(f"rows must index the {self.rows} data rows")
-        picked = {name: column[idx] for name, column in self._data.items()}
-        if len(next(iter(picked.values()))) == 0:
+        else:
+            count = len(idx)
+        if count == 0:
             raise ValueError("rows selects no row: a mini-batch needs at least one")
-        return picked
+        return idx
 
     def __call__(self, x: Any, y: Any, rows: Any = None) -> Any:
         """f(w, b) over all rows (or the rows `rows`), broadcast, float64."""
@@ -239,12 +247,3 @@ class DataFunction(DerivedView):
     def __repr__(self) -> str:
         return f"<gradviz DataFunction {self.text!r} over {self.rows} rows of {', '.join(self._data)}>"
 
-
-def _reduce(kind: str, v: np.ndarray, n: int) -> Any:
-    """mean or sum over the last axis (the n rows) of v; a v the same for every row (last axis 1, or 0-d)
-    is not spread out: its mean is itself and its sum n times it. The same arithmetic for a point and a block."""
-    if v.ndim and v.shape[-1] == n:
-        total = np.add.reduce(v, axis=-1)
-        return total / n if kind == "mean" else total
-    same = v[..., 0] if v.ndim else v
-    return same if kind == "mean" else same * n

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from gradviz.data.function import DataFunction
+from gradviz.data.function import BLOCK, DataFunction
 from gradviz.descent.batches import batch_rows
 from gradviz.descent.optimizers import OPTIMIZERS, hyperparameters
 from gradviz.descent.schedules import learning_rates
@@ -75,8 +75,14 @@ def descend_paths(fn: DataFunction, starts: Iterable[Sequence[float]], method: s
     gxs: list[np.ndarray] = []
     gys: list[np.ndarray] = []
 
+    kernel = fn._derived.kernel(1)
+    params = [np.float64(v) for v in fn.parameter_values]
+    columns = list(fn._data.values())
+    small = len(starts) * min(fn.rows, batch_size or fn.rows) <= BLOCK  # else in blocks, memory bounded
+
     def grad(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        f, gx, gy = fn._evaluate(1, x, y, next(batches), trusted=True)
+        rows = next(batches)
+        f, gx, gy = kernel(x, y, params, columns, rows) if small else fn._evaluate(1, x, y, rows, trusted=True)
         losses.append(f)
         gxs.append(gx)
         gys.append(gy)
