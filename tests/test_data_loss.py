@@ -218,3 +218,16 @@ def test_too_many_rows_name_the_limit(tmp_path, monkeypatch):
         read_csv(_write(tmp_path, "x\n" + "1\n" * 6))
     with pytest.raises(DataError, match="MAX_ROWS"):
         gradviz.parse(MSE, data={"x": np.ones(6), "y": np.ones(6)})
+
+
+def test_the_header_alone_is_read_for_the_column_dialog(tmp_path):
+    from gradviz.data.columns import DataError, read_header
+
+    path = tmp_path / "h.csv"
+    path.write_text("height, weight\n1,oops\n", encoding="utf-8")
+    assert read_header(path) == ["height", "weight"]  # a bad cell further down is read_csv's to name
+    path.write_text("a,b,a\n1,2,3\n", encoding="utf-8")
+    with pytest.raises(DataError, match="line 1, column 3: column name 'a' appears twice"):
+        read_header(path)
+    with pytest.raises(DataError, match="cannot read"):
+        read_header(tmp_path / "missing.csv")

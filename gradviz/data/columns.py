@@ -73,28 +73,45 @@ def _check_rows(rows: int) -> None:
         raise DataError(f"data has more than {MAX_ROWS:,} rows, the limit (MAX_ROWS)")
 
 
-def read_csv(path: str | os.PathLike[str]) -> dict[str, np.ndarray]:
-    """Numeric columns of a CSV file with a header row; DataError naming the line and column of a bad cell."""
+def _open(path: str | os.PathLike[str]) -> Any:
     try:
-        handle = open(path, newline="", encoding="utf-8-sig")  # noqa: SIM115 (closed below)
+        return open(path, newline="", encoding="utf-8-sig")  # noqa: SIM115 (the caller closes it)
     except OSError as exc:
         raise DataError(f"cannot read {os.fspath(path)!r}: {exc.strerror or exc}") from None
-    with handle:
+
+
+def _header(header: list[str] | None) -> list[str]:
+    """The column names of a header row; DataError naming the column of a bad or repeated name."""
+    if header is None:
+        raise DataError("the file is empty")
+    names = [h.strip() for h in header]
+    seen: set[str] = set()
+    for k, name in enumerate(names):
+        try:
+            check_name(name)
+        except DataError as exc:
+            raise DataError(f"line 1, column {k + 1}: {exc}") from None
+        if name in seen:
+            raise DataError(f"line 1, column {k + 1}: column name {name!r} appears twice")
+        seen.add(name)
+    return names
+
+
+def read_header(path: str | os.PathLike[str]) -> list[str]:
+    """The column names of a CSV file, reading its first line only; DataError as `read_csv`."""
+    with _open(path) as handle:
+        try:
+            return _header(next(csv.reader(handle), None))
+        except (csv.Error, UnicodeDecodeError):
+            raise DataError("line 1: not valid UTF-8 CSV") from None
+
+
+def read_csv(path: str | os.PathLike[str]) -> dict[str, np.ndarray]:
+    """Numeric columns of a CSV file with a header row; DataError naming the line and column of a bad cell."""
+    with _open(path) as handle:
         reader = csv.reader(handle)
         try:
-            header = next(reader, None)
-            if header is None:
-                raise DataError("the file is empty")
-            names = [h.strip() for h in header]
-            seen: set[str] = set()
-            for k, name in enumerate(names):
-                try:
-                    check_name(name)
-                except DataError as exc:
-                    raise DataError(f"line 1, column {k + 1}: {exc}") from None
-                if name in seen:
-                    raise DataError(f"line 1, column {k + 1}: column name {name!r} appears twice")
-                seen.add(name)
+            names = _header(next(reader, None))
             cells: list[list[float]] = [[] for _ in names]
             for row in reader:
                 line = reader.line_num

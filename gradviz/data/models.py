@@ -26,6 +26,7 @@ class Model:
     text: str
     domain: tuple[tuple[float, float], tuple[float, float]]
     predict: Callable[[float, float, np.ndarray], np.ndarray]
+    inverse: Callable[[np.ndarray], np.ndarray]  # w*x + b from a prediction (the inverse of the activation)
     labels01: str | None = None  # a column that must hold only 0 and 1
 
 
@@ -41,21 +42,37 @@ def _neuron(w: float, b: float, x: np.ndarray) -> np.ndarray:
     return np.tanh(w * x + b)
 
 
+EDGE = 1e-6  # how close to 0 and 1 (or ±1) a dragged probability (or tanh) may come
+
+
+def _same(p: np.ndarray) -> np.ndarray:
+    return p
+
+
+def _logit(p: np.ndarray) -> np.ndarray:
+    p = np.clip(p, EDGE, 1.0 - EDGE)
+    return np.log(p) - np.log1p(-p)
+
+
+def _arctanh(p: np.ndarray) -> np.ndarray:
+    return np.arctanh(np.clip(p, -1.0 + EDGE, 1.0 - EDGE))
+
+
 MODELS: dict[str, Model] = {m.name: m for m in (
     Model("linear_mse", "Linear regression (MSE)", "linear", "f(w, b) = mean((w*x + b - y)^2)",
-          ((-2.0, 6.0), (-1.0, 9.0)), _line),
+          ((-2.0, 6.0), (-1.0, 9.0)), _line, _same),
     Model("ridge", "Ridge regression (slide λ)", "linear",
           "lam = 0.5 in [0, 5]; f(w, b) = mean((w*x + b - y)^2) + lam*(w^2 + b^2)",
-          ((-2.0, 6.0), (-1.0, 9.0)), _line),
+          ((-2.0, 6.0), (-1.0, 9.0)), _line, _same),
     Model("logistic", "Logistic regression (cross-entropy)", "blobs",
-          "f(w, b) = mean(softplus(w*x + b) - t*(w*x + b))", ((-4.0, 8.0), (-6.0, 6.0)), _probability,
+          "f(w, b) = mean(softplus(w*x + b) - t*(w*x + b))", ((-4.0, 8.0), (-6.0, 6.0)), _probability, _logit,
           labels01="t"),
     Model("tanh_neuron", "One tanh neuron on a sine (non-convex)", "sine",
-          "f(w, b) = mean((tanh(w*x + b) - y)^2)", ((-4.0, 4.0), (-4.0, 4.0)), _neuron),
+          "f(w, b) = mean((tanh(w*x + b) - y)^2)", ((-4.0, 4.0), (-4.0, 4.0)), _neuron, _arctanh),
     Model("huber", "Robust regression (Huber, slide δ)", "outliers",
           "delta = 1 in [0.1, 5]; r = w*x + b - y; m = min(abs(r), delta); "
           "f(w, b) = mean(0.5*m^2 + delta*(abs(r) - m))",
-          ((-2.0, 6.0), (-1.0, 9.0)), _line),
+          ((-2.0, 6.0), (-1.0, 9.0)), _line, _same),
 )}
 
 
@@ -81,3 +98,14 @@ def model_function(name: str, data: dict[str, np.ndarray] | None = None, seed: i
 def model_output(name: str, w: float, b: float, x: np.ndarray) -> np.ndarray:
     """The model's prediction at parameters (w, b) for inputs x."""
     return MODELS[name].predict(w, b, np.asarray(x, dtype=np.float64))
+
+
+def through(name: str, first: tuple[float, float], second: tuple[float, float]) -> tuple[float, float]:
+    """(w, b) of the model whose prediction passes through the points (x1, p1) and (x2, p2), x1 ≠ x2
+    (a probability or tanh value is kept EDGE inside its range). Dragging the fit moves the probe with it."""
+    (x1, p1), (x2, p2) = first, second
+    if x1 == x2:
+        raise ValueError("the two points need different x")
+    z1, z2 = (float(v) for v in MODELS[name].inverse(np.array([p1, p2], dtype=np.float64)))
+    w = (z2 - z1) / (x2 - x1)
+    return w, z1 - w * x1

@@ -1,6 +1,10 @@
 """The loss-on-data window's state, Qt-free: the model (data and loss), the probe (w, b), a descent run
 (full batch or mini-batch) and the landscape on a grid. Setters validate, keep the last good state on bad
-input (`error` says why), and announce every change on `changed` (the window only draws)."""
+input (`error` says why), and announce every change on `changed` (the window only draws).
+
+Work over many rows is handed to `executor` as a `Job` (the window runs it on a worker thread and gives the
+result back with `accept`); meanwhile a coarse landscape over a sample of the rows is shown (`refining`), and
+`running` says a run is on its way. Small work, or any work without an executor, is done at once."""
 
 from __future__ import annotations
 
@@ -13,6 +17,8 @@ from gradviz.data.columns import DataError, load_data
 from gradviz.data.datasets import make_dataset
 from gradviz.data.function import DataFunction
 from gradviz.data.models import MODELS, Model, check_labels
+from gradviz.data.work import INLINE_WORK, PREVIEW_GRID, PREVIEW_ROWS, Executor, Job
+from gradviz.descent.batches import batch_rows
 from gradviz.descent.optimizers import OPTIMIZERS
 from gradviz.descent.schedules import SCHEDULES
 from gradviz.descent.trajectory import Trajectory, descend
@@ -28,6 +34,10 @@ class DataState:
     def __init__(self, model: str = "linear_mse") -> None:
         self.changed = Signal("data")
         self.error = ""
+        self.executor: Executor | None = None
+        self.refining = False
+        self.running = False
+        self._tokens = {"landscape": 0, "run": 0}
         self.model: Model = MODELS[model]
         self.function: DataFunction = _model_function(self.model, None)
         self.source = f"built-in: {self.model.dataset}"
@@ -41,17 +51,29 @@ class DataState:
         self.schedule = "constant"
         self.start = (-1.0, 0.0)
         self.trajectory: Trajectory | None = None
-        self._landscape: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        self._batches: tuple[Trajectory, list[np.ndarray]] | None = None
+        self._landscape: tuple[np.ndarray, np.ndarray, np.ndarray] = self._new_landscape()
         self.run()
 
     # ----- what is shown -----
     def landscape(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(ws, bs, loss) on the domain, loss shaped (len(ws), len(bs)); computed once per model."""
-        if self._landscape is None:
-            (w0, w1), (b0, b1) = self.domain
-            ws, bs = np.linspace(w0, w1, GRID), np.linspace(b0, b1, GRID)
-            self._landscape = (ws, bs, self.function.grid(ws, bs)[0])
+        """(ws, bs, loss) on the domain, loss shaped (len(ws), len(bs)): GRID² over every row, or while
+        `refining` a PREVIEW_GRID² one over a sample of PREVIEW_ROWS rows."""
         return self._landscape
+
+    @property
+    def busy(self) -> bool:
+        """Whether work handed to the executor has not come back yet."""
+        return self.refining or self.running
+
+    @property
+    def landscape_note(self) -> str:
+        """What the landscape is, when it is not yet the full one."""
+        if not self.refining:
+            return ""
+        rows = self.function.rows
+        return (f"coarse preview ({PREVIEW_GRID}², {min(rows, PREVIEW_ROWS):,} of {rows:,} rows); "
+                "the full landscape is on its way")
 
     @property
     def text(self) -> str:
@@ -68,6 +90,25 @@ class DataState:
         if self.custom:
             return None
         return self.model.predict(*self.probe, np.asarray(xs, dtype=np.float64))
+
+    def batch_at(self, k: int) -> np.ndarray | None:
+        """The rows of the mini-batch that the step from iterate k of the run uses (None in full batch)."""
+        traj = self.trajectory
+        if traj is None or not traj.batch_size or not 0 <= k < len(traj.points):
+            return None
+        if self._batches is None or self._batches[0] is not traj:
+            batches = batch_rows(traj.function.rows, traj.batch_size, traj.seed)
+            self._batches = (traj, [next(batches) for _ in range(len(traj.points))])  # type: ignore[misc]
+        return self._batches[1][k]
+
+    def batch_landscape(self, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+        """(ws, bs, loss over the rows of batch k only): the landscape the step from iterate k descends;
+        None in full batch. On the grid of `landscape()`."""
+        rows = self.batch_at(k)
+        if rows is None:
+            return None
+        ws, bs, _ = self._landscape
+        return ws, bs, self.function(ws[:, None], bs[None, :], rows=rows)
 
     # ----- setters -----
     def load_model(self, name: str) -> None:
@@ -110,7 +151,8 @@ class DataState:
             self.error = f"loss: {exc}"
             self.changed.emit()
             return False
-        self.function, self.error, self._landscape = fn, "", None
+        self.function, self.error, self.trajectory = fn, "", None
+        self._landscape = self._new_landscape()
         self.run()
         return True
 
@@ -120,7 +162,8 @@ class DataState:
         (w0, w1), (b0, b1) = self.domain
         self.probe = (0.5 * (w0 + w1), 0.5 * (b0 + b1))
         self.start = (w0 + 0.1 * (w1 - w0), b0 + 0.1 * (b1 - b0))
-        self._landscape = None
+        self.trajectory = None
+        self._landscape = self._new_landscape()
         self.run()
 
     def set_probe(self, w: float, b: float) -> None:
@@ -156,11 +199,60 @@ class DataState:
 
     def run(self) -> None:
         """Descend from the start with the run settings; the probe follows the end of the path."""
-        batch = None if self.batch_size is None or self.batch_size >= self.function.rows else self.batch_size
-        self.trajectory = descend(self.function, self.start, self.method, lr=self.lr, steps=self.steps,
-                                  batch_size=batch, seed=self.seed, schedule=self.schedule_spec())
-        self.probe = tuple(float(v) for v in self.trajectory.end)  # type: ignore[assignment]
+        fn, rows = self.function, self.function.rows
+        batch = None if self.batch_size is None or self.batch_size >= rows else self.batch_size
+        settings = dict(lr=self.lr, steps=self.steps, batch_size=batch, seed=self.seed, schedule=self.schedule_spec())
+        start, method = self.start, self.method
+        cost = self.steps * (rows + (batch or rows))  # each step's batch, and the full loss at each iterate
+        self._submit("run", lambda: descend(fn, start, method, **settings), cost)
         self.changed.emit()
+
+    # ----- work that may be done elsewhere -----
+    def _new_landscape(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The landscape of the current function, or a preview of it while the full one is computed."""
+        fn = self.function
+        (w0, w1), (b0, b1) = self.domain
+        ws, bs = np.linspace(w0, w1, GRID), np.linspace(b0, b1, GRID)
+        if self._submit("landscape", lambda: (ws, bs, fn.grid(ws, bs)[0]), fn.rows * GRID * GRID):
+            return self._landscape
+        pw, pb = np.linspace(w0, w1, PREVIEW_GRID), np.linspace(b0, b1, PREVIEW_GRID)
+        sample = None if fn.rows <= PREVIEW_ROWS else np.sort(
+            np.random.default_rng(0).choice(fn.rows, PREVIEW_ROWS, replace=False))
+        return pw, pb, fn(pw[:, None], pb[None, :], rows=sample)
+
+    def _submit(self, kind: str, compute: Any, cost: int) -> bool:
+        """Do `compute` now if `cost` (row evaluations) is small or there is no executor (True), else hand
+        it to the executor (False). A newer job of the same kind makes older ones stale."""
+        self._tokens[kind] += 1
+        job = Job(kind, self._tokens[kind], compute)
+        if cost <= INLINE_WORK or self.executor is None:
+            self._take(job, compute())
+            return True
+        setattr(self, "refining" if kind == "landscape" else "running", True)
+        self.executor(job)
+        return False
+
+    def is_stale(self, job: Job) -> bool:
+        """Whether a newer job of the same kind has been handed out since (its result is not wanted)."""
+        return job.token != self._tokens[job.kind]
+
+    def accept(self, job: Job, result: Any) -> None:
+        """A job's result (or the exception it raised), from the executor; a stale one is dropped."""
+        if self._take(job, result):
+            self.changed.emit()
+
+    def _take(self, job: Job, result: Any) -> bool:
+        if self.is_stale(job):
+            return False
+        if isinstance(result, Exception):
+            self.error = f"{job.kind}: {result}"
+        elif job.kind == "landscape":
+            self._landscape = result
+        else:
+            self.trajectory = result
+            self.probe = tuple(float(v) for v in result.end)  # type: ignore[assignment]
+        setattr(self, "refining" if job.kind == "landscape" else "running", False)
+        return True
 
 
 def _model_function(model: Model, data: dict[str, np.ndarray] | None) -> DataFunction:

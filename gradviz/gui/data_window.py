@@ -8,25 +8,30 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from gradviz.data.columns import DataError, read_csv
-from gradviz.data.models import MODELS
 from gradviz.data.state import DataState
-from gradviz.descent.optimizers import OPTIMIZERS
-from gradviz.descent.schedules import SCHEDULES
+from gradviz.gui.background import BackgroundWork
 from gradviz.gui.blocking import signals_blocked
+from gradviz.gui.data_controls import DataControls
+from gradviz.gui.fit_view import FitView
 from gradviz.gui.format import num
-from gradviz.gui.theme import muted_css, on_change, style_plot
+from gradviz.gui.theme import style_plot
 
 PATH_PEN = pg.mkPen("#d62728", width=2)
-FIT_PEN = pg.mkPen("#d62728", width=3)
+TICK_MS = 33
+PLAY_SECONDS = 5.0  # a playback of the whole path
 
 
-class DataWindow(QtWidgets.QWidget):
+class DataWindow(DataControls, QtWidgets.QWidget):
     def __init__(self, state: DataState | None = None, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent, QtCore.Qt.WindowType.Window)
         self.setWindowTitle("Loss on data — gradviz")
         self.state = state or DataState()
+        self.work = BackgroundWork(self.state.accept, self.state.is_stale, self)
+        self.state.executor = self.work.submit
         self._drawn_landscape: tuple | None = None
+        self._levels: tuple[float, float] | None = None
+        self._full: tuple | None = None
+        self._batch_landscape: tuple[object, int, tuple] | None = None
         self._build_controls()
         self.landscape = pg.PlotWidget()
         style_plot(self.landscape)
@@ -47,15 +52,9 @@ class DataWindow(QtWidgets.QWidget):
         for item in (self.path, self.start_marker, self.probe_marker):
             lp.addItem(item)
         lp.scene().sigMouseClicked.connect(self._clicked)
-        self.data_plot = pg.PlotWidget()
-        style_plot(self.data_plot)
-        dp = self.data_plot.getPlotItem()
-        dp.setTitle("the data and the model at the probe")
-        dp.addLegend(offset=(10, 10))
-        self.points = pg.ScatterPlotItem(size=6, brush=pg.mkBrush(60, 110, 200, 170), pen=None, name="data")
-        self.fit_curve = pg.PlotDataItem(pen=FIT_PEN, name="model at the probe")
-        dp.addItem(self.points)
-        dp.addItem(self.fit_curve)
+        self.data_plot = FitView()
+        self.fit_curve = self.data_plot.fit_curve
+        self.data_plot.fit_dragged.connect(self.state.set_probe)
         self.loss_plot = pg.PlotWidget()
         style_plot(self.loss_plot)
         lo = self.loss_plot.getPlotItem()
@@ -92,123 +91,61 @@ class DataWindow(QtWidgets.QWidget):
         layout.addLayout(loss_row)
         layout.addWidget(self.error)
         layout.addWidget(self.readout)
-        scrub = QtWidgets.QHBoxLayout()
-        scrub.addWidget(QtWidgets.QLabel("drag the probe, Shift+click the start · step along the path"))
-        scrub.addWidget(self.iterate, 1)
-        scrub.addWidget(self.iterate_label)
-        scrub.addWidget(self.by_epoch)
-        layout.addLayout(scrub)
+        layout.addLayout(self._build_player())
         layout.addWidget(body, 1)
         self.resize(1300, 820)
         self.state.changed.connect(self.refresh)
         self.refresh()
 
-    def _build_controls(self) -> None:
-        self.controls = QtWidgets.QHBoxLayout()
-        self.model = QtWidgets.QComboBox()
-        for name, model in MODELS.items():
-            self.model.addItem(model.label, name)
-        self.model.setToolTip("A model preset: its dataset, its loss and the (w, b) domain shown")
-        self.open_csv = QtWidgets.QPushButton("Open CSV…")
-        self.open_csv.setToolTip("Use your own data for this model's loss: a CSV file with a header row whose "
-                                 "names are the columns the loss uses")
-        self.method = QtWidgets.QComboBox()
-        for name, opt in OPTIMIZERS.items():
-            self.method.addItem(opt.label, name)
-        self.lr = QtWidgets.QDoubleSpinBox()
-        self.lr.setDecimals(4)
-        self.lr.setRange(0.0001, 10.0)
-        self.lr.setSingleStep(0.01)
-        self.lr.setPrefix("η ")
-        self.batch = QtWidgets.QSpinBox()
-        self.batch.setRange(0, 1_000_000)
-        self.batch.setSpecialValueText("batch: all rows")
-        self.batch.setPrefix("batch ")
-        self.batch.setToolTip("Rows per step, reshuffled each epoch (0: every row, plain full-batch descent)")
-        self.seed = QtWidgets.QSpinBox()
-        self.seed.setRange(0, 1_000_000)
-        self.seed.setPrefix("seed ")
-        self.schedule = QtWidgets.QComboBox()
-        for name, entry in SCHEDULES.items():
-            self.schedule.addItem(entry.label, name)
-        self.schedule.setToolTip("Learning-rate schedule, with torch.optim.lr_scheduler's formulas (cosine "
-                                 "anneals over all the steps, StepLR decays 4 times, the warm-up takes a tenth)")
-        self.steps = QtWidgets.QSpinBox()
-        self.steps.setRange(1, 100_000)
-        self.steps.setPrefix("steps ")
-        for label, widget in (("model", self.model), ("", self.open_csv), ("method", self.method), ("", self.lr),
-                              ("", self.batch), ("", self.seed), ("", self.steps), ("schedule", self.schedule)):
-            if label:
-                self.controls.addWidget(QtWidgets.QLabel(label))
-            self.controls.addWidget(widget)
-        self.controls.addStretch(1)
-        self.loss_text = QtWidgets.QLineEdit()
-        self.loss_text.setFont(QtGui.QFontDatabase.systemFont(QtGui.QFontDatabase.SystemFont.FixedFont))
-        self.loss_text.setToolTip("The loss over the data's columns (press Enter): mean(...) and sum(...) reduce "
-                                  "over the rows, e.g. f(w, b) = mean(abs(w*x + b - y))")
-        self.loss_text.returnPressed.connect(lambda: self.state.set_loss(self.loss_text.text()))
+    def _build_player(self) -> QtWidgets.QHBoxLayout:
+        """Play/pause, the slider over the path's iterates, and what the plots show while it moves."""
+        self.play = QtWidgets.QPushButton("▶ Play")
+        self.play.setCheckable(True)
+        self.play.setToolTip("Walk the probe along the path: the fit follows the iterate")
+        self.play.toggled.connect(self._play_toggled)
+        self.timer = QtCore.QTimer(self)
+        self.timer.setInterval(TICK_MS)
+        self.timer.timeout.connect(self._tick)
         self.iterate = QtWidgets.QSlider(QtCore.Qt.Orientation.Horizontal)
         self.iterate.setToolTip("Move the probe along the path: the fit in the data view is the model after k steps")
         self.iterate.valueChanged.connect(self._scrubbed)
         self.iterate_label = QtWidgets.QLabel()
+        self.iterate_label.setMinimumWidth(110)
         self.by_epoch = QtWidgets.QCheckBox("loss by epoch")
         self.by_epoch.setToolTip("Plot the losses against epochs (passes over the data) instead of steps")
         self.by_epoch.toggled.connect(lambda _on: self.refresh())
-        self.error = QtWidgets.QLabel()
-        self.error.setStyleSheet("color: #b03a2e")
-        self.error.setWordWrap(True)
-        self.readout = QtWidgets.QLabel()
-        self.readout.setStyleSheet(muted_css())
-        on_change(lambda theme, w=self.readout: w.setStyleSheet(muted_css()), self.readout)
-        self.model.currentIndexChanged.connect(lambda _i: self.state.load_model(self.model.currentData()))
-        self.open_csv.clicked.connect(self._ask_csv)
-        self.method.currentIndexChanged.connect(lambda _i: self.state.set_run(method=self.method.currentData()))
-        self.lr.valueChanged.connect(lambda v: self.state.set_run(lr=float(v)))
-        self.batch.valueChanged.connect(lambda v: self.state.set_run(batch_size=int(v) or None))
-        self.seed.valueChanged.connect(lambda v: self.state.set_run(seed=int(v)))
-        self.steps.valueChanged.connect(lambda v: self.state.set_run(steps=int(v)))
-        self.schedule.currentIndexChanged.connect(
-            lambda _i: self.state.set_run(schedule=self.schedule.currentData()))
+        self.batch_surface = QtWidgets.QCheckBox("this step's batch loss")
+        self.batch_surface.setToolTip("On the path, show the loss over the next step's mini-batch only: the "
+                                      "landscape that step actually descends (its rows are ringed in the data)")
+        self.batch_surface.toggled.connect(lambda _on: self.refresh())
+        row = QtWidgets.QHBoxLayout()
+        row.addWidget(QtWidgets.QLabel("drag the probe, Shift+click the start"))
+        for widget in (self.play, self.iterate, self.iterate_label, self.batch_surface, self.by_epoch):
+            row.addWidget(widget, 1 if widget is self.iterate else 0)
+        return row
 
-    def _ask_csv(self) -> None:
-        path, _ = QtWidgets.QFileDialog.getOpenFileName(self, "Open data", "", "CSV files (*.csv);;All files (*)")
-        if not path:
-            return
-        try:
-            header = list(read_csv(path))
-        except DataError:
-            self.state.load_csv(path)  # the state names the problem in place
-            return
-        needed = self.state.needed_columns
-        if set(needed) <= set(header):
-            self.state.load_csv(path)
-            return
-        chosen = self.pick_columns(needed, header)
-        if chosen is not None:
-            self.state.load_csv(path, chosen)
+    def _play_toggled(self, on: bool) -> None:
+        self.play.setText("❚❚ Pause" if on else "▶ Play")
+        if on:
+            if self.iterate.value() >= self.iterate.maximum():
+                self.iterate.setValue(0)
+            self._scrubbed(self.iterate.value())
+            self.timer.start()
+        else:
+            self.timer.stop()
 
-    def pick_columns(self, needed: tuple[str, ...], header: list[str]) -> dict[str, str] | None:
-        """Ask which of the file's columns is each needed one (None if cancelled)."""
-        dialog = QtWidgets.QDialog(self)
-        dialog.setWindowTitle("Pick the columns")
-        form = QtWidgets.QFormLayout(dialog)
-        form.addRow(QtWidgets.QLabel(f"The loss uses {', '.join(needed)}: which column of the file is each?"))
-        combos = {}
-        for k, name in enumerate(needed):
-            combo = QtWidgets.QComboBox()
-            combo.addItems(header)
-            combo.setCurrentIndex(min(k, len(header) - 1))
-            form.addRow(name, combo)
-            combos[name] = combo
-        buttons = QtWidgets.QDialogButtonBox(QtWidgets.QDialogButtonBox.StandardButton.Ok
-                                             | QtWidgets.QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(dialog.accept)
-        buttons.rejected.connect(dialog.reject)
-        form.addRow(buttons)
-        self.column_dialog = dialog
-        if dialog.exec() != QtWidgets.QDialog.DialogCode.Accepted:
-            return None
-        return {name: combo.currentText() for name, combo in combos.items()}
+    def _tick(self) -> None:
+        """About PLAY_SECONDS for the whole path, whatever its length; stops at the end."""
+        last = self.iterate.maximum()
+        step = max(1, round(last * TICK_MS / (1000 * PLAY_SECONDS)))
+        self.iterate.setValue(min(last, self.iterate.value() + step))
+        if self.iterate.value() >= last:
+            self.play.setChecked(False)
+
+    def closeEvent(self, event: QtGui.QCloseEvent) -> None:  # noqa: N802 (Qt's name)
+        self.play.setChecked(False)
+        self.work.wait()
+        super().closeEvent(event)
 
     def _probe_dragged(self, item: pg.TargetItem) -> None:
         p = item.pos()
@@ -234,24 +171,23 @@ class DataWindow(QtWidgets.QWidget):
         s = self.state
         traj = s.trajectory
         at = _iterate_at(traj.points, s.probe) if traj is not None else -1
-        with signals_blocked(self.model, self.method, self.lr, self.batch, self.seed, self.steps, self.schedule,
-                             self.iterate):
+        with signals_blocked(self.iterate):
             self.iterate.setRange(0, len(traj.points) - 1 if traj is not None else 0)
             self.iterate.setValue(max(at, 0))
-            self.schedule.setCurrentIndex(self.schedule.findData(s.schedule))
-            self.model.setCurrentIndex(self.model.findData(s.model.name))
-            self.method.setCurrentIndex(self.method.findData(s.method))
-            self.lr.setValue(s.lr)
-            self.batch.setValue(s.batch_size or 0)
-            self.seed.setValue(s.seed)
-            self.steps.setValue(s.steps)
-        if not s.error:
-            self.loss_text.setText(s.text)
-        self.error.setText(s.error)
-        self.error.setVisible(bool(s.error))
-        self._draw_landscape(s.landscape())
+        self._sync_controls()
+        batch = s.batch_at(at) if self.batch_surface.isChecked() and at >= 0 else None
+        if batch is None:
+            self._draw_landscape(s.landscape())
+        else:
+            self._draw_batch_landscape(at)
+        note = s.landscape_note or ("the loss over this step's mini-batch only" if batch is not None
+                                    else "darker is lower (log colours)")
+        self.landscape.getPlotItem().setTitle(f"loss over (w, b): {note}")
         self.iterate_label.setText(f"k = {at}" if at >= 0 else "probe off the path")
-        if traj is not None:
+        if traj is None:
+            for item in (self.path, self.start_marker, self.full_curve, self.batch_curve, self.lr_curve):
+                item.clear()
+        else:
             self.path.setData(traj.points[:, 0], traj.points[:, 1])
             self.start_marker.setData([traj.start[0]], [traj.start[1]])
             steps = np.arange(len(traj.values), dtype=float)
@@ -269,45 +205,49 @@ class DataWindow(QtWidgets.QWidget):
                 self.batch_curve.clear()
         with signals_blocked(self.probe_marker):
             self.probe_marker.setPos(*s.probe)
-        self._draw_data()
+        self.data_plot.draw(s, batch)
         w, b = s.probe
         loss_here, gw, gb = s.function.value_and_grad(w, b)
         where = f"{s.function.rows} rows from {s.source}"
         batch = "full batch" if not s.batch_size else f"mini-batches of {s.batch_size}"
         self.readout.setText(f"{where}   ·   probe w = {num(w)}, b = {num(b)}: "
                              f"loss {num(loss_here)}, ∇ = ({num(gw)}, {num(gb)})   ·   {batch}, "
-                             f"{traj.status if traj else ''}")
+                             f"{'running…' if s.running else traj.status if traj else ''}")
 
     def _draw_landscape(self, landscape: tuple[np.ndarray, np.ndarray, np.ndarray]) -> None:
         """The loss image, drawn again only when the landscape is a new one (not on every probe move)."""
         if landscape is self._drawn_landscape:
             return
         self._drawn_landscape = landscape
-        ws, bs, loss = landscape
-        with np.errstate(all="ignore"):
-            shown = np.log10(np.maximum(loss, 1e-12))
-        finite = shown[np.isfinite(shown)]
+        self._show_image(*self._colours(landscape))
+
+    def _colours(self, landscape: tuple[np.ndarray, np.ndarray, np.ndarray]) -> tuple:
+        """(ws, bs, log10 loss) of the full landscape; its range sets the colour levels."""
+        if self._full is None or self._full[0] is not landscape:
+            ws, bs, loss = landscape
+            with np.errstate(all="ignore"):
+                shown = np.log10(np.maximum(loss, 1e-12))
+            finite = shown[np.isfinite(shown)]
+            self._levels = (float(finite.min()), float(finite.max())) if finite.size else None
+            self._full = (landscape, ws, bs, shown)
+        return self._full[1:]
+
+    def _draw_batch_landscape(self, k: int) -> None:
+        """Batch k's own loss, in the full landscape's colours (so that the two can be compared)."""
+        self._colours(self.state.landscape())
+        key = (self.state.trajectory, k)
+        if self._batch_landscape is None or self._batch_landscape[:2] != key:
+            ws, bs, loss = self.state.batch_landscape(k)  # type: ignore[misc]
+            with np.errstate(all="ignore"):
+                self._batch_landscape = (*key, (ws, bs, np.log10(np.maximum(loss, 1e-12))))
+        self._drawn_landscape = None  # the full one is drawn again when the batch's is left
+        self._show_image(*self._batch_landscape[2])
+
+    def _show_image(self, ws: np.ndarray, bs: np.ndarray, shown: np.ndarray) -> None:
         self.image.setImage(shown, autoLevels=False)
         self.image.setRect(QtCore.QRectF(ws[0], bs[0], ws[-1] - ws[0], bs[-1] - bs[0]))
-        if finite.size:
-            self.image.setLevels((float(finite.min()), float(finite.max())))
-
-    def _draw_data(self) -> None:
-        s = self.state
-        data = s.function.data
-        x = data["x"]
-        target = data.get("y", data.get("t"))
-        self.points.setData(x, target)
-        xs = np.linspace(float(x.min()), float(x.max()), 200)
-        fit = s.fit(xs)
-        if fit is None:
-            self.fit_curve.clear()
-        else:
-            self.fit_curve.setData(xs, fit)
-        self.data_plot.getPlotItem().setTitle("the data" + (" (a typed loss: its model is not drawn)" if fit is None
-                                                            else " and the model at the probe"))
-        self.data_plot.getPlotItem().setLabel("left", "t (label)" if "t" in data else "y")
-        self.data_plot.getPlotItem().setLabel("bottom", "x")
+        if self._levels is not None:
+            self.image.setLevels(self._levels)
 
 
 def _iterate_at(points: np.ndarray, probe: tuple[float, float]) -> int:

@@ -1,0 +1,28 @@
+"""Work that can take long (a loss landscape over many rows, a long run over them), described so that
+whoever owns a thread can do it: the state hands out a `Job`, and takes its result back with `accept`.
+
+Qt-free: the window runs jobs on a worker thread; without one they run at once, on the caller's thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+INLINE_WORK = 2_000_000  # row evaluations small enough to do at once, on the caller's thread (~10 ms)
+PREVIEW_GRID = 45  # samples per side of the coarse landscape shown while the full one is computed
+PREVIEW_ROWS = 2_000  # rows (a fixed random sample) the coarse landscape uses
+
+
+@dataclass(frozen=True, eq=False)
+class Job:
+    """`compute()` reads only what it captured, so it can run on any thread; `kind` is "landscape" or "run";
+    `token` tells the state whether the result is still wanted when it comes back."""
+
+    kind: str
+    token: int
+    compute: Callable[[], Any]
+
+
+Executor = Callable[[Job], None]

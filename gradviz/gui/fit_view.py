@@ -1,0 +1,82 @@
+"""The data view of the Loss on data window: the data, the model at the probe, the rows of the current
+mini-batch, and two handles on the model's curve; dragging a handle asks for the (w, b) whose model passes
+through both handles (`fit_dragged`)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6 import QtCore
+
+from gradviz.data.models import through
+from gradviz.data.state import DataState
+from gradviz.gui.blocking import signals_blocked
+from gradviz.gui.theme import style_plot
+
+FIT_PEN = pg.mkPen("#d62728", width=3)
+HANDLES_AT = (0.2, 0.8)  # the handles' x, as fractions of the data's x range
+
+
+class FitView(pg.PlotWidget):
+    """`draw(state, batch)` shows the state (batch: the rows of the current mini-batch, or None)."""
+
+    fit_dragged = QtCore.Signal(float, float)
+
+    def __init__(self) -> None:
+        super().__init__()
+        style_plot(self)
+        plot = self.getPlotItem()
+        plot.addLegend(offset=(10, 10))
+        self.points = pg.ScatterPlotItem(size=6, brush=pg.mkBrush(60, 110, 200, 170), pen=None, name="data")
+        self.batch_points = pg.ScatterPlotItem(size=9, brush=None, pen=pg.mkPen("#ff7f0e", width=2),
+                                               name="this step's mini-batch")
+        self.fit_curve = pg.PlotDataItem(pen=FIT_PEN, name="model at the probe")
+        for item in (self.points, self.batch_points, self.fit_curve):
+            plot.addItem(item)
+        self.handles = [pg.TargetItem(size=13, symbol="o", pen=pg.mkPen("#d62728", width=2),
+                                      brush=pg.mkBrush("#ffffff"), hoverPen=pg.mkPen("#ffd54f", width=3))
+                        for _ in HANDLES_AT]
+        for handle in self.handles:
+            handle.setToolTip("Drag to move the model: the probe moves to the (w, b) whose model passes "
+                              "through both handles")
+            handle.sigPositionChanged.connect(self._handle_moved)
+            plot.addItem(handle)
+        self._model = ""
+        self._xs: tuple[float, float] = (0.0, 1.0)
+
+    def draw(self, state: DataState, batch: np.ndarray | None) -> None:
+        data = state.function.data
+        x = data["x"]
+        target = data.get("y", data.get("t"))
+        self.points.setData(x, target)
+        if batch is None:
+            self.batch_points.clear()
+        else:
+            self.batch_points.setData(x[batch], target[batch])
+        lo, hi = float(x.min()), float(x.max())
+        xs = np.linspace(lo, hi, 200)
+        fit = state.fit(xs)
+        plot = self.getPlotItem()
+        if fit is None:
+            self.fit_curve.clear()
+        else:
+            self.fit_curve.setData(xs, fit)
+        self._model = state.model.name
+        self._xs = tuple(lo + f * (hi - lo) for f in HANDLES_AT)  # type: ignore[assignment]
+        handle_ys = state.fit(np.array(self._xs)) if fit is not None and hi > lo else None
+        with signals_blocked(*self.handles):
+            for k, handle in enumerate(self.handles):
+                handle.setVisible(handle_ys is not None)
+                if handle_ys is not None:
+                    handle.setPos(self._xs[k], float(handle_ys[k]))
+        plot.setTitle("the data" + (" (a typed loss: its model is not drawn)" if fit is None
+                                    else " and the model at the probe (drag the white handles)"))
+        plot.setLabel("left", "t (label)" if "t" in data else "y")
+        plot.setLabel("bottom", "x")
+
+    def _handle_moved(self, _item: pg.TargetItem) -> None:
+        """The handles keep their x; their heights give the model through them."""
+        ys = [h.pos().y() for h in self.handles]
+        w, b = through(self._model, (self._xs[0], ys[0]), (self._xs[1], ys[1]))
+        if np.isfinite(w) and np.isfinite(b):
+            self.fit_dragged.emit(w, b)

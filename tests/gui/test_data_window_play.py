@@ -1,0 +1,110 @@
+"""The Loss on data window beyond the first look: dragging the fit moves the probe, playback walks the
+path, the batch's own landscape, and work over many rows done off the GUI thread after a coarse preview."""
+
+import numpy as np
+import pytest
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from gradviz.data.models import model_output
+from gradviz.data.state import GRID
+from gradviz.data.work import PREVIEW_GRID
+
+
+@pytest.fixture
+def dwin(qtbot, window):
+    window.show_data_window()
+    w = window.data_window
+    qtbot.waitExposed(w)
+    return w
+
+
+def _drag(widget, start, end, steps=8):
+    """A left-button mouse drag on `widget` from `start` to `end` (widget coordinates), as a hand does it."""
+    left, none = QtCore.Qt.MouseButton.LeftButton, QtCore.Qt.MouseButton.NoButton
+    mods = QtCore.Qt.KeyboardModifier.NoModifier
+
+    def send(kind, pos, button, buttons):
+        local = QtCore.QPointF(pos)
+        event = QtGui.QMouseEvent(kind, local, widget.mapToGlobal(local), button, buttons, mods)
+        QtWidgets.QApplication.sendEvent(widget, event)
+
+    send(QtCore.QEvent.Type.MouseButtonPress, start, left, left)
+    for t in np.linspace(0, 1, steps)[1:]:
+        send(QtCore.QEvent.Type.MouseMove, start + (end - start) * t, none, left)
+    send(QtCore.QEvent.Type.MouseButtonRelease, end, left, none)
+
+
+def test_dragging_a_handle_of_the_fit_moves_the_probe_to_the_model_through_both(dwin):
+    plot = dwin.data_plot
+    dwin.repaint()
+    first, second = plot.handles
+    assert first.isVisible() and second.isVisible()
+    x1, x2 = first.pos().x(), second.pos().x()
+    y2 = second.pos().y()
+    vb = plot.getPlotItem().vb
+
+    def at(x, y):
+        return QtCore.QPointF(plot.mapFromScene(vb.mapViewToScene(QtCore.QPointF(x, y))))
+
+    _drag(plot.viewport(), at(x1, first.pos().y()), at(x1, first.pos().y() + 2.0))
+    w, b = dwin.state.probe
+    # the model at the probe passes through the moved handle and the one left in place
+    y1 = first.pos().y()
+    assert model_output("linear_mse", w, b, np.array([x1, x2])) == pytest.approx([y1, y2], abs=1e-6)
+    assert abs(w * x1 + b - (y1 - 2.0)) > 1.0  # it did move
+    xs, ys = dwin.fit_curve.getData()
+    assert np.allclose(ys, w * xs + b)
+
+
+def test_play_walks_the_probe_along_the_whole_path(qtbot, dwin):
+    traj = dwin.state.trajectory
+    seen = []
+    dwin.state.changed.connect(lambda: seen.append(dwin.state.probe))
+    last = len(traj.points) - 1
+    dwin.play.click()  # at the end: plays from the start
+    assert dwin.play.text() == "❚❚ Pause" and dwin.state.probe == tuple(traj.points[0])
+    qtbot.waitUntil(lambda: dwin.iterate.value() > 3, timeout=5000)
+    dwin.play.click()
+    paused = dwin.iterate.value()
+    assert dwin.play.text() == "▶ Play" and 3 < paused < last
+    dwin.iterate.setValue(last - 25)  # the last 25 steps: a short wait
+    dwin.play.click()
+    qtbot.waitUntil(lambda: not dwin.play.isChecked(), timeout=15000)  # stops by itself at the end
+    assert dwin.state.probe == tuple(traj.points[-1]) and dwin.iterate.value() == last
+    on_path = {tuple(p) for p in traj.points}
+    assert len(seen) > 20 and all(p in on_path for p in seen)  # the fit followed the iterates
+    assert dwin.play.text() == "▶ Play"
+
+
+def test_the_batch_landscape_and_its_rows_show_on_the_path(dwin):
+    state = dwin.state
+    state.set_run(batch_size=8, steps=40, seed=1)
+    full = dwin.image.image
+    dwin.batch_surface.setChecked(True)
+    dwin.iterate.setValue(12)
+    ws, bs, loss = state.batch_landscape(12)
+    assert np.allclose(dwin.image.image, np.log10(np.maximum(loss, 1e-12)))
+    assert "mini-batch only" in dwin.landscape.getPlotItem().titleLabel.text
+    ringed_x, _ = dwin.data_plot.batch_points.getData()
+    assert np.array_equal(ringed_x, state.function.data["x"][state.batch_at(12)])
+    dwin.batch_surface.setChecked(False)
+    assert np.array_equal(dwin.image.image, full) and len(dwin.data_plot.batch_points.getData()[0]) == 0
+
+
+def test_many_rows_show_a_preview_at_once_and_the_full_landscape_later(qtbot, dwin, tmp_path):
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=20_000)
+    path = tmp_path / "big.csv"
+    np.savetxt(path, np.column_stack([x, 2 * x + 4.2 + rng.normal(size=x.size)]), delimiter=",",
+               header="x,y", comments="")
+    assert dwin.state.load_csv(path)
+    assert dwin.image.image.shape == (PREVIEW_GRID, PREVIEW_GRID) and dwin.state.busy
+    assert "coarse preview" in dwin.landscape.getPlotItem().titleLabel.text
+    assert "running…" in dwin.readout.text() and dwin.path.getData()[0] is None
+    qtbot.waitUntil(lambda: not dwin.state.busy, timeout=30000)
+    ws, bs, loss = dwin.state.landscape()
+    assert dwin.image.image.shape == (GRID, GRID)
+    assert np.allclose(dwin.image.image, np.log10(np.maximum(loss, 1e-12)))
+    assert "coarse" not in dwin.landscape.getPlotItem().titleLabel.text
+    x_drawn, _ = dwin.path.getData()
+    assert np.array_equal(x_drawn, dwin.state.trajectory.points[:, 0])
