@@ -97,6 +97,17 @@ def main() -> int:
         state.set_run(lr=0.1, batch_size=8, steps=150, seed=0, schedule="cosine")
         tool_window("data.png", DataWindow(state), 1300, 820)
 
+    def data_batch() -> None:
+        from gradviz.data.state import DataState
+        from gradviz.gui.data_window import DataWindow
+
+        state = DataState("tanh_neuron")  # the non-convex neuron: a batch of 8 sees quite another landscape
+        state.set_run(lr=0.2, batch_size=8, steps=120, seed=0)
+        window = DataWindow(state)
+        window.batch_surface.setChecked(True)
+        window.iterate.setValue(40)
+        tool_window("data_batch.png", window, 1300, 820)
+
     def optimizers(scene, window) -> None:
         scene.load_preset("Rosenbrock")
         scene.set_view(gradient_field=False)
@@ -129,6 +140,8 @@ def main() -> int:
         matrix()
     if not only or "data.png" in only:
         data()
+    if not only or "data_batch.png" in only:
+        data_batch()
     settings.sync()  # written now, so nothing recreates the scratch folder after it is removed
     shutil.rmtree(scratch, ignore_errors=True)
     return 0

@@ -104,3 +104,14 @@ def test_the_model_through_two_points_passes_through_them(name):
     assert np.isfinite(w2) and np.isfinite(b2)
     with pytest.raises(ValueError, match="different x"):
         through(name, (x1, p1), (x1, p2))
+
+
+def test_big_data_is_drawn_from_a_fixed_sample_of_its_rows(tmp_path):
+    from gradviz.data.state import SHOWN_ROWS
+
+    state = DataState()
+    assert state.shown_rows() is None  # 100 rows: all of them
+    state.load_csv(_big_csv(tmp_path, SHOWN_ROWS + 500))
+    shown = state.shown_rows()
+    assert len(shown) == SHOWN_ROWS == len(set(shown)) and np.all(np.diff(shown) > 0)
+    assert state.shown_rows() is shown  # the same sample on every redraw

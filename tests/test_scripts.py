@@ -45,6 +45,19 @@ def test_bench_ui_quick(tmp_path):
     assert len(data["slider"]) == 6 and all(r["slider_tick_ms"] > 0 for r in data["slider"])
 
 
+def test_bench_data_ui_quick(tmp_path):
+    if not os.environ.get("DISPLAY"):
+        raise AssertionError("GUI tests need the Xvfb display that pytest-xvfb provides")
+    out = tmp_path / "bench_data_ui.json"
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "bench_data_ui.py"), "--quick", "--out", str(out)],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(out.read_text())
+    assert [r["rows"] for r in data["load"]] == [2000, 20000]
+    assert all(r["worker"]["blocked_ms"] > 0 and r["inline"]["all_shown_ms"] > 0 for r in data["load"])
+    assert data["probe_ms"] > 0 and data["play_tick_batch_ms"] > 0
+
+
 def test_gallery_small(tmp_path):
     if not os.environ.get("DISPLAY"):
         raise AssertionError("GUI tests need the Xvfb display that pytest-xvfb provides")

@@ -26,6 +26,7 @@ from gradviz.expr.errors import ExpressionError
 from gradviz.model.signal import Signal
 
 GRID = 90  # landscape samples per side
+SHOWN_ROWS = 5_000  # at most this many data points are drawn (a fixed sample of bigger data)
 
 
 class DataState:
@@ -52,6 +53,7 @@ class DataState:
         self.start = (-1.0, 0.0)
         self.trajectory: Trajectory | None = None
         self._batches: tuple[Trajectory, list[np.ndarray]] | None = None
+        self._shown: tuple[DataFunction, np.ndarray] | None = None
         self._landscape: tuple[np.ndarray, np.ndarray, np.ndarray] = self._new_landscape()
         self.run()
 
@@ -90,6 +92,16 @@ class DataState:
         if self.custom:
             return None
         return self.model.predict(*self.probe, np.asarray(xs, dtype=np.float64))
+
+    def shown_rows(self) -> np.ndarray | None:
+        """The rows the data view draws: None (all of them) up to SHOWN_ROWS, else a fixed sorted sample."""
+        fn = self.function
+        if fn.rows <= SHOWN_ROWS:
+            return None
+        if self._shown is None or self._shown[0] is not fn:
+            rng = np.random.default_rng(0)
+            self._shown = (fn, np.sort(rng.choice(fn.rows, SHOWN_ROWS, replace=False)))
+        return self._shown[1]
 
     def batch_at(self, k: int) -> np.ndarray | None:
         """The rows of the mini-batch that the step from iterate k of the run uses (None in full batch)."""

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 INLINE_WORK = 2_000_000  # row evaluations small enough to do at once, on the caller's thread (~10 ms)
-PREVIEW_GRID = 45  # samples per side of the coarse landscape shown while the full one is computed
-PREVIEW_ROWS = 2_000  # rows (a fixed random sample) the coarse landscape uses
+PREVIEW_GRID = 36  # samples per side of the coarse landscape shown while the full one is computed
+PREVIEW_ROWS = 1_000  # rows (a fixed random sample) the coarse landscape uses
 
 
 @dataclass(frozen=True, eq=False)

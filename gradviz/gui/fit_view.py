@@ -48,7 +48,8 @@ class FitView(pg.PlotWidget):
         data = state.function.data
         x = data["x"]
         target = data.get("y", data.get("t"))
-        self.points.setData(x, target)
+        shown = state.shown_rows()
+        self.points.setData(x if shown is None else x[shown], target if shown is None else target[shown])
         if batch is None:
             self.batch_points.clear()
         else:
@@ -69,8 +70,9 @@ class FitView(pg.PlotWidget):
                 handle.setVisible(handle_ys is not None)
                 if handle_ys is not None:
                     handle.setPos(self._xs[k], float(handle_ys[k]))
-        plot.setTitle("the data" + (" (a typed loss: its model is not drawn)" if fit is None
-                                    else " and the model at the probe (drag the white handles)"))
+        sample = "" if shown is None else f" ({len(shown):,} of {len(x):,} rows shown)"
+        plot.setTitle("the data" + sample + (" (a typed loss: its model is not drawn)" if fit is None
+                                             else " and the model at the probe (drag the white handles)"))
         plot.setLabel("left", "t (label)" if "t" in data else "y")
         plot.setLabel("bottom", "x")
 

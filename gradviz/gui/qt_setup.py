@@ -23,6 +23,9 @@ def ensure_app(argv: list[str] | None = None) -> QtWidgets.QApplication:
     app = QtWidgets.QApplication.instance()
     first = app is None
     if app is None:
+        from gradviz.gui.background import share_main_heap
+
+        share_main_heap()  # before Qt starts threads of its own
         QtCore.QCoreApplication.setAttribute(QtCore.Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
         app = QtWidgets.QApplication(argv or ["gradviz"])
     app.setApplicationName(APPLICATION)
