@@ -180,9 +180,10 @@ class DataWindow(DataControls, QtWidgets.QWidget):
             self._draw_landscape(s.landscape())
         else:
             self._draw_batch_landscape(at)
-        note = s.landscape_note or ("the loss over this step's mini-batch only" if batch is not None
+        note = s.landscape_note or (f"of this step's mini-batch only ({len(batch)} rows)" if batch is not None
                                     else "darker is lower (log colours)")
-        self.landscape.getPlotItem().setTitle(f"loss over (w, b): {note}")
+        self.landscape.getPlotItem().setTitle(f"loss over (w, b) {note}" if batch is not None and not s.refining
+                                              else f"loss over (w, b): {note}")
         self.iterate_label.setText(f"k = {at}" if at >= 0 else "probe off the path")
         if traj is None:
             for item in (self.path, self.start_marker, self.full_curve, self.batch_curve, self.lr_curve):

@@ -28,10 +28,9 @@ class FitView(pg.PlotWidget):
         plot = self.getPlotItem()
         plot.addLegend(offset=(10, 10))
         self.points = pg.ScatterPlotItem(size=6, brush=pg.mkBrush(60, 110, 200, 170), pen=None, name="data")
-        self.batch_points = pg.ScatterPlotItem(size=9, brush=None, pen=pg.mkPen("#ff7f0e", width=2),
-                                               name="this step's mini-batch")
+        self.batch_points = pg.ScatterPlotItem(size=9, brush=None, pen=pg.mkPen("#ff7f0e", width=2))
         self.fit_curve = pg.PlotDataItem(pen=FIT_PEN, name="model at the probe")
-        for item in (self.points, self.batch_points, self.fit_curve):
+        for item in (self.points, self.fit_curve, self.batch_points):
             plot.addItem(item)
         self.handles = [pg.TargetItem(size=13, symbol="o", pen=pg.mkPen("#d62728", width=2),
                                       brush=pg.mkBrush("#ffffff"), hoverPen=pg.mkPen("#ffd54f", width=3))
@@ -50,10 +49,16 @@ class FitView(pg.PlotWidget):
         target = data.get("y", data.get("t"))
         shown = state.shown_rows()
         self.points.setData(x if shown is None else x[shown], target if shown is None else target[shown])
+        legend = self.getPlotItem().legend
+        listed = any(sample.item is self.batch_points for sample, _ in legend.items)
         if batch is None:
             self.batch_points.clear()
+            if listed:
+                legend.removeItem(self.batch_points)
         else:
             self.batch_points.setData(x[batch], target[batch])
+            if not listed:
+                legend.addItem(self.batch_points, "this step's mini-batch")
         lo, hi = float(x.min()), float(x.max())
         xs = np.linspace(lo, hi, 200)
         fit = state.fit(xs)

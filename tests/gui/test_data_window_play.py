@@ -84,11 +84,15 @@ def test_the_batch_landscape_and_its_rows_show_on_the_path(dwin):
     dwin.iterate.setValue(12)
     ws, bs, loss = state.batch_landscape(12)
     assert np.allclose(dwin.image.image, np.log10(np.maximum(loss, 1e-12)))
-    assert "mini-batch only" in dwin.landscape.getPlotItem().titleLabel.text
+    last_of_epoch = state.function.rows - 12 * 8  # batch 12 of 100 rows by 8 is the epoch's last, smaller one
+    assert f"mini-batch only ({last_of_epoch} rows)" in dwin.landscape.getPlotItem().titleLabel.text
+    legend = dwin.data_plot.getPlotItem().legend
+    assert "this step's mini-batch" in [label.text for _, label in legend.items]
     ringed_x, _ = dwin.data_plot.batch_points.getData()
     assert np.array_equal(ringed_x, state.function.data["x"][state.batch_at(12)])
     dwin.batch_surface.setChecked(False)
     assert np.array_equal(dwin.image.image, full) and len(dwin.data_plot.batch_points.getData()[0]) == 0
+    assert "this step's mini-batch" not in [label.text for _, label in legend.items]  # nothing ringed: not listed
 
 
 def test_many_rows_show_a_preview_at_once_and_the_full_landscape_later(qtbot, dwin, tmp_path):
