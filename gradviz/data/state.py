@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from gradviz.data.columns import DataError, load_data
-from gradviz.data.datasets import make_dataset
+from gradviz.data.datasets import DATASETS, make_dataset
 from gradviz.data.function import DataFunction
 from gradviz.data.models import MODELS, Model, check_labels
 from gradviz.data.work import INLINE_WORK, PREVIEW_GRID, PREVIEW_ROWS, Executor, Job
@@ -129,6 +129,33 @@ class DataState:
             raise ValueError(f"no model {name!r}; choose one of {', '.join(MODELS)}")
         self.model = MODELS[name]
         self._set_function(_model_function(self.model, None), f"built-in: {self.model.dataset}")
+
+    def load_dataset(self, name: str) -> bool:
+        """A built-in dataset (see DATASETS) for the current model's loss: the linear model on the outliers
+        shows squared error pulled away. A dataset without the loss's columns is refused (`error` says why)."""
+        if name not in DATASETS:
+            raise ValueError(f"no dataset {name!r}; choose one of {', '.join(DATASETS)}")
+        data = make_dataset(name)
+        missing = [c for c in self.needed_columns if c not in data]
+        if missing:
+            self.error = (f"the {DATASETS[name].label.split(':')[0].lower()} data has columns {', '.join(data)}; "
+                          f"this model's loss uses {', '.join(self.needed_columns)}")
+            self.changed.emit()
+            return False
+        try:
+            fn = _model_function(self.model, data)
+        except (DataError, ExpressionError) as exc:
+            self.error = f"{name}: {exc}"
+            self.changed.emit()
+            return False
+        self._set_function(fn, f"built-in: {name}")
+        return True
+
+    @property
+    def dataset(self) -> str | None:
+        """The built-in dataset shown, or None for a CSV file."""
+        prefix = "built-in: "
+        return self.source[len(prefix):] if self.source.startswith(prefix) else None
 
     @property
     def needed_columns(self) -> tuple[str, ...]:

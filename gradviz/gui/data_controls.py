@@ -4,9 +4,10 @@ batch, seed, steps, schedule and the typed loss. They change the `DataState` onl
 
 from __future__ import annotations
 
-from PySide6 import QtGui, QtWidgets
+from PySide6 import QtCore, QtGui, QtWidgets
 
 from gradviz.data.columns import DataError, read_header
+from gradviz.data.datasets import DATASETS
 from gradviz.data.models import MODELS
 from gradviz.data.state import DataState
 from gradviz.descent.optimizers import OPTIMIZERS
@@ -26,6 +27,13 @@ class DataControls:
         for name, model in MODELS.items():
             self.model.addItem(model.label, name)
         self.model.setToolTip("A model preset: its dataset, its loss and the (w, b) domain shown")
+        self.dataset = QtWidgets.QComboBox()
+        for name, entry in DATASETS.items():
+            self.dataset.addItem(entry.label, name)
+            self.dataset.setItemData(self.dataset.count() - 1, entry.shows, QtCore.Qt.ItemDataRole.ToolTipRole)
+        self.dataset.addItem("(a CSV file)", None)
+        self.dataset.setToolTip("The data the model's loss is computed on: a built-in dataset (fixed seed) or "
+                                "your own CSV file")
         self.open_csv = QtWidgets.QPushButton("Open CSV…")
         self.open_csv.setToolTip("Use your own data for this model's loss: a CSV file with a header row whose "
                                  "names are the columns the loss uses")
@@ -53,13 +61,18 @@ class DataControls:
         self.steps = QtWidgets.QSpinBox()
         self.steps.setRange(1, 100_000)
         self.steps.setPrefix("steps ")
-        for label, widget in (("model", self.model), ("", self.open_csv), ("method", self.method), ("", self.lr),
-                              ("", self.batch), ("", self.seed), ("", self.steps), ("schedule", self.schedule)):
-            if label:
-                self.controls.addWidget(QtWidgets.QLabel(label))
-            self.controls.addWidget(widget)
+        self.data_row = QtWidgets.QHBoxLayout()  # what is fitted: model, data, loss; `controls`: how
+        for row, widgets in ((self.data_row, (("model", self.model), ("data", self.dataset), ("", self.open_csv))),
+                             (self.controls, (("method", self.method), ("", self.lr), ("", self.batch),
+                                              ("", self.seed), ("", self.steps), ("schedule", self.schedule)))):
+            for label, widget in widgets:
+                if label:
+                    row.addWidget(QtWidgets.QLabel(label))
+                row.addWidget(widget)
         self.controls.addStretch(1)
         self.loss_text = QtWidgets.QLineEdit()
+        self.data_row.addWidget(QtWidgets.QLabel("loss"))
+        self.data_row.addWidget(self.loss_text, 1)
         self.loss_text.setFont(QtGui.QFontDatabase.systemFont(QtGui.QFontDatabase.SystemFont.FixedFont))
         self.loss_text.setToolTip("The loss over the data's columns (press Enter): mean(...) and sum(...) reduce "
                                   "over the rows, e.g. f(w, b) = mean(abs(w*x + b - y))")
@@ -72,6 +85,7 @@ class DataControls:
         on_change(lambda theme, w=self.readout: w.setStyleSheet(muted_css()), self.readout)
         self.model.currentIndexChanged.connect(lambda _i: self.state.load_model(self.model.currentData()))
         self.open_csv.clicked.connect(self._ask_csv)
+        self.dataset.currentIndexChanged.connect(self._dataset_chosen)
         self.method.currentIndexChanged.connect(lambda _i: self.state.set_run(method=self.method.currentData()))
         self.lr.valueChanged.connect(lambda v: self.state.set_run(lr=float(v)))
         self.batch.valueChanged.connect(lambda v: self.state.set_run(batch_size=int(v) or None))
@@ -120,8 +134,18 @@ class DataControls:
             return None
         return {name: combo.currentText() for name, combo in combos.items()}
 
+    def _dataset_chosen(self, _index: int) -> None:
+        name = self.dataset.currentData()
+        if name is None:
+            self._ask_csv()
+        else:
+            self.state.load_dataset(name)
+        self._sync_controls()  # a refused choice shows the data still in use
+
     def _sync_controls(self) -> None:
         s = self.state
+        with signals_blocked(self.dataset):
+            self.dataset.setCurrentIndex(self.dataset.findData(s.dataset) if s.dataset else self.dataset.count() - 1)
         with signals_blocked(self.model, self.method, self.lr, self.batch, self.seed, self.steps, self.schedule):
             self.schedule.setCurrentIndex(self.schedule.findData(s.schedule))
             self.model.setCurrentIndex(self.model.findData(s.model.name))

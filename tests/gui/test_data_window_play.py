@@ -112,3 +112,17 @@ def test_many_rows_show_a_preview_at_once_and_the_full_landscape_later(qtbot, dw
     assert "coarse" not in dwin.landscape.getPlotItem().titleLabel.text
     x_drawn, _ = dwin.path.getData()
     assert np.array_equal(x_drawn, dwin.state.trajectory.points[:, 0])
+
+
+def test_a_built_in_dataset_for_the_model_and_one_that_does_not_fit_is_refused(dwin):
+    from gradviz.data.datasets import make_dataset
+
+    state = dwin.state
+    dwin.dataset.setCurrentIndex(dwin.dataset.findData("outliers"))  # squared error on data with outliers
+    assert state.dataset == "outliers" and state.model.name == "linear_mse"
+    assert np.array_equal(state.function.data["y"], make_dataset("outliers")["y"])
+    assert "rows from built-in: outliers" in dwin.readout.text()
+    good = state.function
+    dwin.dataset.setCurrentIndex(dwin.dataset.findData("blobs"))  # labels t, no y: the loss cannot use it
+    assert state.function is good and "this model's loss uses x, y" in dwin.error.text()
+    assert dwin.dataset.currentData() == "outliers"  # the choice shows the data still in use
