@@ -33,6 +33,16 @@ def window(qtbot, tmp_path, capsys):
     assert "exception caught" not in err and "Traceback" not in err, err  # pyqtgraph prints paint errors
 
 
+@pytest.fixture
+def dwin(qtbot, window):
+    """The Loss on data window, open and shown; its background work finished at teardown."""
+    window.show_data_window()
+    w = window.data_window
+    qtbot.waitExposed(w)
+    yield w
+    w.work.wait()
+
+
 def image_array(image: QtGui.QImage) -> np.ndarray:
     """An RGB array (h, w, 3) of a QImage."""
     img = image.convertToFormat(QtGui.QImage.Format.Format_RGB888)

@@ -8,14 +8,6 @@ from PySide6 import QtCore
 from gradviz.data.models import MODELS, model_output
 
 
-@pytest.fixture
-def dwin(qtbot, window):
-    window.show_data_window()
-    w = window.data_window
-    qtbot.waitExposed(w)
-    return w
-
-
 def test_the_fit_is_the_model_at_the_probe_and_follows_it(dwin):
     state = dwin.state
     xs, ys = dwin.fit_curve.getData()

@@ -3,38 +3,16 @@ path, the batch's own landscape, and work over many rows done off the GUI thread
 
 import numpy as np
 import pytest
-from PySide6 import QtCore, QtGui, QtWidgets
+from PySide6 import QtCore
 
 from gradviz.data.models import model_output
 from gradviz.data.state import GRID
 from gradviz.data.work import PREVIEW_GRID
 
-
-@pytest.fixture
-def dwin(qtbot, window):
-    window.show_data_window()
-    w = window.data_window
-    qtbot.waitExposed(w)
-    return w
+from .conftest import drag
 
 
-def _drag(widget, start, end, steps=8):
-    """A left-button mouse drag on `widget` from `start` to `end` (widget coordinates), as a hand does it."""
-    left, none = QtCore.Qt.MouseButton.LeftButton, QtCore.Qt.MouseButton.NoButton
-    mods = QtCore.Qt.KeyboardModifier.NoModifier
-
-    def send(kind, pos, button, buttons):
-        local = QtCore.QPointF(pos)
-        event = QtGui.QMouseEvent(kind, local, widget.mapToGlobal(local), button, buttons, mods)
-        QtWidgets.QApplication.sendEvent(widget, event)
-
-    send(QtCore.QEvent.Type.MouseButtonPress, start, left, left)
-    for t in np.linspace(0, 1, steps)[1:]:
-        send(QtCore.QEvent.Type.MouseMove, start + (end - start) * t, none, left)
-    send(QtCore.QEvent.Type.MouseButtonRelease, end, left, none)
-
-
-def test_dragging_a_handle_of_the_fit_moves_the_probe_to_the_model_through_both(dwin):
+def test_dragging_a_handle_of_the_fit_moves_the_probe_to_the_model_through_both(qtbot, dwin):
     plot = dwin.data_plot
     dwin.repaint()
     first, second = plot.handles
@@ -44,9 +22,9 @@ def test_dragging_a_handle_of_the_fit_moves_the_probe_to_the_model_through_both(
     vb = plot.getPlotItem().vb
 
     def at(x, y):
-        return QtCore.QPointF(plot.mapFromScene(vb.mapViewToScene(QtCore.QPointF(x, y))))
+        return plot.mapFromScene(vb.mapViewToScene(QtCore.QPointF(x, y)))
 
-    _drag(plot.viewport(), at(x1, first.pos().y()), at(x1, first.pos().y() + 2.0))
+    drag(qtbot, plot, at(x1, first.pos().y()), at(x1, first.pos().y() + 2.0))
     w, b = dwin.state.probe
     # the model at the probe passes through the moved handle and the one left in place
     y1 = first.pos().y()
