@@ -127,6 +127,17 @@ def main() -> int:
         result["sgd"].append({"batch": batch, "floor_ms": floor * 1e3, "descend_ms": one_by_one * 1e3,
                               "ratio": one_by_one / floor, "paths_ms": paths * 1e3, "paths_ratio": paths / floor,
                               "paths_full_loss_ms": full * 1e3, "paths_full_loss_ratio": full / floor})
+    print("\nthe cost of a step grows with the batch, not the rows: 16 paths × 1000 steps, batch 32 (ms, median)")
+    print(f"{'rows':>8} {'paths':>8} {'floor':>8} {'ratio':>6}")
+    result["rows_scaling"] = []
+    for rows in (1_000, 10_000) if args.quick else (1_000, 10_000, 100_000):
+        d = data(rows)
+        fn = gradviz.parse(MSE, data=d)
+        paths = median(lambda fn=fn: gradviz.descend_paths(fn, starts, "gd", lr=0.05, steps=steps, batch_size=32,
+                                                           seed=0, full_loss=False), repeats)
+        floor = median(lambda d=d: sgd_floor(starts, d["x"], d["y"], 0.05, steps, 32, 0), repeats)
+        print(f"{rows:>8,} {paths * 1e3:8.1f} {floor * 1e3:8.1f} {paths / floor:6.2f}")
+        result["rows_scaling"].append({"rows": rows, "paths_ms": paths * 1e3, "floor_ms": floor * 1e3})
     Path(args.out).write_text(json.dumps(result, indent=2))
     print(f"\nwrote {args.out}")
     return 0
