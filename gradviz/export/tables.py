@@ -17,10 +17,33 @@ from gradviz.session.store import write_atomic
 TRAJECTORY_COLUMNS = ["run", "method", "hyperparameters", "step", "x", "y", "f", "fx", "fy", "status"]
 
 
-def trajectory_columns(variables: Sequence[str] = ("x", "y")) -> list[str]:
-    """The CSV header, with the variables' names: run, method, …, w, b, f, fw, fb, status for f(w, b)."""
+BATCH_COLUMNS = ["lr", "batch_loss"]  # runs on data: the step's η, and the loss of the batch it used
+
+
+def trajectory_columns(variables: Sequence[str] = ("x", "y"), on_data: bool = False) -> list[str]:
+    """The CSV header, with the variables' names: run, method, …, w, b, f, fw, fb, status for f(w, b);
+    then lr and batch_loss for runs on data."""
     u, v = variables
-    return ["run", "method", "hyperparameters", "step", u, v, "f", f"f{u}", f"f{v}", "status"]
+    return ["run", "method", "hyperparameters", "step", u, v, "f", f"f{u}", f"f{v}", "status",
+            *(BATCH_COLUMNS if on_data else [])]
+
+
+def _on_data(traj: Trajectory) -> bool:
+    return traj.batch_losses is not None
+
+
+def _batch_cells(traj: Trajectory, k: int) -> list[str]:
+    """The step's η (none after the last iterate) and its batch's loss (f itself in full batch)."""
+    lrs = traj.lrs
+    lr = repr(float(lrs[k])) if k < len(lrs) else ""
+    return [lr, repr(float(traj.batch_losses[k]))]  # type: ignore[index]
+
+
+def _run_settings(traj: Trajectory) -> dict[str, Any]:
+    """What else repeats a run on data: batch size (None: full batch), seed and schedule."""
+    if not _on_data(traj):
+        return {}
+    return {"batch_size": traj.batch_size, "seed": traj.seed, "schedule": traj.schedule}
 
 
 def _finite(v: float) -> float | None:
@@ -34,12 +57,15 @@ def trajectories_csv(runs: Sequence[Trajectory], path: str | os.PathLike) -> Non
     fx, fy, status; the columns take the variables' names (w, b, f, fw, fb for f(w, b))."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(trajectory_columns(runs[0].variables if runs else ("x", "y")))
+    on_data = any(_on_data(t) for t in runs)
+    writer.writerow(trajectory_columns(runs[0].variables if runs else ("x", "y"), on_data))
     for r, traj in enumerate(runs):
-        hyper = json.dumps({"lr": traj.lr, **traj.hyper, "tol": traj.tol, **_parameters(traj)}, sort_keys=True)
+        hyper = json.dumps({"lr": traj.lr, **traj.hyper, "tol": traj.tol, **_parameters(traj),
+                            **_run_settings(traj)}, sort_keys=True)
         for k, ((x, y), f, (fx, fy)) in enumerate(zip(traj.points, traj.values, traj.grads, strict=True)):
+            extra = (_batch_cells(traj, k) if _on_data(traj) else ["", ""]) if on_data else []
             writer.writerow([r, traj.method, hyper, k, repr(float(x)), repr(float(y)), repr(float(f)),
-                             repr(float(fx)), repr(float(fy)), traj.status])
+                             repr(float(fx)), repr(float(fy)), traj.status, *extra])
     write_atomic(path, out.getvalue())
 
 
@@ -57,13 +83,19 @@ def trajectories_json(runs: Sequence[Trajectory], path: str | os.PathLike) -> No
             "method": traj.method, "start": list(traj.start), "variables": list(traj.variables),
             "parameters": dict(traj.parameters),
             "hyperparameters": {"lr": traj.lr, **traj.hyper, "tol": traj.tol},
-            "status": traj.status, "stop_step": traj.stop_step,
+            "status": traj.status, "stop_step": traj.stop_step, **_run_settings(traj),
             "steps": [{"step": k, u: _finite(x), v: _finite(y), "f": _finite(f), f"f{u}": _finite(fx),
-                       f"f{v}": _finite(fy)}
+                       f"f{v}": _finite(fy), **(_batch_step(traj, k) if _on_data(traj) else {})}
                       for k, ((x, y), f, (fx, fy)) in enumerate(zip(traj.points, traj.values, traj.grads,
                                                                      strict=True))],
         })
     write_atomic(path, json.dumps({"trajectories": data}, indent=1, allow_nan=False) + "\n")
+
+
+def _batch_step(traj: Trajectory, k: int) -> dict[str, float | None]:
+    lrs = traj.lrs
+    return {"lr": _finite(lrs[k]) if k < len(lrs) else None,
+            "batch_loss": _finite(traj.batch_losses[k])}  # type: ignore[index]
 
 
 def critical_points_csv(points: Sequence[CriticalPoint], path: str | os.PathLike,

@@ -12,6 +12,7 @@ from gradviz.data.state import DataState
 from gradviz.gui.background import BackgroundWork
 from gradviz.gui.blocking import signals_blocked
 from gradviz.gui.data_controls import DataControls
+from gradviz.gui.data_exports import DataExports
 from gradviz.gui.fit_view import FitView
 from gradviz.gui.format import num
 from gradviz.gui.theme import style_plot
@@ -21,7 +22,7 @@ TICK_MS = 33
 PLAY_SECONDS = 5.0  # a playback of the whole path
 
 
-class DataWindow(DataControls, QtWidgets.QWidget):
+class DataWindow(DataControls, DataExports, QtWidgets.QWidget):
     def __init__(self, state: DataState | None = None, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent, QtCore.Qt.WindowType.Window)
         self.setWindowTitle("Loss on data — gradviz")
@@ -85,6 +86,7 @@ class DataWindow(DataControls, QtWidgets.QWidget):
         body.setStretchFactor(1, 1)
         layout = QtWidgets.QVBoxLayout(self)
         layout.addLayout(self.data_row)
+        self.controls.addWidget(self._build_exports())
         layout.addLayout(self.controls)
         layout.addWidget(self.error)
         layout.addWidget(self.readout)

@@ -104,3 +104,35 @@ def test_a_built_in_dataset_for_the_model_and_one_that_does_not_fit_is_refused(d
     dwin.dataset.setCurrentIndex(dwin.dataset.findData("blobs"))  # labels t, no y: the loss cannot use it
     assert state.function is good and "this model's loss uses x, y" in dwin.error.text()
     assert dwin.dataset.currentData() == "outliers"  # the choice shows the data still in use
+
+
+def test_exports_write_each_plot_the_window_and_the_run(dwin, tmp_path, monkeypatch):
+    import csv
+    import json
+
+    from PySide6 import QtGui, QtWidgets
+
+    for which in ("landscape", "data", "loss", "lr"):
+        dwin.export_view(which, str(tmp_path / f"{which}.png"))
+        assert QtGui.QImage(str(tmp_path / f"{which}.png")).width() == 1200
+    dwin.export_view("landscape", str(tmp_path / "landscape.svg"))
+    assert "<svg" in (tmp_path / "landscape.svg").read_text(encoding="utf-8")
+    dwin.export_window(str(tmp_path / "window.png"))
+    assert QtGui.QImage(str(tmp_path / "window.png")).width() == dwin.width()
+    traj = dwin.state.trajectory
+    dwin.export_run(str(tmp_path / "run.csv"))
+    rows = list(csv.DictReader((tmp_path / "run.csv").open(encoding="utf-8")))
+    assert len(rows) == len(traj.points) and float(rows[5]["w"]) == traj.points[5, 0]
+    assert float(rows[5]["batch_loss"]) == traj.batch_losses[5] and float(rows[5]["lr"]) == traj.lrs[5]
+    assert rows[-1]["lr"] == ""  # no step leaves the last iterate
+    assert json.loads(rows[0]["hyperparameters"])["batch_size"] == dwin.state.batch_size
+    dwin.export_run(str(tmp_path / "run.json"))
+    run = json.loads((tmp_path / "run.json").read_text(encoding="utf-8"))["trajectories"][0]
+    assert run["seed"] == traj.seed and run["steps"][3]["batch_loss"] == traj.batch_losses[3]
+    # through the menu, a file name the exporter cannot write is refused with a message, not a traceback
+    warnings = []
+    monkeypatch.setattr(QtWidgets.QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "run.xlsx"), ""))
+    monkeypatch.setattr(QtWidgets.QMessageBox, "warning", lambda *a: warnings.append(a[2]))
+    next(a for a in dwin.export_menu.actions() if a.text().startswith("The run")).trigger()
+    assert warnings == ["the run can be written as .csv or .json, not .xlsx"]
+    assert not (tmp_path / "run.xlsx").exists()
