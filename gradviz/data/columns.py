@@ -138,3 +138,16 @@ def read_csv(path: str | os.PathLike[str]) -> dict[str, np.ndarray]:
             raise DataError("the file is not UTF-8 text") from None
     _check_rows(len(cells[0]))
     return {name: np.array(col, dtype=np.float64) for name, col in zip(names, cells, strict=True)}
+
+
+def read_columns(path: str | os.PathLike[str], columns: Mapping[str, str] | None = None) -> dict[str, np.ndarray]:
+    """The columns of a CSV file; with `columns` ({name the loss uses: the file's column}) only those,
+    renamed. DataError naming the line and column of a bad cell, or a column the file lacks."""
+    data = load_data(path)
+    if not columns:
+        return data
+    missing = [src for src in columns.values() if src not in data]
+    if missing:
+        raise DataError(f"the file has no column {missing[0]!r} (it has {', '.join(data)})")
+    return {name: data[src] for name, src in columns.items()}
+

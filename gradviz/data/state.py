@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from gradviz.data.columns import DataError, load_data
+from gradviz.data.columns import DataError, read_columns
 from gradviz.data.datasets import DATASETS, make_dataset
 from gradviz.data.function import DataFunction
 from gradviz.data.models import MODELS, Model, check_labels
@@ -36,6 +36,7 @@ class DataState:
         self.changed = Signal("data")
         self.error = ""
         self.executor: Executor | None = None
+        self.csv: tuple[str, dict[str, str]] | None = None  # the CSV file shown (absolute path, column choice)
         self.refining = False
         self.running = False
         self._tokens = {"landscape": 0, "run": 0}
@@ -167,19 +168,22 @@ class DataState:
         needed name ({"x": "height", "y": "weight"}), otherwise the header must use the needed names. On bad
         data, a missing column or a loss that does not fit, the last good data stays and `error` says why."""
         try:
-            data = load_data(path)
-            if columns:
-                missing = [src for src in columns.values() if src not in data]
-                if missing:
-                    raise DataError(f"the file has no column {missing[0]!r} (it has {', '.join(data)})")
-                data = {name: data[src] for name, src in columns.items()}
-            fn = _model_function(self.model, data)
+            fn = _model_function(self.model, read_columns(path, columns))
         except (DataError, ExpressionError) as exc:
             self.error = f"{os.path.basename(os.fspath(path))}: {exc}"
             self.changed.emit()
             return False
-        self._set_function(fn, os.path.basename(os.fspath(path)))
+        self._set_function(fn, os.path.basename(os.fspath(path)), (os.path.abspath(path), dict(columns or {})))
         return True
+
+    def restore(self, model: str, fn: DataFunction, source: str, csv: tuple[str, dict[str, str]] | None,
+                settings: dict[str, Any], start: tuple[float, float], probe: tuple[float, float]) -> None:
+        """A saved state at once (its parts validated by `gradviz.data.session.read_section`)."""
+        self.model = MODELS[model]
+        for name, value in settings.items():
+            setattr(self, name, value)
+        self._set_function(fn, source, csv, start)
+        self.set_probe(*probe)
 
     def set_loss(self, text: str) -> bool:
         """A loss typed by the user over the current data; on an error (named with its column in the text)
@@ -195,12 +199,13 @@ class DataState:
         self.run()
         return True
 
-    def _set_function(self, fn: DataFunction, source: str) -> None:
-        self.function, self.source, self.error = fn, source, ""
+    def _set_function(self, fn: DataFunction, source: str, csv: tuple[str, dict[str, str]] | None = None,
+                      start: tuple[float, float] | None = None) -> None:
+        self.function, self.source, self.error, self.csv = fn, source, "", csv
         self.domain = self.model.domain
         (w0, w1), (b0, b1) = self.domain
         self.probe = (0.5 * (w0 + w1), 0.5 * (b0 + b1))
-        self.start = (w0 + 0.1 * (w1 - w0), b0 + 0.1 * (b1 - b0))
+        self.start = start or (w0 + 0.1 * (w1 - w0), b0 + 0.1 * (b1 - b0))
         self.trajectory = None
         self._landscape = self._new_landscape()
         self.run()

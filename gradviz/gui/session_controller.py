@@ -10,9 +10,11 @@ from pathlib import Path
 
 from PySide6 import QtCore, QtWidgets
 
+from gradviz.data import session as data_session
 from gradviz.gui.recovery import RecoveryStore
-from gradviz.session import SessionError, load_session, save_session
-from gradviz.session.store import SUFFIX
+from gradviz.model.signal import Signal
+from gradviz.session import SessionError, load_session, save_session, scene_from_dict
+from gradviz.session.store import SUFFIX, read_session
 
 AUTOSAVE_MS = 4000
 MAX_RECENT = 8
@@ -50,6 +52,15 @@ class SessionController(QtCore.QObject):
         self.update_title()
 
     # ----- state -----
+    def watch(self, signal: Signal) -> None:
+        """Count the changes announced by `signal` (a tool window's state) as unsaved changes."""
+        signal.connect(self._changed)
+
+    def _extra(self) -> dict:
+        """The sections of the tool windows that keep a state in the session (the Loss on data window)."""
+        data_window = getattr(self.window, "data_window", None)
+        return {} if data_window is None else {data_session.SECTION: data_session.to_dict(data_window.state)}
+
     def _changed(self, *args: object) -> None:
         if self._loading:
             return
@@ -117,7 +128,13 @@ class SessionController(QtCore.QObject):
         """Show the session in `path`; on any problem say why and keep the current scene."""
         self._loading = True
         try:
-            load_session(self.model, path)
+            data = read_session(path)
+            section = data.get(data_session.SECTION) if isinstance(data, dict) else None
+            tool = None if section is None else data_session.read_section(section)  # checked before any change
+            scene_from_dict(self.model, data)
+            if tool is not None:
+                self.window.show_data_window()
+                data_session.restore(self.window.data_window.state, tool)
         except SessionError as err:
             self._loading = False
             self.warn(self.window, "Cannot open the session", f"{err}\n\nThe current scene is unchanged.")
@@ -144,7 +161,7 @@ class SessionController(QtCore.QObject):
 
     def save_to(self, path: str | os.PathLike) -> bool:
         try:
-            save_session(self.model, path)
+            save_session(self.model, path, self._extra())
         except OSError as err:
             self.warn(self.window, "Cannot save", f"Could not save {path}: {err}\n\nThe file on disk is as it was.")
             return False

@@ -15,11 +15,17 @@ class ToolWindows:
     def show_data_window(self) -> None:
         """Open (or raise) the Loss on data window; it keeps its state while gradviz runs."""
         from gradviz.gui.data_window import DataWindow
-        self._raise_tool("data_window", DataWindow)
+        if self._raise_tool("data_window", DataWindow) and hasattr(self, "files"):
+            self.files.sessions.watch(self.data_window.state.changed)  # its changes are unsaved work too
 
-    def _raise_tool(self, attr: str, factory: type) -> None:
-        tool = getattr(self, attr, None) or factory(parent=self)
-        setattr(self, attr, tool)
+    def _raise_tool(self, attr: str, factory: type) -> bool:
+        """Show the tool window `attr`, made by `factory` the first time (then True)."""
+        tool = getattr(self, attr, None)
+        made = tool is None
+        if made:
+            tool = factory(parent=self)
+            setattr(self, attr, tool)
         tool.show()
         tool.raise_()
         tool.activateWindow()
+        return made

@@ -44,9 +44,10 @@ def write_atomic(path: str | os.PathLike, text: str) -> None:
         raise
 
 
-def save_session(scene: Scene, path: str | os.PathLike) -> None:
-    """Save the scene to `path` atomically (OSError if the folder cannot be written)."""
-    write_atomic(path, json.dumps(scene_to_dict(scene), indent=2, allow_nan=False) + "\n")
+def save_session(scene: Scene, path: str | os.PathLike, extra: dict[str, Any] | None = None) -> None:
+    """Save the scene to `path` atomically (OSError if the folder cannot be written); `extra` holds further
+    sections (the tool windows' state, e.g. "loss_on_data")."""
+    write_atomic(path, json.dumps({**scene_to_dict(scene), **(extra or {})}, indent=2, allow_nan=False) + "\n")
 
 
 def read_session(path: str | os.PathLike) -> Any:

@@ -1,0 +1,43 @@
+"""The Loss on data window in the session file: saved with the scene, reopened with it, its changes marked
+as unsaved, and a bad section refused with the scene and the window unchanged."""
+
+import json
+
+from gradviz.data import session as data_session
+from gradviz.session import scene_to_dict
+
+
+def test_the_data_window_is_saved_and_reopened_with_the_session(qtbot, window, dwin, tmp_path):
+    files = window.files
+    files.save_to(tmp_path / "before.gradviz.json")
+    assert not window.isWindowModified()
+    dwin.state.load_dataset("outliers")
+    assert window.isWindowModified()  # a change in the tool window is unsaved work too
+    dwin.state.set_run(method="momentum", batch_size=4, seed=9)
+    dwin.state.set_probe(1.5, 2.5)
+    path = tmp_path / "fit.gradviz.json"
+    assert files.save_to(path) and not window.isWindowModified()
+    saved = json.loads(path.read_text(encoding="utf-8"))[data_session.SECTION]
+    assert saved["data"] == {"dataset": "outliers"} and saved["run"]["method"] == "momentum"
+    points = dwin.state.trajectory.points.copy()
+    dwin.state.load_model("logistic")
+    assert files.open(path)
+    state = dwin.state
+    assert state.model.name == "linear_mse" and state.dataset == "outliers" and state.seed == 9
+    assert (state.trajectory.points == points).all() and state.probe == (1.5, 2.5)
+    assert dwin.data_plot.getPlotItem().titleLabel.text.startswith("the data")
+    assert not window.isWindowModified()
+
+
+def test_a_bad_data_section_keeps_the_scene_and_the_window(qtbot, window, dwin, tmp_path):
+    warnings = []
+    window.files.warn = lambda parent, title, text: warnings.append(text)
+    data = scene_to_dict(window.model)
+    data["function"] = "x*y"
+    data[data_session.SECTION] = {**data_session.to_dict(dwin.state), "run": {"lr": "fast"}}
+    bad = tmp_path / "bad.gradviz.json"
+    bad.write_text(json.dumps(data), encoding="utf-8")
+    before, fn = scene_to_dict(window.model), dwin.state.function
+    assert not window.files.open(bad)
+    assert scene_to_dict(window.model) == before and dwin.state.function is fn
+    assert warnings and "loss_on_data.run.lr must be a number" in warnings[0] and "unchanged" in warnings[0]
