@@ -60,3 +60,16 @@ def test_a_bad_section_names_its_field(change, message):
     change(data)
     with pytest.raises(SessionError, match=message.replace("[", r"\[").replace("]", r"\]")):
         session.read_section(data)
+
+
+def test_a_parameter_value_and_its_slider_range_come_back():
+    state = DataState("ridge")
+    state.set_parameter_range("lam", 0.0, 2.0)
+    state.set_parameter("lam", 1.25)
+    again = _round_trip(state)
+    assert again.function.parameters == {"lam": 1.25} and again.parameter_ranges == {"lam": (0.0, 2.0)}
+    assert np.array_equal(again.landscape()[2], state.landscape()[2])
+    data = session.to_dict(state)
+    data["parameters"]["lam"]["value"] = 9.0
+    with pytest.raises(SessionError, match=r"loss_on_data.parameters.lam.value 9 is outside its range \[0, 2\]"):
+        session.read_section(data)

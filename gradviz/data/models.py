@@ -28,6 +28,7 @@ class Model:
     predict: Callable[[float, float, np.ndarray], np.ndarray]
     inverse: Callable[[np.ndarray], np.ndarray]  # w*x + b from a prediction (the inverse of the activation)
     labels01: str | None = None  # a column that must hold only 0 and 1
+    boundary: bool = False  # a classifier: its decision boundary w*x + b = 0 is drawn
 
 
 def _line(w: float, b: float, x: np.ndarray) -> np.ndarray:
@@ -66,7 +67,7 @@ MODELS: dict[str, Model] = {m.name: m for m in (
           ((-2.0, 6.0), (-1.0, 9.0)), _line, _same),
     Model("logistic", "Logistic regression (cross-entropy)", "blobs",
           "f(w, b) = mean(softplus(w*x + b) - t*(w*x + b))", ((-4.0, 8.0), (-6.0, 6.0)), _probability, _logit,
-          labels01="t"),
+          labels01="t", boundary=True),
     Model("tanh_neuron", "One tanh neuron on a sine (non-convex)", "sine",
           "f(w, b) = mean((tanh(w*x + b) - y)^2)", ((-4.0, 4.0), (-4.0, 4.0)), _neuron, _arctanh),
     Model("huber", "Robust regression (Huber, slide δ)", "outliers",
@@ -109,3 +110,11 @@ def through(name: str, first: tuple[float, float], second: tuple[float, float]) 
     z1, z2 = (float(v) for v in MODELS[name].inverse(np.array([p1, p2], dtype=np.float64)))
     w = (z2 - z1) / (x2 - x1)
     return w, z1 - w * x1
+
+
+def decision_boundary(name: str, w: float, b: float) -> float | None:
+    """The x where a classifier's w*x + b = 0 (probability ½); None for a regression model or w = 0."""
+    if not MODELS[name].boundary or w == 0.0:
+        return None
+    return -b / w
+

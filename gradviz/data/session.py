@@ -24,6 +24,7 @@ from gradviz.model import limits
 from gradviz.model.descent_state import MAX_STEPS
 from gradviz.session import fields
 from gradviz.session.fields import SessionError
+from gradviz.session.schema import read_parameters
 
 SECTION = "loss_on_data"
 MAX_BATCH = 1_000_000
@@ -32,7 +33,10 @@ MAX_BATCH = 1_000_000
 def to_dict(state: DataState) -> dict[str, Any]:
     data: dict[str, Any] = ({"csv": state.csv[0], "columns": dict(state.csv[1])} if state.csv
                             else {"dataset": state.dataset})
+    parameters = {name: {"value": value, "range": list(state.parameter_ranges[name])}
+                  for name, value in state.function.parameters.items()}
     return {"model": state.model.name, "data": data, "loss": state.text if state.custom else None,
+            "parameters": parameters,
             "run": {"method": state.method, "lr": state.lr, "steps": state.steps, "batch_size": state.batch_size,
                     "seed": state.seed, "schedule": state.schedule},
             "start": list(state.start), "probe": list(state.probe)}
@@ -86,7 +90,9 @@ def read_section(raw: Any, where: str = SECTION) -> dict[str, Any]:
             fn = DataFunction(fields.text(loss, f"{where}.loss", MAX_LENGTH), fn.data)
         except ExpressionError as exc:
             raise SessionError(f"{where}.loss: {exc}") from None
-    return {"model": model, "fn": fn, "source": source, "csv": csv, "settings": _run(raw.get("run"), f"{where}.run"),
+    fn, ranges = read_parameters(fn, raw.get("parameters"), f"{where}.parameters")
+    return {"model": model, "fn": fn, "ranges": ranges, "source": source, "csv": csv,
+            "settings": _run(raw.get("run"), f"{where}.run"),
             "start": fields.pair(raw.get("start", [0.0, 0.0]), f"{where}.start", limits.COORDINATE),
             "probe": fields.pair(raw.get("probe", [0.0, 0.0]), f"{where}.probe", limits.COORDINATE)}
 

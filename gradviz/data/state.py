@@ -23,17 +23,20 @@ from gradviz.descent.optimizers import OPTIMIZERS
 from gradviz.descent.schedules import SCHEDULES
 from gradviz.descent.trajectory import Trajectory, descend
 from gradviz.expr.errors import ExpressionError
+from gradviz.model.parameter_sliders import ParameterSliders
 from gradviz.model.signal import Signal
 
 GRID = 90  # landscape samples per side
 SHOWN_ROWS = 5_000  # at most this many data points are drawn (a fixed sample of bigger data)
 
 
-class DataState:
-    """See the module docstring. `changed` is emitted with no arguments after every change."""
+class DataState(ParameterSliders):
+    """See the module docstring. `changed` is emitted with no arguments after every change;
+    `parameters_changed` (with the names) when a parameter's value or range changes, or f's parameters do."""
 
     def __init__(self, model: str = "linear_mse") -> None:
         self.changed = Signal("data")
+        self.parameters_changed = Signal("parameters")
         self.error = ""
         self.executor: Executor | None = None
         self.csv: tuple[str, dict[str, str]] | None = None  # the CSV file shown (absolute path, column choice)
@@ -42,6 +45,7 @@ class DataState:
         self._tokens = {"landscape": 0, "run": 0}
         self.model: Model = MODELS[model]
         self.function: DataFunction = _model_function(self.model, None)
+        self.parameter_ranges = _ranges(self.function)
         self.source = f"built-in: {self.model.dataset}"
         self.domain = self.model.domain
         self.probe = (0.0, 0.0)
@@ -176,13 +180,16 @@ class DataState:
         self._set_function(fn, os.path.basename(os.fspath(path)), (os.path.abspath(path), dict(columns or {})))
         return True
 
-    def restore(self, model: str, fn: DataFunction, source: str, csv: tuple[str, dict[str, str]] | None,
-                settings: dict[str, Any], start: tuple[float, float], probe: tuple[float, float]) -> None:
+    def restore(self, model: str, fn: DataFunction, ranges: dict[str, tuple[float, float]], source: str,
+                csv: tuple[str, dict[str, str]] | None, settings: dict[str, Any], start: tuple[float, float],
+                probe: tuple[float, float]) -> None:
         """A saved state at once (its parts validated by `gradviz.data.session.read_section`)."""
         self.model = MODELS[model]
         for name, value in settings.items():
             setattr(self, name, value)
         self._set_function(fn, source, csv, start)
+        self.parameter_ranges = dict(ranges)
+        self.parameters_changed.emit(set(ranges))
         self.set_probe(*probe)
 
     def set_loss(self, text: str) -> bool:
@@ -195,13 +202,26 @@ class DataState:
             self.changed.emit()
             return False
         self.function, self.error, self.trajectory = fn, "", None
+        self._new_parameters()
         self._landscape = self._new_landscape()
         self.run()
         return True
 
+    def _new_parameters(self) -> None:
+        self.parameter_ranges = _ranges(self.function)
+        self.parameters_changed.emit(set(self.parameter_ranges))
+
+    def _replace_values(self, fn: DataFunction, names: set[str]) -> None:
+        """f with other parameter values (ridge's λ): the same derivation, a new landscape and run."""
+        self.function = fn
+        self.parameters_changed.emit(names)
+        self._landscape = self._new_landscape()
+        self.run()
+
     def _set_function(self, fn: DataFunction, source: str, csv: tuple[str, dict[str, str]] | None = None,
                       start: tuple[float, float] | None = None) -> None:
         self.function, self.source, self.error, self.csv = fn, source, "", csv
+        self._new_parameters()
         self.domain = self.model.domain
         (w0, w1), (b0, b1) = self.domain
         self.probe = (0.5 * (w0 + w1), 0.5 * (b0 + b1))
@@ -297,6 +317,10 @@ class DataState:
             self.probe = tuple(float(v) for v in result.end)  # type: ignore[assignment]
         setattr(self, "refining" if job.kind == "landscape" else "running", False)
         return True
+
+
+def _ranges(fn: DataFunction) -> dict[str, tuple[float, float]]:
+    return {name: (spec.lo, spec.hi) for name, spec in fn.parameter_specs.items()}
 
 
 def _model_function(model: Model, data: dict[str, np.ndarray] | None) -> DataFunction:

@@ -15,6 +15,8 @@ from gradviz.gui.data_controls import DataControls
 from gradviz.gui.data_exports import DataExports
 from gradviz.gui.fit_view import FitView
 from gradviz.gui.format import num
+from gradviz.gui.log_axis import LogAxis
+from gradviz.gui.parameter_panel import ParameterPanel
 from gradviz.gui.theme import style_plot
 
 PATH_PEN = pg.mkPen("#d62728", width=2)
@@ -56,7 +58,7 @@ class DataWindow(DataControls, DataExports, QtWidgets.QWidget):
         self.data_plot = FitView()
         self.fit_curve = self.data_plot.fit_curve
         self.data_plot.fit_dragged.connect(self.state.set_probe)
-        self.loss_plot = pg.PlotWidget()
+        self.loss_plot = pg.PlotWidget(axisItems={"left": LogAxis("left")})
         style_plot(self.loss_plot)
         lo = self.loss_plot.getPlotItem()
         lo.setTitle("loss by step")
@@ -86,6 +88,8 @@ class DataWindow(DataControls, DataExports, QtWidgets.QWidget):
         body.setStretchFactor(1, 1)
         layout = QtWidgets.QVBoxLayout(self)
         layout.addLayout(self.data_row)
+        self.parameters = ParameterPanel(self.state)  # ridge's λ, Huber's δ, or a typed loss's own
+        layout.addWidget(self.parameters)
         self.controls.addWidget(self._build_exports())
         layout.addLayout(self.controls)
         layout.addWidget(self.error)

@@ -8,7 +8,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore
 
-from gradviz.data.models import through
+from gradviz.data.models import decision_boundary, through
 from gradviz.data.state import DataState
 from gradviz.gui.blocking import signals_blocked
 from gradviz.gui.theme import style_plot
@@ -40,6 +40,12 @@ class FitView(pg.PlotWidget):
                               "through both handles")
             handle.sigPositionChanged.connect(self._handle_moved)
             plot.addItem(handle)
+        self.boundary = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#7f7f7f", width=2,
+                                                                              style=QtCore.Qt.PenStyle.DashLine),
+                                        label="decision boundary (p = ½)",
+                                        labelOpts={"position": 0.5, "color": "#444", "fill": (255, 255, 255, 200),
+                                                   "anchors": [(0, 0.5), (0, 0.5)]})
+        plot.addItem(self.boundary)
         self._model = ""
         self._xs: tuple[float, float] = (0.0, 1.0)
 
@@ -67,6 +73,10 @@ class FitView(pg.PlotWidget):
             self.fit_curve.clear()
         else:
             self.fit_curve.setData(xs, fit)
+        at = None if fit is None else decision_boundary(state.model.name, *state.probe)
+        self.boundary.setVisible(at is not None and lo <= at <= hi)
+        if at is not None:
+            self.boundary.setValue(at)
         self._model = state.model.name
         self._xs = tuple(lo + f * (hi - lo) for f in HANDLES_AT)  # type: ignore[assignment]
         handle_ys = state.fit(np.array(self._xs)) if fit is not None and hi > lo else None

@@ -10,7 +10,7 @@ from PySide6 import QtCore, QtWidgets
 
 from gradviz.gui.blocking import signals_blocked
 from gradviz.gui.format import num
-from gradviz.model.scene import Scene
+from gradviz.model.parameter_sliders import ParameterSliders
 
 SLIDER_STEPS = 1000
 SWEEP_SECONDS = 4.0  # one pass from one end of the range to the other
@@ -113,9 +113,10 @@ class ParameterRow(QtCore.QObject):
 
 
 class ParameterPanel(QtWidgets.QWidget):
-    """Rows for f's parameters; hidden when f has none."""
+    """Rows for f's parameters; hidden when f has none. `scene` is any model with parameter sliders (the
+    scene, the Loss on data window's state)."""
 
-    def __init__(self, scene: Scene, parent: QtWidgets.QWidget | None = None) -> None:
+    def __init__(self, scene: ParameterSliders, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = scene
         self.grid = QtWidgets.QGridLayout(self)

@@ -20,6 +20,7 @@ from gradviz.calculus.local import LocalModel, local_model
 from gradviz.expr.errors import ExpressionError
 from gradviz.expr.function import Function, parse
 from gradviz.model.descent_state import DescentState, default_methods
+from gradviz.model.parameter_sliders import ParameterSliders
 from gradviz.model.presets import DEFAULT_PRESET, Preset, preset_named
 from gradviz.model.sampling import Sample, sample
 from gradviz.model.signal import Signal
@@ -34,7 +35,7 @@ from gradviz.model.view_settings import (  # noqa: F401 (re-exported: the scene'
 MAX_RESOLUTION = 600
 MIN_RESOLUTION = 8
 @dataclass
-class Scene:
+class Scene(ParameterSliders):
     """The state of one gradviz scene; see the module docstring for the contract."""
 
     function: Function = field(default_factory=lambda: parse(preset_named(DEFAULT_PRESET).text))
@@ -166,44 +167,6 @@ class Scene:
                 sig.release()
 
     # ----- parameters -----
-    def set_parameter(self, name: str, value: float) -> None:
-        """Set a parameter's value; everything that depends on f follows, nothing is re-derived.
-
-        ValueError naming the parameters f has for an unknown name, or for a value that is not
-        a finite number. A value outside the slider's range widens the range to include it.
-        """
-        v = float(value)
-        if not math.isfinite(v):
-            raise ValueError(f"parameter {name!r} needs a finite number, not {value!r}")
-        fn = self.function.with_parameters(**{name: v})  # ValueError for an unknown name
-        if self.function.parameters[name] == v:
-            return
-        lo, hi = self.parameter_ranges[name]
-        if not lo <= v <= hi:
-            self.parameter_ranges[name] = (min(lo, v), max(hi, v))
-        self._replace_values(fn, {name})
-
-    def set_parameter_range(self, name: str, lo: float, hi: float) -> None:
-        """Set a parameter's slider range; ValueError unless lo < hi, both finite. A value
-        outside the new range is moved to its nearest end."""
-        if name not in self.parameter_ranges:
-            have = ", ".join(self.parameter_ranges) or "none"
-            raise ValueError(f"f has no parameter {name!r} (its parameters: {have})")
-        lo, hi = float(lo), float(hi)
-        if not (math.isfinite(lo) and math.isfinite(hi)):
-            raise ValueError(f"the range of {name!r} needs finite numbers")
-        if not lo < hi:
-            raise ValueError(f"the range of {name!r} needs low < high, got [{lo:g}, {hi:g}]")
-        if (lo, hi) == self.parameter_ranges[name]:
-            return
-        self.parameter_ranges[name] = (lo, hi)
-        value = self.function.parameters[name]
-        clamped = min(max(value, lo), hi)
-        if clamped != value:
-            self._replace_values(self.function.with_parameters(**{name: clamped}), {name})
-        else:
-            self.parameters_changed.emit({name})
-
     def _replace_values(self, fn: Function, names: set[str]) -> None:
         """Show f with other parameter values: the same graph, new samples, paths and models."""
         shown = self.critical_points is not None

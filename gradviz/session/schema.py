@@ -13,7 +13,7 @@ from typing import Any
 
 from gradviz.descent.optimizers import OPTIMIZERS, hyperparameters
 from gradviz.expr.errors import ExpressionError
-from gradviz.expr.function import Function, parse
+from gradviz.expr.function import parse
 from gradviz.expr.lexer import MAX_LENGTH
 from gradviz.model import limits
 from gradviz.model.descent_state import MAX_STEPS, MethodSettings
@@ -55,16 +55,16 @@ def scene_to_dict(scene: Scene) -> dict[str, Any]:
 
 
 
-def _parameters(fn: Function, data: Any) -> tuple[Function, dict[str, tuple[float, float]]]:
-    """f with the session's parameter values, and the slider ranges; parameters the session does
-    not mention keep the text's value and range."""
+def read_parameters(fn: Any, data: Any, section: str = "parameters") -> tuple[Any, dict[str, tuple[float, float]]]:
+    """f (a Function or DataFunction) with the session's parameter values, and the slider ranges; parameters
+    the session does not mention keep the text's value and range. `section` is the field path in messages."""
     ranges = {n: (s.lo, s.hi) for n, s in fn.parameter_specs.items()}
     if data is None:
         return fn, ranges
-    data = fields.obj(data, "parameters")
+    data = fields.obj(data, section)
     values = {}
     for name, spec in data.items():
-        where = f"parameters.{name}"
+        where = f"{section}.{name}"
         if name not in ranges:
             have = ", ".join(ranges) or "none"
             raise SessionError(f"{where}: the function has no parameter {name!r} (its parameters: {have})")
@@ -185,7 +185,7 @@ def validate(data: Any) -> dict[str, Any]:
         fn = parse(fields.text(data["function"], "function", MAX_LENGTH))
     except ExpressionError as err:
         raise SessionError(f"function: the session's function is not valid: {err}") from None
-    fn, ranges = _parameters(fn, data.get("parameters"))
+    fn, ranges = read_parameters(fn, data.get("parameters"))
     preset = data.get("preset")
     return {"function": fn, "parameter_ranges": ranges,
             "preset": None if preset is None else fields.text(preset, "preset", 200),

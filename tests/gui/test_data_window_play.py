@@ -136,3 +136,42 @@ def test_exports_write_each_plot_the_window_and_the_run(dwin, tmp_path, monkeypa
     next(a for a in dwin.export_menu.actions() if a.text().startswith("The run")).trigger()
     assert warnings == ["the run can be written as .csv or .json, not .xlsx"]
     assert not (tmp_path / "run.xlsx").exists()
+
+
+def test_ridges_lambda_on_its_slider_moves_the_minimum_as_the_closed_form_says(dwin):
+    state = dwin.state
+    dwin.model.setCurrentIndex(dwin.model.findData("ridge"))
+    row = dwin.parameters.rows["lam"]
+    assert dwin.parameters.isVisibleTo(dwin) and list(dwin.parameters.rows) == ["lam"]
+    derived = state.function._derived
+    row.slider.setValue(row.slider.maximum())  # λ to the top of its range: 5
+    lam = state.function.parameters["lam"]
+    assert lam == state.parameter_ranges["lam"][1] == 5.0
+    assert state.function._derived is derived  # a slider tick re-derives nothing
+    x, y = state.function.data["x"], state.function.data["y"]
+    a = np.array([[np.mean(x * x) + lam, np.mean(x)], [np.mean(x), 1.0 + lam]])  # ∇f = 0 for mean((wx+b−y)²) + λ(w²+b²)
+    w, b = np.linalg.solve(a, [np.mean(x * y), np.mean(y)])
+    ws, bs, loss = state.landscape()
+    i, j = np.unravel_index(np.argmin(loss), loss.shape)
+    assert abs(ws[i] - w) <= ws[1] - ws[0] and abs(bs[j] - b) <= bs[1] - bs[0]  # the image's darkest cell
+    dwin.model.setCurrentIndex(dwin.model.findData("linear_mse"))
+    assert not dwin.parameters.isVisibleTo(dwin)
+
+
+def test_logistic_regression_draws_its_decision_boundary_where_the_probability_is_a_half(dwin):
+    dwin.model.setCurrentIndex(dwin.model.findData("logistic"))
+    dwin.state.set_probe(2.0, -1.0)
+    line = dwin.data_plot.boundary
+    assert line.isVisible() and line.value() == 0.5
+    assert model_output("logistic", 2.0, -1.0, np.array([line.value()]))[0] == 0.5
+    dwin.state.set_probe(0.0, 1.0)  # w = 0: the probability is the same everywhere, no boundary
+    assert not line.isVisible()
+    dwin.model.setCurrentIndex(dwin.model.findData("linear_mse"))
+    assert not line.isVisible()
+
+
+def test_the_loss_axis_labels_1_2_and_5_of_each_decade_only(dwin):
+    axis = dwin.loss_plot.getPlotItem().getAxis("left")
+    levels = axis.tickValues(np.log10(0.03), np.log10(2.5), 100)
+    values = sorted(round(10 ** v, 9) for _, vs in levels for v in vs)
+    assert values == [0.05, 0.1, 0.2, 0.5, 1.0, 2.0]

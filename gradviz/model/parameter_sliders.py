@@ -1,0 +1,60 @@
+"""`ParameterSliders`: the values and slider ranges of f's parameters, and their rules, shared by every model
+that shows a function with parameters (the scene, the Loss on data window's state)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from gradviz.model.signal import Signal
+
+
+class ParameterSliders:
+    """Mixin: needs `function` (with `parameters` and `with_parameters`), `parameter_ranges` ({name: (lo, hi)}),
+    `parameters_changed` (emitted with the set of names whose value or range changed) and
+    `_replace_values(fn, names)`, which shows f with the new values (nothing re-derived)."""
+
+    function: Any
+    parameter_ranges: dict[str, tuple[float, float]]
+    parameters_changed: Signal
+
+    def _replace_values(self, fn: Any, names: set[str]) -> None:
+        raise NotImplementedError
+
+    def set_parameter(self, name: str, value: float) -> None:
+        """Set a parameter's value; everything that depends on f follows, nothing is re-derived.
+
+        ValueError naming the parameters f has for an unknown name, or for a value that is not
+        a finite number. A value outside the slider's range widens the range to include it.
+        """
+        v = float(value)
+        if not math.isfinite(v):
+            raise ValueError(f"parameter {name!r} needs a finite number, not {value!r}")
+        fn = self.function.with_parameters(**{name: v})  # ValueError for an unknown name
+        if self.function.parameters[name] == v:
+            return
+        lo, hi = self.parameter_ranges[name]
+        if not lo <= v <= hi:
+            self.parameter_ranges[name] = (min(lo, v), max(hi, v))
+        self._replace_values(fn, {name})
+
+    def set_parameter_range(self, name: str, lo: float, hi: float) -> None:
+        """Set a parameter's slider range; ValueError unless lo < hi, both finite. A value
+        outside the new range is moved to its nearest end."""
+        if name not in self.parameter_ranges:
+            have = ", ".join(self.parameter_ranges) or "none"
+            raise ValueError(f"f has no parameter {name!r} (its parameters: {have})")
+        lo, hi = float(lo), float(hi)
+        if not (math.isfinite(lo) and math.isfinite(hi)):
+            raise ValueError(f"the range of {name!r} needs finite numbers")
+        if not lo < hi:
+            raise ValueError(f"the range of {name!r} needs low < high, got [{lo:g}, {hi:g}]")
+        if (lo, hi) == self.parameter_ranges[name]:
+            return
+        self.parameter_ranges[name] = (lo, hi)
+        value = self.function.parameters[name]
+        clamped = min(max(value, lo), hi)
+        if clamped != value:
+            self._replace_values(self.function.with_parameters(**{name: clamped}), {name})
+        else:
+            self.parameters_changed.emit({name})
