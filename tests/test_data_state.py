@@ -125,3 +125,28 @@ def test_a_built_in_dataset_replaces_the_data_of_the_models_loss():
     assert "columns x, t" in state.error
     with pytest.raises(ValueError, match="no dataset 'spiral'"):
         state.load_dataset("spiral")
+
+
+def test_a_big_csv_file_is_read_by_the_executor_and_a_bad_one_named_when_it_is(queued, tmp_path):
+    from gradviz.data.work import READ_INLINE_BYTES
+
+    state, jobs = queued
+    good = state.function
+    path = _big_csv(tmp_path, 60_000)
+    assert path.stat().st_size > READ_INLINE_BYTES
+    assert state.load_csv(path)  # accepted: being read
+    assert state.loading == "big.csv" and state.busy and state.function is good
+    (read,) = jobs
+    assert read.kind == "csv"
+    state.accept(read, read.compute())
+    assert state.loading == "" and state.function.rows == 60_000 and state.source == "big.csv"
+    assert {j.kind for j in jobs[1:]} == {"landscape", "run"}  # the new data's work, handed on
+    text = path.read_text(encoding="utf-8").splitlines()
+    text[40_000] = "1.5,oops"
+    path.write_text("\n".join(text) + "\n", encoding="utf-8")
+    before = state.function
+    jobs.clear()
+    assert state.load_csv(path)
+    state.accept(jobs[0], jobs[0].compute())
+    assert state.function is before and not state.loading
+    assert state.error == "big.csv: line 40001, column 'y': 'oops' is not a number"

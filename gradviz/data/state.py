@@ -17,7 +17,7 @@ from gradviz.data.columns import DataError, read_columns
 from gradviz.data.datasets import DATASETS, make_dataset
 from gradviz.data.function import DataFunction
 from gradviz.data.models import MODELS, Model, check_labels
-from gradviz.data.work import INLINE_WORK, PREVIEW_GRID, PREVIEW_ROWS, Executor, Job
+from gradviz.data.work import INLINE_WORK, PREVIEW_GRID, PREVIEW_ROWS, READ_INLINE_BYTES, Executor, Job
 from gradviz.descent.batches import batch_rows
 from gradviz.descent.optimizers import OPTIMIZERS
 from gradviz.descent.schedules import SCHEDULES
@@ -42,7 +42,8 @@ class DataState(ParameterSliders):
         self.csv: tuple[str, dict[str, str]] | None = None  # the CSV file shown (absolute path, column choice)
         self.refining = False
         self.running = False
-        self._tokens = {"landscape": 0, "run": 0}
+        self.loading = ""  # the CSV file being read by the executor
+        self._tokens = {"landscape": 0, "run": 0, "csv": 0}
         self.model: Model = MODELS[model]
         self.function: DataFunction = _model_function(self.model, None)
         self.parameter_ranges = _ranges(self.function)
@@ -71,7 +72,7 @@ class DataState(ParameterSliders):
     @property
     def busy(self) -> bool:
         """Whether work handed to the executor has not come back yet."""
-        return self.refining or self.running
+        return self.refining or self.running or bool(self.loading)
 
     @property
     def landscape_note(self) -> str:
@@ -170,15 +171,38 @@ class DataState(ParameterSliders):
     def load_csv(self, path: str | os.PathLike[str], columns: dict[str, str] | None = None) -> bool:
         """Data from a CSV file for the current model's loss; `columns` picks the file's column for each
         needed name ({"x": "height", "y": "weight"}), otherwise the header must use the needed names. On bad
-        data, a missing column or a loss that does not fit, the last good data stays and `error` says why."""
+        data, a missing column or a loss that does not fit, the last good data stays and `error` says why.
+        A file over READ_INLINE_BYTES goes to the executor (`loading` names it; True: accepted)."""
+        name = os.path.basename(os.fspath(path))
+        model, chosen = self.model, dict(columns or {})
+
+        def read() -> Any:
+            try:
+                return _model_function(model, read_columns(path, chosen)), name, (os.path.abspath(path), chosen)
+            except (DataError, ExpressionError) as exc:
+                return DataError(f"{name}: {exc}")
+
         try:
-            fn = _model_function(self.model, read_columns(path, columns))
-        except (DataError, ExpressionError) as exc:
-            self.error = f"{os.path.basename(os.fspath(path))}: {exc}"
-            self.changed.emit()
-            return False
-        self._set_function(fn, os.path.basename(os.fspath(path)), (os.path.abspath(path), dict(columns or {})))
+            small = os.path.getsize(path) <= READ_INLINE_BYTES
+        except OSError:
+            small = True  # read_columns names the problem
+        if small or self.executor is None:
+            self._tokens["csv"] += 1  # newer than a file still being read
+            result = read()
+            self._take_csv(result)
+            return not isinstance(result, Exception)
+        self.loading = name
+        self._submit("csv", read, inline=False)
+        self.changed.emit()
         return True
+
+    def _take_csv(self, result: Any) -> None:
+        self.loading = ""
+        if isinstance(result, Exception):
+            self.error = str(result)
+            self.changed.emit()
+        else:
+            self._set_function(*result)
 
     def restore(self, model: str, fn: DataFunction, ranges: dict[str, tuple[float, float]], source: str,
                 csv: tuple[str, dict[str, str]] | None, settings: dict[str, Any], start: tuple[float, float],
@@ -268,7 +292,7 @@ class DataState(ParameterSliders):
         settings = dict(lr=self.lr, steps=self.steps, batch_size=batch, seed=self.seed, schedule=self.schedule_spec())
         start, method = self.start, self.method
         cost = self.steps * (rows + (batch or rows))  # each step's batch, and the full loss at each iterate
-        self._submit("run", lambda: descend(fn, start, method, **settings), cost)
+        self._submit("run", lambda: descend(fn, start, method, **settings), cost <= INLINE_WORK)
         self.changed.emit()
 
     # ----- work that may be done elsewhere -----
@@ -277,22 +301,23 @@ class DataState(ParameterSliders):
         fn = self.function
         (w0, w1), (b0, b1) = self.domain
         ws, bs = np.linspace(w0, w1, GRID), np.linspace(b0, b1, GRID)
-        if self._submit("landscape", lambda: (ws, bs, fn.grid(ws, bs)[0]), fn.rows * GRID * GRID):
+        if self._submit("landscape", lambda: (ws, bs, fn.grid(ws, bs)[0]), fn.rows * GRID * GRID <= INLINE_WORK):
             return self._landscape
         pw, pb = np.linspace(w0, w1, PREVIEW_GRID), np.linspace(b0, b1, PREVIEW_GRID)
         sample = None if fn.rows <= PREVIEW_ROWS else np.sort(
             np.random.default_rng(0).choice(fn.rows, PREVIEW_ROWS, replace=False))
         return pw, pb, fn(pw[:, None], pb[None, :], rows=sample)
 
-    def _submit(self, kind: str, compute: Any, cost: int) -> bool:
-        """Do `compute` now if `cost` (row evaluations) is small or there is no executor (True), else hand
-        it to the executor (False). A newer job of the same kind makes older ones stale."""
+    def _submit(self, kind: str, compute: Any, inline: bool) -> bool:
+        """Do `compute` now if `inline` (small work) or there is no executor (True), else hand it to the
+        executor (False). A newer job of the same kind makes older ones stale."""
         self._tokens[kind] += 1
         job = Job(kind, self._tokens[kind], compute)
-        if cost <= INLINE_WORK or self.executor is None:
+        if inline or self.executor is None:
             self._take(job, compute())
             return True
-        setattr(self, "refining" if kind == "landscape" else "running", True)
+        if kind in _BUSY:
+            setattr(self, _BUSY[kind], True)
         self.executor(job)
         return False
 
@@ -308,6 +333,9 @@ class DataState(ParameterSliders):
     def _take(self, job: Job, result: Any) -> bool:
         if self.is_stale(job):
             return False
+        if job.kind == "csv":
+            self._take_csv(result)
+            return False  # _take_csv announced it
         if isinstance(result, Exception):
             self.error = f"{job.kind}: {result}"
         elif job.kind == "landscape":
@@ -315,8 +343,11 @@ class DataState(ParameterSliders):
         else:
             self.trajectory = result
             self.probe = tuple(float(v) for v in result.end)  # type: ignore[assignment]
-        setattr(self, "refining" if job.kind == "landscape" else "running", False)
+        setattr(self, _BUSY[job.kind], False)
         return True
+
+
+_BUSY = {"landscape": "refining", "run": "running"}  # the flag that says each kind of job is on its way
 
 
 def _ranges(fn: DataFunction) -> dict[str, tuple[float, float]]:

@@ -12,12 +12,13 @@ from typing import Any
 
 INLINE_WORK = 2_000_000  # row evaluations small enough to do at once, on the caller's thread (~10 ms)
 PREVIEW_GRID = 36  # samples per side of the coarse landscape shown while the full one is computed
+READ_INLINE_BYTES = 1 << 20  # a CSV file up to 1 MB (~40,000 rows of two columns) is read at once
 PREVIEW_ROWS = 1_000  # rows (a fixed random sample) the coarse landscape uses
 
 
 @dataclass(frozen=True, eq=False)
 class Job:
-    """`compute()` reads only what it captured, so it can run on any thread; `kind` is "landscape" or "run";
+    """`compute()` reads only what it captured, so it can run on any thread; `kind` is "landscape", "run" or "csv";
     `token` tells the state whether the result is still wanted when it comes back."""
 
     kind: str

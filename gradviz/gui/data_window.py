@@ -212,7 +212,7 @@ class DataWindow(DataControls, DataExports, QtWidgets.QWidget):
         self.data_plot.draw(s, batch)
         w, b = s.probe
         loss_here, gw, gb = s.function.value_and_grad(w, b)
-        where = f"{s.function.rows} rows from {s.source}"
+        where = f"{s.function.rows} rows from {s.source}" + (f" (reading {s.loading}…)" if s.loading else "")
         batch = "full batch" if not s.batch_size else f"mini-batches of {s.batch_size}"
         self.readout.setText(f"{where}   ·   probe w = {num(w)}, b = {num(b)}: "
                              f"loss {num(loss_here)}, ∇ = ({num(gw)}, {num(gb)})   ·   {batch}, "

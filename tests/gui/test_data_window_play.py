@@ -73,13 +73,17 @@ def test_the_batch_landscape_and_its_rows_show_on_the_path(dwin):
     assert "this step's mini-batch" not in [label.text for _, label in legend.items]  # nothing ringed: not listed
 
 
-def test_many_rows_show_a_preview_at_once_and_the_full_landscape_later(qtbot, dwin, tmp_path):
+@pytest.mark.parametrize("rows", [20_000, 60_000])  # read at once; read by the worker too (over 1 MB)
+def test_many_rows_show_a_preview_at_once_and_the_full_landscape_later(qtbot, dwin, tmp_path, rows):
     rng = np.random.default_rng(0)
-    x = rng.normal(size=20_000)
+    x = rng.normal(size=rows)
     path = tmp_path / "big.csv"
     np.savetxt(path, np.column_stack([x, 2 * x + 4.2 + rng.normal(size=x.size)]), delimiter=",",
                header="x,y", comments="")
     assert dwin.state.load_csv(path)
+    if dwin.state.loading:
+        assert "(reading big.csv…)" in dwin.readout.text() and dwin.state.function.rows == 100
+        qtbot.waitUntil(lambda: not dwin.state.loading, timeout=30000)
     assert dwin.image.image.shape == (PREVIEW_GRID, PREVIEW_GRID) and dwin.state.busy
     assert "coarse preview" in dwin.landscape.getPlotItem().titleLabel.text
     assert "running…" in dwin.readout.text() and dwin.path.getData()[0] is None
