@@ -60,8 +60,8 @@ class DataState(ParameterSliders):
         self.trajectory: Trajectory | None = None
         self._batches: tuple[Trajectory, list[np.ndarray]] | None = None
         self._shown: tuple[DataFunction, np.ndarray] | None = None
-        self._landscape: tuple[np.ndarray, np.ndarray, np.ndarray] = self._new_landscape()
-        self.run()
+        self._landscape: tuple[np.ndarray, np.ndarray, np.ndarray]
+        self._new_landscape_and_run()
 
     # ----- what is shown -----
     def landscape(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -227,8 +227,7 @@ class DataState(ParameterSliders):
             return False
         self.function, self.error, self.trajectory = fn, "", None
         self._new_parameters()
-        self._landscape = self._new_landscape()
-        self.run()
+        self._new_landscape_and_run()
         return True
 
     def _new_parameters(self) -> None:
@@ -239,8 +238,7 @@ class DataState(ParameterSliders):
         """f with other parameter values (ridge's λ): the same derivation, a new landscape and run."""
         self.function = fn
         self.parameters_changed.emit(names)
-        self._landscape = self._new_landscape()
-        self.run()
+        self._new_landscape_and_run()
 
     def _set_function(self, fn: DataFunction, source: str, csv: tuple[str, dict[str, str]] | None = None,
                       start: tuple[float, float] | None = None) -> None:
@@ -251,8 +249,7 @@ class DataState(ParameterSliders):
         self.probe = (0.5 * (w0 + w1), 0.5 * (b0 + b1))
         self.start = start or (w0 + 0.1 * (w1 - w0), b0 + 0.1 * (b1 - b0))
         self.trajectory = None
-        self._landscape = self._new_landscape()
-        self.run()
+        self._new_landscape_and_run()
 
     def set_probe(self, w: float, b: float) -> None:
         self.probe = (float(w), float(b))
@@ -296,17 +293,25 @@ class DataState(ParameterSliders):
         self.changed.emit()
 
     # ----- work that may be done elsewhere -----
-    def _new_landscape(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The landscape of the current function, or a preview of it while the full one is computed."""
+    def _new_landscape_and_run(self) -> None:
+        """The landscape of the current function and a run on it. With work to hand out: a preview now, and
+        the run handed out before the full landscape (the path and the fit, the quicker, come first)."""
         fn = self.function
         (w0, w1), (b0, b1) = self.domain
         ws, bs = np.linspace(w0, w1, GRID), np.linspace(b0, b1, GRID)
-        if self._submit("landscape", lambda: (ws, bs, fn.grid(ws, bs)[0]), fn.rows * GRID * GRID <= INLINE_WORK):
-            return self._landscape
+        full = lambda: (ws, bs, fn.grid(ws, bs)[0])  # noqa: E731
+        if fn.rows * GRID * GRID <= INLINE_WORK or self.executor is None:
+            self._submit("landscape", full, inline=True)
+            self.run()
+            return
+        self._tokens["landscape"] += 1  # a landscape still on its way is of other data: stale from now
         pw, pb = np.linspace(w0, w1, PREVIEW_GRID), np.linspace(b0, b1, PREVIEW_GRID)
         sample = None if fn.rows <= PREVIEW_ROWS else np.sort(
             np.random.default_rng(0).choice(fn.rows, PREVIEW_ROWS, replace=False))
-        return pw, pb, fn(pw[:, None], pb[None, :], rows=sample)
+        self._landscape = (pw, pb, fn(pw[:, None], pb[None, :], rows=sample))
+        self.refining = True
+        self.run()
+        self._submit("landscape", full, inline=False)
 
     def _submit(self, kind: str, compute: Any, inline: bool) -> bool:
         """Do `compute` now if `inline` (small work) or there is no executor (True), else hand it to the
