@@ -47,9 +47,10 @@ class RecoveryStore:
         lock.setStaleLockTime(0)  # stale only when its process is gone, never by age
         return lock
 
-    def write(self, scene: Scene) -> None:
-        """Autosave the scene (OSError if the folder cannot be written)."""
-        save_session(scene, self.path)
+    def write(self, scene: Scene, extra: dict | None = None) -> None:
+        """Autosave the scene, with the tool windows' sections `extra` (OSError if the folder cannot be
+        written)."""
+        save_session(scene, self.path, extra)
 
     def clear(self) -> None:
         """Nothing left to recover (the work was saved, discarded, or restored)."""

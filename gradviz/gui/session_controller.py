@@ -13,7 +13,7 @@ from PySide6 import QtCore, QtWidgets
 from gradviz.data import session as data_session
 from gradviz.gui.recovery import RecoveryStore
 from gradviz.model.signal import Signal
-from gradviz.session import SessionError, load_session, save_session, scene_from_dict
+from gradviz.session import SessionError, save_session, scene_from_dict
 from gradviz.session.store import SUFFIX, read_session
 
 AUTOSAVE_MS = 4000
@@ -128,13 +128,7 @@ class SessionController(QtCore.QObject):
         """Show the session in `path`; on any problem say why and keep the current scene."""
         self._loading = True
         try:
-            data = read_session(path)
-            section = data.get(data_session.SECTION) if isinstance(data, dict) else None
-            tool = None if section is None else data_session.read_section(section)  # checked before any change
-            scene_from_dict(self.model, data)
-            if tool is not None:
-                self.window.show_data_window()
-                data_session.restore(self.window.data_window.state, tool)
+            self._load(path)
         except SessionError as err:
             self._loading = False
             self.warn(self.window, "Cannot open the session", f"{err}\n\nThe current scene is unchanged.")
@@ -145,6 +139,17 @@ class SessionController(QtCore.QObject):
         self._remember(Path(path))
         self.on_replaced()
         return True
+
+    def _load(self, path: str | os.PathLike) -> None:
+        """Show the session in `path`, the tool windows' sections too; SessionError, and nothing changed,
+        if any part of it is wrong."""
+        data = read_session(path)
+        section = data.get(data_session.SECTION) if isinstance(data, dict) else None
+        tool = None if section is None else data_session.read_section(section)  # checked before any change
+        scene_from_dict(self.model, data)
+        if tool is not None:
+            self.window.show_data_window()
+            data_session.restore(self.window.data_window.state, tool)
 
     def save(self) -> bool:
         if self.path is None:
@@ -176,7 +181,7 @@ class SessionController(QtCore.QObject):
         user's file)."""
         if self.dirty and not self._autosaved:
             try:
-                self.recovery.write(self.model)
+                self.recovery.write(self.model, self._extra())
                 self._autosaved = True
             except OSError:
                 pass  # a recovery file is a courtesy; never interrupt the user for it
@@ -200,7 +205,7 @@ class SessionController(QtCore.QObject):
             if yes:
                 self._loading = True
                 try:
-                    load_session(self.model, path)
+                    self._load(path)
                     restored = True
                 except SessionError:
                     pass

@@ -41,3 +41,22 @@ def test_a_bad_data_section_keeps_the_scene_and_the_window(qtbot, window, dwin, 
     assert not window.files.open(bad)
     assert scene_to_dict(window.model) == before and dwin.state.function is fn
     assert warnings and "loss_on_data.run.lr must be a number" in warnings[0] and "unchanged" in warnings[0]
+
+
+def test_a_crash_loses_nothing_of_the_data_window_either(qtbot, window, dwin):
+    from gradviz.gui.main_window import MainWindow
+    from gradviz.model.scene import Scene
+
+    dwin.state.load_model("ridge")
+    dwin.state.set_parameter("lam", 2.0)
+    dwin.state.set_run(seed=6)
+    window.files.autosave()
+    window.files.recovery._lock.unlock()  # the process is gone; its recovery file stays
+    again = MainWindow(Scene(), window.settings)
+    again.files.ask_unsaved = lambda: "discard"
+    qtbot.addWidget(again)
+    assert again.files.offer_recovery(ask=lambda text: True)
+    restored = again.data_window.state
+    assert restored.model.name == "ridge" and restored.function.parameters == {"lam": 2.0}
+    assert restored.seed == 6 and again.data_window.isVisible()
+    again.data_window.work.wait()
