@@ -22,6 +22,11 @@ from gradviz.model.scene import Scene
 MAX_DRAWN_NODES = 120
 
 
+DATA_NOTE = ("This f is a loss on data: each mean(...) and sum(...) runs over its {rows:,} rows, and the graph of "
+             "a sum over rows is not drawn here.\nThe Check tab compares its gradient and Hessian with "
+             "differences; the Loss on data window (Tools) shows the data and the fit.")
+
+
 def _name(graph: object, i: int) -> str:
     return display_name(graph, i)
 
@@ -116,7 +121,8 @@ class BackpropPanel(QtWidgets.QTabWidget):
 
     @property
     def too_big(self) -> bool:
-        return len(self.model.function.graph().nodes) > MAX_DRAWN_NODES
+        fn = self.model.function
+        return not hasattr(fn, "graph") or len(fn.graph().nodes) > MAX_DRAWN_NODES
 
     def _build(self) -> None:
         graph = self.model.function.graph()
@@ -139,6 +145,11 @@ class BackpropPanel(QtWidgets.QTabWidget):
     def _ensure_current(self) -> None:
         """The graph of the scene's f and the trace at its probe, whatever was skipped while hidden."""
         fn = self.model.function
+        if not hasattr(fn, "graph"):  # a loss on data
+            if self._built_for is not fn:
+                self.view.show_note(DATA_NOTE.format(rows=fn.rows))
+                self.steps, self.step, self._built_for = [], -1, fn
+            return
         if self._built_for is not fn.graph():  # a parameter change keeps the graph and its layout
             self._build()
         if not self.steps:
@@ -161,7 +172,7 @@ class BackpropPanel(QtWidgets.QTabWidget):
             self.view.show_trace(self.trace)
             self._show_step()
         elif page == 1:
-            self.code.setPlainText(fn.source(at=(x, y)))
+            self.code.setPlainText(fn.source(at=(x, y)) if hasattr(fn, "graph") else DATA_NOTE.format(rows=fn.rows))
         else:
             self._show_check(x, y)
 

@@ -90,6 +90,12 @@ class DataWindow(DataControls, DataExports, QtWidgets.QWidget):
         layout.addLayout(self.data_row)
         self.parameters = ParameterPanel(self.state)  # ridge's λ, Huber's δ, or a typed loss's own
         layout.addWidget(self.parameters)
+        self.show_3d = QtWidgets.QPushButton("Show in the main window (3D)")
+        self.show_3d.setToolTip("Show this loss in the main window: its surface, contours, Hessian, critical "
+                                "points and optimizers (full batch); type other losses over these columns there")
+        self.show_3d.clicked.connect(self.show_in_main_window)
+        self.show_3d.setEnabled(hasattr(self.parent(), "model"))
+        self.controls.addWidget(self.show_3d)
         self.controls.addWidget(self._build_exports())
         layout.addLayout(self.controls)
         layout.addWidget(self.error)
@@ -126,6 +132,14 @@ class DataWindow(DataControls, DataExports, QtWidgets.QWidget):
         for widget in (self.play, self.iterate, self.iterate_label, self.batch_surface, self.by_epoch):
             row.addWidget(widget, 1 if widget is self.iterate else 0)
         return row
+
+    def show_in_main_window(self) -> None:
+        """The main window's scene shows this loss over this domain, descending from this start."""
+        main = self.parent()
+        (w0, w1), (b0, b1) = self.state.domain
+        main.model.show_loss(self.state.function, (w0, w1, b0, b1), self.state.start)  # type: ignore[union-attr]
+        main.raise_()  # type: ignore[union-attr]
+        main.activateWindow()  # type: ignore[union-attr]
 
     def _play_toggled(self, on: bool) -> None:
         self.play.setText("❚❚ Pause" if on else "▶ Play")

@@ -17,10 +17,15 @@ MERGE_SECONDS = 1.0
 _NOT_UNDONE = ("probe", "camera", "critical_points")
 
 
-def _state(scene: Scene) -> dict:
+def _state(scene: Scene, columns: dict[int, dict]) -> dict:
+    """The scene as a session dict without what undo leaves alone; a loss's data columns are kept in
+    `columns` and named by a key (so that comparing two states does not dump them)."""
     data = scene_to_dict(scene)
     for key in _NOT_UNDONE:
         data.pop(key, None)
+    if "data" in data:
+        columns[id(scene.data)] = scene.data  # type: ignore[assignment]
+        data["data"] = id(scene.data)
     return data
 
 
@@ -65,7 +70,8 @@ class SceneHistory(QtCore.QObject):
         self.stack = QtGui.QUndoStack(self)
         self.stack.setUndoLimit(200)
         self._applying = False
-        self._snapshot = _state(scene)
+        self._columns: dict[int, dict] = {}
+        self._snapshot = _state(scene, self._columns)
         self._timer = QtCore.QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
@@ -94,7 +100,7 @@ class SceneHistory(QtCore.QObject):
     def commit(self) -> None:
         """Record what changed since the last step (called once per burst of signals)."""
         self._timer.stop()
-        new = _state(self.model)
+        new = _state(self.model, self._columns)
         if json.dumps(new, sort_keys=True) == json.dumps(self._snapshot, sort_keys=True):
             return
         kind = self._kind_of(self._snapshot, new)
@@ -111,13 +117,15 @@ class SceneHistory(QtCore.QObject):
         try:
             full = {**state, "probe": list(self.model.probe), "camera": self.model.camera,
                     "critical_points": self.model.critical_points is not None}
+            if "data" in state:
+                full["data"] = {n: c.tolist() for n, c in self._columns[state["data"]].items()}
             scene_from_dict(self.model, full)
         finally:
             self._applying = False
-        self._snapshot = _state(self.model)
+        self._snapshot = _state(self.model, self._columns)
 
     def reset(self) -> None:
         """Forget the history (a session was opened or a new scene started)."""
         self._timer.stop()
         self.stack.clear()
-        self._snapshot = _state(self.model)
+        self._snapshot = _state(self.model, self._columns)

@@ -48,6 +48,7 @@ class Scene(ParameterSliders):
     critical_points: list[CriticalPoint] | None = None
     history: list[str] = field(default_factory=list)
     camera: dict[str, Any] | None = None  # the 3D view's distance, elevation, azimuth, centre
+    data: dict[str, np.ndarray] | None = None  # columns f may reduce over (a loss on data shown here), or None
 
     def __post_init__(self) -> None:
         self.domain = tuple(float(v) for v in self.domain)  # type: ignore[assignment]
@@ -84,7 +85,7 @@ class Scene(ParameterSliders):
         if text == self.function.text and self.error is None:
             return True
         try:
-            fn = parse(text)  # kernels are compiled on first use: only those the views need
+            fn = self._parse(text)
         except ExpressionError as err:
             self.error = err
             self.error_changed.emit(err, text)
@@ -94,6 +95,30 @@ class Scene(ParameterSliders):
         self.preset = None
         self._set_function(fn)
         return True
+
+    def _parse(self, text: str) -> Function:
+        """f from text (kernels are compiled on first use); a loss over the scene's data when only that
+        parses (a column or mean(...) in it), with that error if neither does."""
+        try:
+            return parse(text)
+        except ExpressionError:
+            if self.data is None:
+                raise
+            return parse(text, data=self.data)
+
+    def show_loss(self, fn: Any, domain: tuple[float, float, float, float], start: tuple[float, float]) -> None:
+        """Show a loss on data (a `gradviz.data.DataFunction`, from the Loss on data window) over `domain`,
+        descending from `start`; its columns stay available to the expressions typed next."""
+        with self.batch():
+            self.data = {name: column.copy() for name, column in fn.data.items()}
+            self.set_domain(domain)
+            self.probe = ((domain[0] + domain[1]) / 2, (domain[2] + domain[3]) / 2)
+            self._local = None
+            self.preset = None
+            self.set_view(contour_spacing="auto", radius=default_radius(domain), direction_angle=None)
+            self._set_function(fn, carry=False)
+            self.descent.set_playback(None)
+            self.descent.set_starts([tuple(start)])
 
     def _carry_parameters(self, fn: Function) -> Function:
         """Keep the slider value and range of each parameter the new text declares as the old one
@@ -288,6 +313,7 @@ class Scene(ParameterSliders):
         self.view_changed.emit(set(VIEW_FIELDS))
         self.probe = state["probe"]
         self._local = None
+        self.data = state.get("data")
         self._set_function(state["function"], carry=False)
         self.parameter_ranges = dict(state["parameter_ranges"])
         self.parameters_changed.emit(set(self.parameter_ranges))

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
+import numpy as np
+
 from gradviz.descent.optimizers import OPTIMIZERS, hyperparameters
 from gradviz.expr.errors import ExpressionError
 from gradviz.expr.function import parse
@@ -30,7 +32,10 @@ __all__ = ["FORMAT", "SCHEMA_VERSION", "SessionError", "scene_from_dict", "scene
 
 def scene_to_dict(scene: Scene) -> dict[str, Any]:
     d = scene.descent
+    data = None if scene.data is None or not hasattr(scene.function, "rows") else {
+        name: column.tolist() for name, column in scene.data.items()}  # f is a loss on these columns
     return {
+        **({"data": data} if data is not None else {}),
         "format": FORMAT,
         "version": SCHEMA_VERSION,
         "function": scene.function.text,
@@ -169,6 +174,24 @@ def _domain(data: Any) -> tuple[float, float, float, float]:
     return d  # type: ignore[return-value]
 
 
+def read_columns(data: Any) -> dict[str, np.ndarray]:
+    """The data columns f reduces over: {name: [numbers]}, equal lengths; SessionError naming the field."""
+    from gradviz.data.columns import MAX_ROWS, DataError, load_data  # the data layer builds on the session's
+
+    data = fields.obj(data, "data")
+    columns = {}
+    for name, values in data.items():
+        values = fields.array(values, f"data.{name}", MAX_ROWS)
+        bad = [k for k, v in enumerate(values) if isinstance(v, bool) or not isinstance(v, (int, float))]
+        if bad:
+            raise SessionError(f"data.{name}[{bad[0]}] must be a number, not {values[bad[0]]!r}")
+        columns[name] = np.array(values, dtype=np.float64)
+    try:
+        return load_data(columns)
+    except DataError as err:
+        raise SessionError(f"data: {err}") from None
+
+
 def validate(data: Any) -> dict[str, Any]:
     """Everything in `data` checked and converted; SessionError naming the first problem's field."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:
@@ -181,13 +204,14 @@ def validate(data: Any) -> dict[str, Any]:
                            f"up to {SCHEMA_VERSION}). Update gradviz to open it.")
     if "function" not in data:
         raise SessionError("the session has no function")
+    columns = read_columns(data["data"]) if data.get("data") is not None else None
     try:
-        fn = parse(fields.text(data["function"], "function", MAX_LENGTH))
+        fn = parse(fields.text(data["function"], "function", MAX_LENGTH), data=columns)
     except ExpressionError as err:
         raise SessionError(f"function: the session's function is not valid: {err}") from None
     fn, ranges = read_parameters(fn, data.get("parameters"))
     preset = data.get("preset")
-    return {"function": fn, "parameter_ranges": ranges,
+    return {"function": fn, "parameter_ranges": ranges, "data": columns,
             "preset": None if preset is None else fields.text(preset, "preset", 200),
             "domain": _domain(data.get("domain")),
             "resolution": fields.integer(data.get("resolution", 160), "resolution", MIN_RESOLUTION, MAX_RESOLUTION),

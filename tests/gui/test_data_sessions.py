@@ -3,6 +3,8 @@ as unsaved, and a bad section refused with the scene and the window unchanged.""
 
 import json
 
+import numpy as np
+
 from gradviz.data import session as data_session
 from gradviz.session import scene_to_dict
 
@@ -60,3 +62,42 @@ def test_a_crash_loses_nothing_of_the_data_window_either(qtbot, window, dwin):
     assert restored.model.name == "ridge" and restored.function.parameters == {"lam": 2.0}
     assert restored.seed == 6 and again.data_window.isVisible()
     again.data_window.work.wait()
+
+
+def test_the_loss_shown_in_the_main_window_with_undo_backprop_and_sessions(qtbot, window, dwin, tmp_path):
+    from gradviz.gui.backprop_panel import DATA_NOTE
+
+    model = window.model
+    window.history.commit()
+    plain = model.function.text
+    dwin.state.set_start(0.5, 1.0)
+    dwin.show_3d.click()
+    assert model.function.text == dwin.state.text and model.function.rows == dwin.state.function.rows
+    assert (model.descent.starts[0].x, model.descent.starts[0].y) == (0.5, 1.0)
+    qtbot.wait(5)
+    window.history.commit()
+    # the backprop panel says why it draws no graph; its check of the derivatives works
+    panel = window.backprop
+    window.bottom_tabs.setCurrentWidget(panel)
+    panel.setCurrentIndex(1)
+    assert panel.code.toPlainText() == DATA_NOTE.format(rows=100)
+    panel.setCurrentIndex(2)
+    assert "Gradient at the probe" in panel.check_text.text()
+    # a loss typed in the main window over the same columns, undone and redone
+    assert model.set_expression("f(w, b) = mean(abs(w*x + b - y))")
+    qtbot.wait(5)
+    window.history.commit()
+    window.undo_action.trigger()
+    assert model.function.text == dwin.state.text and hasattr(model.function, "rows")
+    window.undo_action.trigger()
+    assert model.function.text == plain
+    window.redo_action.trigger()
+    window.redo_action.trigger()
+    assert model.function.text == "f(w, b) = mean(abs(w*x + b - y))"
+    # saved and opened again, the columns with it
+    path = tmp_path / "loss.gradviz.json"
+    assert window.files.save_to(path)
+    model.set_expression("x*y")
+    assert window.files.open(path)
+    x, y = dwin.state.function.data["x"], dwin.state.function.data["y"]
+    assert model.function(1.0, 2.0) == np.mean(np.abs(x + 2.0 - y))
