@@ -21,6 +21,7 @@ from gradviz.gui.theme import style_plot
 
 PATH_PEN = pg.mkPen("#d62728", width=2)
 TICK_MS = 33
+MAIN_WINDOW_ROWS = 5_000  # the main window computes on its own thread: 160² × 5,000 rows took 0.7 s
 PLAY_SECONDS = 5.0  # a playback of the whole path
 
 
@@ -91,10 +92,7 @@ class DataWindow(DataControls, DataExports, QtWidgets.QWidget):
         self.parameters = ParameterPanel(self.state)  # ridge's λ, Huber's δ, or a typed loss's own
         layout.addWidget(self.parameters)
         self.show_3d = QtWidgets.QPushButton("Show in the main window (3D)")
-        self.show_3d.setToolTip("Show this loss in the main window: its surface, contours, Hessian, critical "
-                                "points and optimizers (full batch); type other losses over these columns there")
         self.show_3d.clicked.connect(self.show_in_main_window)
-        self.show_3d.setEnabled(hasattr(self.parent(), "model"))
         self.controls.addWidget(self.show_3d)
         self.controls.addWidget(self._build_exports())
         layout.addLayout(self.controls)
@@ -132,6 +130,16 @@ class DataWindow(DataControls, DataExports, QtWidgets.QWidget):
         for widget in (self.play, self.iterate, self.iterate_label, self.batch_surface, self.by_epoch):
             row.addWidget(widget, 1 if widget is self.iterate else 0)
         return row
+
+    def _offer_3d(self) -> None:
+        rows = self.state.function.rows
+        small = rows <= MAIN_WINDOW_ROWS
+        self.show_3d.setEnabled(hasattr(self.parent(), "model") and small and not self.state.loading)
+        self.show_3d.setToolTip(
+            "Show this loss in the main window: its surface, contours, Hessian, critical points and optimizers "
+            "(full batch); type other losses over these columns there" if small else
+            f"The main window computes its views on its own thread: a loss over {rows:,} rows (more than "
+            f"{MAIN_WINDOW_ROWS:,}) stays in this window, whose work is done in the background")
 
     def show_in_main_window(self) -> None:
         """The main window's scene shows this loss over this domain, descending from this start."""
@@ -224,6 +232,7 @@ class DataWindow(DataControls, DataExports, QtWidgets.QWidget):
         with signals_blocked(self.probe_marker):
             self.probe_marker.setPos(*s.probe)
         self.data_plot.draw(s, batch)
+        self._offer_3d()
         w, b = s.probe
         loss_here, gw, gb = s.function.value_and_grad(w, b)
         where = f"{s.function.rows} rows from {s.source}" + (f" (reading {s.loading}…)" if s.loading else "")

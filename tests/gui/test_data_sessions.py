@@ -101,3 +101,14 @@ def test_the_loss_shown_in_the_main_window_with_undo_backprop_and_sessions(qtbot
     assert window.files.open(path)
     x, y = dwin.state.function.data["x"], dwin.state.function.data["y"]
     assert model.function(1.0, 2.0) == np.mean(np.abs(x + 2.0 - y))
+
+
+def test_a_loss_over_many_rows_is_not_offered_to_the_main_window(dwin, tmp_path):
+    from gradviz.gui.data_window import MAIN_WINDOW_ROWS
+
+    assert dwin.show_3d.isEnabled()
+    x = np.linspace(-1, 1, MAIN_WINDOW_ROWS + 1)
+    path = tmp_path / "many.csv"
+    np.savetxt(path, np.column_stack([x, 2 * x]), delimiter=",", header="x,y", comments="")
+    assert dwin.state.load_csv(path)
+    assert not dwin.show_3d.isEnabled() and "stays in this window" in dwin.show_3d.toolTip()
