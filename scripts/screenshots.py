@@ -131,9 +131,18 @@ def main() -> int:
         scene.find_critical_points()
         window.bottom_tabs.setCurrentWidget(window.backprop)
 
+    def data_3d(scene, window) -> None:
+        window.show_data_window()
+        window.data_window.state.load_model("logistic")  # the logistic loss: a valley with no walls on one side
+        window.data_window.show_in_main_window()
+        window.data_window.hide()
+        scene.find_critical_points()
+        window.bottom_tabs.setCurrentIndex(0)
+
     only = set(sys.argv[1:])
     for name, setup in (("rosenbrock.png", rosenbrock), ("taylor.png", seed), ("parameters.png", parameters),
-                        ("optimizers.png", optimizers), ("phase.png", phase), ("dark.png", dark)):
+                        ("optimizers.png", optimizers), ("phase.png", phase), ("dark.png", dark),
+                        ("data_3d.png", data_3d)):
         if not only or name in only:
             shoot(name, setup)
     if not only or "matrix.png" in only:

@@ -109,7 +109,7 @@ class ContourView(pg.PlotWidget):
         if plot.getAxis("bottom").labelText != u or plot.getAxis("left").labelText != v:
             plot.setLabel("bottom", u)
             plot.setLabel("left", v)
-            self.colorbar.axis.setLabel(f"f({u}, {v})")
+            self.colorbar.getAxis("left").setLabel(f"f({u}, {v})")  # where ColorBarItem put its label
         s = self.model.sample()
         lo, hi = self.model.height_range()
         scale = s.color_scale(view.contour_spacing, lo, hi)

@@ -124,6 +124,8 @@ def test_named_variables_label_the_views(qtbot, window):
     window.model.set_expression("f(w, b) = (w - 1)^2 + 10*b^2")
     plot = window.contour.getPlotItem()
     assert plot.getAxis("bottom").labelText == "w" and plot.getAxis("left").labelText == "b"
+    bar = window.contour.colorbar  # one label on the colour bar, with the variables' names
+    assert bar.getAxis("left").labelText == "f(w, b)" and bar.axis.labelText == ""
     assert "probe (w, b)" in window.readout.text()
     assert any("f(w, b)" in label.text() for label in window.view_titles)
     window.show_hover((1.0, 0.5))
