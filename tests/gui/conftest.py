@@ -33,14 +33,25 @@ def window(qtbot, tmp_path, capsys):
     assert "exception caught" not in err and "Traceback" not in err, err  # pyqtgraph prints paint errors
 
 
+def _tool_window(qtbot, window, name: str):
+    getattr(window, f"show_{name}")()
+    tool = getattr(window, name)
+    qtbot.waitExposed(tool)
+    return tool
+
+
 @pytest.fixture
 def dwin(qtbot, window):
     """The Loss on data window, open and shown; its background work finished at teardown."""
-    window.show_data_window()
-    w = window.data_window
-    qtbot.waitExposed(w)
+    w = _tool_window(qtbot, window, "data_window")
     yield w
     w.work.wait()
+
+
+@pytest.fixture
+def mwin(qtbot, window):
+    """The Matrix calculus window, open and shown."""
+    return _tool_window(qtbot, window, "matrix_window")
 
 
 def image_array(image: QtGui.QImage) -> np.ndarray:

@@ -10,14 +10,6 @@ from PySide6 import QtCore
 from gradviz.matrix.presets import MATRIX_PRESETS
 
 
-@pytest.fixture
-def mwin(qtbot, window):
-    window.show_matrix_window()
-    w = window.matrix_window
-    qtbot.waitExposed(w)
-    return w
-
-
 def test_opens_on_the_books_sign_and_flags_it(qtbot, mwin):
     mwin.state.check()
     assert "−1 × the gradient" in mwin.verdict.text()
