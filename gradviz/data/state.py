@@ -58,6 +58,7 @@ class DataState(ParameterSliders):
         self.schedule = "constant"
         self.start = (-1.0, 0.0)
         self.trajectory: Trajectory | None = None
+        self.full_batch: Trajectory | None = None  # with mini-batches: the same run on every row, for comparison
         self._batches: tuple[Trajectory, list[np.ndarray]] | None = None
         self._shown: tuple[DataFunction, np.ndarray] | None = None
         self._landscape: tuple[np.ndarray, np.ndarray, np.ndarray]
@@ -225,7 +226,7 @@ class DataState(ParameterSliders):
             self.error = f"loss: {exc}"
             self.changed.emit()
             return False
-        self.function, self.error, self.trajectory = fn, "", None
+        self.function, self.error, self.trajectory, self.full_batch = fn, "", None, None
         self._new_parameters()
         self._new_landscape_and_run()
         return True
@@ -248,7 +249,7 @@ class DataState(ParameterSliders):
         (w0, w1), (b0, b1) = self.domain
         self.probe = (0.5 * (w0 + w1), 0.5 * (b0 + b1))
         self.start = start or (w0 + 0.1 * (w1 - w0), b0 + 0.1 * (b1 - b0))
-        self.trajectory = None
+        self.trajectory = self.full_batch = None
         self._new_landscape_and_run()
 
     def set_probe(self, w: float, b: float) -> None:
@@ -289,7 +290,15 @@ class DataState(ParameterSliders):
         settings = dict(lr=self.lr, steps=self.steps, batch_size=batch, seed=self.seed, schedule=self.schedule_spec())
         start, method = self.start, self.method
         cost = self.steps * (rows + (batch or rows))  # each step's batch, and the full loss at each iterate
-        self._submit("run", lambda: descend(fn, start, method, **settings), cost <= INLINE_WORK)
+        if batch is not None:
+            cost += 2 * self.steps * rows  # and the full-batch path beside it
+
+        def both() -> tuple[Trajectory, Trajectory | None]:
+            """The run, and with mini-batches the same run on every row (the path the noise departs from)."""
+            full = None if batch is None else descend(fn, start, method, **{**settings, "batch_size": None})
+            return descend(fn, start, method, **settings), full
+
+        self._submit("run", both, cost <= INLINE_WORK)
         self.changed.emit()
 
     # ----- work that may be done elsewhere -----
@@ -346,8 +355,8 @@ class DataState(ParameterSliders):
         elif job.kind == "landscape":
             self._landscape = result
         else:
-            self.trajectory = result
-            self.probe = tuple(float(v) for v in result.end)  # type: ignore[assignment]
+            self.trajectory, self.full_batch = result
+            self.probe = tuple(float(v) for v in self.trajectory.end)  # type: ignore[assignment, union-attr]
         setattr(self, _BUSY[job.kind], False)
         return True
 

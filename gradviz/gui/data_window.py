@@ -20,6 +20,7 @@ from gradviz.gui.parameter_panel import ParameterPanel
 from gradviz.gui.theme import style_plot
 
 PATH_PEN = pg.mkPen("#d62728", width=2)
+FULL_PEN = pg.mkPen((255, 255, 255, 220), width=1.5, style=QtCore.Qt.PenStyle.DashLine)
 TICK_MS = 33
 MAIN_WINDOW_ROWS = 5_000  # the main window computes on its own thread: 160² × 5,000 rows took 0.7 s
 PLAY_SECONDS = 5.0  # a playback of the whole path
@@ -47,13 +48,15 @@ class DataWindow(DataControls, DataExports, QtWidgets.QWidget):
         self.image = pg.ImageItem(axisOrder="col-major")
         lp.addItem(self.image)
         self.image.setColorMap(pg.colormap.get("viridis"))
-        self.path = pg.PlotDataItem(pen=PATH_PEN)
+        self.path = pg.PlotDataItem(pen=PATH_PEN, name="the path")
+        self.full_path = pg.PlotDataItem(pen=FULL_PEN)
         self.start_marker = pg.ScatterPlotItem(size=11, brush=pg.mkBrush("#ffffff"), pen=pg.mkPen("#222", width=2))
         self.probe_marker = pg.TargetItem(size=16, symbol="crosshair", pen=pg.mkPen("#ffffff", width=2),
                                           hoverPen=pg.mkPen("#ffd54f", width=3), movable=True)
         self.probe_marker.setToolTip("the probe: drag it over the loss and the model in the data view follows")
         self.probe_marker.sigPositionChanged.connect(self._probe_dragged)
-        for item in (self.path, self.start_marker, self.probe_marker):
+        self.path_legend = lp.addLegend(offset=(-6, 6), labelTextColor="#ffffff", brush=(0, 0, 0, 110))
+        for item in (self.full_path, self.path, self.start_marker, self.probe_marker):
             lp.addItem(item)
         lp.scene().sigMouseClicked.connect(self._clicked)
         self.data_plot = FitView()
@@ -66,8 +69,8 @@ class DataWindow(DataControls, DataExports, QtWidgets.QWidget):
         lo.setLabel("bottom", "step")
         lo.setLogMode(False, True)
         lo.addLegend(offset=(-10, 10))
-        self.batch_curve = lo.plot(pen=pg.mkPen(150, 150, 150, 200, width=1), name="mini-batch loss")
-        self.full_curve = lo.plot(pen=pg.mkPen("#1f77b4", width=2), name="full-batch loss")
+        self.batch_curve = lo.plot(pen=pg.mkPen(150, 150, 150, 200, width=1), name="loss on the step's mini-batch")
+        self.full_curve = lo.plot(pen=pg.mkPen("#1f77b4", width=2), name="loss on all rows (full batch)")
         self.lr_plot = pg.PlotWidget()
         style_plot(self.lr_plot)
         lr_item = self.lr_plot.getPlotItem()
@@ -210,6 +213,13 @@ class DataWindow(DataControls, DataExports, QtWidgets.QWidget):
         self.landscape.getPlotItem().setTitle(f"loss over (w, b) {note}" if batch is not None and not s.refining
                                               else f"loss over (w, b): {note}")
         self.iterate_label.setText(f"k = {at}" if at >= 0 else "probe off the path")
+        full = s.full_batch
+        if full is None:
+            self.full_path.clear()
+        else:
+            self.full_path.setData(full.points[:, 0], full.points[:, 1])
+        self.full_path.setVisible(full is not None)
+        self._label_paths(full is not None)
         if traj is None:
             for item in (self.path, self.start_marker, self.full_curve, self.batch_curve, self.lr_curve):
                 item.clear()
@@ -240,6 +250,19 @@ class DataWindow(DataControls, DataExports, QtWidgets.QWidget):
         self.readout.setText(f"{where}   ·   probe w = {num(w)}, b = {num(b)}: "
                              f"loss {num(loss_here)}, ∇ = ({num(gw)}, {num(gb)})   ·   {batch}, "
                              f"{'running…' if s.running else traj.status if traj else ''}")
+
+    def _label_paths(self, both: bool) -> None:
+        """The landscape's legend: the path, and the full-batch path when there are mini-batches."""
+        legend = self.path_legend
+        listed = any(sample.item is self.full_path for sample, _ in legend.items)
+        if both and not listed:
+            legend.addItem(self.full_path, "the same run on every row (full batch)")
+        elif not both and listed:
+            legend.removeItem(self.full_path)
+        label = legend.getLabel(self.path)
+        text = f"the path (mini-batches of {self.state.batch_size})" if both else "the path (full batch)"
+        if label is not None and label.text != text:
+            label.setText(text)
 
     def _draw_landscape(self, landscape: tuple[np.ndarray, np.ndarray, np.ndarray]) -> None:
         """The loss image, drawn again only when the landscape is a new one (not on every probe move)."""

@@ -180,3 +180,20 @@ def test_the_loss_axis_labels_1_2_and_5_of_each_decade_only(dwin):
     levels = axis.tickValues(np.log10(0.03), np.log10(2.5), 100)
     values = sorted(round(10 ** v, 9) for _, vs in levels for v in vs)
     assert values == [0.05, 0.1, 0.2, 0.5, 1.0, 2.0]
+
+
+def test_the_full_batch_path_is_drawn_beside_the_mini_batch_one(dwin):
+    import gradviz
+
+    state = dwin.state
+    state.set_run(method="momentum", batch_size=8, steps=60, lr=0.05, schedule="constant")
+    full = gradviz.descend(state.function, state.start, "momentum", lr=0.05, steps=60,
+                           schedule=state.schedule_spec())  # the same run on every row, made independently
+    assert np.array_equal(state.full_batch.points, full.points)
+    x, y = dwin.full_path.getData()
+    assert np.array_equal(x, full.points[:, 0]) and np.array_equal(y, full.points[:, 1])
+    names = [label.text for _, label in dwin.path_legend.items]
+    assert names == ["the path (mini-batches of 8)", "the same run on every row (full batch)"]
+    state.set_run(batch_size=None)
+    assert state.full_batch is None and not dwin.full_path.isVisible()
+    assert [label.text for _, label in dwin.path_legend.items] == ["the path (full batch)"]
