@@ -22,7 +22,7 @@ from gradviz.gui.theme import style_plot
 PATH_PEN = pg.mkPen("#d62728", width=2)
 FULL_PEN = pg.mkPen((255, 255, 255, 220), width=1.5, style=QtCore.Qt.PenStyle.DashLine)
 TICK_MS = 33
-MAIN_WINDOW_ROWS = 5_000  # the main window computes on its own thread: 160² × 5,000 rows took 0.7 s
+MAIN_WINDOW_ROWS = 5_000  # the main window computes on the GUI thread: 160² × 5,000 rows took 0.7 s
 PLAY_SECONDS = 5.0  # a playback of the whole path
 
 
@@ -141,7 +141,7 @@ class DataWindow(DataControls, DataExports, QtWidgets.QWidget):
         self.show_3d.setToolTip(
             "Show this loss in the main window: its surface, contours, Hessian, critical points and optimizers "
             "(full batch); type other losses over these columns there" if small else
-            f"The main window computes its views on its own thread: a loss over {rows:,} rows (more than "
+            f"The main window computes its views on the GUI thread: a loss over {rows:,} rows (more than "
             f"{MAIN_WINDOW_ROWS:,}) stays in this window, whose work is done in the background")
 
     def show_in_main_window(self) -> None:
