@@ -7,6 +7,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import gradviz
+from gradviz.data import session as data_session
+from gradviz.data.state import DataState
 from gradviz.model.scene import Scene
 from gradviz.session import SessionError, scene_from_dict, scene_to_dict
 from gradviz.session.store import read_session
@@ -22,6 +25,11 @@ def _real_sessions() -> list[dict]:
     scene.set_camera({"distance": 9.0, "elevation": 30.0, "azimuth": -40.0, "fov": 60.0, "center": [0.0, 1.0, 2.0]})
     scene.descent.set_playback(12)
     out.append(scene_to_dict(scene))
+    loss = Scene()  # a loss on 12 rows of data, the columns in the session
+    x = [0.5 * k - 3.0 for k in range(12)]
+    loss.show_loss(gradviz.parse("f(w, b) = mean((w*x + b - y)^2)", data={"x": x, "y": [2 * v + 1 for v in x]}),
+                   (-2.0, 6.0, -1.0, 9.0), (-1.0, 0.0))
+    out.append(scene_to_dict(loss))
     return out
 
 
@@ -148,3 +156,42 @@ def test_deep_nesting_and_huge_files_are_refused(tmp_path):
     data["function"] = "x+" * 200_000 + "y"
     with pytest.raises(SessionError, match="function"):
         scene_from_dict(Scene(), data)
+
+
+def _data_sections() -> list[dict]:
+    plain = DataState()
+    ridge = DataState("ridge")
+    ridge.set_parameter("lam", 1.5)
+    ridge.set_loss("lam = 0.5 in [0, 5]; f(w, b) = mean(abs(w*x + b - y)) + lam*w^2")
+    ridge.set_run(method="adam", batch_size=4, schedule="cosine")
+    return [data_session.to_dict(plain), data_session.to_dict(ridge)]
+
+
+SECTIONS = _data_sections()
+SECTION_PATHS = sorted({p for s in SECTIONS for p in _paths(s) if p}, key=str)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(which=st.integers(0, len(SECTIONS) - 1), path=st.sampled_from(SECTION_PATHS), value=JSON,
+       delete=st.booleans())
+def test_the_loss_on_data_section_loads_or_is_refused(which, path, value, delete):
+    data = copy.deepcopy(SECTIONS[which])
+    try:
+        node = data
+        for key in path:
+            node = node[key]
+    except (KeyError, IndexError, TypeError):
+        return
+    if delete:
+        _delete(data, path)
+    else:
+        _set(data, path, value)
+    try:
+        section = data_session.read_section(data)
+    except SessionError as err:
+        assert str(err).startswith("loss_on_data")  # the field's path leads the message
+        return
+    state = DataState()
+    data_session.restore(state, section)  # accepted: it shows, and saves back the same
+    assert data_session.to_dict(state)["run"] == data_session.read_section(data_session.to_dict(state))["settings"]
+
