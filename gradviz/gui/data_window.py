@@ -111,8 +111,10 @@ class DataWindow(DataControls, DataExports, QtWidgets.QWidget):
         """Play/pause, the slider over the path's iterates, and what the plots show while it moves."""
         self.play = QtWidgets.QPushButton("▶ Play")
         self.play.setCheckable(True)
-        self.play.setToolTip("Walk the probe along the path: the fit follows the iterate")
         self.play.toggled.connect(self._play_toggled)
+        self.play.setToolTip("Walk the probe along the path: the fit follows the iterate (Space)")
+        space = QtGui.QShortcut(QtGui.QKeySequence(QtCore.Qt.Key.Key_Space), self)
+        space.activated.connect(self.play.toggle)  # a text field keeps its spaces (it takes the key first)
         self.timer = QtCore.QTimer(self)
         self.timer.setInterval(TICK_MS)
         self.timer.timeout.connect(self._tick)

@@ -197,3 +197,16 @@ def test_the_full_batch_path_is_drawn_beside_the_mini_batch_one(dwin):
     state.set_run(batch_size=None)
     assert state.full_batch is None and not dwin.full_path.isVisible()
     assert [label.text for _, label in dwin.path_legend.items] == ["the path (full batch)"]
+
+
+def test_space_plays_and_pauses_but_types_a_space_in_the_loss(qtbot, dwin):
+    dwin.activateWindow()
+    dwin.iterate.setFocus()
+    qtbot.keyClick(dwin.iterate, QtCore.Qt.Key.Key_Space)
+    assert dwin.play.isChecked()
+    qtbot.keyClick(dwin.iterate, QtCore.Qt.Key.Key_Space)
+    assert not dwin.play.isChecked()
+    dwin.loss_text.setFocus()
+    dwin.loss_text.end(False)
+    qtbot.keyClick(dwin.loss_text, QtCore.Qt.Key.Key_Space)
+    assert dwin.loss_text.text().endswith(" ") and not dwin.play.isChecked()
