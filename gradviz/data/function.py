@@ -9,7 +9,7 @@ reduction of h's derivative: ∂/∂w F(w, mean(h)) = F_w + F_r · mean(∂h/∂
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cached_property
 from typing import Any
 
@@ -20,8 +20,8 @@ from gradviz.autodiff.graph import Node, toposort, var
 from gradviz.autodiff.walk import Walk
 from gradviz.data.batch_kernel import BatchKernel, reduce_rows
 from gradviz.data.columns import load_data
-from gradviz.expr.derived_view import DerivedView
-from gradviz.expr.parser import ParameterSpec, parse_graph
+from gradviz.expr.derived_view import DerivedView, ParsedText
+from gradviz.expr.parser import parse_graph
 from gradviz.expr.reductions import Reduction
 
 # grid points × rows evaluated at once: bounds memory. Temporaries of 128 KB stay in cache: a 120² grid of
@@ -29,18 +29,12 @@ from gradviz.expr.reductions import Reduction
 BLOCK = 1 << 14
 
 
-class DataDerived:
+class DataDerived(ParsedText):
     """The graphs of one text over given column names: f, ∇f and the Hessian, with their reductions."""
 
     def __init__(self, text: str, columns: tuple[str, ...]) -> None:
         parsed = parse_graph(text, columns)
-        self.text = text
-        self.x_node, self.y_node = parsed.inputs.values()
-        self.variables: tuple[str, str] = tuple(parsed.inputs)  # type: ignore[assignment]
-        self.output = parsed.output
-        self.definitions = parsed.definitions
-        self.parameter_nodes: list[Node] = list(parsed.parameters.values())
-        self.specs: dict[str, ParameterSpec] = parsed.specs
+        super().__init__(text, parsed)
         self.columns: dict[str, Node] = parsed.columns
         self.reductions: dict[int, Reduction] = {id(r.node): r for r in parsed.reductions}
         self._made: dict[tuple[str, int], Reduction] = {}
@@ -48,10 +42,6 @@ class DataDerived:
         self._kernels: dict[int, BatchKernel] = {}
         used = {id(n) for r in parsed.reductions for n in toposort([r.inner])}
         self.unused_columns = [name for name, node in self.columns.items() if id(node) not in used]
-
-    @property
-    def inputs(self) -> list[Node]:
-        return [self.x_node, self.y_node]
 
     def _reduction(self, kind: str, inner: Node) -> Node:
         key = (kind, id(inner))
@@ -155,11 +145,11 @@ class DataFunction(DerivedView):
         shape = np.broadcast_shapes(xa.shape, ya.shape)
         if rows is not None and not trusted:
             rows = self._checked_rows(rows)
-        params = [np.float64(v) for v in self._values]
         if not shape:  # one point: the generated code, no blocks
             with np.errstate(all="ignore"):
-                results = d.kernel(order)(xa, ya, params, list(self._data.values()), rows)
+                results = self.batch_evaluator(order)(xa, ya, rows)
             return tuple(np.float64(v) for v in results)
+        params = [np.float64(v) for v in self._values]
         columns = self._data if rows is None else {name: c[rows] for name, c in self._data.items()}
         n = len(next(iter(columns.values())))
         needed, inner, outer = d.plan(order)
@@ -179,6 +169,15 @@ class DataFunction(DerivedView):
             reduced = [sums[k].reshape(shape) for k in range(len(needed))]
         results = outer(xa, ya, *params, *reduced)
         return tuple(v.copy() if v.shape == shape else np.broadcast_to(v, shape).copy() for v in results)
+
+    def batch_evaluator(self, order: int) -> Callable[[Any, Any, np.ndarray | None], tuple[Any, ...]]:
+        """`(x, y, rows) -> (f, ...)` up to `order` over the rows `rows` (valid indices, unchecked; None: all),
+        by the generated kernel with this function's parameters and data bound: for descent loops. x and y are
+        0-d, or 1-D of one shape (one entry per path); NumPy's warnings are the caller's to silence."""
+        kernel = self._derived.kernel(order)
+        params = [np.float64(v) for v in self._values]
+        columns = list(self._data.values())
+        return lambda x, y, rows: kernel(x, y, params, columns, rows)
 
     def _checked_rows(self, rows: Any) -> np.ndarray:
         """`rows` as an index array (or boolean mask) into the data; ValueError naming what is wrong."""

@@ -38,9 +38,7 @@ class BatchGradient:
         self.fn = fn
         self.order = 2 if hessian else 1
         self.batches = batch_rows(fn.rows, None if batch_size is None else int(batch_size), int(seed))
-        self._kernel = fn._derived.kernel(self.order)  # straight to the generated code: one point, trusted rows
-        self._params = [np.float64(v) for v in fn.parameter_values]
-        self._columns = list(fn._data.values())
+        self._evaluate = fn.batch_evaluator(self.order)  # straight to the generated code: trusted rows
         self.losses: list[float] = []
         self.seen: list[int] = []
         self._count = 0
@@ -48,7 +46,7 @@ class BatchGradient:
     def __call__(self, x: float, y: float) -> tuple[float, ...]:
         rows = next(self.batches)
         with np.errstate(all="ignore"):
-            values = self._kernel(np.float64(x), np.float64(y), self._params, self._columns, rows)
+            values = self._evaluate(np.float64(x), np.float64(y), rows)
         self.losses.append(float(values[0]))
         self._count += self.fn.rows if rows is None else len(rows)
         self.seen.append(self._count)

@@ -75,14 +75,12 @@ def descend_paths(fn: DataFunction, starts: Iterable[Sequence[float]], method: s
     gxs: list[np.ndarray] = []
     gys: list[np.ndarray] = []
 
-    kernel = fn._derived.kernel(1)
-    params = [np.float64(v) for v in fn.parameter_values]
-    columns = list(fn._data.values())
+    evaluate = fn.batch_evaluator(1)
     small = len(starts) * min(fn.rows, batch_size or fn.rows) <= BLOCK  # else in blocks, memory bounded
 
     def grad(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         rows = next(batches)
-        f, gx, gy = kernel(x, y, params, columns, rows) if small else fn._evaluate(1, x, y, rows, trusted=True)
+        f, gx, gy = evaluate(x, y, rows) if small else fn._evaluate(1, x, y, rows, trusted=True)
         losses.append(f)
         gxs.append(gx)
         gys.append(gy)

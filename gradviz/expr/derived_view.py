@@ -10,7 +10,25 @@ import math
 from typing import Any
 
 from gradviz.autodiff.graph import Node
-from gradviz.expr.parser import ParameterSpec
+from gradviz.expr.parser import ParameterSpec, Parsed
+
+
+class ParsedText:
+    """The parts of one parsed text that every derivation starts from: the two variables' nodes and
+    names, f's output node, the named definitions and the parameters (nodes and declarations)."""
+
+    def __init__(self, text: str, parsed: Parsed) -> None:
+        self.text = text
+        self.x_node, self.y_node = parsed.inputs.values()
+        self.variables: tuple[str, str] = tuple(parsed.inputs)  # type: ignore[assignment]
+        self.output = parsed.output
+        self.definitions = parsed.definitions
+        self.parameter_nodes: list[Node] = list(parsed.parameters.values())
+        self.specs: dict[str, ParameterSpec] = parsed.specs
+
+    @property
+    def inputs(self) -> list[Node]:
+        return [self.x_node, self.y_node]
 
 
 def updated_values(specs: dict[str, ParameterSpec], current: tuple[float, ...],

@@ -16,28 +16,17 @@ import numpy as np
 from gradviz.autodiff.backward import vjp
 from gradviz.autodiff.graph import Node, toposort
 from gradviz.expr.backprop import ComputationGraph, Trace, build_graph, listing, trace_graph
-from gradviz.expr.derived_view import DerivedView
+from gradviz.expr.derived_view import DerivedView, ParsedText
 from gradviz.expr.kernels import GridKernel, PointKernel
-from gradviz.expr.parser import ParameterSpec, parse_graph
+from gradviz.expr.parser import parse_graph
 
 
-class Derived:
+class Derived(ParsedText):
     """Everything derived from one text: the graphs of f, ∇f and the Hessian with respect to the
     two variables, and the kernels compiled from them (each built on first use)."""
 
     def __init__(self, text: str) -> None:
-        parsed = parse_graph(text)
-        self.text = text
-        self.x_node, self.y_node = parsed.inputs.values()
-        self.variables: tuple[str, str] = tuple(parsed.inputs)  # type: ignore[assignment]
-        self.output = parsed.output
-        self.definitions = parsed.definitions
-        self.parameter_nodes: list[Node] = list(parsed.parameters.values())
-        self.specs: dict[str, ParameterSpec] = parsed.specs
-
-    @property
-    def inputs(self) -> list[Node]:
-        return [self.x_node, self.y_node]
+        super().__init__(text, parse_graph(text))
 
     @cached_property
     def gradient_nodes(self) -> tuple[Node, Node]:
