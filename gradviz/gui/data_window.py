@@ -15,6 +15,7 @@ from gradviz.gui.data_controls import DataControls
 from gradviz.gui.data_exports import DataExports
 from gradviz.gui.fit_view import FitView
 from gradviz.gui.format import num
+from gradviz.gui.legend import list_in_legend
 from gradviz.gui.log_axis import LogAxis
 from gradviz.gui.parameter_panel import ParameterPanel
 from gradviz.gui.theme import style_plot
@@ -256,11 +257,7 @@ class DataWindow(DataControls, DataExports, QtWidgets.QWidget):
     def _label_paths(self, both: bool) -> None:
         """The landscape's legend: the path, and the full-batch path when there are mini-batches."""
         legend = self.path_legend
-        listed = any(sample.item is self.full_path for sample, _ in legend.items)
-        if both and not listed:
-            legend.addItem(self.full_path, "the same run on every row (full batch)")
-        elif not both and listed:
-            legend.removeItem(self.full_path)
+        list_in_legend(legend, self.full_path, "the same run on every row (full batch)", both)
         label = legend.getLabel(self.path)
         text = f"the path (mini-batches of {self.state.batch_size})" if both else "the path (full batch)"
         if label is not None and label.text != text:

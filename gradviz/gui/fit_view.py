@@ -11,6 +11,7 @@ from PySide6 import QtCore
 from gradviz.data.models import decision_boundary, through
 from gradviz.data.state import DataState
 from gradviz.gui.blocking import signals_blocked
+from gradviz.gui.legend import list_in_legend
 from gradviz.gui.theme import style_plot
 
 FIT_PEN = pg.mkPen("#d62728", width=3)
@@ -55,16 +56,11 @@ class FitView(pg.PlotWidget):
         target = data.get("y", data.get("t"))
         shown = state.shown_rows()
         self.points.setData(x if shown is None else x[shown], target if shown is None else target[shown])
-        legend = self.getPlotItem().legend
-        listed = any(sample.item is self.batch_points for sample, _ in legend.items)
         if batch is None:
             self.batch_points.clear()
-            if listed:
-                legend.removeItem(self.batch_points)
         else:
             self.batch_points.setData(x[batch], target[batch])
-            if not listed:
-                legend.addItem(self.batch_points, "this step's mini-batch")
+        list_in_legend(self.getPlotItem().legend, self.batch_points, "this step's mini-batch", batch is not None)
         lo, hi = float(x.min()), float(x.max())
         xs = np.linspace(lo, hi, 200)
         fit = state.fit(xs)
