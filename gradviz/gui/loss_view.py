@@ -10,6 +10,7 @@ from gradviz.descent.optimizers import OPTIMIZERS
 from gradviz.descent.trajectory import Trajectory
 from gradviz.gui.format import num, vec
 from gradviz.gui.lazy import show_event_refreshing, when_visible
+from gradviz.gui.log_axis import LogAxis
 from gradviz.gui.sharpness_plot import SharpnessPlot
 from gradviz.gui.styles import method_pen, start_color, style_icon, style_pixmap
 from gradviz.gui.theme import current, on_change, style_plot
@@ -34,7 +35,7 @@ class LossView(QtWidgets.QWidget):
         layout = QtWidgets.QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         left = QtWidgets.QVBoxLayout()
-        self.plot = pg.PlotWidget()
+        self.plot = pg.PlotWidget(axisItems={"left": LogAxis("left")})  # readable on a decade or two too
         style_plot(self.plot)
         self.plot.setMinimumHeight(150)
         item = self.plot.getPlotItem()

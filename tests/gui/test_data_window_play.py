@@ -175,11 +175,12 @@ def test_logistic_regression_draws_its_decision_boundary_where_the_probability_i
     assert not line.isVisible()
 
 
-def test_the_loss_axis_labels_1_2_and_5_of_each_decade_only(dwin):
-    axis = dwin.loss_plot.getPlotItem().getAxis("left")
-    levels = axis.tickValues(np.log10(0.03), np.log10(2.5), 100)
-    values = sorted(round(10 ** v, 9) for _, vs in levels for v in vs)
-    assert values == [0.05, 0.1, 0.2, 0.5, 1.0, 2.0]
+def test_the_loss_axes_label_1_2_and_5_of_each_decade_only(window, dwin):
+    for plot in (dwin.loss_plot, window.loss.plot):  # the Loss on data window's, and the main window's
+        axis = plot.getPlotItem().getAxis("left")
+        levels = axis.tickValues(np.log10(0.03), np.log10(2.5), 100)
+        values = sorted(round(10 ** v, 9) for _, vs in levels for v in vs)
+        assert values == [0.05, 0.1, 0.2, 0.5, 1.0, 2.0]
 
 
 def test_the_full_batch_path_is_drawn_beside_the_mini_batch_one(dwin):
