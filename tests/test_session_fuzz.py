@@ -76,6 +76,23 @@ def _delete(data, path):
         node.pop(path[-1])
 
 
+def _mutated(original, path, value, delete):
+    """A copy of `original` with `value` at `path` (or the entry at `path` deleted); None when `original`
+    has no such path."""
+    data = copy.deepcopy(original)
+    try:
+        node = data
+        for key in path:
+            node = node[key]
+    except (KeyError, IndexError, TypeError):
+        return None
+    if delete:
+        _delete(data, path)
+    else:
+        _set(data, path, value)
+    return data
+
+
 def _check(data):
     scene = Scene()
     scene.set_expression("sin(x) + y")
@@ -100,18 +117,9 @@ def _check(data):
 @given(which=st.integers(0, len(SESSIONS) - 1), path=st.sampled_from(PATHS), value=JSON,
        delete=st.booleans())
 def test_any_value_at_any_path_loads_or_is_refused(which, path, value, delete):
-    data = copy.deepcopy(SESSIONS[which])
-    try:
-        node = data
-        for key in path:
-            node = node[key]
-    except (KeyError, IndexError, TypeError):
-        return  # this path is not in this session
-    if delete:
-        _delete(data, path)
-    else:
-        _set(data, path, value)
-    _check(data)
+    data = _mutated(SESSIONS[which], path, value, delete)
+    if data is not None:  # None: this path is not in this session
+        _check(data)
 
 
 @settings(max_examples=60, deadline=None)
@@ -175,17 +183,9 @@ SECTION_PATHS = sorted({p for s in SECTIONS for p in _paths(s) if p}, key=str)
 @given(which=st.integers(0, len(SECTIONS) - 1), path=st.sampled_from(SECTION_PATHS), value=JSON,
        delete=st.booleans())
 def test_the_loss_on_data_section_loads_or_is_refused(which, path, value, delete):
-    data = copy.deepcopy(SECTIONS[which])
-    try:
-        node = data
-        for key in path:
-            node = node[key]
-    except (KeyError, IndexError, TypeError):
+    data = _mutated(SECTIONS[which], path, value, delete)
+    if data is None:
         return
-    if delete:
-        _delete(data, path)
-    else:
-        _set(data, path, value)
     try:
         section = data_session.read_section(data)
     except SessionError as err:
