@@ -9,11 +9,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_bench_quick(tmp_path):
-    out = tmp_path / "bench.json"
-    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "bench.py"), "--quick", "--out", str(out)],
+def _run(script: str, *args: str, display: bool = False) -> subprocess.CompletedProcess:
+    """Run scripts/<script> with `args`; it must succeed (its stderr is the message if not)."""
+    if display and not os.environ.get("DISPLAY"):
+        raise AssertionError("GUI tests need the Xvfb display that pytest-xvfb provides")
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / script), *args],
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
+    return result
+
+
+def test_bench_quick(tmp_path):
+    out = tmp_path / "bench.json"
+    result = _run("bench.py", "--quick", "--out", str(out))
     data = json.loads(out.read_text())
     assert len(data["grid"]) == 6 and all(r["hessian_ratio"] > 0 for r in data["grid"])
     assert "geometric mean" in result.stdout
@@ -23,9 +31,7 @@ def test_bench_quick(tmp_path):
 
 def test_bench_data_quick(tmp_path):
     out = tmp_path / "bench_data.json"
-    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "bench_data.py"), "--quick", "--out", str(out)],
-                            capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stderr
+    _run("bench_data.py", "--quick", "--out", str(out))
     data = json.loads(out.read_text())
     assert len(data["grid"]) == 2 and all(r["ratio"] > 0 for r in data["grid"])
     assert 0 < data["memory"]["peak_mb"] < data["memory"]["unblocked_temporary_mb"]
@@ -34,24 +40,16 @@ def test_bench_data_quick(tmp_path):
 
 
 def test_bench_ui_quick(tmp_path):
-    if not os.environ.get("DISPLAY"):
-        raise AssertionError("GUI tests need the Xvfb display that pytest-xvfb provides")
     out = tmp_path / "bench_ui.json"
-    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "bench_ui.py"), "--quick", "--out", str(out)],
-                            capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stderr
+    _run("bench_ui.py", "--quick", "--out", str(out), display=True)
     data = json.loads(out.read_text())
     assert data["median_expression_change_ms"] > 0 and len(data["rows"]) == 6
     assert len(data["slider"]) == 6 and all(r["slider_tick_ms"] > 0 for r in data["slider"])
 
 
 def test_bench_data_ui_quick(tmp_path):
-    if not os.environ.get("DISPLAY"):
-        raise AssertionError("GUI tests need the Xvfb display that pytest-xvfb provides")
     out = tmp_path / "bench_data_ui.json"
-    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "bench_data_ui.py"), "--quick", "--out", str(out)],
-                            capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stderr
+    _run("bench_data_ui.py", "--quick", "--out", str(out), display=True)
     data = json.loads(out.read_text())
     assert [r["rows"] for r in data["load"]] == [2000, 20000]
     assert all(r["worker"]["blocked_ms"] > 0 and r["inline"]["all_shown_ms"] > 0 for r in data["load"])
@@ -59,12 +57,8 @@ def test_bench_data_ui_quick(tmp_path):
 
 
 def test_gallery_small(tmp_path):
-    if not os.environ.get("DISPLAY"):
-        raise AssertionError("GUI tests need the Xvfb display that pytest-xvfb provides")
     out = tmp_path / "gallery.png"
-    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "gallery.py"), "--small", "--out", str(out)],
-                            capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stderr
+    result = _run("gallery.py", "--small", "--out", str(out), display=True)
     assert "26 functions" in result.stdout
     from PySide6 import QtGui
 
