@@ -109,16 +109,25 @@ class Scene(ParameterSliders):
     def show_loss(self, fn: Any, domain: tuple[float, float, float, float], start: tuple[float, float]) -> None:
         """Show a loss on data (a `gradviz.data.DataFunction`, from the Loss on data window) over `domain`,
         descending from `start`; its columns stay available to the expressions typed next."""
+        self.data = {name: column.copy() for name, column in fn.data.items()}
+        centre = ((domain[0] + domain[1]) / 2, (domain[2] + domain[3]) / 2)
+        self._show(fn, domain, centre, [tuple(start)], None, "auto", None)
+
+    def _show(self, fn: Function, domain: tuple[float, float, float, float], probe: tuple[float, float],
+              starts: list, preset: str | None, spacing: str, lr_scale: float | None) -> None:
+        """A new f with its domain, probe and start points (a preset's, or a loss's), announced once each
+        after everything is in place; `lr_scale` (a preset's) resets the optimizers' learning rates."""
         with self.batch():
-            self.data = {name: column.copy() for name, column in fn.data.items()}
             self.set_domain(domain)
-            self.probe = ((domain[0] + domain[1]) / 2, (domain[2] + domain[3]) / 2)
+            self.probe = probe
             self._local = None
-            self.preset = None
-            self.set_view(contour_spacing="auto", radius=default_radius(domain), direction_angle=None)
+            self.preset = preset
+            self.set_view(contour_spacing=spacing, radius=default_radius(domain), direction_angle=None)
             self._set_function(fn, carry=False)
+            if lr_scale is not None:
+                self.descent.reset_methods(lr_scale)
             self.descent.set_playback(None)
-            self.descent.set_starts([tuple(start)])
+            self.descent.set_starts(starts)
 
     def _carry_parameters(self, fn: Function) -> Function:
         """Keep the slider value and range of each parameter the new text declares as the old one
@@ -164,17 +173,7 @@ class Scene(ParameterSliders):
         """Show a preset: its function, domain, probe, start points and suggested settings,
         announced once each after everything is in place."""
         p = preset_named(preset) if isinstance(preset, str) else preset
-        fn = parse(p.text)
-        with self.batch():
-            self.set_domain(p.domain)
-            self.probe = p.probe
-            self._local = None
-            self.preset = p.name
-            self.set_view(contour_spacing=p.spacing, radius=default_radius(p.domain), direction_angle=None)
-            self._set_function(fn, carry=False)
-            self.descent.reset_methods(p.lr_scale)
-            self.descent.set_playback(None)
-            self.descent.set_starts(list(p.default_starts()))
+        self._show(parse(p.text), p.domain, p.probe, list(p.default_starts()), p.name, p.spacing, p.lr_scale)
 
     @contextlib.contextmanager
     def batch(self) -> Iterator[None]:
