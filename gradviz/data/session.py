@@ -12,7 +12,7 @@ import os
 from typing import Any
 
 from gradviz.data.columns import DataError, read_columns
-from gradviz.data.datasets import DATASETS
+from gradviz.data.datasets import DATASETS, make_dataset
 from gradviz.data.function import DataFunction
 from gradviz.data.models import MODELS, model_function
 from gradviz.data.state import DataState
@@ -62,7 +62,6 @@ def _data(raw: Any, model: str, where: str) -> tuple[DataFunction, str, tuple[st
         return fn, os.path.basename(path), (os.path.abspath(path), columns)
     name = _choice(raw.get("dataset"), f"{where}.dataset", DATASETS)
     try:
-        from gradviz.data.datasets import make_dataset
         return model_function(model, make_dataset(name)), f"built-in: {name}", None
     except (DataError, ExpressionError, KeyError) as exc:
         raise SessionError(f"{where}.dataset: the {name} data does not fit the model {model!r} ({exc})") from None
