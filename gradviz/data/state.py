@@ -16,7 +16,7 @@ import numpy as np
 from gradviz.data.columns import DataError, read_columns
 from gradviz.data.datasets import DATASETS, make_dataset
 from gradviz.data.function import DataFunction
-from gradviz.data.models import MODELS, Model, check_labels
+from gradviz.data.models import MODELS, Model, model_function
 from gradviz.data.work import INLINE_WORK, PREVIEW_GRID, PREVIEW_ROWS, READ_INLINE_BYTES, Executor, Job
 from gradviz.descent.batches import batch_rows
 from gradviz.descent.optimizers import OPTIMIZERS
@@ -45,7 +45,7 @@ class DataState(ParameterSliders):
         self.loading = ""  # the CSV file being read by the executor
         self._tokens = {"landscape": 0, "run": 0, "csv": 0}
         self.model: Model = MODELS[model]
-        self.function: DataFunction = _model_function(self.model, None)
+        self.function: DataFunction = model_function(self.model.name)
         self.parameter_ranges = _ranges(self.function)
         self.source = f"built-in: {self.model.dataset}"
         self.domain = self.model.domain
@@ -135,7 +135,7 @@ class DataState(ParameterSliders):
         if name not in MODELS:
             raise ValueError(f"no model {name!r}; choose one of {', '.join(MODELS)}")
         self.model = MODELS[name]
-        self._set_function(_model_function(self.model, None), f"built-in: {self.model.dataset}")
+        self._set_function(model_function(self.model.name), f"built-in: {self.model.dataset}")
 
     def load_dataset(self, name: str) -> bool:
         """A built-in dataset (see DATASETS) for the current model's loss: the linear model on the outliers
@@ -150,7 +150,7 @@ class DataState(ParameterSliders):
             self.changed.emit()
             return False
         try:
-            fn = _model_function(self.model, data)
+            fn = model_function(self.model.name, data)
         except (DataError, ExpressionError) as exc:
             self.error = f"{name}: {exc}"
             self.changed.emit()
@@ -179,7 +179,7 @@ class DataState(ParameterSliders):
 
         def read() -> Any:
             try:
-                return _model_function(model, read_columns(path, chosen)), name, (os.path.abspath(path), chosen)
+                return model_function(model.name, read_columns(path, chosen)), name, (os.path.abspath(path), chosen)
             except (DataError, ExpressionError) as exc:
                 return DataError(f"{name}: {exc}")
 
@@ -367,9 +367,3 @@ _BUSY = {"landscape": "refining", "run": "running"}  # the flag that says each k
 def _ranges(fn: DataFunction) -> dict[str, tuple[float, float]]:
     return {name: (spec.lo, spec.hi) for name, spec in fn.parameter_specs.items()}
 
-
-def _model_function(model: Model, data: dict[str, np.ndarray] | None) -> DataFunction:
-    fn = DataFunction(model.text, make_dataset(model.dataset) if data is None else data)
-    if model.labels01:
-        check_labels(fn.data, model.labels01)
-    return fn
