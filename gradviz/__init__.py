@@ -5,12 +5,12 @@
     fn(0, 0.6931), fn.grad(0, 0.6931), fn.hessian(0, 0.6931)
 """
 
-from gradviz.data import DataFunction
+from gradviz.data import DataFunction, parse
 from gradviz.descent import Trajectory, descend, descend_many, descend_paths
-from gradviz.expr import ExpressionError, Function, parse
+from gradviz.expr import ExpressionError, Function
 from gradviz.figure import Figure, figure
 from gradviz.matrix import MatrixFunction, parse_matrix
+from gradviz.version import __version__
 
-__version__ = "0.1.0"
 __all__ = ["DataFunction", "ExpressionError", "Figure", "Function", "MatrixFunction", "Trajectory", "__version__",
            "descend", "descend_many", "descend_paths", "figure", "parse", "parse_matrix"]

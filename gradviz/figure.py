@@ -16,7 +16,7 @@ import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from gradviz.model.quick_scene import scene_for
+from gradviz.headless.quick_scene import scene_for
 
 VIEWS = ("contour", "3d", "both", "slice", "loss")
 GL_HELP = ("the 3D view needs OpenGL on an X display. On Linux without a screen install Xvfb and Mesa "
@@ -41,7 +41,7 @@ class Figure:
     def save(self, path: str | os.PathLike) -> Path:
         """Write the figure as PNG (any view) or SVG (the 2D views); returns the path."""
         from gradviz.export.dispatch import suffix_of
-        from gradviz.gui.render import RenderError, draw_headless, draw_plot
+        from gradviz.headless.render import RenderError, draw_headless, draw_plot
 
         out = Path(path)
         suffix = suffix_of(out, (".png", ".svg"), "a figure")

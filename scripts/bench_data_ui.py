@@ -90,9 +90,9 @@ def main() -> int:
         os.sched_setaffinity(0, {0})
     scratch = Path(tempfile.mkdtemp(prefix="gradviz-bench-data-ui-"))
     os.environ.setdefault("GRADVIZ_HOME", str(scratch))
-    from gradviz.data.state import DataState
-    from gradviz.gui.data_window import DataWindow
     from gradviz.gui.qt_setup import ensure_app
+    from gradviz.gui.tools.data_window import DataWindow
+    from gradviz.model.loss_on_data import DataState
 
     app = ensure_app()
     window = DataWindow(DataState())

@@ -137,7 +137,7 @@ def main() -> int:
     print(f"median slider tick / expression change: {med_ratio:.2f} (target ≤ 0.5)")
 
     # the backprop graph: layout at the panel's cap, and the largest f the parser takes (capped: a note)
-    from gradviz.gui.backprop_panel import MAX_DRAWN_NODES
+    from gradviz.gui.panels.backprop_panel import MAX_DRAWN_NODES
 
     graph_rows = []
     print(f"\n{'backprop graph (f ↔ F1)':<44} {'nodes':>7} {'change, tab hidden ms':>22} {'tab shown ms':>13}")

@@ -59,11 +59,11 @@ def main() -> int:
     os.environ.setdefault("GRADVIZ_HOME", scratch)
     from PySide6 import QtCore, QtGui
 
-    from gradviz.gui.contour_view import ContourView
-    from gradviz.gui.exporting import render_3d
+    from gradviz.gui.files.exporting import render_3d
     from gradviz.gui.qt_setup import ensure_app
-    from gradviz.gui.surface_view import SurfaceView
-    from gradviz.gui.theme import ui_font
+    from gradviz.gui.views.contour_view import ContourView
+    from gradviz.gui.views.surface_view import SurfaceView
+    from gradviz.gui.widgets.theme import ui_font
     from gradviz.model.scene import Scene
 
     app = ensure_app()

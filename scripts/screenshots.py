@@ -82,24 +82,24 @@ def main() -> int:
         print(f"wrote {out / name}")
 
     def matrix() -> None:
-        from gradviz.gui.matrix_window import MatrixWindow
-        from gradviz.matrix.state import MatrixState
+        from gradviz.gui.tools.matrix_window import MatrixWindow
+        from gradviz.model.matrix_calculus import MatrixState
 
         window = MatrixWindow(MatrixState())  # the book's d‖X − UV‖²/dV, with its wrong sign as the candidate
         window.state.check()
         tool_window("matrix.png", window, 900, 760)
 
     def data() -> None:
-        from gradviz.data.state import DataState
-        from gradviz.gui.data_window import DataWindow
+        from gradviz.gui.tools.data_window import DataWindow
+        from gradviz.model.loss_on_data import DataState
 
         state = DataState()  # linear regression: a noisy mini-batch path, calmed by cosine annealing
         state.set_run(lr=0.1, batch_size=8, steps=150, seed=0, schedule="cosine")
         tool_window("data.png", DataWindow(state), 1300, 820)
 
     def data_batch() -> None:
-        from gradviz.data.state import DataState
-        from gradviz.gui.data_window import DataWindow
+        from gradviz.gui.tools.data_window import DataWindow
+        from gradviz.model.loss_on_data import DataState
 
         state = DataState("tanh_neuron")  # the non-convex neuron: a batch of 8 sees quite another landscape
         state.set_run(lr=0.2, batch_size=8, steps=120, seed=0)

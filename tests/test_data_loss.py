@@ -7,7 +7,7 @@ import pytest
 
 import gradviz
 from gradviz.data import DataError, read_csv
-from gradviz.data import function as data_function
+from gradviz.data import data_function as data_function
 from gradviz.descent.batches import batch_rows
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from gradviz.data import DataError
 from gradviz.data.datasets import DATASETS, make_dataset
-from gradviz.data.models import MODELS, model_function, model_output
+from gradviz.data.loss_presets import MODELS, model_function, model_output
 
 POINT = (0.7, 1.9)
 

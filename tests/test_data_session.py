@@ -5,10 +5,10 @@ import json
 import numpy as np
 import pytest
 
-from gradviz.data import session
 from gradviz.data.datasets import make_dataset
-from gradviz.data.state import DataState
+from gradviz.model.loss_on_data import DataState
 from gradviz.session import SessionError
+from gradviz.session import loss_on_data as session
 
 
 def _round_trip(state):

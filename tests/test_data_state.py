@@ -5,10 +5,10 @@ import numpy as np
 import pytest
 
 from gradviz.data.datasets import make_dataset
-from gradviz.data.models import MODELS, model_output, through
-from gradviz.data.state import GRID, DataState
-from gradviz.data.work import INLINE_WORK, PREVIEW_GRID, PREVIEW_ROWS
+from gradviz.data.loss_presets import MODELS, model_output, through
 from gradviz.descent.batches import batch_rows
+from gradviz.model.jobs import INLINE_WORK, PREVIEW_GRID, PREVIEW_ROWS
+from gradviz.model.loss_on_data import GRID, DataState
 
 
 def _big_csv(tmp_path, rows):
@@ -107,7 +107,7 @@ def test_the_model_through_two_points_passes_through_them(name):
 
 
 def test_big_data_is_drawn_from_a_fixed_sample_of_its_rows(tmp_path):
-    from gradviz.data.state import SHOWN_ROWS
+    from gradviz.model.loss_on_data import SHOWN_ROWS
 
     state = DataState()
     assert state.shown_rows() is None  # 100 rows: all of them
@@ -128,7 +128,7 @@ def test_a_built_in_dataset_replaces_the_data_of_the_models_loss():
 
 
 def test_a_big_csv_file_is_read_by_the_executor_and_a_bad_one_named_when_it_is(queued, tmp_path):
-    from gradviz.data.work import READ_INLINE_BYTES
+    from gradviz.model.jobs import READ_INLINE_BYTES
 
     state, jobs = queued
     good = state.function

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import gradviz
-from gradviz.data.models import model_function
+from gradviz.data.loss_presets import model_function
 from gradviz.model.scene import Scene
 from gradviz.session import SessionError, scene_from_dict, scene_to_dict
 

@@ -8,10 +8,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import gradviz
-from gradviz.data import session as data_session
-from gradviz.data.state import DataState
+from gradviz.model.loss_on_data import DataState
 from gradviz.model.scene import Scene
 from gradviz.session import SessionError, scene_from_dict, scene_to_dict
+from gradviz.session import loss_on_data as data_session
 from gradviz.session.store import read_session
 
 

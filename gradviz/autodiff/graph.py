@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from gradviz.autodiff import primitives
+from gradviz.autodiff.simplify import literal_sensitive, simplify
 
 Shape = tuple[int, ...]
 
@@ -29,7 +30,7 @@ _serial = itertools.count()
 _interned: dict[tuple, weakref.ref] = {}
 _purge_at = [100_000]
 # True while user text is parsed: `make` then applies only identities that keep every value.
-# The few nodes whose simplification depends on it (see primitives.literal_sensitive) are interned
+# The few nodes whose simplification depends on it (see simplify.literal_sensitive) are interned
 # under a key of their own in literal mode, so a node built under one mode is never handed back
 # under the other, while every other node is shared (forward and derivative graphs share work).
 _literal: contextvars.ContextVar[bool] = contextvars.ContextVar("gradviz_literal_simplification", default=False)
@@ -234,13 +235,13 @@ def make(op: str, *args: Any, **params: Any) -> Node:
     frozen = tuple(sorted(params.items())) if params else ()
     literal = _literal.get()
     key = (op, *[id(n) for n in nodes], frozen)
-    if literal and primitives.literal_sensitive(op, nodes):
+    if literal and literal_sensitive(op, nodes):
         key += ("literal",)
     node = _lookup(key)
     if node is not None:
         return node
     shape = prim.shape_of(*[n.shape for n in nodes], **params)
-    simpler = primitives.simplify(op, nodes, shape, params, literal)
+    simpler = simplify(op, nodes, shape, params, literal, make, const)
     if simpler is not None:
         return simpler
     if all([n.op == "const" for n in nodes]):

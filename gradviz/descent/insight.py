@@ -132,7 +132,7 @@ def narrate(traj: Trajectory, k: int) -> str:
     values = {"lr": _n(traj.lr), "w": _v(traj.points[k]), **{h: _n(v) for h, v in traj.hyper.items()}}
     for name in opt.state:
         values[name] = _v(traj.state[name][k])
-    if traj.method == "newton":
+    if opt.uses_hessian:  # the step is the damped Newton direction d
         values["d"] = _v((traj.points[k - 1] - traj.points[k]) / traj.hyper["damping"])
     parts = [f"k = {k}: ∇f = {_v(traj.grads[k - 1])}"] + [line.format(**values) for line in opt.narration]
     return ", ".join(parts)

@@ -46,7 +46,7 @@ def loop_source(fn: Function | None, method: str, record: bool = False, schedule
     hyper = "".join(f", {h}" for h in opt.hyper)
     ind = "\n" + " " * 12
     body = ind.join(lines + [f"{outs} = {', '.join(results)}"])
-    state_vars = [v for _, vx, vy in opt.state.values() for v in (vx, vy)]
+    state_vars = [v for buf in opt.state.values() for v in (buf.x, buf.y)]
     push_state = f"push_s(({', '.join(state_vars)},))" if record and state_vars else ""
     # with a schedule, step t uses lr = LRS[t − 1] (the list travels in S's place: S = (state list, LRS))
     first = ["lr = LRS[t - 1]"] if scheduled else []

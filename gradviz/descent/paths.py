@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from gradviz.data.function import BLOCK, DataFunction
+from gradviz.data.data_function import BLOCK, DataFunction
 from gradviz.descent.batches import batch_rows
 from gradviz.descent.optimizers import OPTIMIZERS, hyperparameters
 from gradviz.descent.schedules import learning_rates

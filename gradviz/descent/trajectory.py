@@ -9,7 +9,7 @@ from weakref import WeakKeyDictionary
 
 import numpy as np
 
-from gradviz.data.function import DataFunction
+from gradviz.data.data_function import DataFunction
 from gradviz.descent.batches import BatchGradient
 from gradviz.descent.loop import LoopFn, compile_loop
 from gradviz.descent.optimizers import OPTIMIZERS, hyperparameters

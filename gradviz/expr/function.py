@@ -191,6 +191,11 @@ class Function(DerivedView):
 
     # ----- description -----
     @property
+    def data(self) -> None:
+        """None: f(x, y) typed as text reduces over no data (see `TwoVariableFunction.data`)."""
+        return None
+
+    @property
     def uses_x(self) -> bool:
         """Whether f depends on its first variable at all."""
         return id(self.x_node) in self._derived.reachable
@@ -217,16 +222,10 @@ class Function(DerivedView):
         return base
 
 
-def parse(text: str, data: Any = None) -> Any:
-    """Parse f(x, y) text; raises gradviz.ExpressionError (a ValueError) with a position.
+def parse(text: str) -> Function:
+    """Parse f(x, y) text into a `Function`; raises gradviz.ExpressionError (a ValueError) with a position.
 
-    `gradviz.parse("k = 2 in [0, 10]; f(w, b) = (w - 1)^2 + k*b^2")` has variables ("w", "b")
-    and parameters {"k": 2.0}. With `data` (a dict of equal-length 1-D columns, or a CSV path)
-    the columns' names can be used inside mean(...) and sum(...), and the result is a
-    `gradviz.data.DataFunction` (gradviz.data.DataError for bad data, naming column and row).
+    `parse("k = 2 in [0, 10]; f(w, b) = (w - 1)^2 + k*b^2")` has variables ("w", "b") and parameters
+    {"k": 2.0}. A loss on data is `gradviz.parse(text, data=...)` (`gradviz.data.parsing.parse`).
     """
-    if data is None:
-        return Function(text)
-    from gradviz.data.function import DataFunction  # data builds on this module
-
-    return DataFunction(text, data)
+    return Function(text)

@@ -13,7 +13,7 @@ from typing import Any
 
 from PySide6 import QtCore
 
-from gradviz.data.work import Job
+from gradviz.model.jobs import Job
 
 M_ARENA_MAX = -8  # glibc's mallopt parameter
 

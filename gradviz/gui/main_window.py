@@ -6,32 +6,32 @@ import math
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from gradviz import __version__
 from gradviz.expr.language import SYNTAX_HELP
-from gradviz.gui import theme
-from gradviz.gui.backprop_panel import BackpropPanel
-from gradviz.gui.contour_view import ContourView
-from gradviz.gui.controls_panel import ControlsPanel
-from gradviz.gui.critical_panel import CriticalPanel
-from gradviz.gui.descent_panel import DescentPanel
-from gradviz.gui.drops import SessionDrops
-from gradviz.gui.expression_bar import ExpressionBar
-from gradviz.gui.file_actions import FileActions
-from gradviz.gui.format import num
-from gradviz.gui.loss_view import LossView
-from gradviz.gui.narration import NarrationLabel
-from gradviz.gui.parameter_panel import ParameterPanel
-from gradviz.gui.playback_bar import PlaybackBar
-from gradviz.gui.readout_panel import ReadoutPanel
-from gradviz.gui.slice_view import SliceView
-from gradviz.gui.stepsize_panel import StepSizePanel
-from gradviz.gui.surface_view import SurfaceView
-from gradviz.gui.theme import muted_css, on_change, ui_font
+from gradviz.gui.files.drops import SessionDrops
+from gradviz.gui.files.file_actions import FileActions
+from gradviz.gui.panels.backprop_panel import BackpropPanel
+from gradviz.gui.panels.controls_panel import ControlsPanel
+from gradviz.gui.panels.critical_panel import CriticalPanel
+from gradviz.gui.panels.descent_panel import DescentPanel
+from gradviz.gui.panels.expression_bar import ExpressionBar
+from gradviz.gui.panels.narration import NarrationLabel
+from gradviz.gui.panels.parameter_panel import ParameterPanel
+from gradviz.gui.panels.playback_bar import PlaybackBar
+from gradviz.gui.panels.readout_panel import ReadoutPanel
+from gradviz.gui.panels.stepsize_panel import StepSizePanel
 from gradviz.gui.tool_windows import ToolWindows
-from gradviz.gui.undo import SceneHistory
+from gradviz.gui.undo_stack import SceneHistory
+from gradviz.gui.views.contour_view import ContourView
+from gradviz.gui.views.loss_view import LossView
+from gradviz.gui.views.slice_view import SliceView
+from gradviz.gui.views.surface_view import SurfaceView
+from gradviz.gui.widgets import theme
+from gradviz.gui.widgets.format import num
+from gradviz.gui.widgets.theme import muted_css, on_change, ui_font
 from gradviz.model.overlays import OVERLAYS
 from gradviz.model.presets import PRESETS
 from gradviz.model.scene import VIEW_FIELDS, Scene, ViewSettings
+from gradviz.version import __version__
 
 OVERLAY_KEYS = {o.name: o.shortcut for o in OVERLAYS}
 REMEMBERED = (*(o.name for o in OVERLAYS if o.remembered), "field_sign", "field_density", "contour_count",

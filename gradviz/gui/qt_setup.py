@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from gradviz.gui.locations import APPLICATION, ORGANIZATION, configure_settings
+from gradviz.gui.files.locations import APPLICATION, ORGANIZATION, configure_settings
 
 PROBE_COLOR = "#e6550d"
 TANGENT_COLOR = (1.0, 0.55, 0.10)
@@ -37,6 +37,6 @@ def ensure_app(argv: list[str] | None = None) -> QtWidgets.QApplication:
     configure_settings()  # GRADVIZ_HOME moves settings out of the user's profile (tests, scripts)
     pg.setConfigOptions(antialias=True)
     if first:
-        from gradviz.gui import theme
+        from gradviz.gui.widgets import theme
         theme.choose(theme.themes().choice)  # the system's scheme until the window reads its setting
     return app

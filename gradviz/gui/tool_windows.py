@@ -9,12 +9,12 @@ class ToolWindows:
 
     def show_matrix_window(self) -> None:
         """Open (or raise) the Matrix calculus window; it keeps its state while gradviz runs."""
-        from gradviz.gui.matrix_window import MatrixWindow
+        from gradviz.gui.tools.matrix_window import MatrixWindow
         self._raise_tool("matrix_window", MatrixWindow)
 
     def show_data_window(self) -> None:
         """Open (or raise) the Loss on data window; it keeps its state while gradviz runs."""
-        from gradviz.gui.data_window import DataWindow
+        from gradviz.gui.tools.data_window import DataWindow
         if self._raise_tool("data_window", DataWindow) and hasattr(self, "files"):
             self.files.sessions.watch(self.data_window.state.changed)  # its changes are unsaved work too
 

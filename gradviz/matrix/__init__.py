@@ -2,6 +2,6 @@
 gradients (shaped like each variable) and a checker for a closed form typed by the student."""
 
 from gradviz.matrix.check import CheckResult
-from gradviz.matrix.function import MatrixFunction, parse_matrix
+from gradviz.matrix.matrix_function import MatrixFunction, parse_matrix
 
 __all__ = ["CheckResult", "MatrixFunction", "parse_matrix"]

@@ -17,8 +17,10 @@ import numpy as np
 
 from gradviz.calculus.critical import CriticalPoint, find_critical_points
 from gradviz.calculus.local import LocalModel, local_model
+from gradviz.data.parsing import parse
 from gradviz.expr.errors import ExpressionError
-from gradviz.expr.function import Function, parse
+from gradviz.expr.function import Function
+from gradviz.expr.two_variables import TwoVariableFunction
 from gradviz.model.descent_state import DescentState, default_methods
 from gradviz.model.parameter_sliders import ParameterSliders
 from gradviz.model.presets import DEFAULT_PRESET, Preset, preset_named
@@ -106,9 +108,12 @@ class Scene(ParameterSliders):
                 raise
             return parse(text, data=self.data)
 
-    def show_loss(self, fn: Any, domain: tuple[float, float, float, float], start: tuple[float, float]) -> None:
+    def show_loss(self, fn: TwoVariableFunction, domain: tuple[float, float, float, float],
+                  start: tuple[float, float]) -> None:
         """Show a loss on data (a `gradviz.data.DataFunction`, from the Loss on data window) over `domain`,
         descending from `start`; its columns stay available to the expressions typed next."""
+        if fn.data is None:
+            raise ValueError("show_loss needs a loss on data (gradviz.parse(text, data=...))")
         self.data = {name: column.copy() for name, column in fn.data.items()}
         centre = ((domain[0] + domain[1]) / 2, (domain[2] + domain[3]) / 2)
         self._show(fn, domain, centre, [tuple(start)], None, "auto", None)

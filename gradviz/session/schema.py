@@ -13,9 +13,10 @@ from typing import Any
 
 import numpy as np
 
+from gradviz.data.columns import MAX_ROWS, DataError, load_data
+from gradviz.data.parsing import parse
 from gradviz.descent.optimizers import OPTIMIZERS, hyperparameters
 from gradviz.expr.errors import ExpressionError
-from gradviz.expr.function import parse
 from gradviz.expr.lexer import MAX_LENGTH
 from gradviz.model import limits
 from gradviz.model.descent_state import MAX_STEPS, MethodSettings
@@ -32,8 +33,8 @@ __all__ = ["FORMAT", "SCHEMA_VERSION", "SessionError", "scene_from_dict", "scene
 
 def scene_to_dict(scene: Scene) -> dict[str, Any]:
     d = scene.descent
-    data = None if scene.data is None or not hasattr(scene.function, "rows") else {
-        name: column.tolist() for name, column in scene.data.items()}  # f is a loss on these columns
+    columns = scene.function.data  # a loss on data carries its columns
+    data = None if columns is None else {name: column.tolist() for name, column in columns.items()}
     return {
         **({"data": data} if data is not None else {}),
         "format": FORMAT,
@@ -176,8 +177,6 @@ def _domain(data: Any) -> tuple[float, float, float, float]:
 
 def read_columns(data: Any) -> dict[str, np.ndarray]:
     """The data columns f reduces over: {name: [numbers]}, equal lengths; SessionError naming the field."""
-    from gradviz.data.columns import MAX_ROWS, DataError, load_data  # the data layer builds on the session's
-
     data = fields.obj(data, "data")
     columns = {}
     for name, values in data.items():

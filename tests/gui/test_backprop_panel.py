@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from gradviz.gui.format import num
+from gradviz.gui.widgets.format import num
 
 from .conftest import drag
 
@@ -96,7 +96,7 @@ def test_graph_builds_for_presets(qtbot, window, preset):
 
 
 def test_a_graph_too_big_to_lay_out_gets_a_note_and_the_window_stays_usable(qtbot, window):
-    from gradviz.gui.backprop_panel import MAX_DRAWN_NODES
+    from gradviz.gui.panels.backprop_panel import MAX_DRAWN_NODES
 
     text = " + ".join(f"sin(x*{k} + y)" for k in range(1, 400))
     window.model.set_expression(text)

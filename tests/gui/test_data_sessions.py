@@ -5,7 +5,7 @@ import json
 
 import numpy as np
 
-from gradviz.data import session as data_session
+from gradviz.session import loss_on_data as data_session
 from gradviz.session import scene_to_dict
 
 
@@ -65,7 +65,7 @@ def test_a_crash_loses_nothing_of_the_data_window_either(qtbot, window, dwin):
 
 
 def test_the_loss_shown_in_the_main_window_with_undo_backprop_and_sessions(qtbot, window, dwin, tmp_path):
-    from gradviz.gui.backprop_panel import DATA_NOTE
+    from gradviz.gui.panels.backprop_panel import DATA_NOTE
 
     model = window.model
     window.history.commit()
@@ -104,7 +104,7 @@ def test_the_loss_shown_in_the_main_window_with_undo_backprop_and_sessions(qtbot
 
 
 def test_a_loss_over_many_rows_is_not_offered_to_the_main_window(dwin, tmp_path):
-    from gradviz.gui.data_window import MAIN_WINDOW_ROWS
+    from gradviz.gui.tools.data_window import MAIN_WINDOW_ROWS
 
     assert dwin.show_3d.isEnabled()
     x = np.linspace(-1, 1, MAIN_WINDOW_ROWS + 1)

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from PySide6 import QtCore
 
-from gradviz.data.models import MODELS, model_output
+from gradviz.data.loss_presets import MODELS, model_output
 
 
 def test_the_fit_is_the_model_at_the_probe_and_follows_it(dwin):

@@ -5,9 +5,9 @@ import numpy as np
 import pytest
 from PySide6 import QtCore
 
-from gradviz.data.models import model_output
-from gradviz.data.state import GRID
-from gradviz.data.work import PREVIEW_GRID
+from gradviz.data.loss_presets import model_output
+from gradviz.model.jobs import PREVIEW_GRID
+from gradviz.model.loss_on_data import GRID
 
 from .conftest import drag
 

@@ -84,7 +84,7 @@ def test_playback_gif_has_the_expected_frames_and_mp4_is_written(qtbot, window, 
 
 
 def test_cancelled_playback_export_leaves_no_file(qtbot, window, tmp_path):
-    from gradviz.gui import exporting
+    from gradviz.gui.files import exporting
 
     path = tmp_path / "stop.gif"
     n = exporting.export_movie(str(path), 10, lambda k: window.contour.grab().toImage(), 10,

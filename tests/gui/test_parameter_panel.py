@@ -150,7 +150,7 @@ def test_typing_while_a_parameter_plays_is_not_interrupted(qtbot, window):
 def test_the_sweep_exports_as_gif_and_restores_the_value(qtbot, window, tmp_path):
     import imageio.v2 as imageio
 
-    from gradviz.gui.parameter_movie import export_parameter_sweep, sweep_values
+    from gradviz.gui.files.parameter_movie import export_parameter_sweep, sweep_values
 
     window.model.load_preset(BOWL)
     window.model.set_parameter("k", 33.0)

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 HOLDER = textwrap.dedent("""
     import sys, time
     from pathlib import Path
-    from gradviz.gui.recovery import RecoveryStore
+    from gradviz.gui.files.recovery import RecoveryStore
     store = RecoveryStore(Path(sys.argv[1]))
     store.path.write_text('{"unsaved": true}')
     print(store.path, flush=True)
@@ -28,7 +28,7 @@ def _holder(folder):
 
 
 def test_a_running_instances_file_is_never_offered_and_a_killed_ones_once(tmp_path):
-    from gradviz.gui.recovery import RecoveryStore
+    from gradviz.gui.files.recovery import RecoveryStore
 
     proc, theirs = _holder(tmp_path)
     try:

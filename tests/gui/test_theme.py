@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from PySide6 import QtCore, QtGui
 
-from gradviz.gui import theme
+from gradviz.gui.widgets import theme
 
 from .conftest import image_array
 

@@ -8,7 +8,7 @@ from PySide6 import QtCore
 
 from gradviz import parse
 from gradviz.calculus import local_model
-from gradviz.gui.surface_view import DEPTH_BIAS
+from gradviz.gui.views.surface_view import DEPTH_BIAS
 
 from .conftest import drag, image_array
 
@@ -75,7 +75,7 @@ def test_dragging_the_probe_moves_it_and_the_readout_matches_the_core(qtbot, win
     assert math.hypot(px - 2.0, py + 1.5) < 0.15
     m = local_model(window.model.function, px, py)
     text = window.readout.text()
-    from gradviz.gui.format import num
+    from gradviz.gui.widgets.format import num
     assert num(m.f, 7) in text and num(m.fx) in text and num(m.grad_norm) in text
 
 
@@ -216,7 +216,7 @@ def test_contour_labels_keep_away_from_the_markers(qtbot, window):
 
 
 def test_the_loss_legend_covers_no_curve_and_its_styles_differ(qtbot, window):
-    from gradviz.gui.styles import style_pixmap
+    from gradviz.gui.widgets.styles import style_pixmap
 
     loss = window.loss
     window.bottom_tabs.setCurrentIndex(0)

@@ -1,0 +1,190 @@
+"""Exports from the window: every view as PNG or SVG (the 3D view offscreen at any size), the
+whole window, trajectories and critical points (suffixes dispatched in `gradviz.export`), the
+descent playback and a parameter sweep as GIF or MP4, and Copy image."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from gradviz.export import export_critical_points, export_trajectories, suffix_of
+from gradviz.export.dispatch import FIGURE_SUFFIXES
+from gradviz.gui.files import exporting
+from gradviz.gui.files.parameter_movie import export_parameter_sweep_dialog
+
+
+class SizeDialog(QtWidgets.QDialog):
+    """Asks for the 3D image's size, scale factor and background."""
+
+    def __init__(self, parent: QtWidgets.QWidget, width: int, height: int) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Export the 3D view")
+        form = QtWidgets.QFormLayout(self)
+        self.width_box, self.height_box = QtWidgets.QSpinBox(), QtWidgets.QSpinBox()
+        for box, value in ((self.width_box, width), (self.height_box, height)):
+            box.setRange(16, 8000)
+            box.setValue(value)
+            box.setSuffix(" px")
+        self.scale = QtWidgets.QComboBox()
+        self.scale.addItems(["1×", "2×", "3×", "4×"])
+        self.transparent = QtWidgets.QCheckBox("transparent background")
+        form.addRow("width", self.width_box)
+        form.addRow("height", self.height_box)
+        form.addRow("scale", self.scale)
+        form.addRow(self.transparent)
+        buttons = QtWidgets.QDialogButtonBox(QtWidgets.QDialogButtonBox.StandardButton.Ok
+                                             | QtWidgets.QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+
+class ExportController(QtCore.QObject):
+    """The File → Export menu of a window, and Copy image."""
+
+    def __init__(self, window: QtWidgets.QMainWindow, warn: Callable[[], Callable]) -> None:
+        super().__init__(window)
+        self.window = window
+        self.model = window.model
+        self._warn = warn  # returns the current warning function (the session controller's, replaceable)
+        self.active_view: str = "contour"
+
+    def build_menu(self, menu: QtWidgets.QMenu) -> None:
+        export = menu.addMenu("&Export")
+        add = export.addAction
+        add("3D view as PNG…").triggered.connect(self.export_3d_dialog)
+        for name, label in (("contour", "Contour view"), ("loss", "Loss curves"), ("slice", "Slice view")):
+            add(f"{label} as PNG or SVG…").triggered.connect(lambda _=False, n=name: self.export_view_dialog(n))
+        add("Whole window as PNG…").triggered.connect(self.export_window_dialog)
+        export.addSeparator()
+        add("Trajectories as CSV or JSON…").triggered.connect(self.export_trajectories_dialog)
+        add("Critical points as CSV…").triggered.connect(self.export_critical_dialog)
+        add("Descent playback as GIF or MP4…").triggered.connect(self.export_playback_dialog)
+        add("Parameter sweep as GIF or MP4…").triggered.connect(lambda: export_parameter_sweep_dialog(self))
+        copy = menu.addAction("&Copy image of the active view")
+        copy.setShortcut(QtGui.QKeySequence("Ctrl+Shift+C"))
+        copy.triggered.connect(self.copy_image)
+
+    @property
+    def warn(self) -> Callable:
+        return self._warn()
+
+    def _ask_path(self, title: str, default: str, filters: str) -> str:
+        path, _ = QtWidgets.QFileDialog.getSaveFileName(self.window, title, default, filters)
+        return path
+
+    def _report(self, action: Callable[[], object]) -> bool:
+        try:
+            action()
+        except (OSError, ValueError, RuntimeError) as err:
+            self.warn(self.window, "Export failed", str(err))
+            return False
+        return True
+
+    def plot_items(self) -> dict[str, object]:
+        w = self.window
+        return {"contour": w.contour.getPlotItem(), "loss": w.loss.plot.getPlotItem(),
+                "slice": w.slice.getPlotItem()}
+
+    def export_3d(self, path: str, width: int, height: int, scale: float = 1.0, transparent: bool = False) -> None:
+        suffix_of(path, FIGURE_SUFFIXES["3d"], "the 3D view")
+        exporting.export_3d_png(self.window.surface, path, width, height, scale, transparent)
+
+    def export_3d_dialog(self) -> None:
+        dialog = SizeDialog(self.window, 1600, 1200)
+        if dialog.exec() != QtWidgets.QDialog.DialogCode.Accepted:
+            return
+        path = self._ask_path("Export the 3D view", "surface.png", "PNG image (*.png)")
+        if path:
+            scale = float(dialog.scale.currentText().rstrip("×"))
+            self._report(lambda: self.export_3d(path, dialog.width_box.value(), dialog.height_box.value(), scale,
+                                                dialog.transparent.isChecked()))
+
+    def export_view(self, name: str, path: str, width: int | None = 1600) -> None:
+        suffix = suffix_of(path, FIGURE_SUFFIXES["plot"], f"the {name} view")
+        exporting.export_plot(self.plot_items()[name], path, width if suffix == ".png" else None)
+
+    def export_view_dialog(self, name: str) -> None:
+        path = self._ask_path(f"Export the {name} view", f"{name}.png", "PNG image (*.png);;SVG drawing (*.svg)")
+        if path:
+            self._report(lambda: self.export_view(name, path))
+
+    def window_image(self) -> QtGui.QImage:
+        return exporting.grab_with_gl(self.window, [self.window.surface])
+
+    def export_window(self, path: str) -> None:
+        suffix_of(path, (".png",), "the window")
+        if not self.window_image().save(path, "PNG"):
+            raise OSError(f"could not write {path}")
+
+    def export_window_dialog(self) -> None:
+        path = self._ask_path("Export the window", "gradviz.png", "PNG image (*.png)")
+        if path:
+            self._report(lambda: self.export_window(path))
+
+    def export_trajectories(self, path: str) -> None:
+        export_trajectories([t for _, _, t in self.model.descent.trajectories()], path)
+
+    def export_trajectories_dialog(self) -> None:
+        path = self._ask_path("Export trajectories", "trajectories.csv", "CSV (*.csv);;JSON (*.json)")
+        if path:
+            self._report(lambda: self.export_trajectories(path))
+
+    def export_critical(self, path: str) -> None:
+        points = self.model.critical_points
+        if points is None:
+            points = self.model.find_critical_points()
+        export_critical_points(points, path, self.model.function.variables)
+
+    def export_critical_dialog(self) -> None:
+        path = self._ask_path("Export critical points", "critical_points.csv", "CSV (*.csv)")
+        if path:
+            self._report(lambda: self.export_critical(path))
+
+    def export_playback(self, path: str, frames: int = 60, fps: int = 20, dialog: bool = False) -> int:
+        """Every trajectory animated from step 0 to its end, as seen in the contour view."""
+        d = self.model.descent
+        last = max((len(t.points) - 1 for _, _, t in d.trajectories()), default=0)
+        steps = np.unique(np.linspace(0, last, max(2, frames)).round().astype(int))
+        previous = d.playback
+        progress = None
+        if dialog:
+            progress = QtWidgets.QProgressDialog("Rendering the playback…", "Cancel", 0, len(steps), self.window)
+            progress.setWindowModality(QtCore.Qt.WindowModality.WindowModal)
+            progress.setMinimumDuration(0)
+
+        def frame(k: int) -> QtGui.QImage:
+            d.set_playback(int(steps[k]))
+            QtWidgets.QApplication.processEvents()
+            return self.window.contour.grab().toImage()
+
+        def step(k: int) -> bool:
+            if progress is None:
+                return True
+            progress.setValue(k)
+            return not progress.wasCanceled()
+
+        try:
+            return exporting.export_movie(path, len(steps), frame, fps, step)
+        finally:
+            d.set_playback(previous)
+            if progress is not None:
+                progress.close()
+
+    def export_playback_dialog(self) -> None:
+        path = self._ask_path("Export descent playback", "descent.gif", "Animated GIF (*.gif);;MP4 video (*.mp4)")
+        if path:
+            self._report(lambda: self.export_playback(path, dialog=True))
+
+    def copy_image(self) -> None:
+        """Put the view used last on the clipboard."""
+        w = self.window
+        if self.active_view == "surface":
+            image = w.surface.grabFramebuffer()
+        else:
+            widget = {"contour": w.contour, "slice": w.slice, "loss": w.loss.plot}.get(self.active_view, w.contour)
+            image = widget.grab().toImage()
+        QtWidgets.QApplication.clipboard().setImage(image)
+        w.statusBar().showMessage(f"Copied the {self.active_view} view to the clipboard", 3000)

@@ -1,0 +1,140 @@
+"""Images and movies out of the window: the 3D view rendered offscreen at any size, the 2D
+views through pyqtgraph's exporters (PNG, SVG), the whole window, and descent playback as GIF/MP4."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pyqtgraph as pg
+import pyqtgraph.exporters  # noqa: F401 (registers the exporters)
+from PySide6 import QtCore, QtGui, QtWidgets
+
+
+def render_3d(view: QtWidgets.QWidget, width: int, height: int, scale: float = 1.0,
+              transparent: bool = False) -> QtGui.QImage:
+    """The 3D view rendered offscreen at (width × scale, height × scale) pixels, not a screen grab: a
+    twin SurfaceView of that size, never shown on screen, with the same scene and camera, draws into
+    its own framebuffer. (pyqtgraph's renderToArray drops depth-tested items under Mesa here.)"""
+    from gradviz.gui.views.surface_view import SurfaceView
+
+    w, h = max(16, round(width * scale)), max(16, round(height * scale))
+    twin = SurfaceView(view.model)
+    try:
+        twin.setAttribute(QtCore.Qt.WidgetAttribute.WA_DontShowOnScreen)
+        twin.setMinimumSize(16, 16)
+        twin.resize(w, h)
+        background = view.opts["bgcolor"]
+        twin.opts["bgcolor"] = (*background[:3], 0.0) if transparent else background
+        if transparent:
+            fmt = QtGui.QSurfaceFormat(twin.format())
+            fmt.setAlphaBufferSize(8)  # keep the cleared background's zero alpha in the framebuffer
+            twin.setFormat(fmt)
+        if scale != 1.0:
+            twin.text_scale = scale
+            twin._built = None  # rebuild the labels at the new size
+            twin.rebuild()
+        twin.show()
+        twin.apply_camera(view.camera_state())
+        QtWidgets.QApplication.processEvents()
+        image = twin.grabFramebuffer()
+        if image.size() != QtCore.QSize(w, h):
+            image = image.scaled(w, h, QtCore.Qt.AspectRatioMode.IgnoreAspectRatio,
+                                 QtCore.Qt.TransformationMode.SmoothTransformation)
+        return image.convertToFormat(QtGui.QImage.Format.Format_ARGB32)
+    finally:
+        twin.detach()
+        twin.hide()
+        twin.deleteLater()
+
+
+def export_3d_png(view: pg.opengl.GLViewWidget, path: str, width: int, height: int, scale: float = 1.0,
+                  transparent: bool = False) -> None:
+    image = render_3d(view, width, height, scale, transparent)
+    if not image.save(path, "PNG"):
+        raise OSError(f"could not write {path}")
+
+
+def export_plot(plot_item: pg.PlotItem, path: str, width: int | None = None) -> None:
+    """A 2D view as PNG (at `width` pixels) or SVG, by the file's suffix, with pyqtgraph's exporters."""
+    suffix = Path(path).suffix.lower()
+    if suffix == ".svg":
+        pg.exporters.SVGExporter(plot_item).export(path)
+    elif suffix == ".png":
+        exporter = pg.exporters.ImageExporter(plot_item)
+        if width:
+            exporter.parameters()["width"] = int(width)
+        exporter.export(path)
+    else:
+        raise ValueError(f"export a 2D view as .png or .svg, not {suffix or 'a file with no suffix'}")
+    if not Path(path).exists():
+        raise OSError(f"could not write {path}")
+
+
+def grab_with_gl(widget: QtWidgets.QWidget, gl_views: list[QtWidgets.QWidget]) -> QtGui.QImage:
+    """A widget's image with its OpenGL children's frames (overlays included) painted in."""
+    image = widget.grab().toImage()
+    painter = QtGui.QPainter(image)
+    ratio = image.devicePixelRatio()
+    for gl_view in gl_views:
+        if gl_view.isVisible() and widget.isAncestorOf(gl_view):
+            frame = gl_view.grabFramebuffer()
+            top_left = gl_view.mapTo(widget, QtCore.QPoint(0, 0))
+            painter.drawImage(QtCore.QRectF(top_left.x(), top_left.y(), gl_view.width(), gl_view.height()), frame)
+    painter.end()
+    image.setDevicePixelRatio(ratio)
+    return image
+
+
+def image_to_rgb(image: QtGui.QImage) -> np.ndarray:
+    img = image.convertToFormat(QtGui.QImage.Format.Format_RGB888)
+    w, h = img.width(), img.height()
+    data = np.frombuffer(img.constBits(), dtype=np.uint8, count=img.bytesPerLine() * h)
+    return data.reshape(h, img.bytesPerLine())[:, : 3 * w].reshape(h, w, 3).copy()
+
+
+VIDEO_HELP = ("MP4 export needs ffmpeg, which comes with gradviz's optional 'video' extra: "
+              "pip install \".[video]\" in a checkout of gradviz (it adds imageio-ffmpeg). GIF needs nothing more.")
+
+
+def require_video() -> None:
+    """RuntimeError with the install hint when MP4 cannot be written here."""
+    import importlib.util
+
+    if importlib.util.find_spec("imageio_ffmpeg") is None:
+        raise RuntimeError(VIDEO_HELP)
+
+
+def export_movie(path: str, frames: int, render_frame: Callable[[int], QtGui.QImage], fps: int = 20,
+                 progress: Callable[[int], bool] | None = None) -> int:
+    """Write `frames` frames (render_frame(k) → image) as an animated GIF or an MP4, by suffix.
+
+    `progress(k)` is called before each frame and may return False to cancel (the partial file is
+    removed). Returns the number of frames written.
+    """
+    import imageio.v2 as imageio
+
+    suffix = Path(path).suffix.lower()
+    if suffix not in (".gif", ".mp4"):
+        raise ValueError(f"export playback as .gif or .mp4, not {suffix or 'a file with no suffix'}")
+    if suffix == ".gif":
+        writer = imageio.get_writer(path, mode="I", duration=1000.0 / fps, loop=0)
+    else:
+        require_video()
+        writer = imageio.get_writer(path, fps=fps, codec="libx264", quality=7, macro_block_size=1)
+    written = 0
+    try:
+        for k in range(frames):
+            if progress is not None and progress(k) is False:
+                writer.close()
+                Path(path).unlink(missing_ok=True)
+                return written
+            rgb = image_to_rgb(render_frame(k))
+            if suffix == ".mp4":  # H.264 wants even sizes
+                rgb = rgb[: rgb.shape[0] // 2 * 2, : rgb.shape[1] // 2 * 2]
+            writer.append_data(rgb)
+            written += 1
+    finally:
+        writer.close()
+    return written

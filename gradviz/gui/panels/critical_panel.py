@@ -1,0 +1,63 @@
+"""The list of critical points: found on request, clicked to move the probe there."""
+
+from __future__ import annotations
+
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from gradviz.gui.widgets.format import num
+from gradviz.model.scene import Scene
+
+SYMBOL = {"minimum": "●", "maximum": "▲", "saddle": "■", "degenerate": "◆"}
+COLOR = {"minimum": "#2ca02c", "maximum": "#d62728", "saddle": "#c99700", "degenerate": "#777777"}
+
+
+class CriticalPanel(QtWidgets.QWidget):
+    def __init__(self, scene: Scene, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = scene
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        self.button = QtWidgets.QPushButton("Find critical points")
+        self.button.setToolTip("Newton's method on ∇f = 0 from a grid of starts over the domain; "
+                               "each point is classified by the Hessian's eigenvalues")
+        self.button.clicked.connect(self.model.find_critical_points)
+        layout.addWidget(self.button)
+        self.table = QtWidgets.QTableWidget(0, 4)
+        self.table.setHorizontalHeaderLabels(["kind", "x", "y", "f"])
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.horizontalHeader().setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.Stretch)
+        self.table.cellClicked.connect(self._clicked)
+        self.table.setToolTip("Click a row to move the probe there")
+        layout.addWidget(self.table)
+        self.summary = QtWidgets.QLabel("Press the button (or Ctrl+K) to search the domain.")
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+        scene.critical_changed.connect(self.refresh)
+
+    def refresh(self, points: list | None) -> None:
+        points = points or []
+        u, v = self.model.function.variables
+        self.table.setHorizontalHeaderLabels(["kind", u, v, "f"])
+        self.table.setRowCount(len(points))
+        for r, p in enumerate(points):
+            kind = QtWidgets.QTableWidgetItem(f"{SYMBOL[p.kind]} {p.kind}")
+            kind.setForeground(QtGui.QBrush(QtGui.QColor(COLOR[p.kind])))
+            kind.setData(QtCore.Qt.ItemDataRole.UserRole, (p.x, p.y))
+            self.table.setItem(r, 0, kind)
+            for c, value in enumerate((p.x, p.y, p.f), start=1):
+                self.table.setItem(r, c, QtWidgets.QTableWidgetItem(num(value, 6)))
+        if self.model.critical_points is None:
+            self.summary.setText("Press the button (or Ctrl+K) to search the domain.")
+        elif not points:
+            self.summary.setText("No critical points in this domain.")
+        else:
+            counts = {k: sum(p.kind == k for p in points) for k in SYMBOL}
+            self.summary.setText(", ".join(f"{n} {k}{'s' if n > 1 else ''}" for k, n in counts.items() if n))
+
+    def _clicked(self, row: int, column: int) -> None:
+        item = self.table.item(row, 0)
+        if item is not None:
+            x, y = item.data(QtCore.Qt.ItemDataRole.UserRole)
+            self.model.set_probe(x, y)

@@ -1,0 +1,104 @@
+"""Where f(x, y) is typed: history, apply on Enter or after a pause, errors shown in place."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from gradviz.expr.errors import ExpressionError
+from gradviz.expr.language import SYNTAX_HELP
+from gradviz.gui.widgets.theme import current, muted_css, on_change
+from gradviz.model.presets import PRESETS
+from gradviz.model.scene import Scene
+
+PAUSE_MS = 450
+
+
+class ExpressionBar(QtWidgets.QWidget):
+    def __init__(self, scene: Scene, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = scene
+        layout = QtWidgets.QGridLayout(self)
+        layout.setContentsMargins(6, 4, 6, 2)
+        label = QtWidgets.QLabel("f(x, y) =")
+        label.setStyleSheet("font-weight: bold")
+        self.label = label
+        self._shown: tuple | None = None
+        self.combo = QtWidgets.QComboBox()
+        self.combo.setEditable(True)
+        self.combo.setInsertPolicy(QtWidgets.QComboBox.InsertPolicy.NoInsert)
+        self.combo.setMaxCount(30)
+        self.combo.setSizePolicy(QtWidgets.QSizePolicy.Policy.Expanding, QtWidgets.QSizePolicy.Policy.Fixed)
+        self.combo.setToolTip("Type f(x, y), e.g. x*exp(-x^2-y^2). " + SYNTAX_HELP)
+        self.edit = self.combo.lineEdit()
+        self.edit.setPlaceholderText("type f(x, y), e.g. sin(x)*cos(y) + 0.1*(x^2 + y^2)")
+        font = QtGui.QFontDatabase.systemFont(QtGui.QFontDatabase.SystemFont.FixedFont)
+        font.setPointSize(11)
+        self.edit.setFont(font)
+        self.error = QtWidgets.QLabel()
+        self.error.setTextFormat(QtCore.Qt.TextFormat.RichText)
+        self.error.setStyleSheet("color: #b03a2e")
+        self.note = QtWidgets.QLabel()
+        self.note.setStyleSheet(muted_css())
+        on_change(lambda theme, w=self.note: w.setStyleSheet(muted_css()), self.note)
+        self.note.setWordWrap(True)
+        layout.addWidget(label, 0, 0)
+        layout.addWidget(self.combo, 0, 1)
+        layout.addWidget(self.error, 1, 1)
+        layout.addWidget(self.note, 2, 1)
+        self.timer = QtCore.QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(PAUSE_MS)
+        self.timer.timeout.connect(self.apply)
+        self.edit.textEdited.connect(lambda _: self.timer.start())
+        self.edit.returnPressed.connect(self.apply)
+        self.combo.activated.connect(lambda _: self.apply())
+        scene.error_changed.connect(self.show_error)
+        scene.error_changed.connect(lambda err, text: setattr(self, "_shown", None))
+        scene.function_changed.connect(lambda fn: self.show_function())
+        self.show_function()
+
+    def apply(self) -> None:
+        """Send the typed text to the scene (which keeps the last good f on an error)."""
+        self.timer.stop()
+        text = self.edit.text()
+        self.model.set_expression(text)
+
+    def show_function(self) -> None:
+        text = self.model.function.text
+        state = (text, tuple(self.model.history), self.model.preset)
+        if state == self._shown:
+            return  # a parameter moved: the text, history and note are as shown (and typing goes on)
+        self._shown = state
+        u, v = self.model.function.variables
+        head = text.replace("\n", ";").split(";")[-1].lstrip()
+        self.label.setText(f"f({u}, {v}) =")
+        self.label.setVisible(not (head.startswith("f(") or head.startswith("f ") or head.startswith("f=")))
+        if self.edit.text() != text:
+            self.edit.setText(text)
+        self.combo.blockSignals(True)
+        self.combo.clear()
+        self.combo.addItems(self.model.history)
+        self.combo.setCurrentIndex(0)
+        self.combo.blockSignals(False)
+        self.edit.setText(text)
+        self.edit.setStyleSheet("")
+        self.error.setText("")
+        note = next((p.note for p in PRESETS if p.name == self.model.preset), "")
+        self.note.setText(note)
+
+    def show_error(self, err: ExpressionError | None, text: str) -> None:
+        if err is None:
+            self.error.setText("")
+            self.edit.setStyleSheet("")
+            return
+        pos = min(err.position, len(text))
+        before, at, after = text[:pos], text[pos:pos + 1] or " ", text[pos + 1:]
+        marked = (f"<code>{html.escape(before)}<span style='background:#f5b7b1;color:#000'>"
+                  f"{html.escape(at)}</span>{html.escape(after)}</code>")
+        self.error.setText(f"⚠ {html.escape(str(err))} &nbsp; {marked} &nbsp; "
+                           f"<span style='color:{current().muted}'>(still showing the last valid f)</span>")
+        self.edit.setStyleSheet("QLineEdit { border: 2px solid #c0392b; }")
+        if self.edit.text() == text and not self.edit.hasSelectedText():
+            self.edit.setCursorPosition(pos)

@@ -1,0 +1,193 @@
+"""The parameter panel: one row per parameter of f, with a slider, a spin box, its range and a
+play button that sweeps it back and forth (as Desmos does). Rows edit the scene through its
+setters and follow it back with their signals blocked."""
+
+from __future__ import annotations
+
+import math
+
+from PySide6 import QtCore, QtWidgets
+
+from gradviz.gui.widgets.blocking import signals_blocked
+from gradviz.gui.widgets.format import num
+from gradviz.model.parameter_sliders import ParameterSliders
+
+SLIDER_STEPS = 1000
+SWEEP_SECONDS = 4.0  # one pass from one end of the range to the other
+FRAME_MS = 33
+
+
+def _spin(tip: str) -> QtWidgets.QDoubleSpinBox:
+    box = QtWidgets.QDoubleSpinBox()
+    box.setRange(-1e9, 1e9)
+    box.setDecimals(4)
+    box.setKeyboardTracking(False)
+    box.setToolTip(tip)
+    box.setMinimumWidth(96)
+    return box
+
+
+class ParameterRow(QtCore.QObject):
+    """The widgets of one parameter (a row of the panel's grid)."""
+
+    def __init__(self, panel: ParameterPanel, name: str) -> None:
+        super().__init__(panel)
+        self.panel = panel
+        self.model = panel.model
+        self.name = name
+        self.label = QtWidgets.QLabel(f"<b>{name}</b>")
+        self.slider = QtWidgets.QSlider(QtCore.Qt.Orientation.Horizontal)
+        self.slider.setRange(0, SLIDER_STEPS)
+        self.slider.setMinimumWidth(120)
+        self.slider.setToolTip(f"Drag to change {name}: every view follows")
+        self.value = _spin(f"The value of {name}")
+        self.lo = _spin(f"The low end of {name}'s slider")
+        self.lo.setPrefix("from ")
+        self.hi = _spin(f"The high end of {name}'s slider")
+        self.hi.setPrefix("to ")
+        self.play = QtWidgets.QToolButton()
+        self.play.setCheckable(True)
+        self.play.setText("▶")
+        self.play.setToolTip(f"Play: sweep {name} back and forth across its range")
+        self.direction = 1.0
+        self.slider.valueChanged.connect(self._slider_moved)
+        self.value.valueChanged.connect(self._value_typed)
+        self.lo.editingFinished.connect(self._range_typed)
+        self.hi.editingFinished.connect(self._range_typed)
+        self.play.toggled.connect(self._play_toggled)
+        self.sync()
+
+    def widgets(self) -> list[QtWidgets.QWidget]:
+        return [self.label, self.slider, self.value, self.lo, self.hi, self.play]
+
+    # ----- scene -> widgets -----
+    def sync(self) -> None:
+        value = self.model.function.parameters[self.name]
+        lo, hi = self.model.parameter_ranges[self.name]
+        step = 10.0 ** math.floor(math.log10((hi - lo) / 100.0))
+        with signals_blocked(self.slider, self.value, self.lo, self.hi):
+            self.value.setSingleStep(step)
+            self.value.setValue(value)
+            self.lo.setValue(lo)
+            self.hi.setValue(hi)
+            self.slider.setValue(round((value - lo) / (hi - lo) * SLIDER_STEPS))
+        self.label.setToolTip(f"{self.name} = {num(value, 8)}, slider from {num(lo)} to {num(hi)}")
+
+    # ----- widgets -> scene -----
+    def _slider_moved(self, position: int) -> None:
+        lo, hi = self.model.parameter_ranges[self.name]
+        self.model.set_parameter(self.name, lo + (hi - lo) * position / SLIDER_STEPS)
+
+    def _value_typed(self, value: float) -> None:
+        try:
+            self.model.set_parameter(self.name, value)
+        except ValueError as err:
+            self.panel.report(str(err))
+        self.sync()
+
+    def _range_typed(self) -> None:
+        lo, hi = self.lo.value(), self.hi.value()
+        if (lo, hi) == self.model.parameter_ranges[self.name]:
+            return
+        try:
+            self.model.set_parameter_range(self.name, lo, hi)
+        except ValueError as err:
+            self.panel.report(str(err))
+        self.sync()
+
+    def _play_toggled(self, on: bool) -> None:
+        self.play.setText("⏸" if on else "▶")
+        self.play.setToolTip(f"{'Pause' if on else 'Play'}: sweep {self.name} back and forth across its range")
+        self.panel.playing_changed()
+
+    def advance(self) -> None:
+        """One animation frame: move towards the end of the range, and turn back there."""
+        lo, hi = self.model.parameter_ranges[self.name]
+        value = self.model.function.parameters[self.name]
+        step = (hi - lo) * FRAME_MS / 1000.0 / SWEEP_SECONDS
+        new = value + self.direction * step
+        if new >= hi or new <= lo:
+            new = min(max(new, lo), hi)
+            self.direction = -self.direction
+        self.model.set_parameter(self.name, new)
+
+
+class ParameterPanel(QtWidgets.QWidget):
+    """Rows for f's parameters; hidden when f has none. `scene` is any model with parameter sliders (the
+    scene, the Loss on data window's state)."""
+
+    def __init__(self, scene: ParameterSliders, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = scene
+        self.grid = QtWidgets.QGridLayout(self)
+        self.grid.setContentsMargins(6, 0, 6, 2)
+        self.grid.setHorizontalSpacing(6)
+        self.grid.setVerticalSpacing(1)
+        self.rows: dict[str, ParameterRow] = {}
+        self.timer = QtCore.QTimer(self)
+        self.timer.setInterval(FRAME_MS)
+        self.timer.timeout.connect(self._frame)
+        self.message = QtWidgets.QLabel()
+        self.message.setStyleSheet("color: #b03a2e")
+        self.message_timer = QtCore.QTimer(self)  # owned by the panel: never fires after it is gone
+        self.message_timer.setSingleShot(True)
+        self.message_timer.setInterval(6000)
+        self.message_timer.timeout.connect(lambda: self.message.setVisible(False))
+        scene.parameters_changed.connect(self._parameters_changed)
+        self.rebuild()
+
+    def rebuild(self) -> None:
+        """One row per parameter of the current f (rows of parameters that remain are kept)."""
+        names = list(self.model.function.parameters)
+        if names == list(self.rows) and self.grid.count():
+            for row in self.rows.values():
+                row.sync()
+            return
+        for row in self.rows.values():
+            row.play.setChecked(False)
+            for w in row.widgets():
+                self.grid.removeWidget(w)
+                w.deleteLater()
+            row.deleteLater()
+        self.grid.removeWidget(self.message)
+        self.rows = {}
+        columns = 2 if len(names) > 3 else 1
+        per_column = math.ceil(len(names) / columns) if names else 0
+        for k, name in enumerate(names):
+            row = ParameterRow(self, name)
+            self.rows[name] = row
+            r, c = k % per_column, (k // per_column) * 7
+            for j, w in enumerate(row.widgets()):
+                self.grid.addWidget(w, r, c + j)
+            self.grid.setColumnStretch(c + 1, 1)
+        self.grid.addWidget(self.message, per_column, 0, 1, 7 * columns)
+        self.message.setText("")
+        self.message.setVisible(False)
+        self.setVisible(bool(names))
+        self.playing_changed()
+
+    def _parameters_changed(self, names: set[str]) -> None:
+        if list(self.model.function.parameters) != list(self.rows):
+            self.rebuild()
+            return
+        for name in names:
+            if name in self.rows:
+                self.rows[name].sync()
+
+    def report(self, text: str) -> None:
+        """Show a refused edit in the panel (the scene kept its last good state)."""
+        self.message.setText(f"⚠ {text}")
+        self.message.setVisible(True)
+        self.message_timer.start()
+
+    def playing_changed(self) -> None:
+        playing = any(r.play.isChecked() for r in self.rows.values())
+        if playing and not self.timer.isActive():
+            self.timer.start()
+        elif not playing:
+            self.timer.stop()
+
+    def _frame(self) -> None:
+        for row in list(self.rows.values()):
+            if row.play.isChecked():
+                row.advance()

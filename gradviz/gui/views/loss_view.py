@@ -1,0 +1,186 @@
+"""Loss curves f(w_k) against k for every trajectory, and the table of how each run ended."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from gradviz.descent.optimizers import OPTIMIZERS
+from gradviz.descent.trajectory import Trajectory
+from gradviz.gui.views.sharpness_plot import SharpnessPlot
+from gradviz.gui.widgets.format import num, vec
+from gradviz.gui.widgets.lazy import show_event_refreshing, when_visible
+from gradviz.gui.widgets.log_axis import LogAxis
+from gradviz.gui.widgets.styles import method_pen, start_color, style_icon, style_pixmap
+from gradviz.gui.widgets.theme import current, on_change, style_plot
+from gradviz.model.scene import Scene
+
+
+def status_text(traj: Trajectory) -> str:
+    if traj.status == "diverged":
+        return f"diverged at step {traj.stop_step}"
+    if traj.status == "converged":
+        return "converged"
+    if traj.status == "left_domain":
+        return f"left f's domain at step {traj.stop_step}"
+    return "max steps"
+
+
+@show_event_refreshing
+class LossView(QtWidgets.QWidget):
+    def __init__(self, scene: Scene, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = scene
+        layout = QtWidgets.QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        left = QtWidgets.QVBoxLayout()
+        self.plot = pg.PlotWidget(axisItems={"left": LogAxis("left")})  # readable on a decade or two too
+        style_plot(self.plot)
+        self.plot.setMinimumHeight(150)
+        item = self.plot.getPlotItem()
+        item.setLabel("bottom", "step k")
+        item.showGrid(x=True, y=True, alpha=0.25)
+        for side in ("bottom", "left"):
+            item.getAxis(side).enableAutoSIPrefix(False)
+        self.log_y = QtWidgets.QCheckBox("log scale: f(w_k) − f_best")
+        self.log_y.setToolTip("Plot the gap to the lowest value any run reached, on a log axis: linear "
+                              "convergence shows as a straight line")
+        self.log_y.setChecked(True)
+        self.log_y.toggled.connect(lambda _: self.refresh())
+        left.addWidget(self.plot, 1)
+        self.sharpness = SharpnessPlot(scene)
+        self.sharpness.setVisible(False)
+        left.addWidget(self.sharpness, 1)
+        options = QtWidgets.QHBoxLayout()
+        options.addWidget(self.log_y)
+        self.show_sharpness = QtWidgets.QCheckBox("sharpness λmax(w_k) and 2/η")
+        self.show_sharpness.setToolTip("The largest Hessian eigenvalue along each path, with the line 2/η: gradient "
+                                       "descent is stable only where λmax < 2/η")
+        self.show_sharpness.toggled.connect(self._sharpness_toggled)
+        options.addWidget(self.show_sharpness)
+        options.addStretch(1)
+        left.addLayout(options)
+        layout.addLayout(left, 3)
+        self.table = QtWidgets.QTableWidget(0, 7)
+        self.table.setHorizontalHeaderLabels(["method", "start", "final w", "final f", "|∇f|", "steps", "status"])
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.Interactive)
+        self._row_styles: list[tuple] = []
+        self.table.horizontalHeader().setStretchLastSection(True)
+        layout.addWidget(self.table, 4)
+        self.curves: dict[tuple[int, str], pg.PlotDataItem] = {}
+        # the legend sits above the plot, never over the curves; each entry shows a whole dash pattern
+        self.legend = QtWidgets.QWidget()
+        self.legend_layout = QtWidgets.QHBoxLayout(self.legend)
+        self.legend_layout.setContentsMargins(4, 0, 4, 0)
+        left.insertWidget(0, self.legend)
+        self._legend_methods: tuple[str, ...] = ()
+        on_change(self._restyle, self)
+        self.cursor = pg.InfiniteLine(angle=90, pen=pg.mkPen("#888", style=QtCore.Qt.PenStyle.DashLine))
+        item.addItem(self.cursor)
+        d = scene.descent
+        d.trajectories_changed.connect(self.refresh)
+        d.playback_changed.connect(self._playback)
+        self.refresh()
+
+    def _restyle(self, theme: object) -> None:
+        self._legend_methods = ()  # redrawn in the new colours
+        self.refresh()
+
+    def _sharpness_toggled(self, on: bool) -> None:
+        self.sharpness.setVisible(on)
+        if on:
+            self.sharpness.refresh()
+
+    def _playback(self, step: int | None) -> None:
+        self.cursor.setVisible(step is not None)
+        if step is not None:
+            self.cursor.setValue(step)
+
+    @when_visible
+    def refresh(self) -> None:
+        runs = self.model.descent.trajectories()
+        item = self.plot.getPlotItem()
+        wanted = {(p.key, m) for p, m, _ in runs}
+        for key in list(self.curves):
+            if key not in wanted:
+                item.removeItem(self.curves.pop(key))
+        log = self.log_y.isChecked()
+        finite = [t.values[np.isfinite(t.values)] for _, _, t in runs]
+        best = min((float(v.min()) for v in finite if v.size), default=0.0)
+        item.setLogMode(y=log)
+        item.setLabel("left", "f(w_k) − f_best" if log else "f(w_k)")
+        for p, m, traj in runs:
+            key = (p.key, m)
+            curve = self.curves.get(key)
+            if curve is None:
+                curve = self.curves[key] = pg.PlotDataItem(pen=method_pen(m, start_color(p.key), 1.8))
+                item.addItem(curve)
+            # the gap to the best value, floored just above rounding so a run that reaches f_best exactly
+            # does not stretch the axis down to 1e-300
+            y = np.maximum(traj.values - best, 1e-15 * max(1.0, abs(best))) if log else traj.values
+            y = np.where(np.isfinite(y) & ((y > 0) if log else True), y, np.nan)
+            curve.setData(np.arange(len(y)), y, connect="finite")
+        self._update_legend(tuple(dict.fromkeys(m for _, m, _ in runs)))
+        self._fill_table(runs)
+        if self.show_sharpness.isChecked():
+            self.sharpness.refresh()
+        self._playback(self.model.descent.playback)
+
+    def _update_legend(self, methods: tuple[str, ...]) -> None:
+        """One entry per optimizer that runs, in its line style (colours belong to start points)."""
+        if methods == self._legend_methods:
+            return
+        self._legend_methods = methods
+        while self.legend_layout.count():
+            widget = self.legend_layout.takeAt(0).widget()
+            if widget is not None:
+                widget.deleteLater()
+        for m in methods:
+            icon = QtWidgets.QLabel()
+            icon.setPixmap(style_pixmap(m, current().plot_fg))
+            self.legend_layout.addWidget(icon)
+            self.legend_layout.addWidget(QtWidgets.QLabel(OPTIMIZERS[m].label))
+            self.legend_layout.addSpacing(10)
+        self.legend_layout.addStretch(1)
+        self.legend.setVisible(bool(methods))
+
+    def _fill_table(self, runs: list) -> None:
+        """One row per run; cells are reused and only their text changes (cheap while dragging)."""
+        table = self.table
+        table.setUpdatesEnabled(False)
+        table.setRowCount(len(runs))
+        del self._row_styles[len(runs):]
+        changed = False
+        for r, (p, m, traj) in enumerate(runs):
+            end = traj.points[-1]
+            g = traj.grads[-1]
+            texts = [OPTIMIZERS[m].label, vec((p.x, p.y), 3), vec(end, 5), num(traj.values[-1], 6),
+                     num(float(np.hypot(*g)), 3), str(traj.stop_step) if traj.status == "converged" else "—",
+                     status_text(traj)]
+            for c, text in enumerate(texts):
+                cell = table.item(r, c)
+                if cell is None:
+                    cell = QtWidgets.QTableWidgetItem()
+                    table.setItem(r, c, cell)
+                if cell.text() != text:  # only what changed: a slider tick rewrites a few cells, not all
+                    cell.setText(text)
+                    changed = True
+            style = (m, start_color(p.key), traj.diverged or traj.status == "left_domain")
+            if r >= len(self._row_styles) or self._row_styles[r] != style:
+                table.item(r, 0).setIcon(self._icon(m, start_color(p.key)))
+                table.item(r, 6).setForeground(QtGui.QBrush(QtGui.QColor("#d04040" if style[2] else current().plot_fg)))
+                self._row_styles[r:r + 1] = [style]
+        if changed:
+            table.resizeColumnsToContents()
+        table.setUpdatesEnabled(True)
+
+    _icons: dict[tuple[str, str], QtGui.QIcon] = {}
+
+    def _icon(self, method: str, color: str) -> QtGui.QIcon:
+        key = (method, color)
+        if key not in self._icons:
+            self._icons[key] = style_icon(method, color)
+        return self._icons[key]

@@ -1,0 +1,148 @@
+"""Trajectories lifted onto the 3D surface, their start points, and Newton's model in playback."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+import pyqtgraph.opengl as gl
+
+from gradviz.calculus.local import local_model
+from gradviz.descent.optimizers import OPTIMIZERS
+from gradviz.geometry.mesh import grid_faces
+from gradviz.gui import qt_setup
+from gradviz.gui.widgets.styles import start_color
+
+PATCH = 21
+
+
+def rgba(color: str, alpha: float = 1.0) -> tuple[float, float, float, float]:
+    c = pg.mkColor(color)
+    return c.redF(), c.greenF(), c.blueF(), alpha
+
+
+class SurfaceTrajectories:
+    """Owns the descent items of a SurfaceView (which provides `model`, `_display`, `scale`)."""
+
+    def __init__(self, view: object) -> None:
+        self.view = view
+        self.model = view.model
+        self.lines: dict[tuple[int, str], gl.GLLinePlotItem] = {}
+        self._drawn: tuple | None = None
+        self._drawn_runs: list = []
+        self.starts = gl.GLScatterPlotItem(size=13, pxMode=True)
+        self.ends = gl.GLScatterPlotItem(size=9, pxMode=True)
+        self.iterates = gl.GLScatterPlotItem(size=10, pxMode=True)
+        self.newton_model = gl.GLMeshItem(smooth=False, glOptions="translucent", computeNormals=False)
+        for item in (self.starts, self.ends, self.iterates, self.newton_model):
+            view.addItem(item)
+        self.starts.setGLOptions("translucent")
+        # the SurfaceView connects refresh to the descent signals (start points change with their paths)
+
+    def lift(self, pts: np.ndarray, f: np.ndarray | None = None) -> np.ndarray:
+        """Points (n, 2) raised onto the drawn surface, a hair above it (f: their values, if known)."""
+        if f is None:
+            f = self.model.function(pts[:, 0], pts[:, 1]) if len(pts) else np.empty(0)
+        z = self.view._display(f) + 0.006 * self.view.scale.height
+        return np.column_stack([pts, np.where(np.isfinite(z), z, np.nan)])
+
+    def inside(self, traj: object, playback: int | None) -> tuple[np.ndarray, np.ndarray]:
+        """The shown path and its values, up to where it first leaves the domain (or stops being
+        finite): the surface is drawn only there."""
+        n = len(traj.points) if playback is None else min(playback + 1, len(traj.points))
+        pts, f = traj.points[:n], traj.values[:n]
+        xmin, xmax, ymin, ymax = self.model.domain
+        with np.errstate(invalid="ignore"):
+            ok = (pts[:, 0] >= xmin) & (pts[:, 0] <= xmax) & (pts[:, 1] >= ymin) & (pts[:, 1] <= ymax)
+        first = int(np.argmin(ok)) if not ok.all() else n
+        return pts[:first], f[:first]
+
+    def _state(self, runs: list) -> tuple:
+        """What the drawing depends on: the same runs (by identity), playback, height scale and starts."""
+        scale = self.view.scale
+        return (tuple(id(t) for _, _, t in runs), self.model.descent.playback, self.model.domain,
+                id(self.model.function), self.model.view.radius,
+                (scale.lo, scale.hi, scale.factor), tuple((s.x, s.y, s.key) for s in self.model.descent.starts))
+
+    def refresh(self) -> None:
+        d = self.model.descent
+        runs = d.trajectories()
+        state = self._state(runs)
+        if state == self._drawn and [t for _, _, t in runs] == self._drawn_runs:
+            return  # a rebuild and the trajectories' own signal in one change: draw once
+        self._drawn, self._drawn_runs = state, [t for _, _, t in runs]
+        wanted = {(p.key, m) for p, m, _ in runs}
+        for key in list(self.lines):
+            if key not in wanted:
+                self.view.removeItem(self.lines.pop(key))
+        ends, end_colors, its, it_colors = [], [], [], []
+        newton_at = None
+        for p, method, traj in runs:
+            key = (p.key, method)
+            line = self.lines.get(key)
+            if line is None:
+                width = 1.5 if OPTIMIZERS[method].uses_hessian else 2.5
+                line = self.lines[key] = gl.GLLinePlotItem(width=width, antialias=True)
+                line.setGLOptions("opaque")
+                self.view.addItem(line)
+            pts = self.lift(*self.inside(traj, d.playback))
+            pts = pts[np.isfinite(pts).all(axis=1)]
+            line.setData(pos=pts if len(pts) > 1 else np.zeros((0, 3)), color=rgba(start_color(p.key)))
+            if len(pts):
+                if d.playback is None:
+                    ends.append(pts[-1])
+                    end_colors.append(rgba("#d62728") if traj.diverged else rgba(start_color(p.key)))
+                else:
+                    its.append(pts[-1])
+                    it_colors.append(rgba(start_color(p.key)))
+                    if OPTIMIZERS[method].uses_hessian and newton_at is None:
+                        newton_at = traj.points[min(d.playback, len(traj.points) - 1)]
+        starts = [(s.x, s.y) for s in d.starts]
+        if starts:
+            xy = np.array(starts, dtype=float)
+            lifted = self.lift(xy)
+            xmin, xmax, ymin, ymax = self.model.domain
+            inside = (xy[:, 0] >= xmin) & (xy[:, 0] <= xmax) & (xy[:, 1] >= ymin) & (xy[:, 1] <= ymax)
+            ok = np.isfinite(lifted).all(axis=1) & inside
+            colors = np.array([rgba(start_color(s.key)) for s in d.starts])
+            self.starts.setData(pos=lifted[ok], color=colors[ok])
+        else:
+            self.starts.setData(pos=np.zeros((0, 3)), color=np.zeros((0, 4)))
+        self.ends.setData(pos=np.array(ends) if ends else np.zeros((0, 3)),
+                          color=np.array(end_colors) if end_colors else np.zeros((0, 4)))
+        self.iterates.setData(pos=np.array(its) if its else np.zeros((0, 3)),
+                              color=np.array(it_colors) if it_colors else np.zeros((0, 4)))
+        self._newton_patch(newton_at)
+
+    def _newton_patch(self, at: np.ndarray | None) -> None:
+        """The quadratic model that Newton's step minimises, around the current Newton iterate."""
+        if at is None or not np.isfinite(at).all():
+            self.newton_model.setVisible(False)
+            return
+        m = local_model(self.model.function, float(at[0]), float(at[1]))
+        if not m.finite:
+            self.newton_model.setVisible(False)
+            return
+        r = self.model.view.radius
+        u = np.linspace(-r, r, PATCH)
+        gx, gy = np.meshgrid(at[0] + u, at[1] + u, indexing="ij")
+        z = self.view._display(m.quadratic_model(gx, gy))
+        verts = np.column_stack([gx.ravel(), gy.ravel(), z.ravel()]).astype(np.float32)
+        colors = np.tile(np.array([*qt_setup.QUADRATIC_COLOR, 0.35], dtype=np.float32), (len(verts), 1))
+        self.newton_model.setMeshData(vertexes=verts, faces=grid_faces(PATCH, PATCH), vertexColors=colors,
+                                      smooth=False, computeNormals=False)
+        self.newton_model.setVisible(True)
+
+    def start_near(self, screen: tuple[float, float], project: object, radius_px: float = 12.0) -> int | None:
+        """The key of the start point drawn within radius_px of a screen position, if any."""
+        best, best_d = None, radius_px
+        for s in self.model.descent.starts:
+            lifted = self.lift(np.array([[s.x, s.y]]))[0]
+            if not np.isfinite(lifted).all():
+                continue
+            sx, sy = project(lifted)
+            dist = math.hypot(sx - screen[0], sy - screen[1])
+            if dist <= best_d:
+                best, best_d = s.key, dist
+        return best

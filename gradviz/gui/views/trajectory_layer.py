@@ -1,0 +1,175 @@
+"""Trajectories and start points on the contour view: one curve per (start, method), markers
+every k steps, end markers, "diverged at step k" labels, playback iterates with their −∇f."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from gradviz.descent.optimizers import OPTIMIZERS
+from gradviz.descent.trajectory import Trajectory
+from gradviz.gui.widgets.styles import method_pen, start_color
+from gradviz.model.scene import Scene
+
+MARKERS_PER_PATH = 20
+
+
+def marker_stride(steps: int) -> int:
+    """k for "a marker every k steps"."""
+    return max(1, int(math.ceil(steps / MARKERS_PER_PATH)))
+
+
+_BRUSHES: dict[str, QtGui.QBrush] = {}
+
+
+def _brush(color: str) -> QtGui.QBrush:
+    """One shared brush per colour (pyqtgraph draws shared brushes much faster)."""
+    if color not in _BRUSHES:
+        _BRUSHES[color] = pg.mkBrush(color)
+    return _BRUSHES[color]
+
+
+def shown_points(traj: Trajectory, playback: int | None) -> np.ndarray:
+    """The finite iterates of a path, up to the playback step when there is one."""
+    pts = traj.points if playback is None else traj.points[: playback + 1]
+    return pts[np.isfinite(pts).all(axis=1)]
+
+
+class StartTarget(pg.TargetItem):
+    """A draggable start point; right-click offers to delete it."""
+
+    def __init__(self, scene: Scene, key: int, pos: tuple[float, float]) -> None:
+        color = start_color(key)
+        super().__init__(pos=pos, size=13, symbol="s", movable=True, pen=pg.mkPen("k", width=1.5),
+                         brush=pg.mkBrush(color), hoverBrush=pg.mkBrush(QtGui.QColor(color).lighter(140)))
+        self.model = scene
+        self.key = key
+        self.setZValue(18)
+        self.setToolTip("Start point: drag it to move every path that starts here; right-click to delete")
+        self.sigPositionChanged.connect(self._moved)
+
+    def _moved(self) -> None:
+        p = self.pos()
+        self.model.descent.move_start(self.key, p.x(), p.y())
+
+    def delete(self) -> None:
+        self.model.descent.remove_start(self.key)
+
+    def mouseClickEvent(self, ev: object) -> None:  # noqa: N802 (pyqtgraph API)
+        if ev.button() == QtCore.Qt.MouseButton.RightButton:
+            ev.accept()
+            menu = QtWidgets.QMenu()
+            action = menu.addAction("Delete start point")
+            action.triggered.connect(self.delete)
+            menu.exec(ev.screenPos().toPoint())
+        else:
+            super().mouseClickEvent(ev)
+
+
+class ContourTrajectories:
+    """Owns the descent items of a contour PlotItem and keeps them in step with the scene."""
+
+    def __init__(self, scene: Scene, plot: pg.PlotItem) -> None:
+        self.model = scene
+        self.plot = plot
+        self.curves: dict[tuple[int, str], pg.PlotCurveItem] = {}
+        self.drawn: dict[tuple[int, str], tuple[Trajectory, int | None]] = {}
+        self.targets: dict[int, StartTarget] = {}
+        self.markers = pg.ScatterPlotItem(size=5, pen=None)
+        self.ends = pg.ScatterPlotItem(size=13)
+        self.iterates = pg.ScatterPlotItem(size=10, pen=pg.mkPen("w", width=1.5))
+        self.iterate_arrows = pg.PlotCurveItem(pen=pg.mkPen("#d62728", width=2), connect="pairs")
+        for item in (self.markers, self.ends, self.iterate_arrows, self.iterates):
+            item.setZValue(12)
+            plot.addItem(item)
+        self.labels: list[pg.TextItem] = []
+        d = scene.descent
+        d.starts_changed.connect(self.sync_targets)
+        d.trajectories_changed.connect(self.refresh)
+        d.playback_changed.connect(lambda step: self.refresh())
+        self.sync_targets()
+        self.refresh()
+
+    def sync_targets(self) -> None:
+        starts = {p.key: p for p in self.model.descent.starts}
+        for key in list(self.targets):
+            if key not in starts:
+                self.plot.removeItem(self.targets.pop(key))
+        for key, p in starts.items():
+            target = self.targets.get(key)
+            if target is None:
+                target = self.targets[key] = StartTarget(self.model, key, (p.x, p.y))
+                self.plot.addItem(target)
+            elif (target.pos().x(), target.pos().y()) != (p.x, p.y):
+                target.blockSignals(True)
+                target.setPos(p.x, p.y)
+                target.blockSignals(False)
+
+    def refresh(self) -> None:
+        """Redraw what changed: a curve is updated only when its trajectory or the playback step did."""
+        d = self.model.descent
+        runs = d.trajectories()
+        wanted = {(p.key, m) for p, m, _ in runs}
+        for key in list(self.curves):
+            if key not in wanted:
+                self.plot.removeItem(self.curves.pop(key))
+                self.drawn.pop(key, None)
+        stride = marker_stride(d.steps)
+        mark_xy: list[np.ndarray] = []
+        mark_brushes: list[QtGui.QBrush] = []
+        ends, iterates, arrows = [], [], []
+        for label in self.labels:
+            self.plot.removeItem(label)
+        self.labels = []
+        for p, method, traj in runs:
+            key = (p.key, method)
+            color = start_color(p.key)
+            curve = self.curves.get(key)
+            if curve is None:
+                curve = self.curves[key] = pg.PlotCurveItem(pen=method_pen(method, color))
+                curve.setZValue(11)
+                self.plot.addItem(curve)
+            pts = shown_points(traj, d.playback)
+            if self.drawn.get(key) != (traj, d.playback):
+                curve.setData(pts[:, 0], pts[:, 1])
+                self.drawn[key] = (traj, d.playback)
+            brush = _brush(color)
+            every = pts[::stride][1:]
+            mark_xy.append(every)
+            mark_brushes.extend([brush] * len(every))
+            if len(pts) and d.playback is None:
+                end = pts[-1]
+                if traj.diverged or traj.status == "left_domain":
+                    ends.append({"pos": tuple(end), "symbol": "x", "brush": pg.mkBrush("#d62728"),
+                                 "pen": pg.mkPen("#d62728", width=2)})
+                    what = "diverged" if traj.diverged else "left f's domain"
+                    label = pg.TextItem(f"{OPTIMIZERS[method].label} {what} at step {traj.stop_step}",
+                                        color="#b00000", anchor=(0, 1), fill=pg.mkBrush(255, 255, 255, 190))
+                    label.setPos(*end)
+                    label.setZValue(19)
+                    self.plot.addItem(label)
+                    self.labels.append(label)
+                else:
+                    ends.append({"pos": tuple(end), "symbol": "star", "brush": brush, "pen": pg.mkPen("k")})
+            if d.playback is not None and len(pts):
+                k = min(d.playback, len(traj.points) - 1)
+                q = traj.points[k]
+                if np.isfinite(q).all():
+                    iterates.append({"pos": tuple(q), "brush": brush})
+                    g = traj.grads[k]
+                    n = float(np.hypot(*g))
+                    if n > 0 and math.isfinite(n):
+                        length = 0.6 * self.model.view.radius
+                        arrows.extend([q, q - g / n * length])
+        xy = np.concatenate(mark_xy) if mark_xy else np.empty((0, 2))
+        self.markers.setData(x=xy[:, 0], y=xy[:, 1], brush=mark_brushes)
+        self.ends.setData(ends)
+        self.iterates.setData(iterates)
+        if arrows:
+            a = np.array(arrows)
+            self.iterate_arrows.setData(a[:, 0], a[:, 1], connect="pairs")
+        else:
+            self.iterate_arrows.setData([], [])
