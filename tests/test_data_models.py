@@ -1,4 +1,4 @@
-"""Model presets and built-in datasets: each preset's gradient against its closed form."""
+"""LossPreset presets and built-in datasets: each preset's gradient against its closed form."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 
 from gradviz.data import DataError
 from gradviz.data.datasets import DATASETS, make_dataset
-from gradviz.data.loss_presets import MODELS, model_function, model_output
+from gradviz.data.loss_presets import LOSS_PRESETS, model_function, model_output
 
 POINT = (0.7, 1.9)
 
@@ -31,12 +31,12 @@ def _closed_form_gradient(name: str, cols: dict[str, np.ndarray], w: float, b: f
     raise AssertionError(f"no closed form written for {name}")
 
 
-@pytest.mark.parametrize("name", sorted(MODELS))
+@pytest.mark.parametrize("name", sorted(LOSS_PRESETS))
 def test_every_preset_gradient_matches_its_closed_form(name):
     fn = model_function(name)
     want = _closed_form_gradient(name, fn.data, *POINT, fn.parameters)
     assert np.allclose(fn.grad(*POINT), want, rtol=1e-11, atol=1e-13)
-    (lo_w, hi_w), (lo_b, hi_b) = MODELS[name].domain
+    (lo_w, hi_w), (lo_b, hi_b) = LOSS_PRESETS[name].domain
     assert lo_w < hi_w and lo_b < hi_b
 
 

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from gradviz.data.datasets import make_dataset
-from gradviz.data.loss_presets import MODELS, model_output, through
+from gradviz.data.loss_presets import LOSS_PRESETS, model_output, through
 from gradviz.descent.batches import batch_rows
 from gradviz.model.jobs import INLINE_WORK, PREVIEW_GRID, PREVIEW_ROWS
 from gradviz.model.loss_on_data import GRID, DataState
@@ -92,9 +92,9 @@ def test_the_batch_landscape_is_the_one_the_step_descends():
     assert state.batch_at(3) is None and state.batch_landscape(3) is None
 
 
-@pytest.mark.parametrize("name", list(MODELS))
+@pytest.mark.parametrize("name", list(LOSS_PRESETS))
 def test_the_model_through_two_points_passes_through_them(name):
-    x = make_dataset(MODELS[name].dataset)["x"]
+    x = make_dataset(LOSS_PRESETS[name].dataset)["x"]
     x1, x2 = float(np.quantile(x, 0.2)), float(np.quantile(x, 0.8))
     w, b = 0.7, -0.3
     p1, p2 = model_output(name, w, b, np.array([x1, x2]))

@@ -1,4 +1,4 @@
-"""Model presets: data, loss and domain together, each one entry.
+"""Loss presets (the Loss on data window's choices of model): data, loss and domain together, each one entry.
 
 `model_function(name)` gives the loss as a `DataFunction`; `model_output(name, w, b, x)` the model's
 prediction (the line, the curve, the probability) for the data view.
@@ -17,7 +17,7 @@ from gradviz.data.datasets import make_dataset
 
 
 @dataclass(frozen=True)
-class Model:
+class LossPreset:
     """A loss on a dataset: `text` uses the dataset's columns; `domain` is (w range, b range)."""
 
     name: str
@@ -59,18 +59,18 @@ def _arctanh(p: np.ndarray) -> np.ndarray:
     return np.arctanh(np.clip(p, -1.0 + EDGE, 1.0 - EDGE))
 
 
-MODELS: dict[str, Model] = {m.name: m for m in (
-    Model("linear_mse", "Linear regression (MSE)", "linear", "f(w, b) = mean((w*x + b - y)^2)",
+LOSS_PRESETS: dict[str, LossPreset] = {m.name: m for m in (
+    LossPreset("linear_mse", "Linear regression (MSE)", "linear", "f(w, b) = mean((w*x + b - y)^2)",
           ((-2.0, 6.0), (-1.0, 9.0)), _line, _same),
-    Model("ridge", "Ridge regression (slide λ)", "linear",
+    LossPreset("ridge", "Ridge regression (slide λ)", "linear",
           "lam = 0.5 in [0, 5]; f(w, b) = mean((w*x + b - y)^2) + lam*(w^2 + b^2)",
           ((-2.0, 6.0), (-1.0, 9.0)), _line, _same),
-    Model("logistic", "Logistic regression (cross-entropy)", "blobs",
+    LossPreset("logistic", "Logistic regression (cross-entropy)", "blobs",
           "f(w, b) = mean(softplus(w*x + b) - t*(w*x + b))", ((-4.0, 8.0), (-6.0, 6.0)), _probability, _logit,
           labels01="t", boundary=True),
-    Model("tanh_neuron", "One tanh neuron on a sine (non-convex)", "sine",
+    LossPreset("tanh_neuron", "One tanh neuron on a sine (non-convex)", "sine",
           "f(w, b) = mean((tanh(w*x + b) - y)^2)", ((-4.0, 4.0), (-4.0, 4.0)), _neuron, _arctanh),
-    Model("huber", "Robust regression (Huber, slide δ)", "outliers",
+    LossPreset("huber", "Robust regression (Huber, slide δ)", "outliers",
           "delta = 1 in [0.1, 5]; r = w*x + b - y; m = min(abs(r), delta); "
           "f(w, b) = mean(0.5*m^2 + delta*(abs(r) - m))",
           ((-2.0, 6.0), (-1.0, 9.0)), _line, _same),
@@ -86,9 +86,9 @@ def check_labels(columns: dict[str, np.ndarray], name: str) -> None:
 
 def model_function(name: str, data: dict[str, np.ndarray] | None = None, seed: int = 0) -> DataFunction:
     """The loss of model preset `name` on its dataset (or on `data`, with the same columns)."""
-    if name not in MODELS:
-        raise ValueError(f"no model {name!r}; choose one of {', '.join(MODELS)}")
-    model = MODELS[name]
+    if name not in LOSS_PRESETS:
+        raise ValueError(f"no model {name!r}; choose one of {', '.join(LOSS_PRESETS)}")
+    model = LOSS_PRESETS[name]
     columns = make_dataset(model.dataset, seed=seed) if data is None else data
     fn = DataFunction(model.text, columns)
     if model.labels01:
@@ -98,7 +98,7 @@ def model_function(name: str, data: dict[str, np.ndarray] | None = None, seed: i
 
 def model_output(name: str, w: float, b: float, x: np.ndarray) -> np.ndarray:
     """The model's prediction at parameters (w, b) for inputs x."""
-    return MODELS[name].predict(w, b, np.asarray(x, dtype=np.float64))
+    return LOSS_PRESETS[name].predict(w, b, np.asarray(x, dtype=np.float64))
 
 
 def through(name: str, first: tuple[float, float], second: tuple[float, float]) -> tuple[float, float]:
@@ -107,14 +107,14 @@ def through(name: str, first: tuple[float, float], second: tuple[float, float]) 
     (x1, p1), (x2, p2) = first, second
     if x1 == x2:
         raise ValueError("the two points need different x")
-    z1, z2 = (float(v) for v in MODELS[name].inverse(np.array([p1, p2], dtype=np.float64)))
+    z1, z2 = (float(v) for v in LOSS_PRESETS[name].inverse(np.array([p1, p2], dtype=np.float64)))
     w = (z2 - z1) / (x2 - x1)
     return w, z1 - w * x1
 
 
 def decision_boundary(name: str, w: float, b: float) -> float | None:
     """The x where a classifier's w*x + b = 0 (probability ½); None for a regression model or w = 0."""
-    if not MODELS[name].boundary or w == 0.0:
+    if not LOSS_PRESETS[name].boundary or w == 0.0:
         return None
     return -b / w
 

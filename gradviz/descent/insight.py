@@ -136,3 +136,47 @@ def narrate(traj: Trajectory, k: int) -> str:
         values["d"] = _v((traj.points[k - 1] - traj.points[k]) / traj.hyper["damping"])
     parts = [f"k = {k}: ∇f = {_v(traj.grads[k - 1])}"] + [line.format(**values) for line in opt.narration]
     return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class LimitLine:
+    """One stability limit to draw: the sharpness `value` above which the listed runs cannot stay, its label
+    naming every method whose limit it is (runs whose limits coincide share one line)."""
+
+    value: float
+    label: str
+    methods: tuple[str, ...]
+    tip: str
+
+
+def stability_lines(runs: list[tuple[str, float, dict[str, float]]], rtol: float = 1e-9) -> list[LimitLine]:
+    """The limits on λmax(H) of runs given as (method, lr, hyperparameters), each from its optimizer's registry
+    entry: one line per distinct value, labelled with the formulas and the methods ("2/η = 40: Gradient
+    descent; (2 + 2μ)/η = 76: Momentum"), highest first. Methods with no such limit are left out."""
+    groups: list[tuple[float, dict[str, str], dict[str, str]]] = []  # value, {method: formula}, {method: why}
+    for method, lr, hyper in runs:
+        limit = OPTIMIZERS[method].limit
+        if limit is None or not lr > 0:
+            continue
+        value = limit.sharpness(lr, hyper)
+        for v, formulas, whys in groups:
+            if math.isclose(v, value, rel_tol=rtol):
+                formulas[method] = limit.formula
+                whys[method] = limit.why
+                break
+        else:
+            groups.append((value, {method: limit.formula}, {method: limit.why}))
+    lines = []
+    for value, formulas, whys in sorted(groups, key=lambda g: -g[0]):
+        by_formula: dict[str, list[str]] = {}
+        for method, formula in formulas.items():
+            by_formula.setdefault(formula, []).append(OPTIMIZERS[method].label)
+        label = "; ".join(f"{formula} = {_n(value)}: {', '.join(names)}" for formula, names in by_formula.items())
+        tip = " ".join(f"{OPTIMIZERS[m].label}: {why}." for m, why in whys.items())
+        lines.append(LimitLine(value, label, tuple(formulas), tip))
+    return lines
+
+
+def unlimited_methods(methods: list[str]) -> list[str]:
+    """The labels of the methods among `methods` that have no stability limit on λmax(H) (adaptive, Newton)."""
+    return [OPTIMIZERS[m].label for m in dict.fromkeys(methods) if OPTIMIZERS[m].limit is None]

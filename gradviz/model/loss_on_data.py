@@ -16,7 +16,7 @@ import numpy as np
 from gradviz.data.columns import DataError, read_columns
 from gradviz.data.data_function import DataFunction
 from gradviz.data.datasets import DATASETS, make_dataset
-from gradviz.data.loss_presets import MODELS, Model, model_function
+from gradviz.data.loss_presets import LOSS_PRESETS, LossPreset, model_function
 from gradviz.descent.batches import batch_rows
 from gradviz.descent.optimizers import OPTIMIZERS
 from gradviz.descent.schedules import SCHEDULES
@@ -44,7 +44,7 @@ class DataState(ParameterSliders):
         self.running = False
         self.loading = ""  # the CSV file being read by the executor
         self._tokens = {"landscape": 0, "run": 0, "csv": 0}
-        self.model: Model = MODELS[model]
+        self.model: LossPreset = LOSS_PRESETS[model]
         self.function: DataFunction = model_function(self.model.name)
         self.parameter_ranges = _ranges(self.function)
         self.source = f"built-in: {self.model.dataset}"
@@ -132,9 +132,9 @@ class DataState(ParameterSliders):
     # ----- setters -----
     def load_model(self, name: str) -> None:
         """A preset: its dataset, loss and domain; the probe and start move into its domain."""
-        if name not in MODELS:
-            raise ValueError(f"no model {name!r}; choose one of {', '.join(MODELS)}")
-        self.model = MODELS[name]
+        if name not in LOSS_PRESETS:
+            raise ValueError(f"no model {name!r}; choose one of {', '.join(LOSS_PRESETS)}")
+        self.model = LOSS_PRESETS[name]
         self._set_function(model_function(self.model.name), f"built-in: {self.model.dataset}")
 
     def load_dataset(self, name: str) -> bool:
@@ -209,7 +209,7 @@ class DataState(ParameterSliders):
                 csv: tuple[str, dict[str, str]] | None, settings: dict[str, Any], start: tuple[float, float],
                 probe: tuple[float, float]) -> None:
         """A saved state at once (its parts validated by `gradviz.session.loss_on_data.read_section`)."""
-        self.model = MODELS[model]
+        self.model = LOSS_PRESETS[model]
         for name, value in settings.items():
             setattr(self, name, value)
         self._set_function(fn, source, csv, start)

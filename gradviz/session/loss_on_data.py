@@ -14,7 +14,7 @@ from typing import Any
 from gradviz.data.columns import DataError, read_columns
 from gradviz.data.data_function import DataFunction
 from gradviz.data.datasets import DATASETS, make_dataset
-from gradviz.data.loss_presets import MODELS, model_function
+from gradviz.data.loss_presets import LOSS_PRESETS, model_function
 from gradviz.descent.optimizers import OPTIMIZERS
 from gradviz.descent.schedules import SCHEDULES
 from gradviz.expr.errors import ExpressionError
@@ -81,7 +81,7 @@ def _run(raw: Any, where: str) -> dict[str, Any]:
 def read_section(raw: Any, where: str = SECTION) -> dict[str, Any]:
     """The section checked and its data loaded: keyword arguments of `DataState.restore`."""
     raw = fields.obj(raw, where)
-    model = _choice(raw.get("model"), f"{where}.model", MODELS)
+    model = _choice(raw.get("model"), f"{where}.model", LOSS_PRESETS)
     fn, source, csv = _data(raw.get("data"), model, f"{where}.data")
     loss = raw.get("loss")
     if loss is not None:

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from PySide6 import QtCore
 
-from gradviz.data.loss_presets import MODELS, model_output
+from gradviz.data.loss_presets import LOSS_PRESETS, model_output
 
 
 def test_the_fit_is_the_model_at_the_probe_and_follows_it(dwin):
@@ -40,7 +40,8 @@ def test_controls_change_the_run(qtbot, dwin):
     assert state.batch_size is None and state.trajectory.batch_size is None
     assert dwin.batch_curve.getData()[0] is None
     dwin.model.setCurrentIndex(dwin.model.findData("logistic"))
-    assert state.model is MODELS["logistic"] and "t (label)" in dwin.data_plot.getPlotItem().getAxis("left").labelText
+    assert state.model is LOSS_PRESETS["logistic"]
+    assert "t (label)" in dwin.data_plot.getPlotItem().getAxis("left").labelText
 
 
 def test_clicking_the_landscape_moves_the_probe_and_shift_click_the_start(qtbot, dwin):
@@ -114,7 +115,7 @@ def test_typing_a_loss_runs_it_and_a_bad_one_is_named_in_place(qtbot, dwin):
     assert np.isclose(state.function(w, b), np.mean(np.abs(w * x + b - y)))
     assert dwin.fit_curve.getData()[0] is None and "typed loss" in dwin.data_plot.getPlotItem().titleLabel.text
     dwin.model.setCurrentIndex(dwin.model.findData("ridge"))
-    assert not state.custom and dwin.loss_text.text() == MODELS["ridge"].text
+    assert not state.custom and dwin.loss_text.text() == LOSS_PRESETS["ridge"].text
 
 
 def test_a_csv_with_other_column_names_asks_which_column_is_which(dwin, tmp_path, monkeypatch):

@@ -74,6 +74,15 @@ def test_the_step_size_panel_and_a_click_on_the_diagram(qtbot, window):
     text = panel.text.text()
     assert "λ₂ = 25" in text and "|1 − ηλ| = 0.25" in text and "oscillates" in text  # 1 − 0.05·25 = −0.25
     assert "2/λmax = 0.08" in text and "2/(λ₁ + λ₂) = 0.07692" in text
+    # each enabled method's own limit (GD, momentum, Adam are on): momentum's η < (2 + 2μ)/λmax = 3.8/25
+    mom = model.descent.methods["momentum"]
+    assert f"(2 + 2μ)/λmax = {3.8 / 25:.4g}" in text and "Adam: no fixed limit" in text
+    assert ("η = 0.05: stable" in text) and (f"η = {mom.lr:.4g}: stable" in text)
+    model.descent.set_method("gd", lr=0.09)
+    assert "η = 0.09: <b>unstable</b>" in panel.text.text()
+    # the diagram's dashed edge is the registry's limit η = (2 + 2μ)/λmax
+    xs, ys = panel.boundary.getData()
+    np.testing.assert_allclose(10 ** xs, (2 + 2 * ys) / 25, rtol=1e-9)
     image = panel.image.image
     assert image.shape == (140, 100)
     # a click where η = 10^−1.5 and μ = 0.5: momentum takes them, and its paths are recomputed
@@ -102,9 +111,38 @@ def test_sharpness_plot(qtbot, window):
     for (key, method), curve in plot.curves.items():
         traj = next(t for p, m, t in model.descent.trajectories() if p.key == key and m == method)
         np.testing.assert_allclose(curve.getData()[1], traj.sharpness)
-    gd_lr = model.descent.methods["gd"].lr
-    assert plot.lines["gd"].value() == pytest.approx(2 / gd_lr)
-    assert "adam" not in plot.lines  # Adam's step does not scale with η·λ
+    d = model.descent
+    gd_lr, mom = d.methods["gd"].lr, d.methods["momentum"]
+    values = sorted((line.value(), line.label.toPlainText()) for line in plot.lines)
+    assert [v for v, _ in values] == pytest.approx(sorted([2 / gd_lr, (2 + 2 * mom.hyper_dict["momentum"]) / mom.lr]))
+    assert any("2/η" in text and "Gradient descent" in text for _, text in values)
+    assert not any("Adam" in text for _, text in values)  # Adam's step does not scale with η·λ
+    assert "Adam: no fixed limit" in plot.getPlotItem().titleLabel.text
+
+
+def test_sharpness_lines_that_coincide_share_one_label(qtbot, window):
+    """x² + 30y² with GD at η 0.03 and momentum and Nesterov at η 0.05 (the issue's scene): momentum's limit is
+    (2 + 2μ)/η = 76 (it converges with λmax = 60), Nesterov's (2 + 2μ)/((1 + 2μ)η) ≈ 27.1, GD's 2/η ≈ 66.7; the
+    labels sit at different places along the axis."""
+    model = window.model
+    model.set_expression("x^2 + 30*y^2")
+    d = model.descent
+    d.set_starts([(1.0, 1.0)])
+    for m in d.methods:
+        d.set_method(m, enabled=m in ("gd", "momentum", "nesterov"))
+    d.set_method("gd", lr=0.03)
+    d.set_method("momentum", lr=0.05)
+    d.set_method("nesterov", lr=0.05)
+    window.loss.show_sharpness.setChecked(True)
+    plot = window.loss.sharpness
+    values = sorted(line.value() for line in plot.lines)
+    assert values == pytest.approx([3.8 / 2.8 / 0.05, 2 / 0.03, 3.8 / 0.05])
+    positions = [line.label.orthoPos for line in plot.lines]
+    assert len(set(positions)) == len(positions)
+    d.set_method("gd", lr=2 / 76)  # now GD's 2/η equals momentum's limit: one line names both
+    texts = [line.label.toPlainText() for line in plot.lines]
+    assert len(plot.lines) == 2
+    assert any("Gradient descent" in t and "Momentum" in t for t in texts)
 
 
 def test_overlays_are_described_once(window):

@@ -12,7 +12,7 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 
 from gradviz.descent.insight import contraction_factors, fastest_stable_lr, momentum_rate, phase_diagram
-from gradviz.geometry.isolines import isolines
+from gradviz.descent.optimizers import OPTIMIZERS
 from gradviz.gui.widgets.format import num
 from gradviz.gui.widgets.lazy import show_event_refreshing, when_visible
 from gradviz.gui.widgets.theme import current, on_change, style_axis, style_plot
@@ -75,7 +75,7 @@ class StepSizePanel(QtWidgets.QWidget):
         lams = np.array(m.eigen()[0], dtype=float)
         d = self.model.descent
         gd_lr = d.methods["gd"].lr
-        self.text.setText(self._contraction_text(lams, gd_lr))
+        self.text.setText(self._contraction_text(lams, gd_lr) + self._limits_text(lams))
         self._draw_diagram(lams, d.methods["momentum"].lr, d.methods["momentum"].hyper_dict["momentum"])
 
     @staticmethod
@@ -98,6 +98,29 @@ class StepSizePanel(QtWidgets.QWidget):
                 f"Hessian eigen-direction the error is multiplied by 1 − ηλ per step.<table cellspacing='6'>"
                 f"{''.join(rows)}</table>Stable while η &lt; {html.escape(stable)}; {fastest}.")
 
+    def _limits_text(self, lams: np.ndarray) -> str:
+        """Each enabled method's largest stable η at the probe, from its registry entry (a paragraph)."""
+        if not np.isfinite(lams).all() or not float(lams.max()) > 0:
+            return ""
+        top = float(lams.max())
+        d = self.model.descent
+        rows, free = [], []
+        for m in d.enabled_methods:
+            opt, s = OPTIMIZERS[m], d.methods[m]
+            if opt.limit is None:
+                free.append(opt.label)
+                continue
+            best = opt.limit.lr(top, s.hyper_dict)
+            verdict = "stable" if s.lr < best else "<b>unstable</b>"
+            formula = html.escape(opt.limit.formula.replace("η", "λmax"))
+            rows.append(f"<tr><td>{html.escape(opt.label)}</td><td>η &lt; {formula} = {num(best, 4)}</td>"
+                        f"<td>η = {num(s.lr, 4)}: {verdict}</td></tr>")
+        text = (f"<p><b>Each method's stability limit</b> on this quadratic (λmax = {num(top, 4)}): a method that "
+                f"keeps λmax below its limit converges.<table cellspacing='6'>{''.join(rows)}</table>")
+        if free:
+            text += f"{html.escape(', '.join(free))}: no fixed limit (their step adapts to the gradient's size)."
+        return text + "</p>"
+
     def _draw_diagram(self, lams: np.ndarray, lr: float, mu: float) -> None:
         top = float(np.nanmax(lams)) if np.isfinite(lams).any() else math.nan
         if not (top > 0 and math.isfinite(top)):
@@ -116,8 +139,14 @@ class StepSizePanel(QtWidgets.QWidget):
         self.image.setImage(np.minimum(rates, RATE_MAX), levels=(low, 1.0 + 0.1 * (1.0 - low)))
         self.colorbar.setLevels((low, 1.0 + 0.1 * (1.0 - low)))
         self.image.setRect(QtCore.QRectF(lo, 0.0, hi - lo, MU_MAX))
-        (edge,) = isolines(log_lrs, mus, rates, [1.0])
-        self.boundary.setData(edge[:, 0], edge[:, 1]) if len(edge) else self.boundary.setData([], [])
+        # the edge of stability from the registry: η = (2 + 2μ)/λmax for heavy-ball momentum
+        limit = OPTIMIZERS["momentum"].limit
+        edge_mus = np.linspace(0.0, MU_MAX, MU_CELLS)
+        edge = np.log10([limit.lr(top, {"momentum": mu}) for mu in edge_mus])
+        inside = (edge >= lo) & (edge <= hi)
+        self.boundary.setData(edge[inside], edge_mus[inside])
+        self.boundary.setToolTip(f"The stability limit {limit.formula} = λmax: left of it momentum converges along "
+                                 "the sharpest direction, right of it it diverges")
         x = math.log10(lr)
         self.current.setData([x], [mu])
         rate = float(momentum_rate(lr, mu, lams))

@@ -8,7 +8,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from gradviz.data.columns import DataError, read_header
 from gradviz.data.datasets import DATASETS
-from gradviz.data.loss_presets import MODELS
+from gradviz.data.loss_presets import LOSS_PRESETS
 from gradviz.descent.optimizers import OPTIMIZERS
 from gradviz.descent.schedules import SCHEDULES
 from gradviz.gui.widgets.blocking import signals_blocked
@@ -24,7 +24,7 @@ class DataControls:
     def _build_controls(self) -> None:
         self.controls = QtWidgets.QHBoxLayout()
         self.model = QtWidgets.QComboBox()
-        for name, model in MODELS.items():
+        for name, model in LOSS_PRESETS.items():
             self.model.addItem(model.label, name)
         self.model.setToolTip("A model preset: its dataset, its loss and the (w, b) domain shown")
         self.dataset = QtWidgets.QComboBox()

@@ -54,9 +54,10 @@ class LossView(QtWidgets.QWidget):
         left.addWidget(self.sharpness, 1)
         options = QtWidgets.QHBoxLayout()
         options.addWidget(self.log_y)
-        self.show_sharpness = QtWidgets.QCheckBox("sharpness λmax(w_k) and 2/η")
-        self.show_sharpness.setToolTip("The largest Hessian eigenvalue along each path, with the line 2/η: gradient "
-                                       "descent is stable only where λmax < 2/η")
+        self.show_sharpness = QtWidgets.QCheckBox("sharpness λmax(w_k) and stability limits")
+        self.show_sharpness.setToolTip("The largest Hessian eigenvalue along each path, with each method's stability "
+                                       "limit: 2/η for gradient "
+                                       "descent, (2 + 2μ)/η for momentum, Nesterov's own")
         self.show_sharpness.toggled.connect(self._sharpness_toggled)
         options.addWidget(self.show_sharpness)
         options.addStretch(1)

@@ -1,23 +1,25 @@
-"""Sharpness along each trajectory: λmax(∇²f(w_k)) against k, with the line 2/η for the methods
-whose step is η∇f-sized (the picture behind "edge of stability": past 2/η gradient descent cannot
-stay)."""
+"""Sharpness along each trajectory: λmax(∇²f(w_k)) against k, with each path's own stability limit from the
+optimizer registry (2/η for gradient descent, (2 + 2μ)/η for heavy-ball momentum, Nesterov's own): the picture
+behind "edge of stability". Runs whose limits coincide share one line and one label."""
 
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
 
-from gradviz.descent.optimizers import OPTIMIZERS
+from gradviz.descent.insight import stability_lines, unlimited_methods
 from gradviz.gui.widgets.styles import method_pen, start_color
 from gradviz.gui.widgets.theme import current, style_plot
 from gradviz.model.scene import Scene
+
+LABEL_POSITIONS = (0.97, 0.7, 0.43, 0.16)  # along the axis: lines close in value keep their labels apart
 
 
 class SharpnessPlot(pg.PlotWidget):
     def __init__(self, scene: Scene) -> None:
         super().__init__()
-        self.model = scene
-        self.setMinimumHeight(120)
+        self.scene_model = scene
+        self.setMinimumHeight(190)
         style_plot(self)
         item = self.getPlotItem()
         item.setLabel("bottom", "step k")
@@ -26,11 +28,11 @@ class SharpnessPlot(pg.PlotWidget):
         for side in ("bottom", "left"):
             item.getAxis(side).enableAutoSIPrefix(False)
         self.curves: dict[tuple[int, str], pg.PlotDataItem] = {}
-        self.lines: dict[str, pg.InfiniteLine] = {}
+        self.lines: list[pg.InfiniteLine] = []
 
     def refresh(self) -> None:
         item = self.getPlotItem()
-        runs = self.model.descent.trajectories()
+        runs = self.scene_model.descent.trajectories()
         wanted = {(p.key, m) for p, m, _ in runs}
         for key in list(self.curves):
             if key not in wanted:
@@ -43,19 +45,24 @@ class SharpnessPlot(pg.PlotWidget):
                 item.addItem(curve)
             s = traj.sharpness
             curve.setData(np.arange(len(s)), np.where(np.isfinite(s), s, np.nan), connect="finite")
-        limits = {m: 2.0 / traj.lr for _, m, traj in runs if not OPTIMIZERS[m].scale_free}
-        for m in list(self.lines):
-            if m not in limits:
-                item.removeItem(self.lines.pop(m))
-        for m, value in limits.items():
-            line = self.lines.get(m)
-            if line is None:
-                line = self.lines[m] = pg.InfiniteLine(angle=0, pen=method_pen(m, current().muted, 1.4),
-                                                       label=f"2/η ({OPTIMIZERS[m].label})",
-                                                       labelOpts={"position": 0.9, "color": current().muted})
-                line.setToolTip(f"2/η for {OPTIMIZERS[m].label}: where λmax stays above it, the step overshoots "
-                                "along the sharpest direction")
-                item.addItem(line)
-            line.setValue(value)
+        limits = stability_lines([(m, traj.lr, traj.hyper) for _, m, traj in runs])
+        while len(self.lines) > len(limits):
+            item.removeItem(self.lines.pop())
+        while len(self.lines) < len(limits):
+            line = pg.InfiniteLine(angle=0, label="", labelOpts={"position": 0.9, "color": current().muted,
+                                                                  "anchors": [(1, 1), (1, 1)]})
+            item.addItem(line)
+            self.lines.append(line)
+        for k, (line, limit) in enumerate(zip(self.lines, limits, strict=True)):
+            method = limit.methods[0]
+            line.setPen(method_pen(method, current().muted, 1.4))
+            line.setValue(limit.value)
+            line.label.setFormat(limit.label)
+            line.label.setColor(current().muted)
+            line.label.setPosition(LABEL_POSITIONS[k % len(LABEL_POSITIONS)])
+            line.setToolTip(f"{limit.label}. Where λmax stays above its line, that method's step overshoots along the "
+                            f"sharpest direction. {limit.tip}")
         item.enableAutoRange(axis="y")
-        item.setTitle("sharpness along each path, and the stability limit 2/η", size="9pt")
+        free = unlimited_methods([m for _, m, _ in runs])
+        note = f"; {', '.join(free)}: no fixed limit" if free else ""
+        item.setTitle(f"sharpness along each path, and each method's stability limit{note}", size="9pt")
