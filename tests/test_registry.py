@@ -33,7 +33,6 @@ def test_every_elementwise_primitive_has_all_its_facts(op):
     prim = PRIMITIVES[op]
     assert len(prim.vjp) == prim.arity
     assert prim.numpy_code and prim.scalar_code and prim.label
-    assert all(FUNCTIONS[t] == op for t in prim.text)
 
 
 @pytest.mark.parametrize("op", ELEMENTWISE)
@@ -58,7 +57,6 @@ def test_anp_language_and_help_are_generated_from_the_registry():
         if prim.elementwise and prim.ufunc is not None:
             args = [np.float64(0.5), np.float64(1.5)][: prim.arity]
             assert getattr(anp, prim.ufunc.__name__)(*args) == prim.evaluate(*args)
-    assert set(FUNCTIONS) == {t for p in PRIMITIVES.values() for t in p.text}
     for name, op in FUNCTIONS.items():
         assert name in SYNTAX_HELP
         args = ", ".join(["0.5*x + 0.1", "y"][: PRIMITIVES[op].arity])

@@ -15,7 +15,9 @@ def _torch_chain(name, base, steps, **p):
     lrs = [base * (p.get("start_factor", 1.0) if name == "linear_warmup" else 1.0)]
     for k in range(1, steps):
         prev = lrs[-1]
-        if name == "step":
+        if name == "constant":
+            lrs.append(prev)
+        elif name == "step":
             lrs.append(prev * p["gamma"] if k % p["step_size"] == 0 else prev)
         elif name == "exponential":
             lrs.append(prev * p["gamma"])
@@ -32,16 +34,41 @@ def _torch_chain(name, base, steps, **p):
                 lrs.append(prev)
             else:
                 lrs.append(prev * (1.0 + (1.0 - start) / (total * start + (k - 1) * (1.0 - start))))
+        else:
+            raise AssertionError(f"no torch recursion written for {name!r}")
     return np.array(lrs)
 
 
-@pytest.mark.parametrize("name, params", [
+CASES = [
+    ("constant", {}),
     ("step", {"step_size": 7, "gamma": 0.5}),
     ("exponential", {"gamma": 0.95}),
     ("cosine", {"T_max": 30, "eta_min": 0.001}),
     ("cosine", {"T_max": 10, "eta_min": 0.0}),  # past T_max: torch's schedule comes back up
     ("linear_warmup", {"warmup_steps": 8, "start_factor": 0.25}),
-])
+]
+
+
+def test_every_schedule_has_a_reference_case():
+    """A schedule added to the registry fails here until torch's recursion for it is written out above."""
+    from gradviz.descent.schedules import SCHEDULES
+
+    assert {name for name, _ in CASES} == set(SCHEDULES)
+
+
+def test_each_schedule_fits_a_run_and_validates_its_own_parameters():
+    from gradviz.descent.schedules import SCHEDULES
+
+    for entry in SCHEDULES.values():
+        fitted = entry.fit(200)
+        assert set(fitted) <= set(entry.params)
+        assert len(learning_rates({"name": entry.name, **fitted}, 0.1, 200)) == 200
+        for p in entry.positive:
+            with pytest.raises(ValueError, match=f"{p} must be a positive number"):
+                learning_rates({"name": entry.name, p: 0}, 0.1, 5)
+
+
+@pytest.mark.parametrize("name, params", CASES)
 def test_rates_match_torchs_recursions(name, params):
     ours = learning_rates({"name": name, **params}, 0.1, 40)
     np.testing.assert_allclose(ours, _torch_chain(name, 0.1, 40, **params), rtol=1e-10, atol=1e-13)

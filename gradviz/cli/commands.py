@@ -16,6 +16,7 @@ from gradviz.descent.trajectory import descend
 from gradviz.export import export_critical_points, export_trajectories, suffix_of
 from gradviz.expr.errors import ExpressionError
 from gradviz.expr.function import Function, parse
+from gradviz.model import limits
 
 HYPER_OPTIONS = HYPER_NAMES  # every optimizer's hyperparameters, generated from the registry
 
@@ -79,8 +80,8 @@ def add_descent_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--start", type=point, action="append", metavar="X,Y", help="a start point (repeatable)")
     p.add_argument("--method", action="append", choices=list(OPTIMIZERS), metavar="NAME",
                    help=f"optimizer (repeatable): {', '.join(OPTIMIZERS)}")
-    p.add_argument("--lr", type=float, default=None, help="learning rate (default: 0.01)")
-    p.add_argument("--steps", type=int, default=1000, help="updates per run (default: 1000)")
+    p.add_argument("--lr", type=float, default=None, help=f"learning rate (default: {limits.DEFAULT_LR})")
+    p.add_argument("--steps", type=int, default=limits.CLI_STEPS, help=f"updates per run (default: {limits.CLI_STEPS})")
     p.add_argument("--tol", type=float, default=0.0, help="stop when |∇f| ≤ TOL (default 0: run every step)")
     for name in HYPER_OPTIONS:
         p.add_argument(f"--{name}", type=float, default=None,
@@ -97,8 +98,8 @@ def runs_from(args: argparse.Namespace, fn: Function) -> list:
         hyper = {n: getattr(args, n) for n in HYPER_OPTIONS
                  if getattr(args, n) is not None and n in OPTIMIZERS[method].hyper}
         for start in args.start:
-            runs.append(descend(fn, start, method, lr=0.01 if args.lr is None else args.lr, steps=args.steps,
-                                tol=args.tol, **hyper))
+            lr = limits.DEFAULT_LR if args.lr is None else args.lr
+            runs.append(descend(fn, start, method, lr=lr, steps=args.steps, tol=args.tol, **hyper))
     return runs
 
 

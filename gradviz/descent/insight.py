@@ -151,8 +151,8 @@ class LimitLine:
 
 def stability_lines(runs: list[tuple[str, float, dict[str, float]]], rtol: float = 1e-9) -> list[LimitLine]:
     """The limits on λmax(H) of runs given as (method, lr, hyperparameters), each from its optimizer's registry
-    entry: one line per distinct value, labelled with the formulas and the methods ("2/η = 40: Gradient
-    descent; (2 + 2μ)/η = 76: Momentum"), highest first. Methods with no such limit are left out."""
+    entry: one line per distinct value, labelled with the methods and formulas ("Gradient descent: 2/η = 40;
+    Momentum: (2 + 2μ)/η = 76"), highest first. Methods with no such limit are left out."""
     groups: list[tuple[float, dict[str, str], dict[str, str]]] = []  # value, {method: formula}, {method: why}
     for method, lr, hyper in runs:
         limit = OPTIMIZERS[method].limit
@@ -171,7 +171,7 @@ def stability_lines(runs: list[tuple[str, float, dict[str, float]]], rtol: float
         by_formula: dict[str, list[str]] = {}
         for method, formula in formulas.items():
             by_formula.setdefault(formula, []).append(OPTIMIZERS[method].label)
-        label = "; ".join(f"{formula} = {_n(value)}: {', '.join(names)}" for formula, names in by_formula.items())
+        label = "; ".join(f"{', '.join(names)}: {formula} = {_n(value)}" for formula, names in by_formula.items())
         tip = " ".join(f"{OPTIMIZERS[m].label}: {why}." for m, why in whys.items())
         lines.append(LimitLine(value, label, tuple(formulas), tip))
     return lines

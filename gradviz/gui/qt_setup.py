@@ -7,16 +7,6 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from gradviz.gui.files.locations import APPLICATION, ORGANIZATION, configure_settings
 
-PROBE_COLOR = "#e6550d"
-TANGENT_COLOR = (1.0, 0.55, 0.10)
-QUADRATIC_COLOR = (0.15, 0.80, 1.0)
-DESCENT_COLOR = (0.95, 0.15, 0.15)
-EIGEN_COLORS = ((1.0, 1.0, 1.0), (0.95, 0.35, 0.95))
-
-
-def rgb_hex(rgb: tuple[float, float, float]) -> str:
-    return "#" + "".join(f"{round(c * 255):02x}" for c in rgb)
-
 
 def ensure_app(argv: list[str] | None = None) -> QtWidgets.QApplication:
     """The QApplication, created with OpenGL contexts shared (needed by every GLViewWidget)."""

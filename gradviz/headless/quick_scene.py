@@ -7,13 +7,15 @@ from pathlib import Path
 
 from gradviz.descent.optimizers import OPTIMIZERS
 from gradviz.expr.function import parse
+from gradviz.model import limits
 from gradviz.model.scene import Scene
 from gradviz.session import load_session
 
 
 def scene_for(source: str, domain: Sequence[float] | None = None, probe: Sequence[float] | None = None,
               starts: Sequence[Sequence[float]] = (), methods: Sequence[str] = (), lr: float | None = None,
-              steps: int = 1000, tol: float = 0.0, log: bool = False, params: Mapping[str, float] | None = None,
+              steps: int = limits.CLI_STEPS, tol: float = 0.0, log: bool = False,
+              params: Mapping[str, float] | None = None,
               hyper: Mapping[str, float] | None = None) -> Scene:
     """The scene of an expression (or a .gradviz.json session file) with these settings applied.
 

@@ -9,11 +9,12 @@ from dataclasses import dataclass, field, replace
 from gradviz.descent.optimizers import OPTIMIZERS, hyperparameters
 from gradviz.descent.trajectory import Trajectory, descend
 from gradviz.expr.function import Function
+from gradviz.model import limits
 from gradviz.model.signal import Signal
 
 METHODS = tuple(OPTIMIZERS)
 DEFAULT_LR = {name: opt.default_lr for name, opt in OPTIMIZERS.items()}
-MAX_STEPS = 100_000
+MAX_STEPS = limits.MAX_STEPS
 
 
 @dataclass(frozen=True)
@@ -50,8 +51,8 @@ class DescentState:
 
     starts: list[StartPoint] = field(default_factory=list)
     methods: dict[str, MethodSettings] = field(default_factory=default_methods)
-    steps: int = 500
-    tol: float = 1e-6
+    steps: int = limits.DEFAULT_STEPS
+    tol: float = limits.DEFAULT_TOL
     playback: int | None = None  # the step shown by playback, None for the whole paths
 
     def __post_init__(self) -> None:

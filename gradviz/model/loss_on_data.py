@@ -22,6 +22,7 @@ from gradviz.descent.optimizers import OPTIMIZERS
 from gradviz.descent.schedules import SCHEDULES
 from gradviz.descent.trajectory import Trajectory, descend
 from gradviz.expr.errors import ExpressionError
+from gradviz.model import limits
 from gradviz.model.jobs import INLINE_WORK, PREVIEW_GRID, PREVIEW_ROWS, READ_INLINE_BYTES, Executor, Job
 from gradviz.model.parameter_sliders import ParameterSliders
 from gradviz.model.signal import Signal
@@ -50,12 +51,13 @@ class DataState(ParameterSliders):
         self.source = f"built-in: {self.model.dataset}"
         self.domain = self.model.domain
         self.probe = (0.0, 0.0)
-        self.method = "gd"
-        self.lr = 0.05
-        self.steps = 200
-        self.batch_size: int | None = 16
-        self.seed = 0
-        self.schedule = "constant"
+        run = limits.DATA_RUN
+        self.method: str = run["method"]
+        self.lr: float = run["lr"]
+        self.steps: int = run["steps"]
+        self.batch_size: int | None = run["batch_size"]
+        self.seed: int = run["seed"]
+        self.schedule: str = run["schedule"]
         self.start = (-1.0, 0.0)
         self.trajectory: Trajectory | None = None
         self.full_batch: Trajectory | None = None  # with mini-batches: the same run on every row, for comparison
@@ -273,15 +275,9 @@ class DataState(ParameterSliders):
         self.run()
 
     def schedule_spec(self) -> dict[str, Any]:
-        """The schedule with its lengths fitted to the run: cosine anneals over all steps (T_max = steps),
-        StepLR decays 4 times (step_size = steps / 4), the warm-up takes a tenth of the steps."""
-        spec: dict[str, Any] = {"name": self.schedule}
-        fitted = {"cosine": ("T_max", self.steps), "step": ("step_size", max(1, self.steps // 4)),
-                  "linear_warmup": ("warmup_steps", max(1, self.steps // 10))}
-        if self.schedule in fitted:
-            name, value = fitted[self.schedule]
-            spec[name] = value
-        return spec
+        """The schedule with its lengths fitted to the run (each schedule's own `fit`: cosine anneals over all
+        steps, StepLR decays 4 times, the warm-up takes a tenth of the steps)."""
+        return {"name": self.schedule, **SCHEDULES[self.schedule].fit(self.steps)}
 
     def run(self) -> None:
         """Descend from the start with the run settings; the probe follows the end of the path."""

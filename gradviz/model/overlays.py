@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from gradviz.calculus.critical_kinds import legend as critical_legend
+
 
 @dataclass(frozen=True)
 class Overlay:
@@ -30,7 +32,7 @@ OVERLAYS: list[Overlay] = [
             views=frozenset({"surface"})),
     Overlay("gradient_field", "Gradient field", "Arrows of equal length along ∇f or −∇f; colour shows |∇f|", "G",
             views=frozenset({"contour"})),
-    Overlay("critical_points", "Critical points", "Where ∇f = 0: ● minimum, ▲ maximum, ■ saddle, ◆ degenerate", "C"),
+    Overlay("critical_points", "Critical points", f"Where ∇f = 0: {critical_legend()}", "C"),
     Overlay("wireframe", "Wireframe", "Draw the mesh's edges on the 3D surface", "W", default=False,
             views=frozenset({"surface"})),
     Overlay("state_arrows", "Optimizer state (playback)",

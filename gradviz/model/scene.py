@@ -21,6 +21,7 @@ from gradviz.data.parsing import parse
 from gradviz.expr.errors import ExpressionError
 from gradviz.expr.function import Function
 from gradviz.expr.two_variables import TwoVariableFunction
+from gradviz.model import limits
 from gradviz.model.descent_state import DescentState, default_methods
 from gradviz.model.parameter_sliders import ParameterSliders
 from gradviz.model.presets import DEFAULT_PRESET, Preset, preset_named
@@ -34,8 +35,7 @@ from gradviz.model.view_settings import (  # noqa: F401 (re-exported: the scene'
     default_radius,
 )
 
-MAX_RESOLUTION = 600
-MIN_RESOLUTION = 8
+MIN_RESOLUTION, MAX_RESOLUTION = limits.RESOLUTION
 @dataclass
 class Scene(ParameterSliders):
     """The state of one gradviz scene; see the module docstring for the contract."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, fields, make_dataclass
 
+from gradviz.model import limits
 from gradviz.model.color_scale import SPACINGS
 from gradviz.model.overlays import OVERLAY_NAMES, OVERLAYS
 
@@ -33,10 +34,12 @@ class _Settings:
                 raise ValueError(f"{name} must be true or false")
         if self.field_sign not in (-1, 1):
             raise ValueError("field_sign must be -1 (−∇f) or 1 (∇f)")
-        if not 3 <= self.field_density <= 80:
-            raise ValueError("field_density must be between 3 and 80 arrows per side")
-        if not 0 <= self.contour_count <= 60:
-            raise ValueError("contour_count must be between 0 and 60")
+        lo, hi = limits.FIELD_DENSITY
+        if not lo <= self.field_density <= hi:
+            raise ValueError(f"field_density must be between {lo} and {hi} arrows per side")
+        lo, hi = limits.CONTOUR_COUNT
+        if not lo <= self.contour_count <= hi:
+            raise ValueError(f"contour_count must be between {lo} and {hi}")
         if self.contour_spacing not in SPACINGS:
             raise ValueError(f"contour_spacing must be one of {', '.join(SPACINGS)}")
         if self.height_mode not in HEIGHT_MODES:

@@ -20,14 +20,12 @@ from gradviz.descent.schedules import SCHEDULES
 from gradviz.expr.errors import ExpressionError
 from gradviz.expr.lexer import MAX_LENGTH
 from gradviz.model import limits
-from gradviz.model.descent_state import MAX_STEPS
 from gradviz.model.loss_on_data import DataState
 from gradviz.session import fields
 from gradviz.session.fields import SessionError
 from gradviz.session.schema import read_parameters
 
 SECTION = "loss_on_data"
-MAX_BATCH = 1_000_000
 
 
 def to_dict(state: DataState) -> dict[str, Any]:
@@ -70,12 +68,13 @@ def _data(raw: Any, model: str, where: str) -> tuple[DataFunction, str, tuple[st
 def _run(raw: Any, where: str) -> dict[str, Any]:
     raw = fields.obj(raw, where, {})
     batch = raw.get("batch_size")
-    return {"method": _choice(raw.get("method", "gd"), f"{where}.method", OPTIMIZERS),
-            "lr": fields.number(raw.get("lr", 0.05), f"{where}.lr", *limits.LR, positive=True),
-            "steps": fields.integer(raw.get("steps", 200), f"{where}.steps", 1, MAX_STEPS),
-            "batch_size": None if batch is None else fields.integer(batch, f"{where}.batch_size", 1, MAX_BATCH),
-            "seed": fields.integer(raw.get("seed", 0), f"{where}.seed", 0, 1_000_000),
-            "schedule": _choice(raw.get("schedule", "constant"), f"{where}.schedule", SCHEDULES)}
+    default = limits.DATA_RUN
+    return {"method": _choice(raw.get("method", default["method"]), f"{where}.method", OPTIMIZERS),
+            "lr": fields.number(raw.get("lr", default["lr"]), f"{where}.lr", *limits.LR, positive=True),
+            "steps": fields.integer(raw.get("steps", default["steps"]), f"{where}.steps", *limits.STEPS),
+            "batch_size": None if batch is None else fields.integer(batch, f"{where}.batch_size", *limits.BATCH),
+            "seed": fields.integer(raw.get("seed", default["seed"]), f"{where}.seed", *limits.SEED),
+            "schedule": _choice(raw.get("schedule", default["schedule"]), f"{where}.schedule", SCHEDULES)}
 
 
 def read_section(raw: Any, where: str = SECTION) -> dict[str, Any]:

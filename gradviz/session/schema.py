@@ -19,7 +19,7 @@ from gradviz.descent.optimizers import OPTIMIZERS, hyperparameters
 from gradviz.expr.errors import ExpressionError
 from gradviz.expr.lexer import MAX_LENGTH
 from gradviz.model import limits
-from gradviz.model.descent_state import MAX_STEPS, MethodSettings
+from gradviz.model.descent_state import MethodSettings
 from gradviz.model.overlays import OVERLAYS
 from gradviz.model.scene import MAX_RESOLUTION, MIN_RESOLUTION, Scene, ViewSettings
 from gradviz.session import fields
@@ -159,9 +159,9 @@ def _descent(data: Any) -> dict[str, Any]:
     starts = fields.array(descent.get("starts", []), "descent.starts", limits.MAX_STARTS)
     playback = descent.get("playback")
     return {"starts": [fields.pair(p, f"descent.starts[{k}]", limits.COORDINATE) for k, p in enumerate(starts)],
-            "steps": fields.integer(descent.get("steps", 500), "descent.steps", 1, MAX_STEPS),
-            "tol": fields.number(descent.get("tol", 1e-6), "descent.tol", *limits.TOL),
-            "playback": None if playback is None else fields.integer(playback, "descent.playback", 0, MAX_STEPS),
+            "steps": fields.integer(descent.get("steps", limits.DEFAULT_STEPS), "descent.steps", *limits.STEPS),
+            "tol": fields.number(descent.get("tol", limits.DEFAULT_TOL), "descent.tol", *limits.TOL),
+            "playback": None if playback is None else fields.integer(playback, "descent.playback", 0, limits.MAX_STEPS),
             "methods": _methods(descent.get("methods"))}
 
 

@@ -14,7 +14,7 @@ from gradviz.expr.backprop import display_name, formula
 from gradviz.gui.views.graph_view import GraphView
 from gradviz.gui.widgets.format import num
 from gradviz.gui.widgets.lazy import show_event_refreshing, when_visible
-from gradviz.gui.widgets.theme import style_plot
+from gradviz.gui.widgets.theme import PROBE_COLOR, style_plot
 from gradviz.model.scene import Scene
 
 # Laying out a graph costs about O(n²) (its edge crossings): 120 nodes take ~55 ms on this machine,
@@ -216,7 +216,7 @@ class BackpropPanel(QtWidgets.QTabWidget):
             lit = set(consumers)
         for j, item in self.view.nodes.items():
             on = j == i or j in lit
-            item.setPen(QtGui.QPen(QtGui.QColor("#e6550d") if on else QtGui.QColor("#555"), 3 if j == i else
+            item.setPen(QtGui.QPen(QtGui.QColor(PROBE_COLOR) if on else QtGui.QColor("#555"), 3 if j == i else
                                    2 if on else 1.2))
             item.setOpacity(1.0 if on or j < i and kind == "forward" or kind == "backward" else 0.45)
         self.info.setText(text)

@@ -8,6 +8,8 @@ import math
 from PySide6 import QtCore, QtWidgets
 
 from gradviz.gui.widgets.blocking import signals_blocked
+from gradviz.gui.widgets.theme import style_error_label
+from gradviz.model import limits
 from gradviz.model.color_scale import SPACINGS
 from gradviz.model.overlays import OVERLAYS
 from gradviz.model.scene import COLORMAPS, HEIGHT_MODES, MAX_RESOLUTION, MIN_RESOLUTION, Scene
@@ -47,7 +49,7 @@ class ControlsPanel(QtWidgets.QWidget):
         row.addWidget(self.along_gradient)
         row.addWidget(self.angle)
         form.addRow("direction", row)
-        self.radius = _spin(1e-4, 1e5, 3, 0.05, "Radius of the neighbourhood where the Taylor models are drawn")
+        self.radius = _spin(*limits.RADIUS, 3, 0.05, "Radius of the neighbourhood where the Taylor models are drawn")
         form.addRow("model radius", self.radius)
         layout.addWidget(probe_box)
 
@@ -65,7 +67,7 @@ class ControlsPanel(QtWidgets.QWidget):
         self.field_sign.addItems(["−∇f (downhill)", "∇f (uphill)"])
         self.field_sign.setToolTip("Which way the field arrows point")
         self.field_density = QtWidgets.QSpinBox()
-        self.field_density.setRange(3, 80)
+        self.field_density.setRange(*limits.FIELD_DENSITY)
         self.field_density.setToolTip("Arrows per side")
         self.field_density.setKeyboardTracking(False)
         field_row.addWidget(self.field_sign)
@@ -76,7 +78,7 @@ class ControlsPanel(QtWidgets.QWidget):
         look_box = QtWidgets.QGroupBox("Contours and colours")
         form2 = QtWidgets.QFormLayout(look_box)
         self.contours = QtWidgets.QSpinBox()
-        self.contours.setRange(0, 60)
+        self.contours.setRange(*limits.CONTOUR_COUNT)
         self.contours.setKeyboardTracking(False)
         self.contours.setToolTip("Number of isolines f = c")
         self.spacing = QtWidgets.QComboBox()
@@ -101,7 +103,7 @@ class ControlsPanel(QtWidgets.QWidget):
             row.addWidget(box)
         form2.addRow("from, to", row)
         self.height_error = QtWidgets.QLabel()
-        self.height_error.setStyleSheet("color: #c0392b")
+        style_error_label(self.height_error)
         form2.addRow(self.height_error)
         layout.addWidget(look_box)
 
@@ -120,7 +122,7 @@ class ControlsPanel(QtWidgets.QWidget):
         self.resolution.setToolTip("Grid points per side of the surface and the contour map")
         form3.addRow("grid", self.resolution)
         self.domain_error = QtWidgets.QLabel()
-        self.domain_error.setStyleSheet("color: #c0392b")
+        style_error_label(self.domain_error)
         form3.addRow(self.domain_error)
         layout.addWidget(domain_box)
         layout.addStretch(1)

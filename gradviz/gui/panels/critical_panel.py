@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from gradviz.calculus.critical_kinds import CRITICAL_KINDS
 from gradviz.gui.widgets.format import num
 from gradviz.model.scene import Scene
-
-SYMBOL = {"minimum": "●", "maximum": "▲", "saddle": "■", "degenerate": "◆"}
-COLOR = {"minimum": "#2ca02c", "maximum": "#d62728", "saddle": "#c99700", "degenerate": "#777777"}
 
 
 class CriticalPanel(QtWidgets.QWidget):
@@ -42,8 +40,8 @@ class CriticalPanel(QtWidgets.QWidget):
         self.table.setHorizontalHeaderLabels(["kind", u, v, "f"])
         self.table.setRowCount(len(points))
         for r, p in enumerate(points):
-            kind = QtWidgets.QTableWidgetItem(f"{SYMBOL[p.kind]} {p.kind}")
-            kind.setForeground(QtGui.QBrush(QtGui.QColor(COLOR[p.kind])))
+            kind = QtWidgets.QTableWidgetItem(f"{CRITICAL_KINDS[p.kind].symbol} {p.kind}")
+            kind.setForeground(QtGui.QBrush(QtGui.QColor(CRITICAL_KINDS[p.kind].color)))
             kind.setData(QtCore.Qt.ItemDataRole.UserRole, (p.x, p.y))
             self.table.setItem(r, 0, kind)
             for c, value in enumerate((p.x, p.y, p.f), start=1):
@@ -53,8 +51,8 @@ class CriticalPanel(QtWidgets.QWidget):
         elif not points:
             self.summary.setText("No critical points in this domain.")
         else:
-            counts = {k: sum(p.kind == k for p in points) for k in SYMBOL}
-            self.summary.setText(", ".join(f"{n} {k}{'s' if n > 1 else ''}" for k, n in counts.items() if n))
+            counts = {k: sum(p.kind == k.name for p in points) for k in CRITICAL_KINDS.values()}
+            self.summary.setText(", ".join(k.count(n) for k, n in counts.items() if n))
 
     def _clicked(self, row: int, column: int) -> None:
         item = self.table.item(row, 0)

@@ -10,7 +10,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from gradviz.descent.optimizers import HYPER_SPECS, OPTIMIZERS
 from gradviz.gui.widgets.format import num
 from gradviz.gui.widgets.styles import style_icon
-from gradviz.gui.widgets.theme import muted_css, on_change
+from gradviz.gui.widgets.theme import current, muted_css, on_change
 from gradviz.model import limits
 from gradviz.model.descent_state import METHODS
 from gradviz.model.scene import Scene
@@ -149,7 +149,7 @@ class DescentPanel(QtWidgets.QWidget):
 
         run = QtWidgets.QHBoxLayout()
         self.steps = QtWidgets.QSpinBox()
-        self.steps.setRange(1, 100_000)
+        self.steps.setRange(*limits.STEPS)
         self.steps.setKeyboardTracking(False)
         self.steps.setToolTip("Updates per run")
         self.tol = SciSpinBox(0.0, 1e3)
@@ -218,7 +218,8 @@ class DescentPanel(QtWidgets.QWidget):
                                    "gradient descent diverge on the local quadratic (2/λ<sub>max</sub> = ∞).")
             return
         elif lr < rate:
-            verdict = f"<span style='color:#1a7f37'>GD's η = {num(lr, 3)} is below it: stable here</span>"
+            verdict = f"<span style='color:{current().ok}'>GD's η = {num(lr, 3)} is below it: stable here</span>"
         else:
-            verdict = f"<span style='color:#b00000'>GD's η = {num(lr, 3)} is above it: GD diverges here</span>"
+            verdict = (f"<span style='color:{current().error}'>GD's η = {num(lr, 3)} is above it: GD diverges "
+                       "here</span>")
         self.stability.setText(f"At {where}: 2/λ<sub>max</sub> = {num(rate, 4)}. {verdict}")

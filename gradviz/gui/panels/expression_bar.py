@@ -8,7 +8,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from gradviz.expr.errors import ExpressionError
 from gradviz.expr.language import SYNTAX_HELP
-from gradviz.gui.widgets.theme import current, muted_css, on_change
+from gradviz.gui.widgets.theme import current, muted_css, on_change, style_error_label
 from gradviz.model.presets import PRESETS
 from gradviz.model.scene import Scene
 
@@ -38,7 +38,7 @@ class ExpressionBar(QtWidgets.QWidget):
         self.edit.setFont(font)
         self.error = QtWidgets.QLabel()
         self.error.setTextFormat(QtCore.Qt.TextFormat.RichText)
-        self.error.setStyleSheet("color: #b03a2e")
+        style_error_label(self.error)
         self.note = QtWidgets.QLabel()
         self.note.setStyleSheet(muted_css())
         on_change(lambda theme, w=self.note: w.setStyleSheet(muted_css()), self.note)
@@ -99,6 +99,6 @@ class ExpressionBar(QtWidgets.QWidget):
                   f"{html.escape(at)}</span>{html.escape(after)}</code>")
         self.error.setText(f"⚠ {html.escape(str(err))} &nbsp; {marked} &nbsp; "
                            f"<span style='color:{current().muted}'>(still showing the last valid f)</span>")
-        self.edit.setStyleSheet("QLineEdit { border: 2px solid #c0392b; }")
+        self.edit.setStyleSheet(f"QLineEdit {{ border: 2px solid {current().error}; }}")
         if self.edit.text() == text and not self.edit.hasSelectedText():
             self.edit.setCursorPosition(pos)

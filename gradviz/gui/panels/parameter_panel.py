@@ -10,6 +10,7 @@ from PySide6 import QtCore, QtWidgets
 
 from gradviz.gui.widgets.blocking import signals_blocked
 from gradviz.gui.widgets.format import num
+from gradviz.gui.widgets.theme import style_error_label
 from gradviz.model.parameter_sliders import ParameterSliders
 
 SLIDER_STEPS = 1000
@@ -128,7 +129,7 @@ class ParameterPanel(QtWidgets.QWidget):
         self.timer.setInterval(FRAME_MS)
         self.timer.timeout.connect(self._frame)
         self.message = QtWidgets.QLabel()
-        self.message.setStyleSheet("color: #b03a2e")
+        style_error_label(self.message)
         self.message_timer = QtCore.QTimer(self)  # owned by the panel: never fires after it is gone
         self.message_timer.setSingleShot(True)
         self.message_timer.setInterval(6000)

@@ -7,15 +7,13 @@ import math
 
 from PySide6 import QtCore, QtWidgets
 
-from gradviz.gui import qt_setup
+from gradviz.calculus.critical_kinds import CRITICAL_KINDS
+from gradviz.gui.widgets import theme as palette
 from gradviz.gui.widgets.format import num, vec
 from gradviz.gui.widgets.theme import current, on_change
 from gradviz.model.scene import Scene
 
-KIND_TEXT = {"minimum": "local minimum (∇f = 0, H positive definite)",
-             "maximum": "local maximum (∇f = 0, H negative definite)",
-             "saddle": "saddle point (∇f = 0, H indefinite)",
-             "degenerate": "degenerate critical point: H is singular, the test says nothing",
+KIND_TEXT = {**{k.name: k.meaning for k in CRITICAL_KINDS.values()},
              "regular": "not a critical point (∇f ≠ 0)", "undefined": "f is undefined here"}
 
 
@@ -56,8 +54,8 @@ class ReadoutPanel(QtWidgets.QLabel):
         angle = self.model.view.direction_angle
         dir_name = "−∇f/|∇f|" if angle is None else f"{num(angle, 4)}°"
         kind = m.kind()
-        tangent = qt_setup.rgb_hex(qt_setup.TANGENT_COLOR)
-        quad = qt_setup.rgb_hex(qt_setup.QUADRATIC_COLOR)
+        tangent = palette.rgb_hex(palette.TANGENT_COLOR)
+        quad = palette.rgb_hex(palette.QUADRATIC_COLOR)
         u, v_name = self.model.function.variables
         outside = not math.isfinite(m.f)
         rows = [

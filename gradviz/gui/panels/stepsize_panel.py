@@ -41,8 +41,8 @@ class StepSizePanel(QtWidgets.QWidget):
         plot = self.diagram.getPlotItem()
         plot.setLabel("bottom", "log₁₀ η (momentum's learning rate)")
         plot.setLabel("left", "μ (momentum)")
-        plot.setTitle("Momentum's convergence rate on the local quadratic (dashed: rate 1; pale: diverges)",
-                      size="9pt")
+        plot.setTitle("Momentum's convergence rate on the local quadratic (dashed: its limit (2 + 2μ)/η = λmax; "
+                      "pale: diverges)", size="9pt")
         for side in ("bottom", "left"):
             plot.getAxis(side).enableAutoSIPrefix(False)
         self.image = pg.ImageItem(axisOrder="col-major")
@@ -84,9 +84,8 @@ class StepSizePanel(QtWidgets.QWidget):
             return "f is not defined at the probe: there is no quadratic model here."
         rows = []
         for k, c in enumerate(contraction_factors(lams, lr), start=1):
-            colour = ({"converges": "#6fd38a", "oscillates": "#f0c040", "stalls": "#a9aeb8", "diverges": "#ff7b6b"}
-                      if current().dark else
-                      {"converges": "#1e7b34", "oscillates": "#b8860b", "stalls": "#555", "diverges": "#b03a2e"})
+            theme = current()
+            colour = {"converges": theme.ok, "oscillates": theme.warn, "stalls": theme.muted, "diverges": theme.error}
             rows.append(f"<tr><td>λ{'₁₂'[k - 1]} = {num(c.eigenvalue, 4)}</td><td>|1 − ηλ| = {num(c.factor, 4)}</td>"
                         f"<td style='color:{colour[c.verdict]}'><b>{c.verdict}</b></td></tr>")
         top = float(lams.max())

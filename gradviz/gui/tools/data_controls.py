@@ -12,7 +12,8 @@ from gradviz.data.loss_presets import LOSS_PRESETS
 from gradviz.descent.optimizers import OPTIMIZERS
 from gradviz.descent.schedules import SCHEDULES
 from gradviz.gui.widgets.blocking import signals_blocked
-from gradviz.gui.widgets.theme import muted_css, on_change
+from gradviz.gui.widgets.theme import muted_css, on_change, style_error_label
+from gradviz.model import limits
 from gradviz.model.loss_on_data import DataState
 
 
@@ -42,16 +43,16 @@ class DataControls:
             self.method.addItem(opt.label, name)
         self.lr = QtWidgets.QDoubleSpinBox()
         self.lr.setDecimals(4)
-        self.lr.setRange(0.0001, 10.0)
+        self.lr.setRange(*limits.LR)
         self.lr.setSingleStep(0.01)
         self.lr.setPrefix("η ")
         self.batch = QtWidgets.QSpinBox()
-        self.batch.setRange(0, 1_000_000)
+        self.batch.setRange(0, limits.BATCH[1])  # 0: full batch
         self.batch.setSpecialValueText("batch: all rows")
         self.batch.setPrefix("batch ")
         self.batch.setToolTip("Rows per step, reshuffled each epoch (0: every row, plain full-batch descent)")
         self.seed = QtWidgets.QSpinBox()
-        self.seed.setRange(0, 1_000_000)
+        self.seed.setRange(*limits.SEED)
         self.seed.setPrefix("seed ")
         self.schedule = QtWidgets.QComboBox()
         for name, entry in SCHEDULES.items():
@@ -59,7 +60,7 @@ class DataControls:
         self.schedule.setToolTip("Learning-rate schedule, with torch.optim.lr_scheduler's formulas (cosine "
                                  "anneals over all the steps, StepLR decays 4 times, the warm-up takes a tenth)")
         self.steps = QtWidgets.QSpinBox()
-        self.steps.setRange(1, 100_000)
+        self.steps.setRange(*limits.STEPS)
         self.steps.setPrefix("steps ")
         self.data_row = QtWidgets.QHBoxLayout()  # what is fitted: model, data, loss; `controls`: how
         for row, widgets in ((self.data_row, (("model", self.model), ("data", self.dataset), ("", self.open_csv))),
@@ -78,7 +79,7 @@ class DataControls:
                                   "over the rows, e.g. f(w, b) = mean(abs(w*x + b - y))")
         self.loss_text.returnPressed.connect(lambda: self.state.set_loss(self.loss_text.text()))
         self.error = QtWidgets.QLabel()
-        self.error.setStyleSheet("color: #b03a2e")
+        style_error_label(self.error)
         self.error.setWordWrap(True)
         self.readout = QtWidgets.QLabel()
         self.readout.setStyleSheet(muted_css())

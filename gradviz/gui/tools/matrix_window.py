@@ -13,8 +13,9 @@ from gradviz.gui.files.exporting import export_plot
 from gradviz.gui.tools.heatmap import HeatMap
 from gradviz.gui.widgets.blocking import signals_blocked
 from gradviz.gui.widgets.format import num
-from gradviz.gui.widgets.theme import muted_css, on_change
+from gradviz.gui.widgets.theme import current, muted_css, on_change, style_error_label
 from gradviz.matrix.presets import MATRIX_PRESETS
+from gradviz.model import limits
 from gradviz.model.matrix_calculus import MatrixState
 from gradviz.session.store import write_atomic
 
@@ -38,7 +39,7 @@ class MatrixWindow(QtWidgets.QWidget):
         form.addRow("f =", self.program)
         self.error = QtWidgets.QLabel()
         self.error.setTextFormat(QtCore.Qt.TextFormat.PlainText)
-        self.error.setStyleSheet("color: #b03a2e")
+        style_error_label(self.error)
         self.error.setWordWrap(True)
         form.addRow("", self.error)
         self.note = QtWidgets.QLabel()
@@ -55,7 +56,7 @@ class MatrixWindow(QtWidgets.QWidget):
         form.addRow("∂f/∂", row)
         inputs = QtWidgets.QHBoxLayout()
         self.seed = QtWidgets.QSpinBox()
-        self.seed.setRange(0, 10**6)
+        self.seed.setRange(*limits.SEED)
         self.seed.setPrefix("seed ")
         self.seed.setToolTip("Inputs are standard normal random numbers drawn from this seed")
         self.redraw = QtWidgets.QPushButton("New random inputs")
@@ -170,13 +171,13 @@ class MatrixWindow(QtWidgets.QWidget):
     def _show_verdict(self) -> None:
         r = self.state.result
         if self.state.candidate_error is not None:
-            self.verdict.setText(f"<span style='color:#b03a2e'>⚠ in your formula: "
+            self.verdict.setText(f"<span style='color:{current().error}'>⚠ in your formula: "
                                  f"{html.escape(str(self.state.candidate_error))}</span>")
             return
         if r is None:
             self.verdict.setText("")
             return
-        colour = "#1e7b34" if r.ok else "#b03a2e"
+        colour = current().ok if r.ok else current().error
         mark = "✔" if r.ok else "✘"
         self.verdict.setText(f"<span style='color:{colour}; font-size: 13px'><b>{mark} "
                              f"{html.escape(r.message)}</b></span>")

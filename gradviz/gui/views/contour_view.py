@@ -7,26 +7,30 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore
 
+from gradviz.calculus.critical_kinds import CRITICAL_KINDS
 from gradviz.geometry.arrows import arrow_field
 from gradviz.geometry.isolines import isolines, label_anchor
-from gradviz.gui import qt_setup
 from gradviz.gui.views.arrow_item import ArrowFieldItem
 from gradviz.gui.views.optimizer_glyphs import OptimizerGlyphs
+from gradviz.gui.views.overlay_drawing import draw_overlays
 from gradviz.gui.views.trajectory_layer import ContourTrajectories
+from gradviz.gui.widgets import theme as palette
 from gradviz.gui.widgets.format import num
 from gradviz.gui.widgets.theme import style_axis, style_plot
 from gradviz.model.color_scale import ColorScale
 from gradviz.model.scene import Scene
 
 FIELD_COLORS = pg.ColorMap([0.0, 1.0], [(255, 215, 215), (190, 0, 20)])  # pale to deep red: |∇f|
-CRITICAL_STYLE = {"minimum": ("o", "#2ca02c"), "maximum": ("t1", "#d62728"),
-                  "saddle": ("s", "#ffbf00"), "degenerate": ("d", "#9a9a9a")}
 
 
 class ContourView(pg.PlotWidget):
     """Observes the scene; dragging the probe target calls scene.set_probe."""
 
     pointed = QtCore.Signal(object)  # (x, y) under the mouse, or None
+    VIEW = "contour"
+    # the method that draws each overlay whose entry names this view (a test checks every such overlay has one)
+    OVERLAY_DRAWERS = {"gradient_field": "update_field", "critical_points": "update_critical",
+                       "state_arrows": "update_glyphs", "metric_ellipses": "update_glyphs"}
 
     def __init__(self, scene: Scene, parent: QtCore.QObject | None = None) -> None:
         super().__init__(parent)
@@ -56,15 +60,15 @@ class ContourView(pg.PlotWidget):
         self.critical.sigClicked.connect(self._critical_clicked)
         plot.addItem(self.critical)
         dash = QtCore.Qt.PenStyle.DashLine
-        self.direction = pg.PlotCurveItem(pen=pg.mkPen(qt_setup.PROBE_COLOR, width=2, style=dash))
+        self.direction = pg.PlotCurveItem(pen=pg.mkPen(palette.PROBE_COLOR, width=2, style=dash))
         plot.addItem(self.direction)
         self.hover_marker = pg.ScatterPlotItem(size=10, symbol="+", pen=pg.mkPen("w", width=2), brush=None)
         self.hover_marker.setZValue(15)
         plot.addItem(self.hover_marker)
         self.probe = pg.TargetItem(pos=scene.probe, size=16, movable=True,
-                                   pen=pg.mkPen(qt_setup.PROBE_COLOR, width=2.5),
+                                   pen=pg.mkPen(palette.PROBE_COLOR, width=2.5),
                                    hoverPen=pg.mkPen("#ff8c42", width=3), label="probe",
-                                   labelOpts={"color": qt_setup.PROBE_COLOR, "offset": (10, -10)})
+                                   labelOpts={"color": palette.PROBE_COLOR, "offset": (10, -10)})
         self.probe.setZValue(20)
         plot.addItem(self.probe)
         self.probe.sigPositionChanged.connect(self._probe_dragged)
@@ -86,12 +90,16 @@ class ContourView(pg.PlotWidget):
     def _on_view_changed(self, names: set[str]) -> None:
         if names & {"colormap", "contour_count", "contour_spacing", "height_mode", "height_min", "height_max"}:
             self.rebuild()
-        elif names & {"gradient_field", "field_sign", "field_density"}:
+        elif names & {"field_sign", "field_density"}:
             self.update_field()
-        if "critical_points" in names:
-            self.update_critical()
+        draw_overlays(self, names)
         if "direction_angle" in names:
             self.update_probe()
+        if "radius" in names:
+            self.update_glyphs()
+
+    def update_glyphs(self) -> None:
+        self.glyphs.refresh()
 
     def rebuild(self, fit: bool = False) -> None:
         """Image, colour bar and isolines from the scene's sample; then the field and markers
@@ -208,8 +216,8 @@ class ContourView(pg.PlotWidget):
         if not pts:
             self.critical.setData([])
             return
-        spots = [{"pos": (p.x, p.y), "symbol": CRITICAL_STYLE[p.kind][0],
-                  "brush": pg.mkBrush(CRITICAL_STYLE[p.kind][1]), "data": p} for p in pts]
+        spots = [{"pos": (p.x, p.y), "symbol": CRITICAL_KINDS[p.kind].marker,
+                  "brush": pg.mkBrush(CRITICAL_KINDS[p.kind].color), "data": p} for p in pts]
         self.critical.setData(spots)
 
     def update_probe(self) -> None:

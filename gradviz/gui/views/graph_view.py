@@ -10,7 +10,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from gradviz.expr.backprop import ComputationGraph, Trace
 from gradviz.geometry.graph_layout import layout, pull_right
 from gradviz.gui.widgets.format import num
-from gradviz.gui.widgets.theme import current, on_change, ui_font
+from gradviz.gui.widgets.theme import PROBE_COLOR, current, on_change, ui_font
 
 NODE_W, NODE_H = 104.0, 54.0
 COL_DX, ROW_DY = 152.0, 66.0  # 48 px between columns: room for an edge's partial
@@ -19,7 +19,7 @@ KIND_TIPS = {"input": "a variable of f: the gradient is taken with respect to it
              "parameter": "a parameter (slider): an input held fixed; ∂f/∂ shows how f would change with it",
              "named": "a named intermediate (a definition in the text)", "output": "f, the output",
              "op": "an operation"}
-HIGHLIGHT = QtGui.QColor("#e6550d")
+HIGHLIGHT = QtGui.QColor(PROBE_COLOR)
 
 
 class NodeItem(QtWidgets.QGraphicsPathItem):

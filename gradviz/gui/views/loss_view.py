@@ -172,7 +172,8 @@ class LossView(QtWidgets.QWidget):
             style = (m, start_color(p.key), traj.diverged or traj.status == "left_domain")
             if r >= len(self._row_styles) or self._row_styles[r] != style:
                 table.item(r, 0).setIcon(self._icon(m, start_color(p.key)))
-                table.item(r, 6).setForeground(QtGui.QBrush(QtGui.QColor("#d04040" if style[2] else current().plot_fg)))
+                colour = current().error if style[2] else current().plot_fg
+                table.item(r, 6).setForeground(QtGui.QBrush(QtGui.QColor(colour)))
                 self._row_styles[r:r + 1] = [style]
         if changed:
             table.resizeColumnsToContents()

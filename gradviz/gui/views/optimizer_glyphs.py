@@ -50,11 +50,6 @@ class OptimizerGlyphs:
         d = scene.descent
         d.playback_changed.connect(lambda step: self.refresh())
         d.trajectories_changed.connect(self.refresh)
-        scene.view_changed.connect(self._view_changed)
-
-    def _view_changed(self, names: set[str]) -> None:
-        if names & {"state_arrows", "metric_ellipses", "radius"}:
-            self.refresh()
 
     def _item(self, table: dict, key: tuple[int, str], method: str, width: float) -> pg.PlotCurveItem:
         item = table.get(key)

@@ -12,7 +12,8 @@ from gradviz.gui.widgets.styles import method_pen, start_color
 from gradviz.gui.widgets.theme import current, style_plot
 from gradviz.model.scene import Scene
 
-LABEL_POSITIONS = (0.97, 0.7, 0.43, 0.16)  # along the axis: lines close in value keep their labels apart
+LABEL_POSITIONS = (0.02, 0.5)  # left ends of the labels along the axis: neighbouring lines alternate, never overlap
+HEADROOM = 1.15  # the y range reaches this far above the highest line, so its label (drawn above it) shows
 
 
 class SharpnessPlot(pg.PlotWidget):
@@ -49,8 +50,8 @@ class SharpnessPlot(pg.PlotWidget):
         while len(self.lines) > len(limits):
             item.removeItem(self.lines.pop())
         while len(self.lines) < len(limits):
-            line = pg.InfiniteLine(angle=0, label="", labelOpts={"position": 0.9, "color": current().muted,
-                                                                  "anchors": [(1, 1), (1, 1)]})
+            line = pg.InfiniteLine(angle=0, label="", labelOpts={"position": 0.02, "color": current().muted,
+                                                                  "anchors": [(0, 1), (0, 1)]})
             item.addItem(line)
             self.lines.append(line)
         for k, (line, limit) in enumerate(zip(self.lines, limits, strict=True)):
@@ -59,10 +60,14 @@ class SharpnessPlot(pg.PlotWidget):
             line.setValue(limit.value)
             line.label.setFormat(limit.label)
             line.label.setColor(current().muted)
+            line.label.fill = pg.mkBrush(current().legend_bg)  # readable where it crosses another line
             line.label.setPosition(LABEL_POSITIONS[k % len(LABEL_POSITIONS)])
             line.setToolTip(f"{limit.label}. Where λmax stays above its line, that method's step overshoots along the "
                             f"sharpest direction. {limit.tip}")
-        item.enableAutoRange(axis="y")
+        curves = [traj.sharpness[np.isfinite(traj.sharpness)] for _, _, traj in runs]
+        top = max([float(c.max()) for c in curves if c.size] + [limit.value for limit in limits], default=1.0)
+        bottom = min([float(c.min()) for c in curves if c.size] + [0.0])
+        item.setYRange(bottom, top * HEADROOM if top > 0 else 1.0, padding=0.02)
         free = unlimited_methods([m for _, m, _ in runs])
         note = f"; {', '.join(free)}: no fixed limit" if free else ""
         item.setTitle(f"sharpness along each path, and each method's stability limit{note}", size="9pt")

@@ -7,7 +7,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore
 
-from gradviz.gui import qt_setup
+from gradviz.gui.widgets import theme as palette
 from gradviz.gui.widgets.lazy import show_event_refreshing, when_visible
 from gradviz.gui.widgets.theme import style_plot
 from gradviz.model.scene import Scene
@@ -30,11 +30,11 @@ class SliceView(pg.PlotWidget):
             plot.getAxis(side).enableAutoSIPrefix(False)
         self.legend = plot.addLegend(offset=(-10, 10), labelTextSize="9pt")
         self.curve = plot.plot(pen=pg.mkPen("k", width=2), name="f(w + εv)")
-        self.tangent = plot.plot(pen=pg.mkPen(qt_setup.rgb_hex(qt_setup.TANGENT_COLOR), width=2,
+        self.tangent = plot.plot(pen=pg.mkPen(palette.rgb_hex(palette.TANGENT_COLOR), width=2,
                                               style=QtCore.Qt.PenStyle.DashLine), name="f(w) + ε v·∇f")
-        self.parabola = plot.plot(pen=pg.mkPen(qt_setup.rgb_hex(qt_setup.QUADRATIC_COLOR), width=2,
+        self.parabola = plot.plot(pen=pg.mkPen(palette.rgb_hex(palette.QUADRATIC_COLOR), width=2,
                                                style=QtCore.Qt.PenStyle.DashDotLine), name="+ ½ε² vᵀHv")
-        self.dot = pg.ScatterPlotItem(size=9, brush=pg.mkBrush(qt_setup.PROBE_COLOR), pen=None)
+        self.dot = pg.ScatterPlotItem(size=9, brush=pg.mkBrush(palette.PROBE_COLOR), pen=None)
         plot.addItem(self.dot)
         scene.function_changed.connect(lambda fn: self.refresh())
         scene.probe_changed.connect(lambda p: self.refresh())

@@ -11,7 +11,7 @@ import pyqtgraph.opengl as gl
 from gradviz.calculus.local import local_model
 from gradviz.descent.optimizers import OPTIMIZERS
 from gradviz.geometry.mesh import grid_faces
-from gradviz.gui import qt_setup
+from gradviz.gui.widgets import theme as palette
 from gradviz.gui.widgets.styles import start_color
 
 PATCH = 21
@@ -129,7 +129,7 @@ class SurfaceTrajectories:
         gx, gy = np.meshgrid(at[0] + u, at[1] + u, indexing="ij")
         z = self.view._display(m.quadratic_model(gx, gy))
         verts = np.column_stack([gx.ravel(), gy.ravel(), z.ravel()]).astype(np.float32)
-        colors = np.tile(np.array([*qt_setup.QUADRATIC_COLOR, 0.35], dtype=np.float32), (len(verts), 1))
+        colors = np.tile(np.array([*palette.QUADRATIC_COLOR, 0.35], dtype=np.float32), (len(verts), 1))
         self.newton_model.setMeshData(vertexes=verts, faces=grid_faces(PATCH, PATCH), vertexColors=colors,
                                       smooth=False, computeNormals=False)
         self.newton_model.setVisible(True)

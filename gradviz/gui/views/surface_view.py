@@ -10,14 +10,15 @@ import pyqtgraph as pg
 import pyqtgraph.opengl as gl
 from PySide6 import QtCore, QtGui
 
+from gradviz.calculus.critical_kinds import CRITICAL_KINDS
 from gradviz.geometry.mesh import HeightScale, grid_faces, surface_mesh
 from gradviz.geometry.picking import pick_height_field
-from gradviz.gui import qt_setup
+from gradviz.gui.views.overlay_drawing import draw_overlays
 from gradviz.gui.views.shaders import clipped_surface
 from gradviz.gui.views.surface_trajectories import SurfaceTrajectories
+from gradviz.gui.widgets import theme as palette
 from gradviz.gui.widgets.format import num
 from gradviz.gui.widgets.theme import current, on_change, ui_font
-from gradviz.model.overlays import redrawn_by
 from gradviz.model.scene import Scene
 
 OVERLAY_GRID = 25  # vertices per side of the tangent-plane and quadratic-model patches
@@ -85,6 +86,12 @@ class SurfaceView(PickingGLView):
     """Observes the scene: rebuilds the surface on function/domain/colour changes and the
     overlays on probe changes. It never changes the scene except through its setters."""
 
+    VIEW = "surface"
+    # the method that draws each overlay whose entry names this view (a test checks every such overlay has one)
+    OVERLAY_DRAWERS = {"tangent_plane": "update_overlays", "quadratic_model": "update_overlays",
+                       "eigen_arrows": "update_overlays", "descent_arrow": "update_overlays",
+                       "critical_points": "update_critical", "wireframe": "rebuild"}
+
     pointed = QtCore.Signal(object)  # (x, y) under the mouse on the surface, or None
 
     def __init__(self, scene: Scene, parent: QtCore.QObject | None = None) -> None:
@@ -139,12 +146,11 @@ class SurfaceView(PickingGLView):
 
     # ----- surface -----
     def _on_view_changed(self, names: set[str]) -> None:
-        if names & {"colormap", "contour_spacing", "wireframe", "height_mode", "height_min", "height_max"}:
+        if names & {"colormap", "contour_spacing", "height_mode", "height_min", "height_max"}:
             self.rebuild(reset_camera=False)
-        if names & (redrawn_by("surface") | {"radius", "direction_angle"}):
+        draw_overlays(self, names)
+        if names & {"radius", "direction_angle"}:
             self.update_overlays()
-        if "critical_points" in names:
-            self.update_critical()
 
     def rebuild(self, reset_camera: bool = False) -> None:
         """Recompute the mesh, colours, frame and labels from the scene's sample (once per change:
@@ -268,9 +274,9 @@ class SurfaceView(PickingGLView):
         r = view.radius
         u = np.linspace(-r, r, OVERLAY_GRID)
         gx, gy = np.meshgrid(px + u, py + u, indexing="ij")
-        for item, on, model, rgb in ((self.tangent, view.tangent_plane, m.tangent_plane, qt_setup.TANGENT_COLOR),
+        for item, on, model, rgb in ((self.tangent, view.tangent_plane, m.tangent_plane, palette.TANGENT_COLOR),
                                      (self.quadratic, view.quadratic_model, m.quadratic_model,
-                                      qt_setup.QUADRATIC_COLOR)):
+                                      palette.QUADRATIC_COLOR)):
             item.setVisible(bool(on and ok))
             if on and ok:
                 # a depth bias: where a model touches the surface (a tangent plane always does) it is
@@ -307,9 +313,9 @@ class SurfaceView(PickingGLView):
             top = max(float(np.max(np.abs(lams))), 1e-300)
             for k in range(2):
                 length = r * max(0.2, abs(float(lams[k])) / top)
-                arrow(vecs[:, k], length, qt_setup.EIGEN_COLORS[k])
+                arrow(vecs[:, k], length, palette.EIGEN_COLORS[k])
         if view.descent_arrow and m.grad_norm > 0:
-            arrow(-m.grad, 0.9 * r, qt_setup.DESCENT_COLOR)
+            arrow(-m.grad, 0.9 * r, palette.DESCENT_COLOR)
         if not pos:
             return {"pos": np.zeros((2, 3)), "color": np.zeros((2, 4))}
         return {"pos": np.array(pos, dtype=float), "color": np.array(col, dtype=float)}
@@ -320,10 +326,9 @@ class SurfaceView(PickingGLView):
         if not pts:
             self.critical.setData(pos=np.zeros((0, 3)), color=np.zeros((0, 4)))
             return
-        colors = {"minimum": (0.2, 0.85, 0.3, 1), "maximum": (0.95, 0.25, 0.25, 1),
-                  "saddle": (1.0, 0.85, 0.2, 1), "degenerate": (0.75, 0.75, 0.75, 1)}
         pos = np.array([[p.x, p.y, float(self._display(p.f))] for p in pts])
-        self.critical.setData(pos=pos, color=np.array([colors[p.kind] for p in pts]))
+        colors = [pg.mkColor(CRITICAL_KINDS[p.kind].color).getRgbF() for p in pts]
+        self.critical.setData(pos=pos, color=np.array(colors))
 
     # ----- hover -----
     def show_hover(self, point: tuple[float, float] | None) -> None:

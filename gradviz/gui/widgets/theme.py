@@ -29,12 +29,27 @@ class Theme:
     gl_bg: str  # the 3D view
     gl_text: tuple[int, int, int]
     gl_muted: tuple[int, int, int]
+    error: str  # text that says something is wrong (an error, "diverges", "wrong")
+    ok: str  # text that says all is well ("converges", "correct")
+    warn: str  # text between the two ("oscillates")
 
 
 LIGHT = Theme("light", False, "#ffffff", "#202020", "#555555", (255, 255, 255, 225), "#999999", "#ffffff", "#666666",
-              "#e9ecf1", (25, 28, 34), (90, 96, 108))
+              "#e9ecf1", (25, 28, 34), (90, 96, 108), "#b03a2e", "#1e7b34", "#b8860b")
 DARK = Theme("dark", True, "#1e2025", "#e4e6ea", "#a9aeb8", (40, 43, 50, 225), "#6b7280", "#1e2025", "#9aa0aa",
-             "#1d2127", (225, 225, 230), (170, 175, 185))
+             "#1d2127", (225, 225, 230), (170, 175, 185), "#ff7b6b", "#6fd38a", "#f0c040")
+
+# Colours that mean the same in both themes: the probe and the probe's overlays (tangent plane, quadratic model,
+# steepest descent, the Hessian's eigen-directions). RGB in [0, 1] for OpenGL; `rgb_hex` for the 2D views.
+PROBE_COLOR = "#e6550d"
+TANGENT_COLOR = (1.0, 0.55, 0.10)
+QUADRATIC_COLOR = (0.15, 0.80, 1.0)
+DESCENT_COLOR = (0.95, 0.15, 0.15)
+EIGEN_COLORS = ((1.0, 1.0, 1.0), (0.95, 0.35, 0.95))
+
+
+def rgb_hex(rgb: tuple[float, float, float]) -> str:
+    return "#" + "".join(f"{round(c * 255):02x}" for c in rgb)
 
 
 class _Themes(QtCore.QObject):
@@ -154,6 +169,16 @@ def ui_font(point_size: float, bold: bool = False) -> QtGui.QFont:
 
 def muted_css() -> str:
     return f"color: {current().muted}"
+
+
+def error_css() -> str:
+    return f"color: {current().error}"
+
+
+def style_error_label(label: QtWidgets.QWidget) -> None:
+    """Show `label`'s text in the theme's error colour, now and after every change of theme."""
+    label.setStyleSheet(error_css())
+    on_change(lambda theme: label.setStyleSheet(error_css()), label)
 
 
 def on_change(callback: Callable[[Theme], object], owner: QtCore.QObject) -> None:
