@@ -16,6 +16,8 @@ import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from gradviz.export.dispatch import suffix_of
+from gradviz.export.formats import suffixes
 from gradviz.headless.quick_scene import scene_for
 
 VIEWS = ("contour", "3d", "both", "slice", "loss")
@@ -40,13 +42,13 @@ class Figure:
 
     def save(self, path: str | os.PathLike) -> Path:
         """Write the figure as PNG (any view) or SVG (the 2D views); returns the path."""
-        from gradviz.export.dispatch import suffix_of
         from gradviz.headless.render import RenderError, draw_headless, draw_plot
 
         out = Path(path)
-        suffix = suffix_of(out, (".png", ".svg"), "a figure")
-        if suffix == ".svg" and self.view in ("3d", "both"):
-            raise ValueError("SVG is for the 2D views (contour, slice, loss): the 3D view is pixels; save as .png")
+        suffix = suffix_of(out, suffixes("figure"), "a figure")
+        if self.view in ("3d", "both") and suffix not in suffixes("figure_3d"):
+            raise ValueError(f"{suffix} is for the 2D views (contour, slice, loss): the 3D view is pixels; save as "
+                             f"{' or '.join(suffixes('figure_3d'))}")
         try:
             if self.view in ("slice", "loss"):
                 draw_plot(self.scene, self.view, self.size, str(out))

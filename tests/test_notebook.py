@@ -50,5 +50,5 @@ def test_figure_bad_input():
     with pytest.raises(gradviz.ExpressionError, match="column"):
         gradviz.figure("x +")
     fig = gradviz.figure("x*y", view="3d")
-    with pytest.raises(ValueError, match="SVG is for the 2D views"):
+    with pytest.raises(ValueError, match=r"\.svg is for the 2D views"):
         fig.save("a.svg")

@@ -14,6 +14,7 @@ from gradviz.calculus.critical import find_critical_points
 from gradviz.descent.optimizers import HYPER_NAMES, OPTIMIZERS
 from gradviz.descent.trajectory import descend
 from gradviz.export import export_critical_points, export_trajectories, suffix_of
+from gradviz.export.formats import suffixes
 from gradviz.expr.errors import ExpressionError
 from gradviz.expr.function import Function, parse
 from gradviz.model import limits
@@ -109,7 +110,8 @@ def trace_main(argv: Sequence[str]) -> int:
     p.add_argument("expression", help="f(x, y), e.g. \"(1-x)^2 + 100*(y-x^2)^2\"")
     add_descent_options(p)
     add_parameter_option(p)
-    p.add_argument("-o", "--output", help="traj.csv or traj.json (default: a summary on stdout only)")
+    p.add_argument("-o", "--output", help=f"a {' or '.join(suffixes('trajectories'))} file (default: a summary on "
+                   "stdout only)")
     args = p.parse_args(argv)
     fn = with_parameters(parse_expression(args.expression), args.param)
     runs = runs_from(args, fn)
@@ -136,12 +138,12 @@ def critical_main(argv: Sequence[str]) -> int:
     p.add_argument("--domain", type=domain, default=(-3.0, 3.0, -3.0, 3.0), metavar="XMIN,XMAX,YMIN,YMAX",
                    help="where to search (default: -3,3,-3,3)")
     add_parameter_option(p)
-    p.add_argument("-o", "--output", help="also write them to a .csv file")
+    p.add_argument("-o", "--output", help=f"also write them to a {' or '.join(suffixes('critical_points'))} file")
     args = p.parse_args(argv)
     fn = with_parameters(parse_expression(args.expression), args.param)
     if args.output:
         try:
-            suffix_of(args.output, (".csv",), "critical points")
+            suffix_of(args.output, suffixes("critical_points"), "critical points")
         except ValueError as err:
             raise UsageError(f"--output: {err}") from None
     points = find_critical_points(fn, args.domain)

@@ -18,6 +18,7 @@ from gradviz.cli.commands import (
     point,
 )
 from gradviz.export import suffix_of
+from gradviz.export.formats import suffixes
 from gradviz.headless.quick_scene import scene_for
 from gradviz.model.scene import Scene
 
@@ -36,7 +37,9 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="gradviz render", description="Draw f(x, y) (or a saved session) to a "
                                 "PNG or SVG file without a window: the 3D surface, the contour view, or both.")
     p.add_argument("source", metavar="EXPR_OR_SESSION", help="f(x, y), or a .gradviz.json session file")
-    p.add_argument("-o", "--output", required=True, help="out.png or out.svg (SVG: contour view only)")
+    p.add_argument("-o", "--output", required=True,
+                   help=f"a {' or '.join(suffixes('figure'))} file ({' or '.join(suffixes('figure_3d'))} with the 3D "
+                        "view)")
     p.add_argument("--view", choices=("3d", "contour", "both"), default="both")
     p.add_argument("--size", type=size, default=(1600, 900), metavar="WxH", help="image size (default 1600x900)")
     p.add_argument("--domain", type=domain, default=None, metavar="XMIN,XMAX,YMIN,YMAX")
@@ -51,11 +54,12 @@ def render_main(argv: Sequence[str]) -> int:
     args = parser().parse_args(argv)
     out = args.output
     try:
-        suffix = suffix_of(out, (".png", ".svg"), "the figure")
+        suffix = suffix_of(out, suffixes("figure"), "the figure")
     except ValueError as err:
         raise UsageError(f"--output: {err}") from None
-    if suffix == ".svg" and args.view != "contour":
-        raise UsageError("SVG is for the contour view (the 3D view is pixels): use --view contour, or a .png file")
+    if args.view != "contour" and suffix not in suffixes("figure_3d"):
+        raise UsageError(f"{suffix} is for the contour view (the 3D view is pixels): use --view contour, or a "
+                         f"{' or '.join(suffixes('figure_3d'))} file")
     scene = scene_from_args(args)  # bad input is refused before any display is started
     from gradviz.headless.render import draw_headless
 

@@ -1,4 +1,4 @@
-"""The one place where an export's file suffix picks its writer, for the window and the CLI alike."""
+"""Exports by suffix, for the window and the CLI alike: thin calls on the format table (`formats.py`)."""
 
 from __future__ import annotations
 
@@ -8,11 +8,13 @@ from pathlib import Path
 
 from gradviz.calculus.critical import CriticalPoint
 from gradviz.descent.trajectory import Trajectory
-from gradviz.export.tables import critical_points_csv, trajectories_csv, trajectories_json
+from gradviz.export import tables  # noqa: F401 (registers the table writers)
+from gradviz.export.formats import FORMATS, formats, suffixes, write
 
-TRAJECTORY_WRITERS = {".csv": trajectories_csv, ".json": trajectories_json}
-CRITICAL_WRITERS = {".csv": critical_points_csv}
-FIGURE_SUFFIXES = {"plot": (".png", ".svg"), "3d": (".png",), "movie": (".gif", ".mp4")}
+# views of the format table, under the names earlier versions exported
+TRAJECTORY_WRITERS = {f.suffix: f.write for f in formats("trajectories")}
+CRITICAL_WRITERS = {f.suffix: f.write for f in formats("critical_points")}
+FIGURE_SUFFIXES = {"plot": suffixes("plot"), "3d": suffixes("3d"), "movie": suffixes("movie")}
 
 
 def suffix_of(path: str | os.PathLike, allowed: Sequence[str], what: str) -> str:
@@ -24,11 +26,17 @@ def suffix_of(path: str | os.PathLike, allowed: Sequence[str], what: str) -> str
     return suffix
 
 
-def export_trajectories(runs: Sequence[Trajectory], path: str | os.PathLike) -> None:
-    """Every iterate of `runs` as CSV or JSON, by the suffix of `path`."""
-    TRAJECTORY_WRITERS[suffix_of(path, tuple(TRAJECTORY_WRITERS), "trajectories")](runs, path)
+def export_trajectories(runs: Sequence[Trajectory], path: str | os.PathLike) -> str:
+    """Every iterate of `runs` as CSV or JSON (any trajectories format), by the suffix of `path`."""
+    suffix_of(path, suffixes("trajectories"), "trajectories")
+    return write("trajectories", runs, path)
 
 
 def export_critical_points(points: Sequence[CriticalPoint], path: str | os.PathLike,
-                           variables: Sequence[str] = ("x", "y")) -> None:
-    CRITICAL_WRITERS[suffix_of(path, tuple(CRITICAL_WRITERS), "critical points")](points, path, variables)
+                           variables: Sequence[str] = ("x", "y")) -> str:
+    suffix_of(path, suffixes("critical_points"), "critical points")
+    return write("critical_points", points, path, variables=variables)
+
+
+__all__ = ["CRITICAL_WRITERS", "FIGURE_SUFFIXES", "FORMATS", "TRAJECTORY_WRITERS", "export_critical_points",
+           "export_trajectories", "suffix_of"]

@@ -12,6 +12,7 @@ from typing import Any
 
 from gradviz.calculus.critical import CriticalPoint
 from gradviz.descent.trajectory import Trajectory
+from gradviz.export.formats import writes
 from gradviz.session.store import write_atomic
 
 TRAJECTORY_COLUMNS = ["run", "method", "hyperparameters", "step", "x", "y", "f", "fx", "fy", "status"]
@@ -52,6 +53,7 @@ def _finite(v: float) -> float | None:
 
 
 
+@writes("trajectories", ".csv", "CSV table")
 def trajectories_csv(runs: Sequence[Trajectory], path: str | os.PathLike) -> None:
     """One row per iterate: run, method, hyperparameters (JSON, with f's parameters), step, x, y, f,
     fx, fy, status; the columns take the variables' names (w, b, f, fw, fb for f(w, b))."""
@@ -73,6 +75,7 @@ def _parameters(traj: Trajectory) -> dict[str, Any]:
     return {"parameters": traj.parameters} if traj.parameters else {}
 
 
+@writes("trajectories", ".json", "JSON")
 def trajectories_json(runs: Sequence[Trajectory], path: str | os.PathLike) -> None:
     """A list of runs, each with its method, hyperparameters, f's variables and parameters, status
     and every step (nan/inf as null); step keys take the variables' names."""
@@ -98,6 +101,7 @@ def _batch_step(traj: Trajectory, k: int) -> dict[str, float | None]:
             "batch_loss": _finite(traj.batch_losses[k])}  # type: ignore[index]
 
 
+@writes("critical_points", ".csv", "CSV table")
 def critical_points_csv(points: Sequence[CriticalPoint], path: str | os.PathLike,
                         variables: Sequence[str] = ("x", "y")) -> None:
     """kind, x, y (the variables' names), f and the Hessian's eigenvalues of each critical point."""

@@ -205,3 +205,18 @@ def test_the_about_box_and_the_window_icon(qtbot, window):
     menus = window.menuBar().findChildren(QtWidgets.QMenu)
     texts = [a.text() for m in menus for a in m.actions()]
     assert "About &Qt" in texts and "&About gradviz" in texts
+
+
+def test_a_picture_format_is_one_entry_in_the_table(qtbot, window, tmp_path):
+    """JPEG registered as a raster "plot" format: the window's export writes it, and the dialog offers it."""
+    from gradviz.export.formats import FORMATS, ExportFormat, dialog_filter, register
+
+    saved = list(FORMATS)
+    try:
+        register(ExportFormat("plot", ".jpg", "JPEG image", "raster"))
+        assert "JPEG image (*.jpg)" in dialog_filter("plot")
+        out = tmp_path / "contour.jpg"
+        window.files.exports.export_view("contour", str(out), width=400)
+        assert out.read_bytes()[:3] == b"\xff\xd8\xff"  # a JPEG file's signature
+    finally:
+        FORMATS[:] = saved

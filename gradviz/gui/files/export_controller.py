@@ -10,7 +10,7 @@ import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from gradviz.export import export_critical_points, export_trajectories, suffix_of
-from gradviz.export.dispatch import FIGURE_SUFFIXES
+from gradviz.export.formats import dialog_filter, suffixes, with_chosen_suffix
 from gradviz.gui.files import exporting
 from gradviz.gui.files.parameter_movie import export_parameter_sweep_dialog
 
@@ -71,9 +71,11 @@ class ExportController(QtCore.QObject):
     def warn(self) -> Callable:
         return self._warn()
 
-    def _ask_path(self, title: str, default: str, filters: str) -> str:
-        path, _ = QtWidgets.QFileDialog.getSaveFileName(self.window, title, default, filters)
-        return path
+    def _ask_path(self, title: str, default: str, holds: str) -> str:
+        """A path from the save dialog, its filters read from the format table; a name typed without a suffix
+        takes the chosen filter's ("" when cancelled)."""
+        path, chosen = QtWidgets.QFileDialog.getSaveFileName(self.window, title, default, dialog_filter(holds))
+        return with_chosen_suffix(path, holds, chosen) if path else ""
 
     def _report(self, action: Callable[[], object]) -> bool:
         try:
@@ -89,25 +91,25 @@ class ExportController(QtCore.QObject):
                 "slice": w.slice.getPlotItem()}
 
     def export_3d(self, path: str, width: int, height: int, scale: float = 1.0, transparent: bool = False) -> None:
-        suffix_of(path, FIGURE_SUFFIXES["3d"], "the 3D view")
+        suffix_of(path, suffixes("3d"), "the 3D view")
         exporting.export_3d_png(self.window.surface, path, width, height, scale, transparent)
 
     def export_3d_dialog(self) -> None:
         dialog = SizeDialog(self.window, 1600, 1200)
         if dialog.exec() != QtWidgets.QDialog.DialogCode.Accepted:
             return
-        path = self._ask_path("Export the 3D view", "surface.png", "PNG image (*.png)")
+        path = self._ask_path("Export the 3D view", "surface.png", "3d")
         if path:
             scale = float(dialog.scale.currentText().rstrip("×"))
             self._report(lambda: self.export_3d(path, dialog.width_box.value(), dialog.height_box.value(), scale,
                                                 dialog.transparent.isChecked()))
 
     def export_view(self, name: str, path: str, width: int | None = 1600) -> None:
-        suffix = suffix_of(path, FIGURE_SUFFIXES["plot"], f"the {name} view")
-        exporting.export_plot(self.plot_items()[name], path, width if suffix == ".png" else None)
+        suffix_of(path, suffixes("plot"), f"the {name} view")
+        exporting.export_plot(self.plot_items()[name], path, width)
 
     def export_view_dialog(self, name: str) -> None:
-        path = self._ask_path(f"Export the {name} view", f"{name}.png", "PNG image (*.png);;SVG drawing (*.svg)")
+        path = self._ask_path(f"Export the {name} view", f"{name}.png", "plot")
         if path:
             self._report(lambda: self.export_view(name, path))
 
@@ -115,12 +117,12 @@ class ExportController(QtCore.QObject):
         return exporting.grab_with_gl(self.window, [self.window.surface])
 
     def export_window(self, path: str) -> None:
-        suffix_of(path, (".png",), "the window")
+        suffix_of(path, suffixes("window"), "the window")
         if not self.window_image().save(path, "PNG"):
             raise OSError(f"could not write {path}")
 
     def export_window_dialog(self) -> None:
-        path = self._ask_path("Export the window", "gradviz.png", "PNG image (*.png)")
+        path = self._ask_path("Export the window", "gradviz.png", "window")
         if path:
             self._report(lambda: self.export_window(path))
 
@@ -128,7 +130,7 @@ class ExportController(QtCore.QObject):
         export_trajectories([t for _, _, t in self.model.descent.trajectories()], path)
 
     def export_trajectories_dialog(self) -> None:
-        path = self._ask_path("Export trajectories", "trajectories.csv", "CSV (*.csv);;JSON (*.json)")
+        path = self._ask_path("Export trajectories", "trajectories.csv", "trajectories")
         if path:
             self._report(lambda: self.export_trajectories(path))
 
@@ -139,7 +141,7 @@ class ExportController(QtCore.QObject):
         export_critical_points(points, path, self.model.function.variables)
 
     def export_critical_dialog(self) -> None:
-        path = self._ask_path("Export critical points", "critical_points.csv", "CSV (*.csv)")
+        path = self._ask_path("Export critical points", "critical_points.csv", "critical_points")
         if path:
             self._report(lambda: self.export_critical(path))
 
@@ -174,7 +176,7 @@ class ExportController(QtCore.QObject):
                 progress.close()
 
     def export_playback_dialog(self) -> None:
-        path = self._ask_path("Export descent playback", "descent.gif", "Animated GIF (*.gif);;MP4 video (*.mp4)")
+        path = self._ask_path("Export descent playback", "descent.gif", "movie")
         if path:
             self._report(lambda: self.export_playback(path, dialog=True))
 

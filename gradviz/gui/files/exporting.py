@@ -11,6 +11,8 @@ import pyqtgraph as pg
 import pyqtgraph.exporters  # noqa: F401 (registers the exporters)
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from gradviz.export.formats import resolve
+
 
 def render_3d(view: QtWidgets.QWidget, width: int, height: int, scale: float = 1.0,
               transparent: bool = False) -> QtGui.QImage:
@@ -57,17 +59,15 @@ def export_3d_png(view: pg.opengl.GLViewWidget, path: str, width: int, height: i
 
 
 def export_plot(plot_item: pg.PlotItem, path: str, width: int | None = None) -> None:
-    """A 2D view as PNG (at `width` pixels) or SVG, by the file's suffix, with pyqtgraph's exporters."""
-    suffix = Path(path).suffix.lower()
-    if suffix == ".svg":
+    """A 2D view in a "plot" format of the table (PNG at `width` pixels, SVG, …), with pyqtgraph's exporters."""
+    path, fmt = resolve(path, "plot", "a 2D view")
+    if fmt.render == "vector":
         pg.exporters.SVGExporter(plot_item).export(path)
-    elif suffix == ".png":
+    else:  # raster: Qt writes the image in the format its suffix names
         exporter = pg.exporters.ImageExporter(plot_item)
         if width:
             exporter.parameters()["width"] = int(width)
         exporter.export(path)
-    else:
-        raise ValueError(f"export a 2D view as .png or .svg, not {suffix or 'a file with no suffix'}")
     if not Path(path).exists():
         raise OSError(f"could not write {path}")
 
@@ -115,10 +115,8 @@ def export_movie(path: str, frames: int, render_frame: Callable[[int], QtGui.QIm
     """
     import imageio.v2 as imageio
 
-    suffix = Path(path).suffix.lower()
-    if suffix not in (".gif", ".mp4"):
-        raise ValueError(f"export playback as .gif or .mp4, not {suffix or 'a file with no suffix'}")
-    if suffix == ".gif":
+    path, fmt = resolve(path, "movie", "a movie")
+    if fmt.render == "gif":
         writer = imageio.get_writer(path, mode="I", duration=1000.0 / fps, loop=0)
     else:
         require_video()
@@ -131,7 +129,7 @@ def export_movie(path: str, frames: int, render_frame: Callable[[int], QtGui.QIm
                 Path(path).unlink(missing_ok=True)
                 return written
             rgb = image_to_rgb(render_frame(k))
-            if suffix == ".mp4":  # H.264 wants even sizes
+            if fmt.render == "mp4":  # H.264 wants even sizes
                 rgb = rgb[: rgb.shape[0] // 2 * 2, : rgb.shape[1] // 2 * 2]
             writer.append_data(rgb)
             written += 1

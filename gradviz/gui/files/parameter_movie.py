@@ -59,8 +59,7 @@ def export_parameter_sweep_dialog(files: object) -> None:
         name, ok = QtWidgets.QInputDialog.getItem(window, "Sweep which parameter?", "parameter", names, 0, False)
         if not ok:
             return
-    path = files._ask_path(f"Export the sweep of {name}", f"sweep_{name}.gif",
-                           "Animated GIF (*.gif);;MP4 video (*.mp4)")
+    path = files._ask_path(f"Export the sweep of {name}", f"sweep_{name}.gif", "movie")
     if not path:
         return
     dialog = QtWidgets.QProgressDialog(f"Rendering the sweep of {name}…", "Cancel", 0, 1, window)

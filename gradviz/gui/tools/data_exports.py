@@ -9,7 +9,8 @@ from collections.abc import Callable
 import pyqtgraph as pg
 from PySide6 import QtGui, QtWidgets
 
-from gradviz.export.dispatch import FIGURE_SUFFIXES, TRAJECTORY_WRITERS, export_trajectories, suffix_of
+from gradviz.export.dispatch import export_trajectories, suffix_of
+from gradviz.export.formats import dialog_filter, suffixes, with_chosen_suffix
 from gradviz.gui.files.exporting import export_plot
 from gradviz.model.loss_on_data import DataState
 
@@ -32,13 +33,13 @@ class DataExports:
         for which, (label, stem) in VIEWS.items():
             menu.addAction(f"{label[0].upper()}{label[1:]} (PNG or SVG)…",
                            lambda w=which, lb=label, st=stem: self._ask(
-                               f"Export {lb}", f"{st}.png", "PNG image (*.png);;SVG image (*.svg)",
+                               f"Export {lb}", f"{st}.png", "plot",
                                lambda path, w=w: self.export_view(w, path)))
         menu.addAction("The whole window (PNG)…", lambda: self._ask(
-            "Export the window", "loss_on_data.png", "PNG image (*.png)", self.export_window))
+            "Export the window", "loss_on_data.png", "window", self.export_window))
         menu.addSeparator()
         menu.addAction("The run: every iterate, η and batch loss (CSV or JSON)…", lambda: self._ask(
-            "Export the run", "run.csv", "CSV (*.csv);;JSON (*.json)", self.export_run))
+            "Export the run", "run.csv", "trajectories", self.export_run))
         button = QtWidgets.QToolButton()
         button.setText("Export")
         button.setMenu(menu)
@@ -51,11 +52,11 @@ class DataExports:
         """One plot (`which` in VIEWS) as PNG (PNG_WIDTH wide) or SVG, by the file's suffix."""
         plot = {"landscape": self.landscape, "data": self.data_plot, "loss": self.loss_plot,
                 "lr": self.lr_plot}[which]
-        suffix = suffix_of(path, FIGURE_SUFFIXES["plot"], "a plot")
-        export_plot(plot.getPlotItem(), path, width=PNG_WIDTH if suffix == ".png" else None)
+        suffix_of(path, suffixes("plot"), "a plot")
+        export_plot(plot.getPlotItem(), path, width=PNG_WIDTH)
 
     def export_window(self, path: str) -> None:
-        suffix_of(path, (".png",), "the window")
+        suffix_of(path, suffixes("window"), "the window")
         image: QtGui.QImage = self.grab().toImage()  # type: ignore[attr-defined]
         if not image.save(path, "PNG"):
             raise OSError(f"could not write {path}")
@@ -64,14 +65,15 @@ class DataExports:
         """The run as CSV or JSON, by the suffix: each iterate with f, ∇f, η and the loss of its batch."""
         if self.state.trajectory is None:
             raise ValueError("there is no run yet (it is still being computed)")
-        suffix_of(path, tuple(TRAJECTORY_WRITERS), "the run")
+        suffix_of(path, suffixes("trajectories"), "the run")
         export_trajectories([self.state.trajectory], path)
 
-    def _ask(self, title: str, name: str, filters: str, write: Callable[[str], None]) -> None:
-        path, _ = QtWidgets.QFileDialog.getSaveFileName(self, title, name, filters)  # type: ignore[arg-type]
+    def _ask(self, title: str, name: str, holds: str, write: Callable[[str], None]) -> None:
+        path, chosen = QtWidgets.QFileDialog.getSaveFileName(self, title, name,  # type: ignore[arg-type]
+                                                             dialog_filter(holds))
         if not path:
             return
         try:
-            write(path)
+            write(with_chosen_suffix(path, holds, chosen))
         except (OSError, ValueError) as err:
             QtWidgets.QMessageBox.warning(self, "Export failed", str(err))  # type: ignore[arg-type]
