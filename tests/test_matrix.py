@@ -128,3 +128,35 @@ def test_the_book_sign_preset_is_flagged():
     p = matrix_preset("‖X − UV‖², the book's sign (chapter)")
     r = gradviz.parse_matrix(p.text).check(p.variable, p.candidate)
     assert not r.ok and r.scale == pytest.approx(-1.0)
+
+
+def test_the_matrix_language_has_every_function_of_the_table():
+    """Each function name of the f(x, y) language (from the primitive table) works on arrays here too, with its
+    arity; values equal NumPy's and the gradient equals central differences."""
+    import numpy as np
+
+    from gradviz.autodiff.primitives import PRIMITIVES
+    from gradviz.expr.language import FUNCTIONS
+
+    for name, op in FUNCTIONS.items():
+        arity = PRIMITIVES[op].arity
+        args = "0.3*A + 0.1" if arity == 1 else "0.3*A + 0.1, 0.2*B"
+        m = gradviz.parse_matrix(f"A: 2x3; B: 2x3; sum({name}({args}))")
+        vals = {"A": np.array([[0.1, 0.5, 0.9], [0.2, 0.4, 0.7]]),
+                "B": np.array([[0.9, 0.2, 0.3], [0.85, 0.1, 0.6]])}  # no ties of max or min
+        ref = PRIMITIVES[op].evaluate(*([0.3 * vals["A"] + 0.1, 0.2 * vals["B"]][:arity]))
+        assert m.value(vals) == pytest.approx(float(np.sum(ref)), rel=1e-12), name
+        g = m.grad("A", vals)
+        h = 1e-6
+        for idx in np.ndindex(2, 3):
+            up, down = {**vals, "A": vals["A"].copy()}, {**vals, "A": vals["A"].copy()}
+            up["A"][idx] += h
+            down["A"][idx] -= h
+            assert g[idx] == pytest.approx((m.value(up) - m.value(down)) / (2 * h), rel=1e-5, abs=1e-7), name
+
+
+def test_max_and_min_name_their_arity_and_shapes():
+    with pytest.raises(gradviz.ExpressionError, match="max takes 2 arguments, got 1"):
+        gradviz.parse_matrix("A: 3x3; sum(max(A))")
+    with pytest.raises(gradviz.ExpressionError, match=r"shapes \(3, 3\) and \(2, 2\) do not broadcast"):
+        gradviz.parse_matrix("A: 3x3; B: 2x2; sum(max(A, B))")

@@ -3,9 +3,9 @@
     U: 6x3; V: 3x4; X: 6x4; sum((X - U@V)^2)
 
 `name: n` declares a vector, `name: m x n` (or `mxn`) a matrix. The expression may use `@`,
-`.T`, `sum`, `mean`, `trace`, `dot(a, b)`, `norm` and every elementwise function of the f(x, y)
-language, with NumPy's broadcasting. Shapes are checked while the graph is built, before
-anything runs; a mismatch names both shapes and the column. Nothing typed reaches eval.
+`.T`, `sum`, `mean`, `trace`, `dot(a, b)`, `norm` and every function of the primitive table (the f(x, y)
+language's, `max(a, b)` and `min(a, b)` included), with NumPy's broadcasting. Shapes are checked while the
+graph is built, before anything runs; a mismatch names both shapes and the column. Nothing typed reaches eval.
 """
 
 from __future__ import annotations
@@ -16,14 +16,18 @@ from dataclasses import dataclass
 import numpy as np
 
 from gradviz.autodiff.graph import Node, const, literal_simplification, make, var
+from gradviz.autodiff.primitives import PRIMITIVES
 from gradviz.expr.errors import ExpressionError
 from gradviz.expr.language import CONSTANTS, FUNCTIONS, KEYWORDS
 from gradviz.expr.lexer import Token, describe, tokenize, unexpected_problem
+from gradviz.expr.reductions import REDUCTIONS
 
 MAX_DIM = 2000  # rows or columns of one declared array
 MAX_ELEMENTS = 1_000_000  # elements of one declared array
 MAX_DEPTH = 200
-REDUCTIONS = ("sum", "mean", "trace", "norm")
+# beside the primitives' functions (FUNCTIONS, from the table, max and min included): the reductions of the
+# f(x, y) language (sum, mean: over every entry here) and the array functions of this language
+ARRAY_FUNCTIONS = (*REDUCTIONS, "trace", "norm")
 BINARY_FUNCTIONS = ("dot",)
 _BINARY = {"+": (10, "add"), "-": (10, "sub"), "*": (20, "mul"), "/": (20, "div"), "@": (20, "matmul"),
            "^": (40, "pow"), "**": (40, "pow")}
@@ -82,7 +86,7 @@ class _Parser:
     def declaration(self) -> None:
         name_tok = self.advance()
         name = name_tok.text
-        if name in FUNCTIONS or name in REDUCTIONS or name in BINARY_FUNCTIONS:
+        if name in FUNCTIONS or name in ARRAY_FUNCTIONS or name in BINARY_FUNCTIONS:
             raise self.error(f"'{name}' is a function and cannot name a variable", name_tok.pos)
         if name in CONSTANTS or name in KEYWORDS:
             raise self.error(f"'{name}' cannot name a variable", name_tok.pos)
@@ -205,12 +209,13 @@ class _Parser:
     def name(self, tok: Token) -> tuple[Node, int, int]:
         name = tok.text
         calls = self.tok.text == "("
-        known = name in FUNCTIONS or name in REDUCTIONS or name in BINARY_FUNCTIONS
+        known = name in FUNCTIONS or name in ARRAY_FUNCTIONS or name in BINARY_FUNCTIONS
         if known:
             if not calls:
                 raise self.error(f"'{name}' is a function: write {name}(...)", tok.pos)
             args, end = self.arguments(name, tok)
-            wanted = 2 if name in BINARY_FUNCTIONS else 1
+            wanted = (PRIMITIVES[FUNCTIONS[name]].arity if name in FUNCTIONS
+                      else 2 if name in BINARY_FUNCTIONS else 1)
             if len(args) != wanted:
                 raise self.error(f"{name} takes {wanted} argument{'s' if wanted > 1 else ''}, got {len(args)}",
                                  tok.pos)
@@ -227,8 +232,8 @@ class _Parser:
 
     def call(self, name: str, args: list[Node], tok: Token, end: int) -> Node:
         a = args[0]
-        if name in FUNCTIONS:
-            return make(FUNCTIONS[name], a)
+        if name in FUNCTIONS:  # every function of the primitive table, elementwise and broadcasting
+            return self.build(FUNCTIONS[name], tuple(args), tok, tok.pos, end)
         if name == "sum":
             return make("sum", a, axis=None, keepdims=False)
         if name == "mean":
