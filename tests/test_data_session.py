@@ -25,7 +25,7 @@ def test_a_built_in_dataset_a_typed_loss_and_the_run_come_back():
     state.set_start(0.5, 1.5)
     state.set_probe(1.25, 3.5)
     again = _round_trip(state)
-    assert again.model.name == "huber" and again.dataset == "linear" and again.text == state.text
+    assert again.preset.name == "huber" and again.dataset == "linear" and again.text == state.text
     assert np.array_equal(again.function.data["x"], make_dataset("linear")["x"])
     assert (again.method, again.lr, again.steps, again.batch_size, again.seed, again.schedule) == \
         ("adam", 0.2, 80, 10, 4, "cosine")

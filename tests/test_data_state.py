@@ -119,7 +119,7 @@ def test_big_data_is_drawn_from_a_fixed_sample_of_its_rows(tmp_path):
 
 def test_a_built_in_dataset_replaces_the_data_of_the_models_loss():
     state = DataState("huber")
-    assert state.load_dataset("linear") and state.dataset == "linear" and state.model.name == "huber"
+    assert state.load_dataset("linear") and state.dataset == "linear" and state.preset.name == "huber"
     assert np.array_equal(state.function.data["x"], make_dataset("linear")["x"])
     assert not state.load_dataset("blobs") and state.dataset == "linear"
     assert "columns x, t" in state.error

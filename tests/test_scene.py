@@ -120,6 +120,6 @@ def test_critical_points_follow_a_parameter_when_shown():
     scene.set_domain((-2, 2, -2, 2))
     scene.find_critical_points()
     scene.set_parameter("c", 0.5)
-    (point,) = scene.critical_points
+    (point,) = scene.found_critical_points
     assert (point.x, point.y) == pytest.approx((0.5, -0.5), abs=1e-9)
     assert point.kind == "minimum"

@@ -36,7 +36,7 @@ def test_round_trip_gives_an_equal_scene(tmp_path):
     t = Scene()
     load_session(t, path)
     assert scene_to_dict(t) == scene_to_dict(s)
-    assert t.function.text == s.function.text and t.critical_points is not None
+    assert t.function.text == s.function.text and t.found_critical_points is not None
     runs_s = [tr.points for _, _, tr in s.descent.trajectories()]
     runs_t = [tr.points for _, _, tr in t.descent.trajectories()]
     assert all(np.array_equal(a, b) for a, b in zip(runs_s, runs_t, strict=True))

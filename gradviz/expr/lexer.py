@@ -103,3 +103,27 @@ def unexpected_problem(tok: Token, special: dict[str, str]) -> str:
     if tok.text in ("[", "]"):
         return "subscripts are not allowed"
     return f"unexpected {describe(tok)}"
+
+
+class TokenCursor:
+    """What both allow-list parsers do with their tokens: read the current one, step past it, and make an
+    ExpressionError at a position of `text`. Needs `text`, `tokens` and `i`."""
+
+    text: str
+    tokens: list[Token]
+    i: int
+
+    def error(self, problem: str, pos: int) -> ExpressionError:
+        return ExpressionError(problem, pos, self.text)
+
+    @property
+    def tok(self) -> Token:
+        return self.tokens[self.i]
+
+    def advance(self) -> Token:
+        tok = self.tokens[self.i]
+        self.i += 1
+        return tok
+
+    def describe(self, tok: Token) -> str:
+        return describe(tok)

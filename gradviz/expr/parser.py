@@ -17,7 +17,7 @@ from gradviz.autodiff.graph import Node, const, literal_simplification, make, va
 from gradviz.autodiff.primitives import PRIMITIVES
 from gradviz.expr.errors import ExpressionError
 from gradviz.expr.language import CONSTANTS, FUNCTIONS, KEYWORDS, VARIABLES, default_range
-from gradviz.expr.lexer import Token, describe, tokenize, unexpected_problem
+from gradviz.expr.lexer import Token, TokenCursor, tokenize, unexpected_problem
 from gradviz.expr.reductions import REDUCTIONS, Reduction, ReductionSyntax
 
 MAX_DEPTH = 200
@@ -54,7 +54,7 @@ class Parsed:
     reductions: list[Reduction] = field(default_factory=list)
 
 
-class _Parser(ReductionSyntax):
+class _Parser(TokenCursor, ReductionSyntax):
     def __init__(self, text: str, columns: tuple[str, ...] = ()) -> None:
         self.text = text
         self.columns: dict[str, Node] = {name: var(name) for name in columns}
@@ -69,22 +69,6 @@ class _Parser(ReductionSyntax):
         self.parameters: dict[str, Node] = {}
         self.specs: dict[str, ParameterSpec] = {}
         self.header_positions: dict[str, int] = {}
-
-    # ----- helpers -----
-    def error(self, problem: str, pos: int) -> ExpressionError:
-        return ExpressionError(problem, pos, self.text)
-
-    @property
-    def tok(self) -> Token:
-        return self.tokens[self.i]
-
-    def advance(self) -> Token:
-        tok = self.tokens[self.i]
-        self.i += 1
-        return tok
-
-    def describe(self, tok: Token) -> str:
-        return describe(tok)
 
     # ----- statements -----
     def program(self) -> Parsed:

@@ -2,7 +2,7 @@
 
 contourpy traces every level of a grid in C++ and joins the segments into polylines; measured
 against gradviz's own vectorised marching squares it gives the same curves 2.6–3.8× faster with
-half the vertices (see ../shared/notes/anchors.md and `scripts/bench_ui.py`).
+half the vertices (`scripts/bench_ui.py` measures both on the same data).
 """
 
 from __future__ import annotations

@@ -25,9 +25,9 @@ def run(expression: str | None = None, session: str | None = None) -> int:
     opener = FileOpener(window)
     app.installEventFilter(opener)
     if session:
-        QtCore.QTimer.singleShot(0, lambda: window.files.open(session))
+        QtCore.QTimer.singleShot(0, lambda: window.files.sessions.open(session))
     else:
-        QtCore.QTimer.singleShot(0, window.files.offer_recovery)  # after a crash: offer the autosaved scene
+        QtCore.QTimer.singleShot(0, window.files.sessions.offer_recovery)  # after a crash: offer the autosaved scene
     return app.exec()
 
 
@@ -41,8 +41,8 @@ class FileOpener(QtCore.QObject):
     def eventFilter(self, obj: QtCore.QObject, event: QtCore.QEvent) -> bool:  # noqa: N802 (Qt API)
         if event.type() == QtCore.QEvent.Type.FileOpen:
             path = event.file()
-            if path and self.window.files.maybe_keep_changes():
-                self.window.files.open(path)
+            if path and self.window.files.sessions.maybe_keep_changes():
+                self.window.files.sessions.open(path)
             return True
         return False
 

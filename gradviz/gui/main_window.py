@@ -20,7 +20,7 @@ from gradviz.gui.panels.playback_bar import PlaybackBar
 from gradviz.gui.panels.readout_panel import ReadoutPanel
 from gradviz.gui.panels.stepsize_panel import StepSizePanel
 from gradviz.gui.tool_windows import ToolWindows
-from gradviz.gui.undo_stack import SceneHistory
+from gradviz.gui.undo_stack import SceneUndoStack
 from gradviz.gui.views.contour_view import ContourView
 from gradviz.gui.views.loss_view import LossView
 from gradviz.gui.views.slice_view import SliceView
@@ -41,39 +41,39 @@ REMEMBERED = (*(o.name for o in OVERLAYS if o.remembered), "field_sign", "field_
 class MainWindow(ToolWindows, SessionDrops, QtWidgets.QMainWindow):
     def __init__(self, scene: Scene | None = None, settings: QtCore.QSettings | None = None) -> None:
         super().__init__()
-        self.model = scene or Scene()
+        self.scene = scene or Scene()
         self.settings = settings if settings is not None else QtCore.QSettings()
         self.setWindowTitle(f"gradviz {__version__}")
         self._restore_view_settings()
         saved_theme = str(self.settings.value("view/theme", "system"))
         theme.choose(saved_theme if saved_theme in theme.CHOICES else "system")
 
-        self.expression_bar = ExpressionBar(self.model)
-        self.surface = SurfaceView(self.model)
-        self.contour = ContourView(self.model)
-        self.slice = SliceView(self.model)
+        self.expression_bar = ExpressionBar(self.scene)
+        self.surface = SurfaceView(self.scene)
+        self.contour = ContourView(self.scene)
+        self.slice = SliceView(self.scene)
         views = QtWidgets.QSplitter(QtCore.Qt.Orientation.Horizontal)
-        self.parameters = ParameterPanel(self.model)
+        self.parameters = ParameterPanel(self.scene)
         self.view_titles: list[QtWidgets.QLabel] = []
         views.addWidget(self._titled(self.surface, "Surface z = f(x, y)  (drag to rotate, wheel to zoom)"))
         views.addWidget(self._titled(self.contour, "Contours, gradient field and probe  (drag the probe)"))
         views.setChildrenCollapsible(False)
         views.setSizes([600, 600])
-        self.loss = LossView(self.model)
-        self.playback = PlaybackBar(self.model)
+        self.loss = LossView(self.scene)
+        self.playback = PlaybackBar(self.scene)
         self.bottom_tabs = QtWidgets.QTabWidget()
         descent_page = QtWidgets.QWidget()
         descent_layout = QtWidgets.QVBoxLayout(descent_page)
         descent_layout.setContentsMargins(2, 2, 2, 2)
         descent_layout.addWidget(self.playback)
-        self.narration = NarrationLabel(self.model)
+        self.narration = NarrationLabel(self.scene)
         descent_layout.addWidget(self.narration)
         descent_layout.addWidget(self.loss, 1)
         self.bottom_tabs.addTab(descent_page, "Descent: loss curves and results")
         self.bottom_tabs.addTab(self.slice, "Slice through the probe along v: f(w + εv) and its Taylor models")
-        self.backprop = BackpropPanel(self.model)
+        self.backprop = BackpropPanel(self.scene)
         self.bottom_tabs.addTab(self.backprop, "Backprop graph at the probe")
-        self.stepsize = StepSizePanel(self.model)
+        self.stepsize = StepSizePanel(self.scene)
         self.bottom_tabs.addTab(self.stepsize, "Step size and curvature")
         self.bottom_tabs.currentChanged.connect(self._bottom_tab_changed)
         central = QtWidgets.QWidget()
@@ -90,10 +90,10 @@ class MainWindow(ToolWindows, SessionDrops, QtWidgets.QMainWindow):
         self.addDockWidget(QtCore.Qt.DockWidgetArea.BottomDockWidgetArea, self.analysis_dock)
         self.setCorner(QtCore.Qt.Corner.BottomRightCorner, QtCore.Qt.DockWidgetArea.RightDockWidgetArea)
 
-        self.readout = ReadoutPanel(self.model)
-        self.controls = ControlsPanel(self.model)
-        self.critical = CriticalPanel(self.model)
-        self.descent = DescentPanel(self.model)
+        self.readout = ReadoutPanel(self.scene)
+        self.controls = ControlsPanel(self.scene)
+        self.critical = CriticalPanel(self.scene)
+        self.descent = DescentPanel(self.scene)
         self.descent.add_mode.toggled.connect(self._set_add_mode)
         tabs = QtWidgets.QTabWidget()
         for widget, title in ((self.controls, "View"), (self.descent, "Descent")):
@@ -114,16 +114,16 @@ class MainWindow(ToolWindows, SessionDrops, QtWidgets.QMainWindow):
         self.side_tabs = tabs
 
         self.files = FileActions(self)
-        self.history = SceneHistory(self.model, self)
-        self.files.sessions.on_replaced = self.history.reset  # an opened session starts a new history
+        self.undo_stack = SceneUndoStack(self.scene, self)
+        self.files.sessions.on_replaced = self.undo_stack.reset  # an opened session starts a new history
         self.hover_label = QtWidgets.QLabel()
         self.statusBar().addWidget(self.hover_label, 1)
         self.surface.pointed.connect(self.show_hover)
         self.contour.pointed.connect(self.show_hover)
         self._build_menus()
-        self.model.view_changed.connect(self._view_changed)
-        self.model.critical_changed.connect(self._critical_changed)
-        self.model.function_changed.connect(lambda fn: self._name_variables())
+        self.scene.view_changed.connect(self._view_changed)
+        self.scene.critical_changed.connect(self._critical_changed)
+        self.scene.function_changed.connect(lambda fn: self._name_variables())
         self._name_variables()
         screen = QtGui.QGuiApplication.primaryScreen()
         room = screen.availableGeometry() if screen is not None else QtCore.QRect(0, 0, 1500, 940)
@@ -161,7 +161,7 @@ class MainWindow(ToolWindows, SessionDrops, QtWidgets.QMainWindow):
 
     def _name_variables(self) -> None:
         """Titles and the status bar say f's own variable names (w, b for f(w, b))."""
-        u, v = self.model.function.variables
+        u, v = self.scene.function.variables
         if getattr(self, "_named", None) == (u, v):
             return
         self._named = (u, v)
@@ -178,9 +178,9 @@ class MainWindow(ToolWindows, SessionDrops, QtWidgets.QMainWindow):
         quit_action.triggered.connect(self.close)
 
         edit_menu = bar.addMenu("&Edit")
-        undo = self.history.stack.createUndoAction(self, "&Undo")
+        undo = self.undo_stack.stack.createUndoAction(self, "&Undo")
         undo.setShortcut(QtGui.QKeySequence.StandardKey.Undo)
-        redo = self.history.stack.createRedoAction(self, "&Redo")
+        redo = self.undo_stack.stack.createRedoAction(self, "&Redo")
         redo.setShortcuts([QtGui.QKeySequence.StandardKey.Redo, QtGui.QKeySequence("Ctrl+Shift+Z")])
         edit_menu.addAction(undo)
         edit_menu.addAction(redo)
@@ -191,11 +191,11 @@ class MainWindow(ToolWindows, SessionDrops, QtWidgets.QMainWindow):
         for o in OVERLAYS:
             action = view_menu.addAction(o.label)
             action.setCheckable(True)
-            action.setChecked(bool(getattr(self.model.view, o.name)))
+            action.setChecked(bool(getattr(self.scene.view, o.name)))
             action.setShortcut(QtGui.QKeySequence(o.shortcut))
             action.setToolTip(o.tip)
             action.setStatusTip(o.tip)
-            action.toggled.connect(lambda on, n=o.name: self.model.set_view(**{n: on}))
+            action.toggled.connect(lambda on, n=o.name: self.scene.set_view(**{n: on}))
             self.overlay_actions[o.name] = action
         view_menu.addSeparator()
         fit = view_menu.addAction("&Fit view")
@@ -204,8 +204,8 @@ class MainWindow(ToolWindows, SessionDrops, QtWidgets.QMainWindow):
         log_action = view_menu.addAction("&Log-spaced contours")
         log_action.setCheckable(True)
         log_action.setShortcut(QtGui.QKeySequence("L"))
-        log_action.setChecked(self.model.view.contour_spacing == "log")
-        log_action.toggled.connect(lambda on: self.model.set_view(contour_spacing="log" if on else "auto"))
+        log_action.setChecked(self.scene.view.contour_spacing == "log")
+        log_action.toggled.connect(lambda on: self.scene.set_view(contour_spacing="log" if on else "auto"))
         self.log_action = log_action
         view_menu.addSeparator()
         theme_menu = view_menu.addMenu("T&heme")
@@ -223,9 +223,9 @@ class MainWindow(ToolWindows, SessionDrops, QtWidgets.QMainWindow):
         view_menu.addSeparator()
         crit = view_menu.addAction("Find &critical points")
         crit.setShortcut(QtGui.QKeySequence("Ctrl+K"))
-        crit.triggered.connect(self.model.find_critical_points)
+        crit.triggered.connect(self.scene.find_critical_points)
         reset = view_menu.addAction("&Reset view settings")
-        reset.triggered.connect(lambda: self.model.set_view(**{k: getattr(ViewSettings(), k) for k in REMEMBERED}))
+        reset.triggered.connect(lambda: self.scene.set_view(**{k: getattr(ViewSettings(), k) for k in REMEMBERED}))
 
         presets_menu = bar.addMenu("&Presets")
         groups: dict[str, QtWidgets.QMenu] = {}
@@ -241,7 +241,7 @@ class MainWindow(ToolWindows, SessionDrops, QtWidgets.QMainWindow):
             action.setToolTip(p.note)
             if k < 9:
                 action.setShortcut(QtGui.QKeySequence(f"Ctrl+{k + 1}"))
-            action.triggered.connect(lambda _=False, name=p.name: self.model.load_preset(name))
+            action.triggered.connect(lambda _=False, name=p.name: self.scene.load_preset(name))
         presets_menu.setToolTipsVisible(True)
 
         descent_menu = bar.addMenu("&Descent")
@@ -251,7 +251,7 @@ class MainWindow(ToolWindows, SessionDrops, QtWidgets.QMainWindow):
         self.add_action.setStatusTip("While on, a click on the contour map adds a start point (Shift+click always)")
         self.add_action.toggled.connect(self._set_add_mode)
         clear = descent_menu.addAction("&Clear start points")
-        clear.triggered.connect(lambda: self.model.descent.set_starts([]))
+        clear.triggered.connect(lambda: self.scene.descent.set_starts([]))
         descent_menu.addSeparator()
         play = descent_menu.addAction("&Play / pause")
         play.setShortcut(QtGui.QKeySequence("Space"))
@@ -308,11 +308,11 @@ class MainWindow(ToolWindows, SessionDrops, QtWidgets.QMainWindow):
         for name in names & set(self.overlay_actions):
             action = self.overlay_actions[name]
             action.blockSignals(True)
-            action.setChecked(bool(getattr(self.model.view, name)))
+            action.setChecked(bool(getattr(self.scene.view, name)))
             action.blockSignals(False)
         if "contour_spacing" in names:
             self.log_action.blockSignals(True)
-            self.log_action.setChecked(self.model.view.contour_spacing == "log")
+            self.log_action.setChecked(self.scene.view.contour_spacing == "log")
             self.log_action.blockSignals(False)
         self._save_view_settings()
 
@@ -346,8 +346,8 @@ class MainWindow(ToolWindows, SessionDrops, QtWidgets.QMainWindow):
             self.hover_label.setText("Move the mouse over a view to read f there; drag the probe in the contour view.")
             return
         x, y = point
-        u, v = self.model.function.variables
-        f, fx, fy = (float(v) for v in self.model.function.value_and_grad(x, y))
+        u, v = self.scene.function.variables
+        f, fx, fy = (float(v) for v in self.scene.function.value_and_grad(x, y))
         self.hover_label.setText(f"{u} = {num(x, 5)}   {v} = {num(y, 5)}   f = {num(f, 6)}   "
                                  f"|∇f| = {num(math.hypot(fx, fy), 5)}")
 
@@ -366,20 +366,20 @@ class MainWindow(ToolWindows, SessionDrops, QtWidgets.QMainWindow):
             except (TypeError, ValueError):
                 continue
         try:
-            self.model.set_view(**changes)
+            self.scene.set_view(**changes)
         except ValueError:
             pass  # settings from another version: keep the defaults
 
     def _save_view_settings(self) -> None:
         for name in REMEMBERED:
             if name in VIEW_FIELDS:
-                self.settings.setValue(f"view/{name}", getattr(self.model.view, name))
+                self.settings.setValue(f"view/{name}", getattr(self.scene.view, name))
 
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:  # noqa: N802 (Qt API)
-        if not self.files.maybe_keep_changes():
+        if not self.files.sessions.maybe_keep_changes():
             event.ignore()
             return
-        self.files.closing()
+        self.files.sessions.closing()
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
         self._save_view_settings()

@@ -14,7 +14,7 @@ from gradviz.model.scene import Scene
 from gradviz.session import scene_from_dict, scene_to_dict
 
 MERGE_SECONDS = 1.0
-_NOT_UNDONE = ("probe", "camera", "critical_points")
+_NOT_UNDONE = ("probe", "camera", "critical_points_searched")
 
 
 def _state(scene: Scene, columns: dict[int, dict]) -> dict:
@@ -32,9 +32,9 @@ def _state(scene: Scene, columns: dict[int, dict]) -> dict:
 class SnapshotCommand(QtGui.QUndoCommand):
     """One edit: the scene before and after it."""
 
-    def __init__(self, history: SceneHistory, before: dict, after: dict, kind: str, text: str) -> None:
+    def __init__(self, undo_stack: SceneUndoStack, before: dict, after: dict, kind: str, text: str) -> None:
         super().__init__(text)
-        self.history = history
+        self.undo_stack = undo_stack
         self.before, self.after, self.kind = before, after, kind
         self.time = time.monotonic()
         self._done = True  # pushed after the edit happened: the first redo has nothing to do
@@ -55,18 +55,18 @@ class SnapshotCommand(QtGui.QUndoCommand):
         if self._done:
             self._done = False
             return
-        self.history.apply(self.after)
+        self.undo_stack.apply(self.after)
 
     def undo(self) -> None:
-        self.history.apply(self.before)
+        self.undo_stack.apply(self.before)
 
 
-class SceneHistory(QtCore.QObject):
+class SceneUndoStack(QtCore.QObject):
     """Records the scene's edits on an undo stack and applies them back."""
 
     def __init__(self, scene: Scene, parent: QtCore.QObject | None = None) -> None:
         super().__init__(parent)
-        self.model = scene
+        self.scene = scene
         self.stack = QtGui.QUndoStack(self)
         self.stack.setUndoLimit(200)
         self._applying = False
@@ -100,7 +100,7 @@ class SceneHistory(QtCore.QObject):
     def commit(self) -> None:
         """Record what changed since the last step (called once per burst of signals)."""
         self._timer.stop()
-        new = _state(self.model, self._columns)
+        new = _state(self.scene, self._columns)
         if json.dumps(new, sort_keys=True) == json.dumps(self._snapshot, sort_keys=True):
             return
         kind = self._kind_of(self._snapshot, new)
@@ -115,17 +115,17 @@ class SceneHistory(QtCore.QObject):
         self._timer.stop()
         self._applying = True
         try:
-            full = {**state, "probe": list(self.model.probe), "camera": self.model.camera,
-                    "critical_points": self.model.critical_points is not None}
+            full = {**state, "probe": list(self.scene.probe), "camera": self.scene.camera,
+                    "critical_points_searched": self.scene.found_critical_points is not None}
             if "data" in state:
                 full["data"] = {n: c.tolist() for n, c in self._columns[state["data"]].items()}
-            scene_from_dict(self.model, full)
+            scene_from_dict(self.scene, full)
         finally:
             self._applying = False
-        self._snapshot = _state(self.model, self._columns)
+        self._snapshot = _state(self.scene, self._columns)
 
     def reset(self) -> None:
         """Forget the history (a session was opened or a new scene started)."""
         self._timer.stop()
         self.stack.clear()
-        self._snapshot = _state(self.model, self._columns)
+        self._snapshot = _state(self.scene, self._columns)

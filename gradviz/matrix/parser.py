@@ -19,7 +19,7 @@ from gradviz.autodiff.graph import Node, const, literal_simplification, make, va
 from gradviz.autodiff.primitives import PRIMITIVES
 from gradviz.expr.errors import ExpressionError
 from gradviz.expr.language import CONSTANTS, FUNCTIONS, KEYWORDS
-from gradviz.expr.lexer import Token, describe, tokenize, unexpected_problem
+from gradviz.expr.lexer import Token, TokenCursor, tokenize, unexpected_problem
 from gradviz.expr.reductions import REDUCTIONS
 
 MAX_DIM = 2000  # rows or columns of one declared array
@@ -45,25 +45,13 @@ class MatrixProgram:
     body_start: int  # where the expression starts in `text`
 
 
-class _Parser:
+class _Parser(TokenCursor):
     def __init__(self, text: str, inputs: dict[str, Node] | None = None) -> None:
         self.text = text
         self.tokens = tokenize(text, allow=":@.")
         self.i = 0
         self.depth = 0
         self.inputs: dict[str, Node] = dict(inputs or {})
-
-    def error(self, message: str, pos: int) -> ExpressionError:
-        return ExpressionError(message, pos, self.text)
-
-    @property
-    def tok(self) -> Token:
-        return self.tokens[self.i]
-
-    def advance(self) -> Token:
-        tok = self.tokens[self.i]
-        self.i += 1
-        return tok
 
     # ----- declarations -----
     def program(self, declarations: bool = True) -> tuple[Node, int]:
@@ -258,9 +246,6 @@ class _Parser:
         if tok.kind == "end":
             raise self.error("missing ')' to close this '('", open_tok.pos)
         raise self.unexpected(tok)
-
-    def describe(self, tok: Token) -> str:
-        return describe(tok)
 
     def unexpected(self, tok: Token) -> ExpressionError:
         return self.error(unexpected_problem(tok, _UNEXPECTED), tok.pos)

@@ -45,11 +45,11 @@ class DataState(ParameterSliders):
         self.running = False
         self.loading = ""  # the CSV file being read by the executor
         self._tokens = {"landscape": 0, "run": 0, "csv": 0}
-        self.model: LossPreset = LOSS_PRESETS[model]
-        self.function: DataFunction = model_function(self.model.name)
+        self.preset: LossPreset = LOSS_PRESETS[model]
+        self.function: DataFunction = model_function(self.preset.name)
         self.parameter_ranges = _ranges(self.function)
-        self.source = f"built-in: {self.model.dataset}"
-        self.domain = self.model.domain
+        self.source = f"built-in: {self.preset.dataset}"
+        self.domain = self.preset.domain
         self.probe = (0.0, 0.0)
         run = limits.DATA_RUN
         self.method: str = run["method"]
@@ -94,13 +94,13 @@ class DataState(ParameterSliders):
     @property
     def custom(self) -> bool:
         """Whether the loss is the user's own rather than the preset's (the model curve is then unknown)."""
-        return self.function.text != self.model.text
+        return self.function.text != self.preset.text
 
     def fit(self, xs: np.ndarray) -> np.ndarray | None:
         """The model's prediction at the probe for inputs xs; None for a typed loss (its model is unknown)."""
         if self.custom:
             return None
-        return self.model.predict(*self.probe, np.asarray(xs, dtype=np.float64))
+        return self.preset.predict(*self.probe, np.asarray(xs, dtype=np.float64))
 
     def shown_rows(self) -> np.ndarray | None:
         """The rows the data view draws: None (all of them) up to SHOWN_ROWS, else a fixed sorted sample."""
@@ -136,8 +136,8 @@ class DataState(ParameterSliders):
         """A preset: its dataset, loss and domain; the probe and start move into its domain."""
         if name not in LOSS_PRESETS:
             raise ValueError(f"no model {name!r}; choose one of {', '.join(LOSS_PRESETS)}")
-        self.model = LOSS_PRESETS[name]
-        self._set_function(model_function(self.model.name), f"built-in: {self.model.dataset}")
+        self.preset = LOSS_PRESETS[name]
+        self._set_function(model_function(self.preset.name), f"built-in: {self.preset.dataset}")
 
     def load_dataset(self, name: str) -> bool:
         """A built-in dataset (see DATASETS) for the current model's loss: the linear model on the outliers
@@ -152,7 +152,7 @@ class DataState(ParameterSliders):
             self.changed.emit()
             return False
         try:
-            fn = model_function(self.model.name, data)
+            fn = model_function(self.preset.name, data)
         except (DataError, ExpressionError) as exc:
             self.error = f"{name}: {exc}"
             self.changed.emit()
@@ -169,7 +169,7 @@ class DataState(ParameterSliders):
     @property
     def needed_columns(self) -> tuple[str, ...]:
         """The columns the preset's loss and data view use (x and y, or x and t)."""
-        return tuple(make_dataset(self.model.dataset, rows=2))
+        return tuple(make_dataset(self.preset.dataset, rows=2))
 
     def load_csv(self, path: str | os.PathLike[str], columns: dict[str, str] | None = None) -> bool:
         """Data from a CSV file for the current model's loss; `columns` picks the file's column for each
@@ -177,7 +177,7 @@ class DataState(ParameterSliders):
         data, a missing column or a loss that does not fit, the last good data stays and `error` says why.
         A file over READ_INLINE_BYTES goes to the executor (`loading` names it; True: accepted)."""
         name = os.path.basename(os.fspath(path))
-        model, chosen = self.model, dict(columns or {})
+        model, chosen = self.preset, dict(columns or {})
 
         def read() -> Any:
             try:
@@ -211,7 +211,7 @@ class DataState(ParameterSliders):
                 csv: tuple[str, dict[str, str]] | None, settings: dict[str, Any], start: tuple[float, float],
                 probe: tuple[float, float]) -> None:
         """A saved state at once (its parts validated by `gradviz.session.loss_on_data.read_section`)."""
-        self.model = LOSS_PRESETS[model]
+        self.preset = LOSS_PRESETS[model]
         for name, value in settings.items():
             setattr(self, name, value)
         self._set_function(fn, source, csv, start)
@@ -247,7 +247,7 @@ class DataState(ParameterSliders):
                       start: tuple[float, float] | None = None) -> None:
         self.function, self.source, self.error, self.csv = fn, source, "", csv
         self._new_parameters()
-        self.domain = self.model.domain
+        self.domain = self.preset.domain
         (w0, w1), (b0, b1) = self.domain
         self.probe = (0.5 * (w0 + w1), 0.5 * (b0 + b1))
         self.start = start or (w0 + 0.1 * (w1 - w0), b0 + 0.1 * (b1 - b0))

@@ -47,8 +47,8 @@ class Scene(ParameterSliders):
     view: ViewSettings = field(default_factory=ViewSettings)
     preset: str | None = DEFAULT_PRESET
     error: ExpressionError | None = None
-    critical_points: list[CriticalPoint] | None = None
-    history: list[str] = field(default_factory=list)
+    found_critical_points: list[CriticalPoint] | None = None  # the last search's result (None: not searched)
+    recent_expressions: list[str] = field(default_factory=list)  # the expression bar's list, newest first
     camera: dict[str, Any] | None = None  # the 3D view's distance, elevation, azimuth, centre
     data: dict[str, np.ndarray] | None = None  # columns f may reduce over (a loss on data shown here), or None
 
@@ -68,8 +68,8 @@ class Scene(ParameterSliders):
         self._local: LocalModel | None = None
         self.descent = DescentState()
         self.descent.use_function(self.function, self.domain)
-        if not self.history:
-            self.history.append(self.function.text)
+        if not self.recent_expressions:
+            self.recent_expressions.append(self.function.text)
         if self.preset is not None:
             p = preset_named(self.preset)
             self.view = replace(self.view, contour_spacing=p.spacing, radius=default_radius(self.domain))
@@ -159,12 +159,12 @@ class Scene(ParameterSliders):
         self.function = fn
         self._sample = None
         self._local = None
-        self.critical_points = None
+        self.found_critical_points = None
         self.parameters_changed.emit(set(fn.parameters))
-        if fn.text in self.history:
-            self.history.remove(fn.text)
-        self.history.insert(0, fn.text)
-        del self.history[30:]
+        if fn.text in self.recent_expressions:
+            self.recent_expressions.remove(fn.text)
+        self.recent_expressions.insert(0, fn.text)
+        del self.recent_expressions[30:]
         if self.error is not None:
             self.error = None
             self.error_changed.emit(None, fn.text)
@@ -198,11 +198,11 @@ class Scene(ParameterSliders):
     # ----- parameters -----
     def _replace_values(self, fn: Function, names: set[str]) -> None:
         """Show f with other parameter values: the same graph, new samples, paths and models."""
-        shown = self.critical_points is not None
+        shown = self.found_critical_points is not None
         self.function = fn
         self._sample = None
         self._local = None
-        self.critical_points = None
+        self.found_critical_points = None
         self.parameters_changed.emit(names)
         self.descent.use_function(fn, self.domain, announce=False)
         self.function_changed.emit(fn)
@@ -225,7 +225,7 @@ class Scene(ParameterSliders):
             return
         self.domain = d  # type: ignore[assignment]
         self._sample = None
-        self.critical_points = None
+        self.found_critical_points = None
         span = max(d[1] - d[0], d[3] - d[2])
         if not 0.01 * span <= self.view.radius <= 0.3 * span:  # keep the Taylor patches readable
             self.set_view(radius=default_radius(d))
@@ -329,11 +329,11 @@ class Scene(ParameterSliders):
         d.set_starts(state["starts"])
         d.set_playback(state["playback"])
         self.set_camera(state["camera"])
-        if state["critical_points"]:
+        if state["critical_points_searched"]:
             self.find_critical_points()
 
     # ----- critical points -----
     def find_critical_points(self) -> list[CriticalPoint]:
-        self.critical_points = find_critical_points(self.function, self.domain)
-        self.critical_changed.emit(self.critical_points)
-        return self.critical_points
+        self.found_critical_points = find_critical_points(self.function, self.domain)
+        self.critical_changed.emit(self.found_critical_points)
+        return self.found_critical_points

@@ -33,7 +33,7 @@ def to_dict(state: DataState) -> dict[str, Any]:
                             else {"dataset": state.dataset})
     parameters = {name: {"value": value, "range": list(state.parameter_ranges[name])}
                   for name, value in state.function.parameters.items()}
-    return {"model": state.model.name, "data": data, "loss": state.text if state.custom else None,
+    return {"model": state.preset.name, "data": data, "loss": state.text if state.custom else None,
             "parameters": parameters,
             "run": {"method": state.method, "lr": state.lr, "steps": state.steps, "batch_size": state.batch_size,
                     "seed": state.seed, "schedule": state.schedule},

@@ -48,7 +48,7 @@ def scene_to_dict(scene: Scene) -> dict[str, Any]:
         "probe": list(scene.probe),
         "view": asdict(scene.view),
         "camera": dict(scene.camera) if scene.camera else None,
-        "critical_points": scene.critical_points is not None,
+        "critical_points_searched": scene.found_critical_points is not None,
         "descent": {
             "starts": [[p.x, p.y] for p in d.starts],
             "steps": d.steps,
@@ -191,6 +191,12 @@ def read_columns(data: Any) -> dict[str, np.ndarray]:
         raise SessionError(f"data: {err}") from None
 
 
+def _searched(data: dict) -> bool:
+    """Whether the critical points were searched for (sessions before 2026-12 called it "critical_points")."""
+    key = "critical_points_searched" if "critical_points_searched" in data else "critical_points"
+    return fields.boolean(data.get(key, False), key)
+
+
 def validate(data: Any) -> dict[str, Any]:
     """Everything in `data` checked and converted; SessionError naming the first problem's field."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:
@@ -216,7 +222,7 @@ def validate(data: Any) -> dict[str, Any]:
             "resolution": fields.integer(data.get("resolution", 160), "resolution", MIN_RESOLUTION, MAX_RESOLUTION),
             "probe": fields.pair(data.get("probe", [0.0, 0.0]), "probe", limits.COORDINATE),
             "view": _view(data.get("view")), "camera": _camera(data.get("camera")),
-            "critical_points": fields.boolean(data.get("critical_points", False), "critical_points"),
+            "critical_points_searched": _searched(data),
             **_descent(data.get("descent"))}
 
 

@@ -13,15 +13,15 @@ CHAIN = "a = (x + y)^2; b = (x - y)^2; u = (a + b)^2; v = (a - b)^2; (u + v)^2"
 def test_panel_shows_values_and_adjoints_and_follows_a_probe_drag(qtbot, window):
     panel = window.backprop
     window.bottom_tabs.setCurrentWidget(panel)
-    window.model.set_domain((-1.0, 1.0, -1.0, 1.0))
-    window.model.set_expression(CHAIN)
-    graph = window.model.function.graph()
+    window.scene.set_domain((-1.0, 1.0, -1.0, 1.0))
+    window.scene.set_expression(CHAIN)
+    graph = window.scene.function.graph()
     assert len(panel.view.nodes) == len(graph.nodes) and len(panel.view.edges) == len(graph.edges)
     view = window.contour
     qtbot.wait(100)
-    drag(qtbot, view, view.data_to_widget(*window.model.probe), view.data_to_widget(0.5, -0.25))
-    x, y = window.model.probe
-    trace = window.model.function.trace_at(x, y)
+    drag(qtbot, view, view.data_to_widget(*window.scene.probe), view.data_to_widget(0.5, -0.25))
+    x, y = window.scene.probe
+    trace = window.scene.function.trace_at(x, y)
     a = next(n.index for n in graph.nodes if n.name == "a")
     item = panel.view.nodes[a]
     assert item.value.text() == f"= {num(trace.values[a], 4)}"
@@ -33,8 +33,8 @@ def test_panel_shows_values_and_adjoints_and_follows_a_probe_drag(qtbot, window)
 def test_hover_explains_the_sum_over_paths(qtbot, window):
     panel = window.backprop
     window.bottom_tabs.setCurrentWidget(panel)
-    window.model.set_expression(CHAIN)
-    graph = window.model.function.graph()
+    window.scene.set_expression(CHAIN)
+    graph = window.scene.function.graph()
     a = next(n.index for n in graph.nodes if n.name == "a")
     panel.view.highlight(a)
     text = panel.info.text()
@@ -48,8 +48,8 @@ def test_hover_explains_the_sum_over_paths(qtbot, window):
 def test_step_through_forward_then_backward(qtbot, window):
     panel = window.backprop
     window.bottom_tabs.setCurrentWidget(panel)
-    window.model.set_expression("x*y + sin(x)")
-    n = len(window.model.function.graph().nodes)
+    window.scene.set_expression("x*y + sin(x)")
+    n = len(window.scene.function.graph().nodes)
     texts = []
     for _ in range(2 * n - 2):
         panel.next.click()
@@ -74,8 +74,8 @@ def test_code_tab_and_copy(qtbot, window):
 def test_check_tab_shows_the_v_shape(qtbot, window):
     panel = window.backprop
     window.bottom_tabs.setCurrentWidget(panel)
-    window.model.set_expression("sin(x)*exp(y)")
-    window.model.set_probe(0.7, 0.2)
+    window.scene.set_expression("sin(x)*exp(y)")
+    window.scene.set_probe(0.7, 0.2)
     panel.setCurrentIndex(2)
     h, err = panel.err_x.getData()
     assert len(h) == 40
@@ -87,20 +87,20 @@ def test_check_tab_shows_the_v_shape(qtbot, window):
 
 @pytest.mark.parametrize("preset", ["Himmelblau", "Beale"])
 def test_graph_builds_for_presets(qtbot, window, preset):
-    window.model.load_preset(preset)  # the panel is hidden: its graph is laid out when it is shown
+    window.scene.load_preset(preset)  # the panel is hidden: its graph is laid out when it is shown
     window.bottom_tabs.setCurrentWidget(window.backprop)
-    assert len(window.backprop.view.nodes) == len(window.model.function.graph().nodes)
-    x, y = window.model.probe
-    a = window.model.function.graph().nodes[-1].index
-    assert window.backprop.view.nodes[a].value.text() == f"= {num(window.model.function.trace_at(x, y).values[a], 4)}"
+    assert len(window.backprop.view.nodes) == len(window.scene.function.graph().nodes)
+    x, y = window.scene.probe
+    a = window.scene.function.graph().nodes[-1].index
+    assert window.backprop.view.nodes[a].value.text() == f"= {num(window.scene.function.trace_at(x, y).values[a], 4)}"
 
 
 def test_a_graph_too_big_to_lay_out_gets_a_note_and_the_window_stays_usable(qtbot, window):
     from gradviz.gui.panels.backprop_panel import MAX_DRAWN_NODES
 
     text = " + ".join(f"sin(x*{k} + y)" for k in range(1, 400))
-    window.model.set_expression(text)
-    assert len(window.model.function.graph().nodes) > MAX_DRAWN_NODES
+    window.scene.set_expression(text)
+    assert len(window.scene.function.graph().nodes) > MAX_DRAWN_NODES
     window.bottom_tabs.setCurrentWidget(window.backprop)
     qtbot.waitUntil(window.backprop.isVisible)
     panel = window.backprop
@@ -108,16 +108,16 @@ def test_a_graph_too_big_to_lay_out_gets_a_note_and_the_window_stays_usable(qtbo
     notes = [item.toPlainText() for item in panel.view.scene().items() if hasattr(item, "toPlainText")]
     assert any("up to" in t and "nodes" in t for t in notes)
     panel.next.click()  # nothing to step through: no error
-    window.model.set_probe(0.3, 0.2)
+    window.scene.set_probe(0.3, 0.2)
     panel.setCurrentIndex(1)
     assert "def f_and_grad(x, y):" in panel.code.toPlainText()  # the Code tab works for any f
-    window.model.set_expression("x*y")
+    window.scene.set_expression("x*y")
     panel.setCurrentIndex(0)
     assert len(panel.view.nodes) == 3  # x, y and their product: drawn again
 
 
 def test_a_small_graph_fills_its_panel_and_its_labels_keep_apart(qtbot, window):
-    window.model.set_expression("(x^2 + y - 11)^2 + (x + y^2 - 7)^2")
+    window.scene.set_expression("(x^2 + y - 11)^2 + (x + y^2 - 7)^2")
     window.bottom_tabs.setCurrentWidget(window.backprop)
     qtbot.waitUntil(window.backprop.isVisible)
     view = window.backprop.view

@@ -11,7 +11,7 @@ from gradviz.data.loss_presets import LOSS_PRESETS, model_output
 def test_the_fit_is_the_model_at_the_probe_and_follows_it(dwin):
     state = dwin.state
     xs, ys = dwin.fit_curve.getData()
-    assert np.allclose(ys, model_output(state.model.name, *state.probe, xs))
+    assert np.allclose(ys, model_output(state.preset.name, *state.probe, xs))
     state.set_probe(0.5, 1.0)
     xs, ys = dwin.fit_curve.getData()
     assert np.allclose(ys, 0.5 * xs + 1.0)
@@ -39,8 +39,8 @@ def test_controls_change_the_run(qtbot, dwin):
     dwin.batch.setValue(0)  # every row: full batch, no mini-batch curve
     assert state.batch_size is None and state.trajectory.batch_size is None
     assert dwin.batch_curve.getData()[0] is None
-    dwin.model.setCurrentIndex(dwin.model.findData("logistic"))
-    assert state.model is LOSS_PRESETS["logistic"]
+    dwin.preset_combo.setCurrentIndex(dwin.preset_combo.findData("logistic"))
+    assert state.preset is LOSS_PRESETS["logistic"]
     assert "t (label)" in dwin.data_plot.getPlotItem().getAxis("left").labelText
 
 
@@ -114,7 +114,7 @@ def test_typing_a_loss_runs_it_and_a_bad_one_is_named_in_place(qtbot, dwin):
     w, b = state.probe
     assert np.isclose(state.function(w, b), np.mean(np.abs(w * x + b - y)))
     assert dwin.fit_curve.getData()[0] is None and "typed loss" in dwin.data_plot.getPlotItem().titleLabel.text
-    dwin.model.setCurrentIndex(dwin.model.findData("ridge"))
+    dwin.preset_combo.setCurrentIndex(dwin.preset_combo.findData("ridge"))
     assert not state.custom and dwin.loss_text.text() == LOSS_PRESETS["ridge"].text
 
 

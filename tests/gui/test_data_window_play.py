@@ -102,7 +102,7 @@ def test_a_built_in_dataset_for_the_model_and_one_that_does_not_fit_is_refused(d
 
     state = dwin.state
     dwin.dataset.setCurrentIndex(dwin.dataset.findData("outliers"))  # squared error on data with outliers
-    assert state.dataset == "outliers" and state.model.name == "linear_mse"
+    assert state.dataset == "outliers" and state.preset.name == "linear_mse"
     assert np.array_equal(state.function.data["y"], make_dataset("outliers")["y"])
     assert "rows from built-in: outliers" in dwin.readout.text()
     good = state.function
@@ -145,7 +145,7 @@ def test_exports_write_each_plot_the_window_and_the_run(dwin, tmp_path, monkeypa
 
 def test_ridges_lambda_on_its_slider_moves_the_minimum_as_the_closed_form_says(dwin):
     state = dwin.state
-    dwin.model.setCurrentIndex(dwin.model.findData("ridge"))
+    dwin.preset_combo.setCurrentIndex(dwin.preset_combo.findData("ridge"))
     row = dwin.parameters.rows["lam"]
     assert dwin.parameters.isVisibleTo(dwin) and list(dwin.parameters.rows) == ["lam"]
     derived = state.function._derived
@@ -159,19 +159,19 @@ def test_ridges_lambda_on_its_slider_moves_the_minimum_as_the_closed_form_says(d
     ws, bs, loss = state.landscape()
     i, j = np.unravel_index(np.argmin(loss), loss.shape)
     assert abs(ws[i] - w) <= ws[1] - ws[0] and abs(bs[j] - b) <= bs[1] - bs[0]  # the image's darkest cell
-    dwin.model.setCurrentIndex(dwin.model.findData("linear_mse"))
+    dwin.preset_combo.setCurrentIndex(dwin.preset_combo.findData("linear_mse"))
     assert not dwin.parameters.isVisibleTo(dwin)
 
 
 def test_logistic_regression_draws_its_decision_boundary_where_the_probability_is_a_half(dwin):
-    dwin.model.setCurrentIndex(dwin.model.findData("logistic"))
+    dwin.preset_combo.setCurrentIndex(dwin.preset_combo.findData("logistic"))
     dwin.state.set_probe(2.0, -1.0)
     line = dwin.data_plot.boundary
     assert line.isVisible() and line.value() == 0.5
     assert model_output("logistic", 2.0, -1.0, np.array([line.value()]))[0] == 0.5
     dwin.state.set_probe(0.0, 1.0)  # w = 0: the probability is the same everywhere, no boundary
     assert not line.isVisible()
-    dwin.model.setCurrentIndex(dwin.model.findData("linear_mse"))
+    dwin.preset_combo.setCurrentIndex(dwin.preset_combo.findData("linear_mse"))
     assert not line.isVisible()
 
 

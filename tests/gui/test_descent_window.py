@@ -9,11 +9,11 @@ from .conftest import drag
 
 
 def _runs(window):
-    return {(p.key, m): t for p, m, t in window.model.descent.trajectories()}
+    return {(p.key, m): t for p, m, t in window.scene.descent.trajectories()}
 
 
 def test_dragging_a_start_point_changes_its_trajectories(qtbot, window):
-    d = window.model.descent
+    d = window.scene.descent
     start = d.starts[0]
     before = _runs(window)
     view = window.contour
@@ -35,7 +35,7 @@ def test_dragging_a_start_point_changes_its_trajectories(qtbot, window):
 
 
 def test_shift_click_adds_and_context_menu_deletes(qtbot, window):
-    d = window.model.descent
+    d = window.scene.descent
     view = window.contour
     qtbot.wait(100)
     n = len(d.starts)
@@ -54,16 +54,16 @@ def test_shift_click_adds_and_context_menu_deletes(qtbot, window):
 def test_add_mode_adds_with_a_plain_click(qtbot, window):
     window.add_action.trigger()
     assert window.contour.add_mode and window.descent.add_mode.isChecked()
-    n = len(window.model.descent.starts)
+    n = len(window.scene.descent.starts)
     qtbot.wait(100)
     QTest.mouseClick(window.contour.viewport(), QtCore.Qt.MouseButton.LeftButton,
                      QtCore.Qt.KeyboardModifier.NoModifier, window.contour.data_to_widget(2.0, 2.0))
-    assert len(window.model.descent.starts) == n + 1
+    assert len(window.scene.descent.starts) == n + 1
 
 
 def test_diverging_run_is_marked_and_the_window_keeps_responding(qtbot, window):
-    window.model.load_preset("Rosenbrock")
-    d = window.model.descent
+    window.scene.load_preset("Rosenbrock")
+    d = window.scene.descent
     d.set_method("gd", lr=0.1)
     runs = [(p, t) for p, m, t in d.trajectories() if m == "gd"]
     assert all(t.status == "diverged" for _, t in runs)
@@ -72,7 +72,7 @@ def test_diverging_run_is_marked_and_the_window_keeps_responding(qtbot, window):
     assert any(s.startswith("diverged at step") for s in statuses)
     labels = [label.textItem.toPlainText() for label in window.contour.trajectories.labels]
     assert any("diverged at step" in text for text in labels)
-    window.model.set_probe(0.5, 0.5)  # still responding
+    window.scene.set_probe(0.5, 0.5)  # still responding
     qtbot.wait(50)
     assert window.readout.text().count("0.5") >= 2
 
@@ -84,14 +84,14 @@ def test_playback_reaches_the_last_step_and_stops(qtbot, window):
     qtbot.mouseClick(bar.play, QtCore.Qt.MouseButton.LeftButton)
     assert bar.play.isChecked()
     qtbot.waitUntil(lambda: not bar.play.isChecked(), timeout=10000)
-    assert window.model.descent.playback == last
-    assert len(window.contour.trajectories.iterates.data) == len(window.model.descent.trajectories())
+    assert window.scene.descent.playback == last
+    assert len(window.contour.trajectories.iterates.data) == len(window.scene.descent.trajectories())
     bar.whole.click()
-    assert window.model.descent.playback is None
+    assert window.scene.descent.playback is None
 
 
 def test_newton_playback_shows_its_quadratic_model(qtbot, window):
-    d = window.model.descent
+    d = window.scene.descent
     d.set_method("newton", enabled=True)
     d.set_playback(1)
     assert window.surface.trajectories.newton_model.visible()
@@ -100,7 +100,7 @@ def test_newton_playback_shows_its_quadratic_model(qtbot, window):
 
 
 def test_panel_and_model_stay_in_step(qtbot, window):
-    d = window.model.descent
+    d = window.scene.descent
     d.set_method("adam", lr=0.2, beta1=0.8)
     assert window.descent.lrs["adam"].value() == pytest.approx(0.2)
     assert window.descent.hyper[("adam", "beta1")].value() == pytest.approx(0.8)
@@ -113,12 +113,12 @@ def test_panel_and_model_stay_in_step(qtbot, window):
 
 def test_dragging_a_start_point_on_the_3d_surface(qtbot, window):
     surface = window.surface
-    d = window.model.descent
+    d = window.scene.descent
     qtbot.wait(200)
     start = d.starts[0]
     lifted = surface.trajectories.lift(np.array([[start.x, start.y]]))[0]
     sx, sy = surface.project(lifted)
-    target = np.array([1.0, 1.0, float(surface.scale.to_display(window.model.function(1.0, 1.0)))])
+    target = np.array([1.0, 1.0, float(surface.scale.to_display(window.scene.function(1.0, 1.0)))])
     tx, ty = surface.project(target)
     left = QtCore.Qt.MouseButton.LeftButton
     none = QtCore.Qt.KeyboardModifier.NoModifier

@@ -24,12 +24,12 @@ def _not_blank(image, min_colours=50):
 
 def test_3d_png_is_rendered_offscreen_at_the_requested_size(qtbot, window, tmp_path):
     path = tmp_path / "surface.png"
-    window.files.export_3d(str(path), 320, 240, scale=2.0)
+    window.files.exports.export_3d(str(path), 320, 240, scale=2.0)
     image = _png(path)
     assert (image.width(), image.height()) == (640, 480)
     _not_blank(image, 200)
     clear = tmp_path / "clear.png"
-    window.files.export_3d(str(clear), 200, 150, transparent=True)
+    window.files.exports.export_3d(str(clear), 200, 150, transparent=True)
     alpha = QtGui.QColor(_png(clear).pixelColor(2, 2)).alpha()
     assert alpha < 255
 
@@ -37,12 +37,12 @@ def test_3d_png_is_rendered_offscreen_at_the_requested_size(qtbot, window, tmp_p
 @pytest.mark.parametrize("view", ["contour", "loss", "slice"])
 def test_2d_views_as_png_and_svg(qtbot, window, tmp_path, view):
     png = tmp_path / f"{view}.png"
-    window.files.export_view(view, str(png), width=900)
+    window.files.exports.export_view(view, str(png), width=900)
     image = _png(png)
     assert image.width() == 900
     _not_blank(image, 20)
     svg = tmp_path / f"{view}.svg"
-    window.files.export_view(view, str(svg))
+    window.files.exports.export_view(view, str(svg))
     root = ET.parse(svg).getroot()
     paths = [e for e in root.iter() if e.tag.endswith("path") or e.tag.endswith("polyline")]
     assert len(paths) > 3
@@ -50,36 +50,36 @@ def test_2d_views_as_png_and_svg(qtbot, window, tmp_path, view):
 
 def test_window_png_and_copy_image(qtbot, window, tmp_path):
     path = tmp_path / "window.png"
-    window.files.export_window(str(path))
+    window.files.exports.export_window(str(path))
     image = _png(path)
     assert image.width() >= window.width() - 1
     _not_blank(image, 200)
-    window.files.copy_image()
+    window.files.exports.copy_image()
     assert not QtWidgets.QApplication.clipboard().image().isNull()
 
 
 def test_trajectory_and_critical_exports(qtbot, window, tmp_path):
-    window.files.export_trajectories(str(tmp_path / "t.csv"))
-    window.files.export_trajectories(str(tmp_path / "t.json"))
-    window.files.export_critical(str(tmp_path / "c.csv"))
+    window.files.exports.export_trajectories(str(tmp_path / "t.csv"))
+    window.files.exports.export_trajectories(str(tmp_path / "t.json"))
+    window.files.exports.export_critical(str(tmp_path / "c.csv"))
     lines = (tmp_path / "t.csv").read_text().splitlines()
-    runs = window.model.descent.trajectories()
+    runs = window.scene.descent.trajectories()
     assert len(lines) == 1 + sum(len(t.points) for _, _, t in runs)
-    assert (tmp_path / "c.csv").read_text().count("\n") == 1 + len(window.model.critical_points)
+    assert (tmp_path / "c.csv").read_text().count("\n") == 1 + len(window.scene.found_critical_points)
 
 
 def test_playback_gif_has_the_expected_frames_and_mp4_is_written(qtbot, window, tmp_path):
     import imageio.v2 as imageio
 
     gif = tmp_path / "descent.gif"
-    written = window.files.export_playback(str(gif), frames=12, fps=10)
+    written = window.files.exports.export_playback(str(gif), frames=12, fps=10)
     assert written == 12
     frames = imageio.mimread(gif)
     assert len(frames) == 12 and frames[0].shape[0] > 100
     assert not np.array_equal(frames[0], frames[-1])  # the paths grow
-    assert window.model.descent.playback is None  # back to the whole paths
+    assert window.scene.descent.playback is None  # back to the whole paths
     mp4 = tmp_path / "descent.mp4"
-    assert window.files.export_playback(str(mp4), frames=6, fps=10) == 6
+    assert window.files.exports.export_playback(str(mp4), frames=6, fps=10) == 6
     assert mp4.stat().st_size > 1000
 
 
@@ -95,17 +95,17 @@ def test_cancelled_playback_export_leaves_no_file(qtbot, window, tmp_path):
 def test_save_open_and_the_unsaved_mark(qtbot, window, tmp_path):
     files = window.files
     assert not window.isWindowModified()
-    window.model.set_probe(1.0, 1.0)
+    window.scene.set_probe(1.0, 1.0)
     assert window.isWindowModified() and "[*]" in window.windowTitle()
     path = tmp_path / "mine.gradviz.json"
-    assert files.save_to(path)
+    assert files.sessions.save_to(path)
     assert not window.isWindowModified() and window.windowTitle().startswith("mine.gradviz.json")
-    saved = scene_to_dict(window.model)
-    window.model.set_expression("x*y")
+    saved = scene_to_dict(window.scene)
+    window.scene.set_expression("x*y")
     assert window.isWindowModified()
-    assert files.open(path)
-    assert scene_to_dict(window.model) == saved and not window.isWindowModified()
-    assert str(path) in files.recent_files()
+    assert files.sessions.open(path)
+    assert scene_to_dict(window.scene) == saved and not window.isWindowModified()
+    assert str(path) in files.sessions.recent_files()
 
 
 def test_opening_a_corrupt_file_warns_and_keeps_the_scene(qtbot, window, tmp_path):
@@ -113,9 +113,9 @@ def test_opening_a_corrupt_file_warns_and_keeps_the_scene(qtbot, window, tmp_pat
     window.files.warn = lambda parent, title, text: warnings.append(text)
     bad = tmp_path / "bad.gradviz.json"
     bad.write_text('{"format": "gradviz-session", "version": 1, "function": "x +')
-    before = scene_to_dict(window.model)
-    assert not window.files.open(bad)
-    assert scene_to_dict(window.model) == before
+    before = scene_to_dict(window.scene)
+    assert not window.files.sessions.open(bad)
+    assert scene_to_dict(window.scene) == before
     assert warnings and "corrupt or truncated" in warnings[0] and "unchanged" in warnings[0]
 
 
@@ -123,33 +123,33 @@ def test_autosave_and_recovery_after_a_crash(qtbot, window, tmp_path):
     from gradviz.gui.main_window import MainWindow
     from gradviz.model.scene import Scene
 
-    window.model.set_expression("sin(x) + y^2")
-    window.files.autosave()
-    own = window.files.recovery.path
+    window.scene.set_expression("sin(x) + y^2")
+    window.files.sessions.autosave()
+    own = window.files.sessions.recovery.path
     assert own.exists()
     settings = window.settings
     running = MainWindow(Scene(), settings)  # a second instance while the first runs: nothing to offer
     running.files.ask_unsaved = lambda: "discard"
     qtbot.addWidget(running)
-    assert not running.files.offer_recovery(ask=lambda text: True)
+    assert not running.files.sessions.offer_recovery(ask=lambda text: True)
     assert own.exists()
     # a "crash": the first instance's lock goes away as its process would, the file stays
-    window.files.recovery._lock.unlock()
+    window.files.sessions.recovery._lock.unlock()
     again = MainWindow(Scene(), settings)
     again.files.ask_unsaved = lambda: "discard"
     qtbot.addWidget(again)
     questions = []
-    assert again.files.offer_recovery(ask=lambda text: questions.append(text) or True)
-    assert again.model.function.text == "sin(x) + y^2" and again.isWindowModified()
+    assert again.files.sessions.offer_recovery(ask=lambda text: questions.append(text) or True)
+    assert again.scene.function.text == "sin(x) + y^2" and again.isWindowModified()
     assert "did not close normally" in questions[0]
     assert not own.exists()  # restored: offered once
-    assert not again.files.offer_recovery(ask=lambda text: True)
+    assert not again.files.sessions.offer_recovery(ask=lambda text: True)
 
 
 def test_quitting_with_unsaved_changes_asks(qtbot, window):
     asked = []
     window.files.ask_unsaved = lambda: asked.append(1) or "cancel"
-    window.model.set_probe(0.1, 0.2)
+    window.scene.set_probe(0.1, 0.2)
     window.close()
     assert asked and window.isVisible()  # cancelled: still open
     window.files.ask_unsaved = lambda: "discard"
@@ -175,7 +175,7 @@ def test_dropping_a_session_on_the_window_opens_it(qtbot, window, tmp_path):
     drop = QtGui.QDropEvent(pos, QtCore.Qt.DropAction.CopyAction, mime, QtCore.Qt.MouseButton.LeftButton,
                             QtCore.Qt.KeyboardModifier.NoModifier)
     window.dropEvent(drop)
-    assert window.model.function.text == "x^2 - y"
+    assert window.scene.function.text == "x^2 - y"
     # the macOS file-open event goes the same way
     from gradviz.gui.app import FileOpener
 
@@ -183,7 +183,7 @@ def test_dropping_a_session_on_the_window_opens_it(qtbot, window, tmp_path):
     save_session(other, path)
     opener = FileOpener(window)
     assert opener.eventFilter(window, QtGui.QFileOpenEvent(str(path)))
-    assert window.model.function.text == "x*y*y"
+    assert window.scene.function.text == "x*y*y"
 
 
 def test_mp4_without_ffmpeg_says_what_to_install(qtbot, window, tmp_path, monkeypatch):
@@ -193,8 +193,8 @@ def test_mp4_without_ffmpeg_says_what_to_install(qtbot, window, tmp_path, monkey
     monkeypatch.setattr(importlib.util, "find_spec",
                         lambda name, *a: None if name == "imageio_ffmpeg" else real(name, *a))
     with pytest.raises(RuntimeError, match=r"video.*extra"):
-        window.files.export_playback(str(tmp_path / "x.mp4"), frames=2)
-    assert window.files.export_playback(str(tmp_path / "x.gif"), frames=2) == 2  # GIF needs nothing more
+        window.files.exports.export_playback(str(tmp_path / "x.mp4"), frames=2)
+    assert window.files.exports.export_playback(str(tmp_path / "x.gif"), frames=2) == 2  # GIF needs nothing more
 
 
 def test_the_about_box_and_the_window_icon(qtbot, window):

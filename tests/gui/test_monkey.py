@@ -19,7 +19,7 @@ TEXTS = ["x^2 + y^2", "sin(x*y)", "1/x", "log(x)", "sqrt(-x^2)", "x +", "((x)", 
 
 def test_random_actions_never_raise(qtbot, window):
     rng = random.Random(int(os.environ.get("GRADVIZ_MONKEY_SEED", "1234")))
-    model = window.model
+    model = window.scene
     names = list(window.overlay_actions)
 
     def garbage():

@@ -9,7 +9,7 @@ from gradviz.descent.insight import metric_at, momentum_rate, narrate
 
 
 def _rosenbrock_playback(window, step=25):
-    model = window.model
+    model = window.scene
     model.load_preset("Rosenbrock")
     d = model.descent
     for m in ("gd", "nesterov", "adagrad", "rmsprop", "adamw"):
@@ -63,7 +63,7 @@ def test_the_narration_follows_the_playback_step(qtbot, window):
 
 
 def test_the_step_size_panel_and_a_click_on_the_diagram(qtbot, window):
-    model = window.model
+    model = window.scene
     model.set_expression("0.5*(x^2 + 25*y^2)")
     model.set_probe(0.5, 0.5)
     window.bottom_tabs.setCurrentWidget(window.stepsize)
@@ -101,7 +101,7 @@ def test_the_step_size_panel_and_a_click_on_the_diagram(qtbot, window):
 
 
 def test_sharpness_plot(qtbot, window):
-    model = window.model
+    model = window.scene
     model.set_expression("0.5*(x^2 + 25*y^2) + 0.1*x^4")
     model.descent.set_starts([(1.0, 0.5)])
     window.loss.show_sharpness.setChecked(True)
@@ -123,7 +123,7 @@ def test_sharpness_lines_that_coincide_share_one_label(qtbot, window):
     """x² + 30y² with GD at η 0.03 and momentum and Nesterov at η 0.05 (the issue's scene): momentum's limit is
     (2 + 2μ)/η = 76 (it converges with λmax = 60), Nesterov's (2 + 2μ)/((1 + 2μ)η) ≈ 27.1, GD's 2/η ≈ 66.7; the
     labels sit at different places along the axis."""
-    model = window.model
+    model = window.scene
     model.set_expression("x^2 + 30*y^2")
     d = model.descent
     d.set_starts([(1.0, 1.0)])

@@ -46,7 +46,7 @@ def _snapshot(view) -> list:
 def busy_scene(qtbot, window):
     """A scene where every overlay has something to show: critical points found, two methods with state, and
     playback at step 5."""
-    scene = window.model
+    scene = window.scene
     scene.set_expression("x*exp(-x^2 - y^2) + 0.1*y^2")
     scene.set_probe(-0.6, 0.3)
     scene.find_critical_points()
@@ -62,7 +62,7 @@ def busy_scene(qtbot, window):
 @pytest.mark.parametrize("overlay", OVERLAYS, ids=[o.name for o in OVERLAYS])
 def test_each_overlay_is_drawn_by_the_views_it_names(busy_scene, qtbot, overlay):
     window = busy_scene
-    scene = window.model
+    scene = window.scene
     views = {"surface": window.surface, "contour": window.contour}
     assert overlay.views <= set(views), f"{overlay.name} names a view gradviz does not have"
     for name, view in views.items():

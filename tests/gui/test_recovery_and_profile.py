@@ -63,9 +63,9 @@ def test_every_clean_exit_removes_the_recovery_file(qtbot, tmp_path):
         win.files.ask_unsaved = lambda a=answer: a
         win.files.sessions.path = tmp_path / "scene.gradviz.json"
         win.show()
-        win.model.set_expression("x*y")
-        win.files.autosave()
-        own = win.files.recovery.path
+        win.scene.set_expression("x*y")
+        win.files.sessions.autosave()
+        own = win.files.sessions.recovery.path
         assert own.exists()
         assert win.close()
         assert not own.exists(), answer
@@ -76,15 +76,15 @@ def test_declining_clears_the_file(qtbot, window):
     from gradviz.gui.main_window import MainWindow
     from gradviz.model.scene import Scene
 
-    window.model.set_expression("x - y")
-    window.files.autosave()
-    own = window.files.recovery.path
-    window.files.recovery._lock.unlock()  # as if its process had died
+    window.scene.set_expression("x - y")
+    window.files.sessions.autosave()
+    own = window.files.sessions.recovery.path
+    window.files.sessions.recovery._lock.unlock()  # as if its process had died
     other = MainWindow(Scene(), window.settings)
     other.files.ask_unsaved = lambda: "discard"
     qtbot.addWidget(other)
-    assert not other.files.offer_recovery(ask=lambda text: False)
-    assert not own.exists() and other.model.function.text != "x - y"
+    assert not other.files.sessions.offer_recovery(ask=lambda text: False)
+    assert not own.exists() and other.scene.function.text != "x - y"
 
 
 SCENARIO = textwrap.dedent("""
@@ -98,8 +98,8 @@ SCENARIO = textwrap.dedent("""
     win.show()
     for _ in range(5):
         app.processEvents()
-    win.model.set_expression("k = 2; x^2 + k*y^2")
-    win.files.autosave()
+    win.scene.set_expression("k = 2; x^2 + k*y^2")
+    win.files.sessions.autosave()
     win.files.sessions._remember(__import__("pathlib").Path("/tmp/some.gradviz.json"))
     win.close()
     QtCore.QSettings().sync()

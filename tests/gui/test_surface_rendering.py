@@ -19,7 +19,7 @@ def _top_view(window):
 
 
 def test_the_cut_removes_what_lies_outside_the_range(qtbot, window):
-    model = window.model
+    model = window.scene
     model.set_expression("x")
     model.set_domain((-2, 2, -2, 2))
     model.descent.set_starts([])
@@ -44,7 +44,7 @@ def test_the_cut_removes_what_lies_outside_the_range(qtbot, window):
 
 
 def test_height_modes(qtbot, window):
-    model = window.model
+    model = window.scene
     model.set_expression("x^2 + y^2 + 100*exp(-50*(x^2 + y^2))")  # a spike the robust range cuts off
     model.set_domain((-2, 2, -2, 2))
     auto = model.height_range()
@@ -63,7 +63,7 @@ def test_height_modes(qtbot, window):
                                                    ("x^2 + y^2", (0.0, 0.0), "quadratic_model")])
 def test_overlays_stay_crisp_where_they_touch_the_surface(qtbot, window, text, probe, overlay):
     """The tangent plane of a constant, and the quadratic model of a quadratic, coincide with the surface."""
-    model = window.model
+    model = window.scene
     model.set_expression(text)
     model.set_domain((-2, 2, -2, 2))
     model.descent.set_starts([])

@@ -74,7 +74,7 @@ def test_the_choice_is_remembered_and_system_follows_the_system(qtbot, window, m
 def test_an_export_in_the_dark_theme_is_dark_and_legible(qtbot, window, tmp_path):
     window.set_theme("dark")
     path = tmp_path / "contour.png"
-    window.files.export_view("contour", str(path), width=800)
+    window.files.exports.export_view("contour", str(path), width=800)
     image = QtGui.QImage(str(path))
     corner = image_array(image.copy(QtCore.QRect(0, 0, 10, 10)))
     assert corner.mean() < 90

@@ -9,12 +9,12 @@ from gradviz.session import scene_to_dict
 
 def _settle(qtbot, window):
     qtbot.wait(5)
-    window.history.commit()
+    window.undo_stack.commit()
 
 
 def test_each_kind_of_edit_undoes_and_redoes(qtbot, window):
-    model = window.model
-    history = window.history
+    model = window.scene
+    history = window.undo_stack
     _settle(qtbot, window)
     start = model.function.text
     steps = [
@@ -43,14 +43,14 @@ def test_each_kind_of_edit_undoes_and_redoes(qtbot, window):
 
 
 def test_a_drag_is_one_step_and_the_probe_stays(qtbot, window):
-    model = window.model
+    model = window.scene
     _settle(qtbot, window)
     key = model.descent.starts[0].key
     first = (model.descent.starts[0].x, model.descent.starts[0].y)
     for k in range(10):  # a drag: many moves in quick succession
         model.descent.move_start(key, first[0] + 0.1 * k, first[1])
         _settle(qtbot, window)
-    assert window.history.stack.count() == 1
+    assert window.undo_stack.stack.count() == 1
     model.set_probe(0.25, 0.75)
     window.undo_action.trigger()
     assert (model.descent.starts[0].x, model.descent.starts[0].y) == pytest.approx(first)
@@ -58,15 +58,15 @@ def test_a_drag_is_one_step_and_the_probe_stays(qtbot, window):
 
 
 def test_a_slider_drag_is_one_step(qtbot, window):
-    model = window.model
+    model = window.scene
     model.set_expression("k = 1 in [0, 5]; x^2 + k*y^2")
     _settle(qtbot, window)
-    count = window.history.stack.count()
+    count = window.undo_stack.stack.count()
     row = window.parameters.rows["k"]
     for position in range(0, 1001, 100):
         row.slider.setValue(position)
         _settle(qtbot, window)
-    assert window.history.stack.count() == count + 1
+    assert window.undo_stack.stack.count() == count + 1
     window.undo_action.trigger()
     assert model.function.parameters["k"] == 1.0 and row.value.value() == 1.0
 
@@ -74,13 +74,13 @@ def test_a_slider_drag_is_one_step(qtbot, window):
 def test_opening_a_session_starts_a_new_history(qtbot, window, tmp_path):
     from gradviz.session import save_session
 
-    window.model.set_expression("x*y")
+    window.scene.set_expression("x*y")
     _settle(qtbot, window)
-    assert window.history.stack.count() == 1
+    assert window.undo_stack.stack.count() == 1
     path = tmp_path / "s.gradviz.json"
-    save_session(window.model, path)
-    assert window.files.open(path)
+    save_session(window.scene, path)
+    assert window.files.sessions.open(path)
     _settle(qtbot, window)
-    assert window.history.stack.count() == 0 and not window.undo_action.isEnabled()
+    assert window.undo_stack.stack.count() == 0 and not window.undo_action.isEnabled()
     assert window.undo_action.shortcut() == QtGui.QKeySequence("Ctrl+Z")
-    assert scene_to_dict(window.model)["function"] == "x*y"
+    assert scene_to_dict(window.scene)["function"] == "x*y"

@@ -38,24 +38,24 @@ def test_default_window_shows_himmelblau_and_the_mesh_holds_its_values(window):
 
 def test_typing_an_expression_updates_the_surface(qtbot, window):
     _type(qtbot, window, "sin(x)*cos(y) + 0.1*(x^2+y^2)")
-    assert window.model.function.text == "sin(x)*cos(y) + 0.1*(x^2+y^2)"
+    assert window.scene.function.text == "sin(x)*cos(y) + 0.1*(x^2+y^2)"
     x, y, f = _mesh_heights(window)
     np.testing.assert_allclose(f, np.sin(x) * np.cos(y) + 0.1 * (x**2 + y**2), rtol=1e-5, atol=1e-5)
-    assert window.model.history[0] == "sin(x)*cos(y) + 0.1*(x^2+y^2)"
+    assert window.scene.recent_expressions[0] == "sin(x)*cos(y) + 0.1*(x^2+y^2)"
 
 
 def test_typing_pauses_then_applies_without_enter(qtbot, window):
     edit = window.expression_bar.edit
     edit.selectAll()
     qtbot.keyClicks(edit, "x^2 - y^2")
-    qtbot.waitUntil(lambda: window.model.function.text == "x^2 - y^2", timeout=3000)
+    qtbot.waitUntil(lambda: window.scene.function.text == "x^2 - y^2", timeout=3000)
 
 
 def test_bad_expression_keeps_the_old_surface_and_marks_the_column(qtbot, window):
     before = window.surface.mesh.vertices.copy()
-    old = window.model.function.text
+    old = window.scene.function.text
     _type(qtbot, window, "x + z")
-    assert window.model.function.text == old
+    assert window.scene.function.text == old
     np.testing.assert_array_equal(window.surface.mesh.vertices, before)
     message = window.expression_bar.error.text()
     assert "unknown name" in message and "column 5" in message
@@ -66,14 +66,14 @@ def test_bad_expression_keeps_the_old_surface_and_marks_the_column(qtbot, window
 
 def test_dragging_the_probe_moves_it_and_the_readout_matches_the_core(qtbot, window):
     view = window.contour
-    x0, y0 = window.model.probe
+    x0, y0 = window.scene.probe
     start = view.data_to_widget(x0, y0)
     end = view.data_to_widget(2.0, -1.5)
     drag(qtbot, view, start, end)
-    px, py = window.model.probe
+    px, py = window.scene.probe
     assert (px, py) != (x0, y0)
     assert math.hypot(px - 2.0, py + 1.5) < 0.15
-    m = local_model(window.model.function, px, py)
+    m = local_model(window.scene.function, px, py)
     text = window.readout.text()
     from gradviz.gui.widgets.format import num
     assert num(m.f, 7) in text and num(m.fx) in text and num(m.grad_norm) in text
@@ -81,14 +81,14 @@ def test_dragging_the_probe_moves_it_and_the_readout_matches_the_core(qtbot, win
 
 def test_typed_probe_moves_the_target(qtbot, window):
     window.controls.probe_x.setValue(1.25)
-    assert window.model.probe[0] == 1.25
+    assert window.scene.probe[0] == 1.25
     assert window.contour.probe.pos().x() == pytest.approx(1.25)
 
 
 def test_taylor_overlays_equal_the_formulas_for_the_seed_example(qtbot, window):
-    window.model.load_preset("x·exp(−x²−y²)")
-    window.model.set_probe(-1.0, 0.0)
-    window.model.set_view(radius=0.5)
+    window.scene.load_preset("x·exp(−x²−y²)")
+    window.scene.set_probe(-1.0, 0.0)
+    window.scene.set_view(radius=0.5)
     surface = window.surface
     e = math.exp(-1)
     for item, truth in ((surface.tangent, lambda x, y: e * (-1 - (x + 1))),
@@ -104,44 +104,44 @@ def test_taylor_overlays_equal_the_formulas_for_the_seed_example(qtbot, window):
     ("x²y + xy²", [(0.0, "degenerate")]),
 ])
 def test_critical_points_of_the_seed_functions(qtbot, window, preset, expected):
-    window.model.load_preset(preset)
+    window.scene.load_preset(preset)
     qtbot.mouseClick(window.critical.button, QtCore.Qt.MouseButton.LeftButton)
-    points = window.model.critical_points
+    points = window.scene.found_critical_points
     assert [(round(p.x, 6) + 0.0, p.kind) for p in points] == expected
     assert window.critical.table.rowCount() == len(expected)
     assert len(window.contour.critical.data) == len(expected)
     window.critical.table.cellClicked.emit(len(expected) - 1, 0)
-    assert window.model.probe[0] == pytest.approx(expected[-1][0], abs=1e-6)
+    assert window.scene.probe[0] == pytest.approx(expected[-1][0], abs=1e-6)
     spot = window.contour.critical.points()[0]
     window.contour.critical.sigClicked.emit(window.contour.critical, [spot], None)
-    assert window.model.probe[0] == pytest.approx(expected[0][0], abs=1e-6)
+    assert window.scene.probe[0] == pytest.approx(expected[0][0], abs=1e-6)
 
 
 def test_model_and_widgets_stay_in_step_both_ways(qtbot, window):
-    window.model.set_view(gradient_field=False)
+    window.scene.set_view(gradient_field=False)
     assert not window.controls.checks["gradient_field"].isChecked()
     assert not window.overlay_actions["gradient_field"].isChecked()
     assert not window.contour.field.isVisible()
     window.controls.checks["gradient_field"].setChecked(True)
-    assert window.model.view.gradient_field
+    assert window.scene.view.gradient_field
     assert window.contour.field.isVisible()
     window.overlay_actions["tangent_plane"].trigger()
-    assert not window.model.view.tangent_plane and not window.surface.tangent.visible()
+    assert not window.scene.view.tangent_plane and not window.surface.tangent.visible()
     window.controls.colormap.setCurrentText("plasma")
-    assert window.model.view.colormap == "plasma"
+    assert window.scene.view.colormap == "plasma"
 
 
 def test_view_settings_are_remembered(qtbot, window, tmp_path):
     from gradviz.gui.main_window import MainWindow
     from gradviz.model.scene import Scene
 
-    window.model.set_view(colormap="magma", contour_count=7)
+    window.scene.set_view(colormap="magma", contour_count=7)
     window.close()
     settings = QtCore.QSettings(str(tmp_path / "settings.ini"), QtCore.QSettings.Format.IniFormat)
     again = MainWindow(Scene(), settings)
     again.files.ask_unsaved = lambda: "discard"
     qtbot.addWidget(again)
-    assert again.model.view.colormap == "magma" and again.model.view.contour_count == 7
+    assert again.scene.view.colormap == "magma" and again.scene.view.contour_count == 7
 
 
 def test_hover_shows_values_in_the_status_bar(qtbot, window):
@@ -156,7 +156,7 @@ def test_hover_shows_values_in_the_status_bar(qtbot, window):
     text = window.hover_label.text()
     x, y, f = (float(v.replace("−", "-")) for v in re.findall(r"[xyf] = (\S+)", text))
     assert abs(x - 1.0) < 0.05 and abs(y - 2.0) < 0.05
-    assert f == pytest.approx(float(window.model.function(x, y)), rel=1e-4)
+    assert f == pytest.approx(float(window.scene.function(x, y)), rel=1e-4)
     assert "tangent error" in window.readout.text()
 
 
@@ -174,7 +174,7 @@ def test_picking_on_the_3d_surface_finds_the_point_under_the_mouse(qtbot, window
     surface = window.surface
     qtbot.wait(100)
     x, y = 1.0, -2.0
-    z = float(surface.scale.to_display(window.model.function(x, y)))
+    z = float(surface.scale.to_display(window.scene.function(x, y)))
     w, h = surface.width(), surface.height()
     m = surface.projectionMatrix((0, 0, w, h), (0, 0, w, h)) * surface.viewMatrix()
     from PySide6 import QtGui
@@ -186,21 +186,21 @@ def test_picking_on_the_3d_surface_finds_the_point_under_the_mouse(qtbot, window
 
 
 def test_outside_the_domain_the_readout_says_so_and_the_models_hide(qtbot, window):
-    window.model.set_expression("log(x) + y")
-    window.model.set_probe(-1.0, 0.5)
+    window.scene.set_expression("log(x) + y")
+    window.scene.set_probe(-1.0, 0.5)
     assert "outside f's domain" in window.readout.text()
     assert not window.surface.tangent.visible() and not window.surface.quadratic.visible()
-    window.model.set_probe(1.0, 0.5)
+    window.scene.set_probe(1.0, 0.5)
     assert "outside f's domain" not in window.readout.text()
     assert window.surface.tangent.visible()
-    window.model.descent.set_starts([(0.5, 0.0)])
-    window.model.descent.set_method("gd", enabled=True, lr=1.0)
+    window.scene.descent.set_starts([(0.5, 0.0)])
+    window.scene.descent.set_method("gd", enabled=True, lr=1.0)
     texts = [window.loss.table.item(r, 6).text() for r in range(window.loss.table.rowCount())]
     assert "left f's domain at step 1" in texts
 
 
 def test_contour_labels_keep_away_from_the_markers(qtbot, window):
-    model = window.model
+    model = window.scene
     model.set_expression("x^2 + y^2")
     model.set_domain((-2, 2, -2, 2))
     model.find_critical_points()

@@ -20,7 +20,7 @@ class SessionDrops:
 
     def dropEvent(self, event: QtGui.QDropEvent) -> None:  # noqa: N802 (Qt API)
         path = self._dropped_session(event)
-        if path and self.files.maybe_keep_changes():
+        if path and self.files.sessions.maybe_keep_changes():
             event.acceptProposedAction()
-            self.files.open(path)
+            self.files.sessions.open(path)
 

@@ -47,7 +47,7 @@ class ExportController(QtCore.QObject):
     def __init__(self, window: QtWidgets.QMainWindow, warn: Callable[[], Callable]) -> None:
         super().__init__(window)
         self.window = window
-        self.model = window.model
+        self.scene = window.scene
         self._warn = warn  # returns the current warning function (the session controller's, replaceable)
         self.active_view: str = "contour"
 
@@ -127,7 +127,7 @@ class ExportController(QtCore.QObject):
             self._report(lambda: self.export_window(path))
 
     def export_trajectories(self, path: str) -> None:
-        export_trajectories([t for _, _, t in self.model.descent.trajectories()], path)
+        export_trajectories([t for _, _, t in self.scene.descent.trajectories()], path)
 
     def export_trajectories_dialog(self) -> None:
         path = self._ask_path("Export trajectories", "trajectories.csv", "trajectories")
@@ -135,10 +135,10 @@ class ExportController(QtCore.QObject):
             self._report(lambda: self.export_trajectories(path))
 
     def export_critical(self, path: str) -> None:
-        points = self.model.critical_points
+        points = self.scene.found_critical_points
         if points is None:
-            points = self.model.find_critical_points()
-        export_critical_points(points, path, self.model.function.variables)
+            points = self.scene.find_critical_points()
+        export_critical_points(points, path, self.scene.function.variables)
 
     def export_critical_dialog(self) -> None:
         path = self._ask_path("Export critical points", "critical_points.csv", "critical_points")
@@ -147,7 +147,7 @@ class ExportController(QtCore.QObject):
 
     def export_playback(self, path: str, frames: int = 60, fps: int = 20, dialog: bool = False) -> int:
         """Every trajectory animated from step 0 to its end, as seen in the contour view."""
-        d = self.model.descent
+        d = self.scene.descent
         last = max((len(t.points) - 1 for _, _, t in d.trajectories()), default=0)
         steps = np.unique(np.linspace(0, last, max(2, frames)).round().astype(int))
         previous = d.playback

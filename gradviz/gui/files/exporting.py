@@ -22,7 +22,7 @@ def render_3d(view: QtWidgets.QWidget, width: int, height: int, scale: float = 1
     from gradviz.gui.views.surface_view import SurfaceView
 
     w, h = max(16, round(width * scale)), max(16, round(height * scale))
-    twin = SurfaceView(view.model)
+    twin = SurfaceView(view.scene)
     try:
         twin.setAttribute(QtCore.Qt.WidgetAttribute.WA_DontShowOnScreen)
         twin.setMinimumSize(16, 16)

@@ -1,7 +1,7 @@
 """The File menu of a window: sessions (`SessionController`) and exports (`ExportController`).
 
-`FileActions` puts the two together under the names the rest of the app (and code outside it)
-uses: `window.files.open(...)`, `.save_to(...)`, `.export_view(...)`, `.ask_unsaved`, `.warn`.
+`FileActions` holds the two (`window.files.sessions`, `window.files.exports`) and builds the File menu;
+`.ask_unsaved`, `.warn` and `.active_view` are settable from outside (tests, the window).
 """
 
 from __future__ import annotations
@@ -30,15 +30,6 @@ class FileActions(QtCore.QObject):
         self.window = window
         self.sessions = SessionController(window)
         self.exports = ExportController(window, lambda: self.sessions.warn)
-
-    def __getattr__(self, name: str) -> object:
-        # methods and state of the two controllers, under their old names (open, save_to, export_view, ...)
-        if name in ("sessions", "exports"):
-            raise AttributeError(name)
-        for part in (self.sessions, self.exports):
-            if hasattr(part, name):
-                return getattr(part, name)
-        raise AttributeError(f"FileActions has no attribute {name!r}")
 
     # settable from outside: forwarded to their owner
     @property

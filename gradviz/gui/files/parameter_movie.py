@@ -48,7 +48,7 @@ def export_parameter_sweep(scene: Scene, name: str, path: str, render: Callable[
 def export_parameter_sweep_dialog(files: object) -> None:
     """File → Export → Parameter sweep: pick the parameter (when there are several) and the file."""
     window = files.window
-    scene = window.model
+    scene = window.scene
     names = list(scene.function.parameters)
     if not names:
         files.warn(window, "No parameters", "f has no parameters to sweep. Declare one in the text, "

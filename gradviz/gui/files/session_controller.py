@@ -29,7 +29,7 @@ class SessionController(QtCore.QObject):
     def __init__(self, window: QtWidgets.QMainWindow) -> None:
         super().__init__(window)
         self.window = window
-        self.model = window.model
+        self.scene = window.scene
         self.settings: QtCore.QSettings = window.settings
         self.path: Path | None = None
         self.dirty = False
@@ -40,7 +40,7 @@ class SessionController(QtCore.QObject):
         self.warn: Warn = QtWidgets.QMessageBox.warning  # (parent, title, text); replaceable in tests
         self.on_replaced: Callable[[], object] = lambda: None  # the scene was replaced by a file or a new scene
         self.recovery = RecoveryStore()
-        m = self.model
+        m = self.scene
         for signal in (m.function_changed, m.domain_changed, m.view_changed, m.probe_changed, m.camera_changed,
                        m.parameters_changed, m.descent.starts_changed, m.descent.settings_changed,
                        m.critical_changed):
@@ -111,7 +111,7 @@ class SessionController(QtCore.QObject):
         from gradviz.model.presets import DEFAULT_PRESET
         self._loading = True
         try:
-            self.model.load_preset(DEFAULT_PRESET)
+            self.scene.load_preset(DEFAULT_PRESET)
         finally:
             self._loading = False
         self._mark_clean(None)
@@ -146,7 +146,7 @@ class SessionController(QtCore.QObject):
         data = read_session(path)
         section = data.get(data_session.SECTION) if isinstance(data, dict) else None
         tool = None if section is None else data_session.read_section(section)  # checked before any change
-        scene_from_dict(self.model, data)
+        scene_from_dict(self.scene, data)
         if tool is not None:
             self.window.show_data_window()
             data_session.restore(self.window.data_window.state, tool)
@@ -166,7 +166,7 @@ class SessionController(QtCore.QObject):
 
     def save_to(self, path: str | os.PathLike) -> bool:
         try:
-            save_session(self.model, path, self._extra())
+            save_session(self.scene, path, self._extra())
         except OSError as err:
             self.warn(self.window, "Cannot save", f"Could not save {path}: {err}\n\nThe file on disk is as it was.")
             return False
@@ -181,7 +181,7 @@ class SessionController(QtCore.QObject):
         user's file)."""
         if self.dirty and not self._autosaved:
             try:
-                self.recovery.write(self.model, self._extra())
+                self.recovery.write(self.scene, self._extra())
                 self._autosaved = True
             except OSError:
                 pass  # a recovery file is a courtesy; never interrupt the user for it

@@ -35,7 +35,7 @@ def _name(graph: object, i: int) -> str:
 class BackpropPanel(QtWidgets.QTabWidget):
     def __init__(self, scene: Scene, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
-        self.model = scene
+        self.scene = scene
         self.step = -1  # -1: no step-through; else an index into self.steps
         self.steps: list[tuple[str, int]] = []
         self._built_for: object = None  # the ComputationGraph that is drawn
@@ -121,11 +121,11 @@ class BackpropPanel(QtWidgets.QTabWidget):
 
     @property
     def too_big(self) -> bool:
-        fn = self.model.function
+        fn = self.scene.function
         return not hasattr(fn, "graph") or len(fn.graph().nodes) > MAX_DRAWN_NODES
 
     def _build(self) -> None:
-        graph = self.model.function.graph()
+        graph = self.scene.function.graph()
         if len(graph.nodes) > MAX_DRAWN_NODES:
             self.view.show_note(f"This f has {len(graph.nodes):,} nodes in its graph; the panel draws graphs of "
                                 f"up to {MAX_DRAWN_NODES} nodes (laying out more would freeze the window).\n"
@@ -144,7 +144,7 @@ class BackpropPanel(QtWidgets.QTabWidget):
 
     def _ensure_current(self) -> None:
         """The graph of the scene's f and the trace at its probe, whatever was skipped while hidden."""
-        fn = self.model.function
+        fn = self.scene.function
         if not hasattr(fn, "graph"):  # a loss on data
             if self._built_for is not fn:
                 self.view.show_note(DATA_NOTE.format(rows=fn.rows))
@@ -154,17 +154,17 @@ class BackpropPanel(QtWidgets.QTabWidget):
             self._build()
         if not self.steps:
             return  # not drawn (too big): nothing to trace for the Graph tab
-        key = (fn.graph(), tuple(float(v) for v in self.model.probe), fn.parameter_values)
+        key = (fn.graph(), tuple(float(v) for v in self.scene.probe), fn.parameter_values)
         if getattr(self, "trace", None) is None or self._trace_key != key:
-            self.trace = fn.trace_at(*self.model.probe)
+            self.trace = fn.trace_at(*self.scene.probe)
             self._trace_key = key
 
     @when_visible
     def refresh(self) -> None:
         """Numbers at the probe, in the visible tab only (cheap while the probe is dragged)."""
-        fn = self.model.function
+        fn = self.scene.function
         self._ensure_current()
-        x, y = self.model.probe
+        x, y = self.scene.probe
         page = self.currentIndex()
         if page == 0:
             if self.too_big:
@@ -195,7 +195,7 @@ class BackpropPanel(QtWidgets.QTabWidget):
     def _show_step(self) -> None:
         if self.step < 0:
             return
-        graph, trace = self.model.function.graph(), self.trace
+        graph, trace = self.scene.function.graph(), self.trace
         kind, i = self.steps[self.step]
         self.view.focus = i
         g = graph.nodes[i]
@@ -226,7 +226,7 @@ class BackpropPanel(QtWidgets.QTabWidget):
         if index is None or self.step >= 0 or self.too_big:
             return
         self._ensure_current()
-        graph, trace = self.model.function.graph(), self.trace
+        graph, trace = self.scene.function.graph(), self.trace
         products = trace.path_products(index, limit=12)
         total = trace.adjoints[index]
         lines = []
@@ -242,7 +242,7 @@ class BackpropPanel(QtWidgets.QTabWidget):
 
     # ----- check -----
     def _show_check(self, x: float, y: float) -> None:
-        fn = self.model.function
+        fn = self.scene.function
         ex, ey = gradient_errors(fn, x, y)
         floor = 1e-17
         for curve, err in ((self.err_x, ex), (self.err_y, ey)):

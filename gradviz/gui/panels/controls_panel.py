@@ -28,7 +28,7 @@ def _spin(lo: float, hi: float, decimals: int, step: float, tip: str) -> QtWidge
 class ControlsPanel(QtWidgets.QWidget):
     def __init__(self, scene: Scene, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
-        self.model = scene
+        self.scene = scene
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
 
@@ -59,7 +59,7 @@ class ControlsPanel(QtWidgets.QWidget):
         for o in OVERLAYS:
             box = QtWidgets.QCheckBox(o.label)
             box.setToolTip(o.tip)
-            box.toggled.connect(lambda on, n=o.name: self.model.set_view(**{n: on}))
+            box.toggled.connect(lambda on, n=o.name: self.scene.set_view(**{n: on}))
             grid.addWidget(box)
             self.checks[o.name] = box
         field_row = QtWidgets.QHBoxLayout()
@@ -131,15 +131,15 @@ class ControlsPanel(QtWidgets.QWidget):
         self.probe_y.valueChanged.connect(self._probe_edited)
         self.along_gradient.toggled.connect(self._direction_edited)
         self.angle.valueChanged.connect(self._direction_edited)
-        self.radius.valueChanged.connect(lambda r: self.model.set_view(radius=r))
-        self.field_sign.currentIndexChanged.connect(lambda i: self.model.set_view(field_sign=-1 if i == 0 else 1))
-        self.field_density.valueChanged.connect(lambda n: self.model.set_view(field_density=n))
-        self.contours.valueChanged.connect(lambda n: self.model.set_view(contour_count=n))
-        self.spacing.currentTextChanged.connect(lambda t: self.model.set_view(contour_spacing=t))
+        self.radius.valueChanged.connect(lambda r: self.scene.set_view(radius=r))
+        self.field_sign.currentIndexChanged.connect(lambda i: self.scene.set_view(field_sign=-1 if i == 0 else 1))
+        self.field_density.valueChanged.connect(lambda n: self.scene.set_view(field_density=n))
+        self.contours.valueChanged.connect(lambda n: self.scene.set_view(contour_count=n))
+        self.spacing.currentTextChanged.connect(lambda t: self.scene.set_view(contour_spacing=t))
         self.height_mode.currentTextChanged.connect(self._height_edited)
         self.height_min.valueChanged.connect(self._height_edited)
         self.height_max.valueChanged.connect(self._height_edited)
-        self.colormap.currentTextChanged.connect(lambda t: self.model.set_view(colormap=t))
+        self.colormap.currentTextChanged.connect(lambda t: self.scene.set_view(colormap=t))
         for box in self.domain:
             box.valueChanged.connect(self._domain_edited)
         self.resolution.valueChanged.connect(self._resolution_edited)
@@ -151,18 +151,18 @@ class ControlsPanel(QtWidgets.QWidget):
 
     def sync(self) -> None:
         """Show the scene's values, without letting the widgets write them back."""
-        u, w = self.model.function.variables
+        u, w = self.scene.function.variables
         self.probe_label.setText(f"probe ({u}, {w})")
         self.range_labels[0].setText(f"{u} range")
         self.range_labels[1].setText(f"{w} range")
         for box, tip in zip(self.domain, (f"{u} min", f"{u} max", f"{w} min", f"{w} max"), strict=True):
             box.setToolTip(tip)
-        v = self.model.view
+        v = self.scene.view
         values = [
-            (self.probe_x, self.model.probe[0]), (self.probe_y, self.model.probe[1]),
+            (self.probe_x, self.scene.probe[0]), (self.probe_y, self.scene.probe[1]),
             (self.radius, v.radius), (self.field_density, v.field_density), (self.contours, v.contour_count),
-            (self.resolution, self.model.resolution),
-            *zip(self.domain, self.model.domain, strict=True),
+            (self.resolution, self.scene.resolution),
+            *zip(self.domain, self.scene.domain, strict=True),
         ]
         for box, value in values:
             box.blockSignals(True)
@@ -173,7 +173,7 @@ class ControlsPanel(QtWidgets.QWidget):
             box.setChecked(bool(getattr(v, name)))
             box.blockSignals(False)
         manual = v.height_mode == "manual"
-        lo, hi = (v.height_min, v.height_max) if manual else self.model.height_range()
+        lo, hi = (v.height_min, v.height_max) if manual else self.scene.height_range()
         with signals_blocked(self.height_min, self.height_max):
             self.height_min.setValue(lo)
             self.height_max.setValue(hi)
@@ -200,37 +200,37 @@ class ControlsPanel(QtWidgets.QWidget):
         mode = self.height_mode.currentText()
         changes: dict[str, object] = {"height_mode": mode}
         if mode == "manual":
-            if self.model.view.height_mode != "manual" and self.sender() is self.height_mode:
-                lo, hi = self.model.height_range()  # start from what is shown
+            if self.scene.view.height_mode != "manual" and self.sender() is self.height_mode:
+                lo, hi = self.scene.height_range()  # start from what is shown
                 changes.update(height_min=lo, height_max=hi)
             else:
                 changes.update(height_min=self.height_min.value(), height_max=self.height_max.value())
         try:
-            self.model.set_view(**changes)
+            self.scene.set_view(**changes)
             self.height_error.setText("")
         except ValueError as err:
             self.height_error.setText(str(err))
         self.sync()
 
     def _probe_edited(self) -> None:
-        self.model.set_probe(self.probe_x.value(), self.probe_y.value())
+        self.scene.set_probe(self.probe_x.value(), self.probe_y.value())
 
     def _direction_edited(self) -> None:
         if self.along_gradient.isChecked():
-            self.model.set_view(direction_angle=None)
+            self.scene.set_view(direction_angle=None)
         elif self.sender() is self.angle:
-            self.model.set_view(direction_angle=self.angle.value())
+            self.scene.set_view(direction_angle=self.angle.value())
         else:  # unchecked: keep the current −∇f direction as the starting angle
-            d = self.model.probe_direction()
-            self.model.set_view(direction_angle=round(math.degrees(math.atan2(d[1], d[0])), 1))
+            d = self.scene.probe_direction()
+            self.scene.set_view(direction_angle=round(math.degrees(math.atan2(d[1], d[0])), 1))
 
     def _domain_edited(self) -> None:
         values = [b.value() for b in self.domain]
         try:
-            self.model.set_domain(tuple(values))
+            self.scene.set_domain(tuple(values))
             self.domain_error.setText("")
         except ValueError as err:
             self.domain_error.setText(str(err))
 
     def _resolution_edited(self, n: int) -> None:
-        QtCore.QTimer.singleShot(0, lambda: self.model.set_resolution(self.resolution.value()))
+        QtCore.QTimer.singleShot(0, lambda: self.scene.set_resolution(self.resolution.value()))

@@ -12,13 +12,13 @@ from gradviz.model.scene import Scene
 class CriticalPanel(QtWidgets.QWidget):
     def __init__(self, scene: Scene, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
-        self.model = scene
+        self.scene = scene
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         self.button = QtWidgets.QPushButton("Find critical points")
         self.button.setToolTip("Newton's method on ∇f = 0 from a grid of starts over the domain; "
                                "each point is classified by the Hessian's eigenvalues")
-        self.button.clicked.connect(self.model.find_critical_points)
+        self.button.clicked.connect(self.scene.find_critical_points)
         layout.addWidget(self.button)
         self.table = QtWidgets.QTableWidget(0, 4)
         self.table.setHorizontalHeaderLabels(["kind", "x", "y", "f"])
@@ -36,7 +36,7 @@ class CriticalPanel(QtWidgets.QWidget):
 
     def refresh(self, points: list | None) -> None:
         points = points or []
-        u, v = self.model.function.variables
+        u, v = self.scene.function.variables
         self.table.setHorizontalHeaderLabels(["kind", u, v, "f"])
         self.table.setRowCount(len(points))
         for r, p in enumerate(points):
@@ -46,7 +46,7 @@ class CriticalPanel(QtWidgets.QWidget):
             self.table.setItem(r, 0, kind)
             for c, value in enumerate((p.x, p.y, p.f), start=1):
                 self.table.setItem(r, c, QtWidgets.QTableWidgetItem(num(value, 6)))
-        if self.model.critical_points is None:
+        if self.scene.found_critical_points is None:
             self.summary.setText("Press the button (or Ctrl+K) to search the domain.")
         elif not points:
             self.summary.setText("No critical points in this domain.")
@@ -58,4 +58,4 @@ class CriticalPanel(QtWidgets.QWidget):
         item = self.table.item(row, 0)
         if item is not None:
             x, y = item.data(QtCore.Qt.ItemDataRole.UserRole)
-            self.model.set_probe(x, y)
+            self.scene.set_probe(x, y)

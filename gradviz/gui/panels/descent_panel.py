@@ -67,7 +67,7 @@ class LogSlider(QtWidgets.QSlider):
 class DescentPanel(QtWidgets.QWidget):
     def __init__(self, scene: Scene, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
-        self.model = scene
+        self.scene = scene
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         hint = QtWidgets.QLabel("<b>Start points</b>: Shift+click the contour map (or turn on <i>Add start "
@@ -80,7 +80,7 @@ class DescentPanel(QtWidgets.QWidget):
         self.add_mode.setCheckable(True)
         self.add_mode.setToolTip("While on, every click on the contour map adds a start point")
         self.clear = QtWidgets.QPushButton("Clear start points")
-        self.clear.clicked.connect(lambda: self.model.descent.set_starts([]))
+        self.clear.clicked.connect(lambda: self.scene.descent.set_starts([]))
         row.addWidget(self.add_mode)
         row.addWidget(self.clear)
         layout.addLayout(row)
@@ -99,7 +99,7 @@ class DescentPanel(QtWidgets.QWidget):
             check = QtWidgets.QCheckBox(opt.label)
             check.setIcon(style_icon(m))
             check.setToolTip(f"{opt.label}: {opt.note}")
-            check.toggled.connect(lambda on, m=m: self.model.descent.set_method(m, enabled=on))
+            check.toggled.connect(lambda on, m=m: self.scene.descent.set_method(m, enabled=on))
             grid.addWidget(check, r, 0)
             self.enabled[m] = check
             if OPTIMIZERS[m].uses_lr:
@@ -108,8 +108,8 @@ class DescentPanel(QtWidgets.QWidget):
                 spin = SciSpinBox(LR_MIN, LR_MAX)
                 spin.setKeyboardTracking(False)
                 spin.setToolTip("Learning rate η (arrows step by ×10)")
-                slider.valueChanged.connect(lambda _, m=m, s=slider: self.model.descent.set_method(m, lr=s.lr()))
-                spin.valueChanged.connect(lambda v, m=m: self.model.descent.set_method(m, lr=v))
+                slider.valueChanged.connect(lambda _, m=m, s=slider: self.scene.descent.set_method(m, lr=s.lr()))
+                spin.valueChanged.connect(lambda v, m=m: self.scene.descent.set_method(m, lr=v))
                 grid.addWidget(slider, r, 1)
                 grid.addWidget(spin, r, 2)
                 self.sliders[m], self.lrs[m] = slider, spin
@@ -131,7 +131,7 @@ class DescentPanel(QtWidgets.QWidget):
                 spin.setKeyboardTracking(False)
                 spin.setMinimumWidth(84)
                 spin.setToolTip(f"{opt.label}: {name} ({opt.note})")
-                spin.valueChanged.connect(lambda v, m=m, n=name: self.model.descent.set_method(m, **{n: v}))
+                spin.valueChanged.connect(lambda v, m=m, n=name: self.scene.descent.set_method(m, **{n: v}))
                 extras.addWidget(QtWidgets.QLabel(label))
                 extras.addWidget(spin)
                 self.hyper[(m, name)] = spin
@@ -160,8 +160,8 @@ class DescentPanel(QtWidgets.QWidget):
         run.addWidget(QtWidgets.QLabel("stop at |∇f| ≤"))
         run.addWidget(self.tol)
         layout.addLayout(run)
-        self.steps.valueChanged.connect(lambda n: self.model.descent.set_run(steps=n))
-        self.tol.valueChanged.connect(lambda t: self.model.descent.set_run(tol=t))
+        self.steps.valueChanged.connect(lambda n: self.scene.descent.set_run(steps=n))
+        self.tol.valueChanged.connect(lambda t: self.scene.descent.set_run(tol=t))
         self.stability = QtWidgets.QLabel()
         self.stability.setWordWrap(True)
         self.stability.setTextFormat(QtCore.Qt.TextFormat.RichText)
@@ -177,7 +177,7 @@ class DescentPanel(QtWidgets.QWidget):
         self.sync()
 
     def sync(self) -> None:
-        d = self.model.descent
+        d = self.scene.descent
         widgets: list[tuple[QtWidgets.QWidget, object]] = [(self.steps, d.steps), (self.tol, d.tol)]
         for m, s in d.methods.items():
             widgets.append((self.enabled[m], s.enabled))
@@ -200,16 +200,16 @@ class DescentPanel(QtWidgets.QWidget):
     def show_stability(self) -> None:
         """2/λ_max at the probe, or at the playback iterate of the first run, beside GD's η."""
         from gradviz.calculus.local import local_model
-        d = self.model.descent
+        d = self.scene.descent
         runs = d.trajectories()
         where = "the probe"
-        m = self.model.local()
+        m = self.scene.local()
         if d.playback is not None and runs:
             p, method, traj = runs[0]
             k = min(d.playback, len(traj.points) - 1)
             x, y = traj.points[k]
             if math.isfinite(x) and math.isfinite(y):
-                m = local_model(self.model.function, x, y)
+                m = local_model(self.scene.function, x, y)
                 where = f"step {k} of {OPTIMIZERS[method].label} from start {p.key + 1}"
         rate = m.stable_learning_rate()
         lr = d.methods["gd"].lr

@@ -18,7 +18,7 @@ PAUSE_MS = 450
 class ExpressionBar(QtWidgets.QWidget):
     def __init__(self, scene: Scene, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
-        self.model = scene
+        self.scene = scene
         layout = QtWidgets.QGridLayout(self)
         layout.setContentsMargins(6, 4, 6, 2)
         label = QtWidgets.QLabel("f(x, y) =")
@@ -63,15 +63,15 @@ class ExpressionBar(QtWidgets.QWidget):
         """Send the typed text to the scene (which keeps the last good f on an error)."""
         self.timer.stop()
         text = self.edit.text()
-        self.model.set_expression(text)
+        self.scene.set_expression(text)
 
     def show_function(self) -> None:
-        text = self.model.function.text
-        state = (text, tuple(self.model.history), self.model.preset)
+        text = self.scene.function.text
+        state = (text, tuple(self.scene.recent_expressions), self.scene.preset)
         if state == self._shown:
             return  # a parameter moved: the text, history and note are as shown (and typing goes on)
         self._shown = state
-        u, v = self.model.function.variables
+        u, v = self.scene.function.variables
         head = text.replace("\n", ";").split(";")[-1].lstrip()
         self.label.setText(f"f({u}, {v}) =")
         self.label.setVisible(not (head.startswith("f(") or head.startswith("f ") or head.startswith("f=")))
@@ -79,13 +79,13 @@ class ExpressionBar(QtWidgets.QWidget):
             self.edit.setText(text)
         self.combo.blockSignals(True)
         self.combo.clear()
-        self.combo.addItems(self.model.history)
+        self.combo.addItems(self.scene.recent_expressions)
         self.combo.setCurrentIndex(0)
         self.combo.blockSignals(False)
         self.edit.setText(text)
         self.edit.setStyleSheet("")
         self.error.setText("")
-        note = next((p.note for p in PRESETS if p.name == self.model.preset), "")
+        note = next((p.note for p in PRESETS if p.name == self.scene.preset), "")
         self.note.setText(note)
 
     def show_error(self, err: ExpressionError | None, text: str) -> None:

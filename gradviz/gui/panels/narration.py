@@ -19,7 +19,7 @@ MAX_LINES = 6
 class NarrationLabel(QtWidgets.QLabel):
     def __init__(self, scene: Scene, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
-        self.model = scene
+        self.scene = scene
         self.setTextFormat(QtCore.Qt.TextFormat.RichText)
         self.setWordWrap(True)
         self.setTextInteractionFlags(QtCore.Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -32,7 +32,7 @@ class NarrationLabel(QtWidgets.QLabel):
 
     def lines(self) -> list[tuple[str, str]]:
         """(colour, text) for each run at the playback step (at most MAX_LINES)."""
-        d = self.model.descent
+        d = self.scene.descent
         if d.playback is None:
             return []
         out = []

@@ -34,7 +34,7 @@ class ParameterRow(QtCore.QObject):
     def __init__(self, panel: ParameterPanel, name: str) -> None:
         super().__init__(panel)
         self.panel = panel
-        self.model = panel.model
+        self.scene = panel.scene
         self.name = name
         self.label = QtWidgets.QLabel(f"<b>{name}</b>")
         self.slider = QtWidgets.QSlider(QtCore.Qt.Orientation.Horizontal)
@@ -63,8 +63,8 @@ class ParameterRow(QtCore.QObject):
 
     # ----- scene -> widgets -----
     def sync(self) -> None:
-        value = self.model.function.parameters[self.name]
-        lo, hi = self.model.parameter_ranges[self.name]
+        value = self.scene.function.parameters[self.name]
+        lo, hi = self.scene.parameter_ranges[self.name]
         step = 10.0 ** math.floor(math.log10((hi - lo) / 100.0))
         with signals_blocked(self.slider, self.value, self.lo, self.hi):
             self.value.setSingleStep(step)
@@ -76,22 +76,22 @@ class ParameterRow(QtCore.QObject):
 
     # ----- widgets -> scene -----
     def _slider_moved(self, position: int) -> None:
-        lo, hi = self.model.parameter_ranges[self.name]
-        self.model.set_parameter(self.name, lo + (hi - lo) * position / SLIDER_STEPS)
+        lo, hi = self.scene.parameter_ranges[self.name]
+        self.scene.set_parameter(self.name, lo + (hi - lo) * position / SLIDER_STEPS)
 
     def _value_typed(self, value: float) -> None:
         try:
-            self.model.set_parameter(self.name, value)
+            self.scene.set_parameter(self.name, value)
         except ValueError as err:
             self.panel.report(str(err))
         self.sync()
 
     def _range_typed(self) -> None:
         lo, hi = self.lo.value(), self.hi.value()
-        if (lo, hi) == self.model.parameter_ranges[self.name]:
+        if (lo, hi) == self.scene.parameter_ranges[self.name]:
             return
         try:
-            self.model.set_parameter_range(self.name, lo, hi)
+            self.scene.set_parameter_range(self.name, lo, hi)
         except ValueError as err:
             self.panel.report(str(err))
         self.sync()
@@ -103,14 +103,14 @@ class ParameterRow(QtCore.QObject):
 
     def advance(self) -> None:
         """One animation frame: move towards the end of the range, and turn back there."""
-        lo, hi = self.model.parameter_ranges[self.name]
-        value = self.model.function.parameters[self.name]
+        lo, hi = self.scene.parameter_ranges[self.name]
+        value = self.scene.function.parameters[self.name]
         step = (hi - lo) * FRAME_MS / 1000.0 / SWEEP_SECONDS
         new = value + self.direction * step
         if new >= hi or new <= lo:
             new = min(max(new, lo), hi)
             self.direction = -self.direction
-        self.model.set_parameter(self.name, new)
+        self.scene.set_parameter(self.name, new)
 
 
 class ParameterPanel(QtWidgets.QWidget):
@@ -119,7 +119,7 @@ class ParameterPanel(QtWidgets.QWidget):
 
     def __init__(self, scene: ParameterSliders, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
-        self.model = scene
+        self.scene = scene
         self.grid = QtWidgets.QGridLayout(self)
         self.grid.setContentsMargins(6, 0, 6, 2)
         self.grid.setHorizontalSpacing(6)
@@ -139,7 +139,7 @@ class ParameterPanel(QtWidgets.QWidget):
 
     def rebuild(self) -> None:
         """One row per parameter of the current f (rows of parameters that remain are kept)."""
-        names = list(self.model.function.parameters)
+        names = list(self.scene.function.parameters)
         if names == list(self.rows) and self.grid.count():
             for row in self.rows.values():
                 row.sync()
@@ -168,7 +168,7 @@ class ParameterPanel(QtWidgets.QWidget):
         self.playing_changed()
 
     def _parameters_changed(self, names: set[str]) -> None:
-        if list(self.model.function.parameters) != list(self.rows):
+        if list(self.scene.function.parameters) != list(self.rows):
             self.rebuild()
             return
         for name in names:

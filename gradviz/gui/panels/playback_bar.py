@@ -12,7 +12,7 @@ TICK_MS = 33
 class PlaybackBar(QtWidgets.QWidget):
     def __init__(self, scene: Scene, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
-        self.model = scene
+        self.scene = scene
         layout = QtWidgets.QHBoxLayout(self)
         layout.setContentsMargins(2, 0, 2, 0)
         self.play = QtWidgets.QPushButton("▶ Play")
@@ -37,7 +37,7 @@ class PlaybackBar(QtWidgets.QWidget):
         self.timer.timeout.connect(self._tick)
         self._position = 0.0
         self.play.toggled.connect(self._play_toggled)
-        self.slider.valueChanged.connect(lambda v: self.model.descent.set_playback(v))
+        self.slider.valueChanged.connect(lambda v: self.scene.descent.set_playback(v))
         self.whole.clicked.connect(self.stop_playback)
         d = scene.descent
         d.playback_changed.connect(self._show)
@@ -45,20 +45,20 @@ class PlaybackBar(QtWidgets.QWidget):
         self._show(d.playback)
 
     def last_step(self) -> int:
-        runs = self.model.descent.trajectories()
+        runs = self.scene.descent.trajectories()
         return max((len(t.points) - 1 for _, _, t in runs), default=0)
 
     def _show(self, step: int | None) -> None:
         self.slider.blockSignals(True)
-        self.slider.setRange(0, self.model.descent.steps)
-        self.slider.setValue(self.model.descent.steps if step is None else step)
+        self.slider.setRange(0, self.scene.descent.steps)
+        self.slider.setValue(self.scene.descent.steps if step is None else step)
         self.slider.blockSignals(False)
         self.label.setText("whole paths" if step is None else f"step {step}")
 
     def _play_toggled(self, on: bool) -> None:
         self.play.setText("❚❚ Pause" if on else "▶ Play")
         if on:
-            d = self.model.descent
+            d = self.scene.descent
             start = d.playback
             if start is None or start >= self.last_step():
                 start = 0
@@ -72,10 +72,10 @@ class PlaybackBar(QtWidgets.QWidget):
         last = self.last_step()
         self._position += self.speed.value() * TICK_MS / 1000.0
         step = min(int(self._position), last)
-        self.model.descent.set_playback(step)
+        self.scene.descent.set_playback(step)
         if step >= last:
             self.play.setChecked(False)  # reached the end: stop there
 
     def stop_playback(self) -> None:
         self.play.setChecked(False)
-        self.model.descent.set_playback(None)
+        self.scene.descent.set_playback(None)

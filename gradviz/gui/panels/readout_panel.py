@@ -22,7 +22,7 @@ class ReadoutPanel(QtWidgets.QLabel):
 
     def __init__(self, scene: Scene, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
-        self.model = scene
+        self.scene = scene
         self.hover: tuple[float, float] | None = None
         self.setTextFormat(QtCore.Qt.TextFormat.RichText)
         self.setWordWrap(True)
@@ -48,18 +48,18 @@ class ReadoutPanel(QtWidgets.QLabel):
         return f"{num(rate, 4)}: gradient descent with a larger step diverges on this quadratic"
 
     def refresh(self) -> None:
-        m = self.model.local()
+        m = self.scene.local()
         lams, vecs = m.eigen()
-        v = self.model.probe_direction()
-        angle = self.model.view.direction_angle
+        v = self.scene.probe_direction()
+        angle = self.scene.view.direction_angle
         dir_name = "−∇f/|∇f|" if angle is None else f"{num(angle, 4)}°"
         kind = m.kind()
         tangent = palette.rgb_hex(palette.TANGENT_COLOR)
         quad = palette.rgb_hex(palette.QUADRATIC_COLOR)
-        u, v_name = self.model.function.variables
+        u, v_name = self.scene.function.variables
         outside = not math.isfinite(m.f)
         rows = [
-            (f"probe ({u}, {v_name})", vec(self.model.probe)),
+            (f"probe ({u}, {v_name})", vec(self.scene.probe)),
             ("f", "<b>undefined</b>: the probe is outside f's domain (no Taylor models here)" if outside
              else num(m.f, 7)),
             ("∇f", vec((m.fx, m.fy))),
@@ -74,7 +74,7 @@ class ReadoutPanel(QtWidgets.QLabel):
         ]
         if self.hover is not None and m.finite:
             hx, hy = self.hover
-            f_true = float(self.model.function(hx, hy))
+            f_true = float(self.scene.function(hx, hy))
             e1 = f_true - float(m.tangent_plane(hx, hy))
             e2 = f_true - float(m.quadratic_model(hx, hy))
             d = math.hypot(hx - m.x, hy - m.y)

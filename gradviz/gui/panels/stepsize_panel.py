@@ -27,7 +27,7 @@ RATE_MAX = 1.2  # colours saturate here: everything above 1 diverges anyway
 class StepSizePanel(QtWidgets.QWidget):
     def __init__(self, scene: Scene, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
-        self.model = scene
+        self.scene = scene
         layout = QtWidgets.QHBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         self.text = QtWidgets.QLabel()
@@ -71,9 +71,9 @@ class StepSizePanel(QtWidgets.QWidget):
 
     @when_visible
     def refresh(self) -> None:
-        m = self.model.local()
+        m = self.scene.local()
         lams = np.array(m.eigen()[0], dtype=float)
-        d = self.model.descent
+        d = self.scene.descent
         gd_lr = d.methods["gd"].lr
         self.text.setText(self._contraction_text(lams, gd_lr) + self._limits_text(lams))
         self._draw_diagram(lams, d.methods["momentum"].lr, d.methods["momentum"].hyper_dict["momentum"])
@@ -102,7 +102,7 @@ class StepSizePanel(QtWidgets.QWidget):
         if not np.isfinite(lams).all() or not float(lams.max()) > 0:
             return ""
         top = float(lams.max())
-        d = self.model.descent
+        d = self.scene.descent
         rows, free = [], []
         for m in d.enabled_methods:
             opt, s = OPTIMIZERS[m], d.methods[m]
@@ -164,4 +164,4 @@ class StepSizePanel(QtWidgets.QWidget):
 
     def set_momentum(self, lr: float, mu: float) -> None:
         """Use η and μ for momentum (switched on): what a click on the diagram does."""
-        self.model.descent.set_method("momentum", enabled=True, lr=float(lr), momentum=round(float(mu), 3))
+        self.scene.descent.set_method("momentum", enabled=True, lr=float(lr), momentum=round(float(mu), 3))

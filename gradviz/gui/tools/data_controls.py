@@ -24,10 +24,10 @@ class DataControls:
 
     def _build_controls(self) -> None:
         self.controls = QtWidgets.QHBoxLayout()
-        self.model = QtWidgets.QComboBox()
+        self.preset_combo = QtWidgets.QComboBox()
         for name, model in LOSS_PRESETS.items():
-            self.model.addItem(model.label, name)
-        self.model.setToolTip("A model preset: its dataset, its loss and the (w, b) domain shown")
+            self.preset_combo.addItem(model.label, name)
+        self.preset_combo.setToolTip("A model preset: its dataset, its loss and the (w, b) domain shown")
         self.dataset = QtWidgets.QComboBox()
         for name, entry in DATASETS.items():
             self.dataset.addItem(entry.label, name)
@@ -63,7 +63,8 @@ class DataControls:
         self.steps.setRange(*limits.STEPS)
         self.steps.setPrefix("steps ")
         self.data_row = QtWidgets.QHBoxLayout()  # what is fitted: model, data, loss; `controls`: how
-        for row, widgets in ((self.data_row, (("model", self.model), ("data", self.dataset), ("", self.open_csv))),
+        data_widgets = (("model", self.preset_combo), ("data", self.dataset), ("", self.open_csv))
+        for row, widgets in ((self.data_row, data_widgets),
                              (self.controls, (("method", self.method), ("", self.lr), ("", self.batch),
                                               ("", self.seed), ("", self.steps), ("schedule", self.schedule)))):
             for label, widget in widgets:
@@ -84,7 +85,7 @@ class DataControls:
         self.readout = QtWidgets.QLabel()
         self.readout.setStyleSheet(muted_css())
         on_change(lambda theme, w=self.readout: w.setStyleSheet(muted_css()), self.readout)
-        self.model.currentIndexChanged.connect(lambda _i: self.state.load_model(self.model.currentData()))
+        self.preset_combo.currentIndexChanged.connect(lambda _i: self.state.load_model(self.preset_combo.currentData()))
         self.open_csv.clicked.connect(self._ask_csv)
         self.dataset.currentIndexChanged.connect(self._dataset_chosen)
         self.method.currentIndexChanged.connect(lambda _i: self.state.set_run(method=self.method.currentData()))
@@ -147,9 +148,9 @@ class DataControls:
         s = self.state
         with signals_blocked(self.dataset):
             self.dataset.setCurrentIndex(self.dataset.findData(s.dataset) if s.dataset else self.dataset.count() - 1)
-        with signals_blocked(self.model, self.method, self.lr, self.batch, self.seed, self.steps, self.schedule):
+        with signals_blocked(self.preset_combo, self.method, self.lr, self.batch, self.seed, self.steps, self.schedule):
             self.schedule.setCurrentIndex(self.schedule.findData(s.schedule))
-            self.model.setCurrentIndex(self.model.findData(s.model.name))
+            self.preset_combo.setCurrentIndex(self.preset_combo.findData(s.preset.name))
             self.method.setCurrentIndex(self.method.findData(s.method))
             self.lr.setValue(s.lr)
             self.batch.setValue(s.batch_size or 0)

@@ -140,7 +140,7 @@ class DataWindow(DataControls, DataExports, QtWidgets.QWidget):
     def _offer_3d(self) -> None:
         rows = self.state.function.rows
         small = rows <= MAIN_WINDOW_ROWS
-        self.show_3d.setEnabled(hasattr(self.parent(), "model") and small and not self.state.loading)
+        self.show_3d.setEnabled(hasattr(self.parent(), "scene") and small and not self.state.loading)
         self.show_3d.setToolTip(
             "Show this loss in the main window: its surface, contours, Hessian, critical points and optimizers "
             "(full batch); type other losses over these columns there" if small else
@@ -151,7 +151,7 @@ class DataWindow(DataControls, DataExports, QtWidgets.QWidget):
         """The main window's scene shows this loss over this domain, descending from this start."""
         main = self.parent()
         (w0, w1), (b0, b1) = self.state.domain
-        main.model.show_loss(self.state.function, (w0, w1, b0, b1), self.state.start)  # type: ignore[union-attr]
+        main.scene.show_loss(self.state.function, (w0, w1, b0, b1), self.state.start)  # type: ignore[union-attr]
         main.raise_()  # type: ignore[union-attr]
         main.activateWindow()  # type: ignore[union-attr]
 

@@ -69,11 +69,11 @@ class FitView(pg.PlotWidget):
             self.fit_curve.clear()
         else:
             self.fit_curve.setData(xs, fit)
-        at = None if fit is None else decision_boundary(state.model.name, *state.probe)
+        at = None if fit is None else decision_boundary(state.preset.name, *state.probe)
         self.boundary.setVisible(at is not None and lo <= at <= hi)
         if at is not None:
             self.boundary.setValue(at)
-        self._model = state.model.name
+        self._model = state.preset.name
         self._xs = tuple(lo + f * (hi - lo) for f in HANDLES_AT)  # type: ignore[assignment]
         handle_ys = state.fit(np.array(self._xs)) if fit is not None and hi > lo else None
         with signals_blocked(*self.handles):

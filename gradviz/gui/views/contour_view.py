@@ -34,7 +34,7 @@ class ContourView(pg.PlotWidget):
 
     def __init__(self, scene: Scene, parent: QtCore.QObject | None = None) -> None:
         super().__init__(parent)
-        self.model = scene
+        self.scene_model = scene
         self.setMinimumSize(300, 260)
         style_plot(self)
         plot = self.getPlotItem()
@@ -104,28 +104,28 @@ class ContourView(pg.PlotWidget):
     def rebuild(self, fit: bool = False) -> None:
         """Image, colour bar and isolines from the scene's sample; then the field and markers
         (once per change: a second call for the same state only fits the view)."""
-        view = self.model.view
-        key = (self.model.function, self.model.domain, self.model.resolution, view.colormap,
+        view = self.scene_model.view
+        key = (self.scene_model.function, self.scene_model.domain, self.scene_model.resolution, view.colormap,
                view.contour_count, view.contour_spacing, view.height_mode, view.height_min, view.height_max)
         if key == getattr(self, "_built", None):
             if fit:
                 self.fit_view()
             return
         self._built = key
-        u, v = self.model.function.variables
+        u, v = self.scene_model.function.variables
         plot = self.getPlotItem()
         if plot.getAxis("bottom").labelText != u or plot.getAxis("left").labelText != v:
             plot.setLabel("bottom", u)
             plot.setLabel("left", v)
             self.colorbar.getAxis("left").setLabel(f"f({u}, {v})")  # where ColorBarItem put its label
-        s = self.model.sample()
-        lo, hi = self.model.height_range()
+        s = self.scene_model.sample()
+        lo, hi = self.scene_model.height_range()
         scale = s.color_scale(view.contour_spacing, lo, hi)
         cmap = pg.colormap.get(view.colormap)
         t = scale.normalize(s.f)
         self.image.setImage(np.where(np.isnan(s.f), np.nan, t), levels=(0.0, 1.0), autoLevels=False)
         self.image.setColorMap(cmap)
-        xmin, xmax, ymin, ymax = self.model.domain
+        xmin, xmax, ymin, ymax = self.scene_model.domain
         dx = (xmax - xmin) / max(1, len(s.xs) - 1)
         dy = (ymax - ymin) / max(1, len(s.ys) - 1)
         self.image.setRect(QtCore.QRectF(xmin - dx / 2, ymin - dy / 2, xmax - xmin + dx, ymax - ymin + dy))
@@ -152,14 +152,14 @@ class ContourView(pg.PlotWidget):
 
     def marker_positions(self) -> list[tuple[float, float]]:
         """Where the probe, the start points and the critical points are drawn (labels keep away)."""
-        points = [tuple(self.model.probe)] + [(p.x, p.y) for p in self.model.descent.starts]
-        if self.model.view.critical_points and self.model.critical_points:
-            points += [(c.x, c.y) for c in self.model.critical_points]
+        points = [tuple(self.scene_model.probe)] + [(p.x, p.y) for p in self.scene_model.descent.starts]
+        if self.scene_model.view.critical_points and self.scene_model.found_critical_points:
+            points += [(c.x, c.y) for c in self.scene_model.found_critical_points]
         return points
 
     def update_isolines(self, s: object, scale: ColorScale) -> None:
         """All isolines as one item; a few labels, placed apart, from a reused pool of text items."""
-        view = self.model.view
+        view = self.scene_model.view
         levels = scale.levels(view.contour_count)
         xs_all, ys_all = [], []
         candidates: list[tuple[str, np.ndarray]] = []
@@ -181,7 +181,7 @@ class ContourView(pg.PlotWidget):
     def place_labels(self) -> None:
         """Isoline labels apart from each other and from the probe, start points and critical points
         (again whenever those move: cheap, the isolines are kept)."""
-        xmin, xmax, ymin, ymax = self.model.domain
+        xmin, xmax, ymin, ymax = self.scene_model.domain
         centre = (0.5 * (xmin + xmax), 0.5 * (ymin + ymax))
         spacing = 0.12 * max(xmax - xmin, ymax - ymin)
         markers = self.marker_positions()
@@ -204,15 +204,15 @@ class ContourView(pg.PlotWidget):
                 label.setPos(*anchors[k])
 
     def update_field(self) -> None:
-        view = self.model.view
+        view = self.scene_model.view
         self.field.setVisible(view.gradient_field)
         if not view.gradient_field:
             return
-        field = arrow_field(self.model.function, self.model.domain, view.field_density, view.field_sign)
+        field = arrow_field(self.scene_model.function, self.scene_model.domain, view.field_density, view.field_sign)
         self.field.set_field(field.segments, field.magnitude, FIELD_COLORS)
 
     def update_critical(self) -> None:
-        pts = self.model.critical_points if self.model.view.critical_points else None
+        pts = self.scene_model.found_critical_points if self.scene_model.view.critical_points else None
         if not pts:
             self.critical.setData([])
             return
@@ -221,12 +221,12 @@ class ContourView(pg.PlotWidget):
         self.critical.setData(spots)
 
     def update_probe(self) -> None:
-        x, y = self.model.probe
+        x, y = self.scene_model.probe
         if tuple(self.probe.pos()) != (x, y):
             self.probe.blockSignals(True)
             self.probe.setPos(x, y)
             self.probe.blockSignals(False)
-        d = self.model.probe_direction() * self.model.view.radius
+        d = self.scene_model.probe_direction() * self.scene_model.view.radius
         self.direction.setData([x - d[0], x + d[0]], [y - d[1], y + d[1]])
 
     def show_hover(self, point: tuple[float, float] | None) -> None:
@@ -234,18 +234,18 @@ class ContourView(pg.PlotWidget):
         self.hover_marker.setData([] if point is None else [point[0]], [] if point is None else [point[1]])
 
     def fit_view(self) -> None:
-        xmin, xmax, ymin, ymax = self.model.domain
+        xmin, xmax, ymin, ymax = self.scene_model.domain
         self.getPlotItem().setRange(xRange=(xmin, xmax), yRange=(ymin, ymax), padding=0.02)
 
     # ----- interaction -----
     def _probe_dragged(self, target: pg.TargetItem) -> None:
         pos = target.pos()
-        self.model.set_probe(pos.x(), pos.y())
+        self.scene_model.set_probe(pos.x(), pos.y())
 
     def _critical_clicked(self, item: object, points: list, event: object = None) -> None:
         if len(points):
             p = points[0].data()
-            self.model.set_probe(p.x, p.y)
+            self.scene_model.set_probe(p.x, p.y)
 
     def _clicked(self, event: object) -> None:
         if event.button() != QtCore.Qt.MouseButton.LeftButton or event.isAccepted():
@@ -257,7 +257,7 @@ class ContourView(pg.PlotWidget):
         if not vb.sceneBoundingRect().contains(event.scenePos()):
             return
         p = vb.mapSceneToView(event.scenePos())
-        self.model.descent.add_start(p.x(), p.y())
+        self.scene_model.descent.add_start(p.x(), p.y())
         event.accept()
 
     def _mouse_moved(self, event: tuple) -> None:

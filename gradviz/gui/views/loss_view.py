@@ -31,7 +31,7 @@ def status_text(traj: Trajectory) -> str:
 class LossView(QtWidgets.QWidget):
     def __init__(self, scene: Scene, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
-        self.model = scene
+        self.scene = scene
         layout = QtWidgets.QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         left = QtWidgets.QVBoxLayout()
@@ -102,7 +102,7 @@ class LossView(QtWidgets.QWidget):
 
     @when_visible
     def refresh(self) -> None:
-        runs = self.model.descent.trajectories()
+        runs = self.scene.descent.trajectories()
         item = self.plot.getPlotItem()
         wanted = {(p.key, m) for p, m, _ in runs}
         for key in list(self.curves):
@@ -128,7 +128,7 @@ class LossView(QtWidgets.QWidget):
         self._fill_table(runs)
         if self.show_sharpness.isChecked():
             self.sharpness.refresh()
-        self._playback(self.model.descent.playback)
+        self._playback(self.scene.descent.playback)
 
     def _update_legend(self, methods: tuple[str, ...]) -> None:
         """One entry per optimizer that runs, in its line style (colours belong to start points)."""

@@ -43,7 +43,7 @@ class OptimizerGlyphs:
     """Per (start point, method): an ellipse item and a state-arrow item, reused between frames."""
 
     def __init__(self, scene: Scene, plot: pg.PlotItem) -> None:
-        self.model = scene
+        self.scene = scene
         self.plot = plot
         self.ellipses: dict[tuple[int, str], pg.PlotCurveItem] = {}
         self.arrows: dict[tuple[int, str], pg.PlotCurveItem] = {}
@@ -62,13 +62,13 @@ class OptimizerGlyphs:
         return item
 
     def refresh(self) -> None:
-        d = self.model.descent
-        view = self.model.view
+        d = self.scene.descent
+        view = self.scene.view
         runs = d.trajectories() if d.playback is not None else []
         shown_e: set = set()
         shown_a: set = set()
         length = 0.6 * view.radius  # the −∇f arrow's length at an iterate (see trajectory_layer)
-        xmin, xmax, ymin, ymax = self.model.domain
+        xmin, xmax, ymin, ymax = self.scene.domain
         size = 0.09 * max(xmax - xmin, ymax - ymin)  # an ellipse's longer semi-axis
         for p, method, traj in runs:
             key = (p.key, method)

@@ -9,7 +9,7 @@ import pyqtgraph as pg
 
 from gradviz.descent.insight import stability_lines, unlimited_methods
 from gradviz.gui.widgets.styles import method_pen, start_color
-from gradviz.gui.widgets.theme import current, style_plot
+from gradviz.gui.widgets.theme import current, labelled_plot
 from gradviz.model.scene import Scene
 
 LABEL_POSITIONS = (0.02, 0.5)  # left ends of the labels along the axis: neighbouring lines alternate, never overlap
@@ -21,13 +21,7 @@ class SharpnessPlot(pg.PlotWidget):
         super().__init__()
         self.scene_model = scene
         self.setMinimumHeight(190)
-        style_plot(self)
-        item = self.getPlotItem()
-        item.setLabel("bottom", "step k")
-        item.setLabel("left", "λmax(∇²f(w_k))")
-        item.showGrid(x=True, y=True, alpha=0.25)
-        for side in ("bottom", "left"):
-            item.getAxis(side).enableAutoSIPrefix(False)
+        labelled_plot(self, "step k", "λmax(∇²f(w_k))")
         self.curves: dict[tuple[int, str], pg.PlotDataItem] = {}
         self.lines: list[pg.InfiniteLine] = []
 

@@ -9,7 +9,7 @@ from PySide6 import QtCore
 
 from gradviz.gui.widgets import theme as palette
 from gradviz.gui.widgets.lazy import show_event_refreshing, when_visible
-from gradviz.gui.widgets.theme import style_plot
+from gradviz.gui.widgets.theme import labelled_plot
 from gradviz.model.scene import Scene
 
 SAMPLES = 241
@@ -19,15 +19,9 @@ SAMPLES = 241
 class SliceView(pg.PlotWidget):
     def __init__(self, scene: Scene, parent: QtCore.QObject | None = None) -> None:
         super().__init__(parent)
-        self.model = scene
+        self.scene_model = scene
         self.setMinimumHeight(150)
-        style_plot(self)
-        plot = self.getPlotItem()
-        plot.setLabel("bottom", "ε, the step along v from the probe")
-        plot.setLabel("left", "f")
-        plot.showGrid(x=True, y=True, alpha=0.25)
-        for side in ("bottom", "left"):
-            plot.getAxis(side).enableAutoSIPrefix(False)
+        plot = labelled_plot(self, "ε, the step along v from the probe", "f")
         self.legend = plot.addLegend(offset=(-10, 10), labelTextSize="9pt")
         self.curve = plot.plot(pen=pg.mkPen("k", width=2), name="f(w + εv)")
         self.tangent = plot.plot(pen=pg.mkPen(palette.rgb_hex(palette.TANGENT_COLOR), width=2,
@@ -43,12 +37,12 @@ class SliceView(pg.PlotWidget):
 
     @when_visible
     def refresh(self) -> None:
-        m = self.model.local()
-        v = self.model.probe_direction()
-        r = 2.0 * self.model.view.radius
+        m = self.scene_model.local()
+        v = self.scene_model.probe_direction()
+        r = 2.0 * self.scene_model.view.radius
         eps = np.linspace(-r, r, SAMPLES)
-        px, py = self.model.probe
-        f = self.model.function(px + eps * v[0], py + eps * v[1])
+        px, py = self.scene_model.probe
+        f = self.scene_model.function(px + eps * v[0], py + eps * v[1])
         slope = m.directional_derivative(v)
         curv = m.curvature_along(v)
         line = m.f + eps * slope

@@ -27,7 +27,7 @@ class SurfaceTrajectories:
 
     def __init__(self, view: object) -> None:
         self.view = view
-        self.model = view.model
+        self.scene = view.scene
         self.lines: dict[tuple[int, str], gl.GLLinePlotItem] = {}
         self._drawn: tuple | None = None
         self._drawn_runs: list = []
@@ -43,7 +43,7 @@ class SurfaceTrajectories:
     def lift(self, pts: np.ndarray, f: np.ndarray | None = None) -> np.ndarray:
         """Points (n, 2) raised onto the drawn surface, a hair above it (f: their values, if known)."""
         if f is None:
-            f = self.model.function(pts[:, 0], pts[:, 1]) if len(pts) else np.empty(0)
+            f = self.scene.function(pts[:, 0], pts[:, 1]) if len(pts) else np.empty(0)
         z = self.view._display(f) + 0.006 * self.view.scale.height
         return np.column_stack([pts, np.where(np.isfinite(z), z, np.nan)])
 
@@ -52,7 +52,7 @@ class SurfaceTrajectories:
         finite): the surface is drawn only there."""
         n = len(traj.points) if playback is None else min(playback + 1, len(traj.points))
         pts, f = traj.points[:n], traj.values[:n]
-        xmin, xmax, ymin, ymax = self.model.domain
+        xmin, xmax, ymin, ymax = self.scene.domain
         with np.errstate(invalid="ignore"):
             ok = (pts[:, 0] >= xmin) & (pts[:, 0] <= xmax) & (pts[:, 1] >= ymin) & (pts[:, 1] <= ymax)
         first = int(np.argmin(ok)) if not ok.all() else n
@@ -61,12 +61,12 @@ class SurfaceTrajectories:
     def _state(self, runs: list) -> tuple:
         """What the drawing depends on: the same runs (by identity), playback, height scale and starts."""
         scale = self.view.scale
-        return (tuple(id(t) for _, _, t in runs), self.model.descent.playback, self.model.domain,
-                id(self.model.function), self.model.view.radius,
-                (scale.lo, scale.hi, scale.factor), tuple((s.x, s.y, s.key) for s in self.model.descent.starts))
+        return (tuple(id(t) for _, _, t in runs), self.scene.descent.playback, self.scene.domain,
+                id(self.scene.function), self.scene.view.radius,
+                (scale.lo, scale.hi, scale.factor), tuple((s.x, s.y, s.key) for s in self.scene.descent.starts))
 
     def refresh(self) -> None:
-        d = self.model.descent
+        d = self.scene.descent
         runs = d.trajectories()
         state = self._state(runs)
         if state == self._drawn and [t for _, _, t in runs] == self._drawn_runs:
@@ -102,7 +102,7 @@ class SurfaceTrajectories:
         if starts:
             xy = np.array(starts, dtype=float)
             lifted = self.lift(xy)
-            xmin, xmax, ymin, ymax = self.model.domain
+            xmin, xmax, ymin, ymax = self.scene.domain
             inside = (xy[:, 0] >= xmin) & (xy[:, 0] <= xmax) & (xy[:, 1] >= ymin) & (xy[:, 1] <= ymax)
             ok = np.isfinite(lifted).all(axis=1) & inside
             colors = np.array([rgba(start_color(s.key)) for s in d.starts])
@@ -120,11 +120,11 @@ class SurfaceTrajectories:
         if at is None or not np.isfinite(at).all():
             self.newton_model.setVisible(False)
             return
-        m = local_model(self.model.function, float(at[0]), float(at[1]))
+        m = local_model(self.scene.function, float(at[0]), float(at[1]))
         if not m.finite:
             self.newton_model.setVisible(False)
             return
-        r = self.model.view.radius
+        r = self.scene.view.radius
         u = np.linspace(-r, r, PATCH)
         gx, gy = np.meshgrid(at[0] + u, at[1] + u, indexing="ij")
         z = self.view._display(m.quadratic_model(gx, gy))
@@ -137,7 +137,7 @@ class SurfaceTrajectories:
     def start_near(self, screen: tuple[float, float], project: object, radius_px: float = 12.0) -> int | None:
         """The key of the start point drawn within radius_px of a screen position, if any."""
         best, best_d = None, radius_px
-        for s in self.model.descent.starts:
+        for s in self.scene.descent.starts:
             lifted = self.lift(np.array([[s.x, s.y]]))[0]
             if not np.isfinite(lifted).all():
                 continue

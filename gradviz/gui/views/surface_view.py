@@ -96,7 +96,7 @@ class SurfaceView(PickingGLView):
 
     def __init__(self, scene: Scene, parent: QtCore.QObject | None = None) -> None:
         super().__init__(parent)
-        self.model = scene
+        self.scene = scene
         self.setBackgroundColor(pg.mkColor(current().gl_bg))
         on_change(self._restyle, self)
         self.scale = HeightScale(-1.0, 1.0, 1.0)
@@ -155,18 +155,18 @@ class SurfaceView(PickingGLView):
     def rebuild(self, reset_camera: bool = False) -> None:
         """Recompute the mesh, colours, frame and labels from the scene's sample (once per change:
         a preset changes domain and function together, and the second call only frames the view)."""
-        view = self.model.view
-        key = (self.model.function, self.model.domain, self.model.resolution, view.colormap,
+        view = self.scene.view
+        key = (self.scene.function, self.scene.domain, self.scene.resolution, view.colormap,
                view.contour_spacing, view.wireframe, view.height_mode, view.height_min, view.height_max)
         if key == getattr(self, "_built", None):
             if reset_camera:
                 self.fit_view()
             return
         self._built = key
-        s = self.model.sample()
-        xmin, xmax, ymin, ymax = self.model.domain
+        s = self.scene.sample()
+        xmin, xmax, ymin, ymax = self.scene.domain
         span = max(xmax - xmin, ymax - ymin)
-        lo, hi = self.model.height_range()
+        lo, hi = self.scene.height_range()
         self.scale = HeightScale(lo, hi, 0.5 * span)
         self.mesh = surface_mesh(s.xs, s.ys, s.f, s.fx, s.fy, self.scale)
         cmap = pg.colormap.get(view.colormap)
@@ -200,7 +200,7 @@ class SurfaceView(PickingGLView):
         self.rebuild(reset_camera=False)
 
     def _rebuild_frame(self, hi: float) -> None:
-        xmin, xmax, ymin, ymax = self.model.domain
+        xmin, xmax, ymin, ymax = self.scene.domain
         top = self.scale.height
         segs = []
         segs += [(xmin, ymax, 0.0), (xmin, ymax, top)]  # the f axis
@@ -215,7 +215,7 @@ class SurfaceView(PickingGLView):
         grey = QtGui.QColor(*current().gl_muted)
         dx, dy = 0.07 * (xmax - xmin), 0.07 * (ymax - ymin)
         # x along the front edge (y = ymin), y along the right edge (x = xmax), f up the back-left corner
-        u, v = self.model.function.variables
+        u, v = self.scene.function.variables
         specs = [((0.5 * (xmin + xmax), ymin - 2.2 * dy, 0.0), u, white),
                  ((xmax + 2.2 * dx, 0.5 * (ymin + ymax), 0.0), v, white),
                  ((xmin, ymax, top * 1.2), f"f({u}, {v})", white),
@@ -232,7 +232,7 @@ class SurfaceView(PickingGLView):
 
     def fit_view(self) -> None:
         """Frame the whole domain from a three-quarter view."""
-        xmin, xmax, ymin, ymax = self.model.domain
+        xmin, xmax, ymin, ymax = self.scene.domain
         span = max(xmax - xmin, ymax - ymin)
         centre = QtGui.QVector3D(0.5 * (xmin + xmax), 0.5 * (ymin + ymax), 0.35 * self.scale.height)
         self.setCameraPosition(pos=centre, distance=2.0 * span, elevation=38, azimuth=-60)
@@ -254,7 +254,7 @@ class SurfaceView(PickingGLView):
 
     def _record_camera(self) -> None:
         """After the user turns, zooms or pans: the scene remembers the camera (for sessions)."""
-        self.model.set_camera(self.camera_state())
+        self.scene.set_camera(self.camera_state())
 
     def wheelEvent(self, ev: QtGui.QWheelEvent) -> None:  # noqa: N802 (Qt API)
         super().wheelEvent(ev)
@@ -266,9 +266,9 @@ class SurfaceView(PickingGLView):
 
     def update_overlays(self) -> None:
         """Tangent plane, quadratic model, eigen-directions and −∇f at the probe."""
-        view = self.model.view
-        m = self.model.local()
-        px, py = self.model.probe
+        view = self.scene.view
+        m = self.scene.local()
+        px, py = self.scene.probe
         ok = m.finite and math.isfinite(m.f)
         self.probe_dot.setData(pos=np.array([[px, py, float(self._display(m.f)) if ok else 0.0]]))
         r = view.radius
@@ -322,7 +322,7 @@ class SurfaceView(PickingGLView):
 
     # ----- critical points -----
     def update_critical(self) -> None:
-        pts = self.model.critical_points if self.model.view.critical_points else None
+        pts = self.scene.found_critical_points if self.scene.view.critical_points else None
         if not pts:
             self.critical.setData(pos=np.zeros((0, 3)), color=np.zeros((0, 4)))
             return
@@ -336,7 +336,7 @@ class SurfaceView(PickingGLView):
         if point is None:
             self.hover_dot.setData(pos=np.zeros((0, 3)))
             return
-        f = float(self.model.function(*point))
+        f = float(self.scene.function(*point))
         if not np.isfinite(f):
             self.hover_dot.setData(pos=np.zeros((0, 3)))
             return
@@ -344,8 +344,8 @@ class SurfaceView(PickingGLView):
 
     def surface_point(self, origin: np.ndarray, direction: np.ndarray) -> tuple[float, float] | None:
         """(x, y) of the surface under a ray (origin, direction), or None."""
-        xmin, xmax, ymin, ymax = self.model.domain
-        fn = self.model.function
+        xmin, xmax, ymin, ymax = self.scene.domain
+        fn = self.scene.function
         box = (xmin, xmax, ymin, ymax, -0.01 * self.scale.height, 1.01 * self.scale.height)
 
         def height(x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -380,7 +380,7 @@ class SurfaceView(PickingGLView):
             origin, direction = self.ray_at(ev.position())
             hit = self.surface_point(origin, direction)
             if hit is not None:
-                self.model.descent.move_start(self._dragging, *hit)
+                self.scene.descent.move_start(self._dragging, *hit)
             ev.accept()
             return
         super().mouseMoveEvent(ev)

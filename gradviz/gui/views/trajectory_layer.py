@@ -45,7 +45,7 @@ class StartTarget(pg.TargetItem):
         color = start_color(key)
         super().__init__(pos=pos, size=13, symbol="s", movable=True, pen=pg.mkPen("k", width=1.5),
                          brush=pg.mkBrush(color), hoverBrush=pg.mkBrush(QtGui.QColor(color).lighter(140)))
-        self.model = scene
+        self.scene_model = scene
         self.key = key
         self.setZValue(18)
         self.setToolTip("Start point: drag it to move every path that starts here; right-click to delete")
@@ -53,10 +53,10 @@ class StartTarget(pg.TargetItem):
 
     def _moved(self) -> None:
         p = self.pos()
-        self.model.descent.move_start(self.key, p.x(), p.y())
+        self.scene_model.descent.move_start(self.key, p.x(), p.y())
 
     def delete(self) -> None:
-        self.model.descent.remove_start(self.key)
+        self.scene_model.descent.remove_start(self.key)
 
     def mouseClickEvent(self, ev: object) -> None:  # noqa: N802 (pyqtgraph API)
         if ev.button() == QtCore.Qt.MouseButton.RightButton:
@@ -73,7 +73,7 @@ class ContourTrajectories:
     """Owns the descent items of a contour PlotItem and keeps them in step with the scene."""
 
     def __init__(self, scene: Scene, plot: pg.PlotItem) -> None:
-        self.model = scene
+        self.scene = scene
         self.plot = plot
         self.curves: dict[tuple[int, str], pg.PlotCurveItem] = {}
         self.drawn: dict[tuple[int, str], tuple[Trajectory, int | None]] = {}
@@ -94,14 +94,14 @@ class ContourTrajectories:
         self.refresh()
 
     def sync_targets(self) -> None:
-        starts = {p.key: p for p in self.model.descent.starts}
+        starts = {p.key: p for p in self.scene.descent.starts}
         for key in list(self.targets):
             if key not in starts:
                 self.plot.removeItem(self.targets.pop(key))
         for key, p in starts.items():
             target = self.targets.get(key)
             if target is None:
-                target = self.targets[key] = StartTarget(self.model, key, (p.x, p.y))
+                target = self.targets[key] = StartTarget(self.scene, key, (p.x, p.y))
                 self.plot.addItem(target)
             elif (target.pos().x(), target.pos().y()) != (p.x, p.y):
                 target.blockSignals(True)
@@ -110,7 +110,7 @@ class ContourTrajectories:
 
     def refresh(self) -> None:
         """Redraw what changed: a curve is updated only when its trajectory or the playback step did."""
-        d = self.model.descent
+        d = self.scene.descent
         runs = d.trajectories()
         wanted = {(p.key, m) for p, m, _ in runs}
         for key in list(self.curves):
@@ -162,7 +162,7 @@ class ContourTrajectories:
                     g = traj.grads[k]
                     n = float(np.hypot(*g))
                     if n > 0 and math.isfinite(n):
-                        length = 0.6 * self.model.view.radius
+                        length = 0.6 * self.scene.view.radius
                         arrows.extend([q, q - g / n * length])
         xy = np.concatenate(mark_xy) if mark_xy else np.empty((0, 2))
         self.markers.setData(x=xy[:, 0], y=xy[:, 1], brush=mark_brushes)

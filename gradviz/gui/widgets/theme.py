@@ -167,6 +167,18 @@ def ui_font(point_size: float, bold: bool = False) -> QtGui.QFont:
     return font
 
 
+def labelled_plot(widget: pg.PlotWidget, bottom: str, left: str) -> pg.PlotItem:
+    """Style `widget` with the theme and give it axis labels and a light grid, without SI prefixes."""
+    style_plot(widget)
+    plot = widget.getPlotItem()
+    plot.setLabel("bottom", bottom)
+    plot.setLabel("left", left)
+    plot.showGrid(x=True, y=True, alpha=0.25)
+    for side in ("bottom", "left"):
+        plot.getAxis(side).enableAutoSIPrefix(False)
+    return plot
+
+
 def muted_css() -> str:
     return f"color: {current().muted}"
 
