@@ -116,7 +116,7 @@ def test_sharpness_plot(qtbot, window):
     assert [v for v, _ in values] == pytest.approx(sorted([2 / gd_lr, (2 + 2 * mom.hyper_dict["momentum"]) / mom.lr]))
     assert any("2/η" in text and "Gradient descent" in text for _, text in values)
     assert not any("Adam" in text for _, text in values)  # Adam's step does not scale with η·λ
-    assert "Adam: no fixed limit" in plot.getPlotItem().titleLabel.text
+    assert "(none for Adam)" in plot.getPlotItem().titleLabel.text
 
 
 def test_sharpness_lines_that_coincide_share_one_label(qtbot, window):

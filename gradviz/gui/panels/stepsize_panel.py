@@ -41,8 +41,8 @@ class StepSizePanel(QtWidgets.QWidget):
         plot = self.diagram.getPlotItem()
         plot.setLabel("bottom", "log₁₀ η (momentum's learning rate)")
         plot.setLabel("left", "μ (momentum)")
-        plot.setTitle("Momentum's convergence rate on the local quadratic (dashed: its limit (2 + 2μ)/η = λmax; "
-                      "pale: diverges)", size="9pt")
+        plot.setTitle("Momentum's rate on the local quadratic (dashed: its limit η = (2 + 2μ)/λmax; pale: diverges)",
+                      size="9pt")
         for side in ("bottom", "left"):
             plot.getAxis(side).enableAutoSIPrefix(False)
         self.image = pg.ImageItem(axisOrder="col-major")

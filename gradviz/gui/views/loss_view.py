@@ -49,9 +49,8 @@ class LossView(QtWidgets.QWidget):
         self.log_y.setChecked(True)
         self.log_y.toggled.connect(lambda _: self.refresh())
         left.addWidget(self.plot, 1)
-        self.sharpness = SharpnessPlot(scene)
+        self.sharpness = SharpnessPlot(scene)  # beside the loss curves, above the table: room to be read
         self.sharpness.setVisible(False)
-        left.addWidget(self.sharpness, 1)
         options = QtWidgets.QHBoxLayout()
         options.addWidget(self.log_y)
         self.show_sharpness = QtWidgets.QCheckBox("sharpness λmax(w_k) and stability limits")
@@ -70,7 +69,11 @@ class LossView(QtWidgets.QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.Interactive)
         self._row_styles: list[tuple] = []
         self.table.horizontalHeader().setStretchLastSection(True)
-        layout.addWidget(self.table, 4)
+        self.table.setMinimumHeight(90)  # two runs readable under the sharpness plot
+        right = QtWidgets.QVBoxLayout()
+        right.addWidget(self.sharpness, 3)
+        right.addWidget(self.table, 2)
+        layout.addLayout(right, 4)
         self.curves: dict[tuple[int, str], pg.PlotDataItem] = {}
         # the legend sits above the plot, never over the curves; each entry shows a whole dash pattern
         self.legend = QtWidgets.QWidget()

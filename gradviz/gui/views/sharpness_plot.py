@@ -13,14 +13,14 @@ from gradviz.gui.widgets.theme import current, labelled_plot
 from gradviz.model.scene import Scene
 
 LABEL_POSITIONS = (0.02, 0.5)  # left ends of the labels along the axis: neighbouring lines alternate, never overlap
-HEADROOM = 1.15  # the y range reaches this far above the highest line, so its label (drawn above it) shows
+HEADROOM = 1.3  # the y range reaches this far above the highest line, so its label (drawn above it) shows
 
 
 class SharpnessPlot(pg.PlotWidget):
     def __init__(self, scene: Scene) -> None:
         super().__init__()
         self.scene_model = scene
-        self.setMinimumHeight(190)
+        self.setMinimumHeight(170)
         labelled_plot(self, "step k", "λmax(∇²f(w_k))")
         self.curves: dict[tuple[int, str], pg.PlotDataItem] = {}
         self.lines: list[pg.InfiniteLine] = []
@@ -63,5 +63,5 @@ class SharpnessPlot(pg.PlotWidget):
         bottom = min([float(c.min()) for c in curves if c.size] + [0.0])
         item.setYRange(bottom, top * HEADROOM if top > 0 else 1.0, padding=0.02)
         free = unlimited_methods([m for _, m, _ in runs])
-        note = f"; {', '.join(free)}: no fixed limit" if free else ""
-        item.setTitle(f"sharpness along each path, and each method's stability limit{note}", size="9pt")
+        note = f" (none for {', '.join(free)})" if free else ""
+        item.setTitle(f"λmax along each path, and each method's limit{note}", size="9pt")
