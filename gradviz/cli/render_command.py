@@ -19,8 +19,10 @@ from gradviz.cli.commands import (
 )
 from gradviz.export import suffix_of
 from gradviz.export.formats import suffixes
+from gradviz.expr.errors import ExpressionError
 from gradviz.headless.quick_scene import scene_for
 from gradviz.model.scene import Scene
+from gradviz.session import SessionError
 
 
 def size(text: str) -> tuple[int, int]:
@@ -70,9 +72,6 @@ def render_main(argv: Sequence[str]) -> int:
 
 def scene_from_args(args: argparse.Namespace) -> Scene:
     """The scene `gradviz render` draws: a session file or an expression, with the options applied."""
-    from gradviz.expr.errors import ExpressionError
-    from gradviz.session import SessionError
-
     if not (args.source.endswith(".json") and Path(args.source).exists()):
         parse_expression(args.source)  # the message with the column under the text
     hyper = {n: getattr(args, n) for n in HYPER_OPTIONS if getattr(args, n) is not None}

@@ -6,15 +6,15 @@ import sys
 
 from PySide6 import QtCore
 
+from gradviz.gui.main_window import MainWindow
 from gradviz.gui.qt_setup import ensure_app
+from gradviz.model.scene import Scene
 
 
 def run(expression: str | None = None, session: str | None = None) -> int:
     """Open the main window (on `expression`, or the `session` file, else the default preset) and run
     the event loop. Files dropped on the window, and macOS's file-open events, open as sessions."""
     app = ensure_app(sys.argv[:1])
-    from gradviz.gui.main_window import MainWindow
-    from gradviz.model.scene import Scene
 
     scene = Scene()
     window = MainWindow(scene)

@@ -5,7 +5,10 @@ from __future__ import annotations
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from gradviz.gui.background import share_main_heap
+from gradviz.gui.desktop import icon_path
 from gradviz.gui.files.locations import APPLICATION, ORGANIZATION, configure_settings
+from gradviz.gui.widgets import theme
 
 
 def ensure_app(argv: list[str] | None = None) -> QtWidgets.QApplication:
@@ -13,20 +16,15 @@ def ensure_app(argv: list[str] | None = None) -> QtWidgets.QApplication:
     app = QtWidgets.QApplication.instance()
     first = app is None
     if app is None:
-        from gradviz.gui.background import share_main_heap
-
         share_main_heap()  # before Qt starts threads of its own
         QtCore.QCoreApplication.setAttribute(QtCore.Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
         app = QtWidgets.QApplication(argv or ["gradviz"])
     app.setApplicationName(APPLICATION)
     app.setOrganizationName(ORGANIZATION)
     app.setDesktopFileName(APPLICATION)  # Wayland and the taskbar match the window to gradviz.desktop
-    from gradviz.gui.desktop import icon_path
-
     app.setWindowIcon(QtGui.QIcon(str(icon_path())))
     configure_settings()  # GRADVIZ_HOME moves settings out of the user's profile (tests, scripts)
     pg.setConfigOptions(antialias=True)
     if first:
-        from gradviz.gui.widgets import theme
         theme.choose(theme.themes().choice)  # the system's scheme until the window reads its setting
     return app

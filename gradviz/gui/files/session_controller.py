@@ -11,6 +11,7 @@ from pathlib import Path
 from PySide6 import QtCore, QtWidgets
 
 from gradviz.gui.files.recovery import RecoveryStore
+from gradviz.model.presets import DEFAULT_PRESET
 from gradviz.model.signal import Signal
 from gradviz.session import SessionError, save_session, scene_from_dict
 from gradviz.session import loss_on_data as data_session
@@ -108,7 +109,6 @@ class SessionController(QtCore.QObject):
     def new_scene(self) -> None:
         if not self.maybe_keep_changes():
             return
-        from gradviz.model.presets import DEFAULT_PRESET
         self._loading = True
         try:
             self.scene.load_preset(DEFAULT_PRESET)

@@ -7,6 +7,7 @@ import math
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from gradviz.calculus.local import local_model
 from gradviz.descent.optimizers import HYPER_SPECS, OPTIMIZERS
 from gradviz.gui.widgets.format import num
 from gradviz.gui.widgets.styles import style_icon
@@ -199,7 +200,6 @@ class DescentPanel(QtWidgets.QWidget):
 
     def show_stability(self) -> None:
         """2/λ_max at the probe, or at the playback iterate of the first run, beside GD's η."""
-        from gradviz.calculus.local import local_model
         d = self.scene.descent
         runs = d.trajectories()
         where = "the probe"
