@@ -21,6 +21,7 @@ from gradviz.export.formats import suffixes
 from gradviz.headless.quick_scene import scene_for
 
 VIEWS = ("contour", "3d", "both", "slice", "loss")
+MIN_SIDE, MAX_SIDE = 16, 8000  # pixels: as the window's export dialog allows
 GL_HELP = ("the 3D view needs OpenGL on an X display. On Linux without a screen install Xvfb and Mesa "
            "(Debian: apt-get install xvfb libgl1-mesa-dri) and draw the 3D figure before any 2D one in this "
            "Python session (Qt cannot switch to a display once it started without one); or use view='contour'.")
@@ -36,7 +37,10 @@ class Figure:
         if view not in VIEWS:
             raise ValueError(f"view must be one of {', '.join(VIEWS)}, not {view!r}")
         self.view = view
-        self.size = (int(size[0]), int(size[1]))
+        w, h = (int(size[0]), int(size[1]))
+        if not (MIN_SIDE <= w <= MAX_SIDE and MIN_SIDE <= h <= MAX_SIDE):
+            raise ValueError(f"size must be between {MIN_SIDE} and {MAX_SIDE} pixels a side, got {w}×{h}")
+        self.size = (w, h)
         self.scene = scene_for(source, domain=domain, probe=probe, starts=starts, methods=methods, lr=lr,
                                steps=steps, log=log, params=params)
 

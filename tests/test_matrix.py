@@ -160,3 +160,15 @@ def test_max_and_min_name_their_arity_and_shapes():
         gradviz.parse_matrix("A: 3x3; sum(max(A))")
     with pytest.raises(gradviz.ExpressionError, match=r"shapes \(3, 3\) and \(2, 2\) do not broadcast"):
         gradviz.parse_matrix("A: 3x3; B: 2x2; sum(max(A, B))")
+
+
+def test_a_near_miss_says_how_far_it_is_off_and_never_one_times_the_gradient():
+    m = gradviz.parse_matrix("U: 6x3; V: 3x4; X: 6x4; sum((X - U@V)^2)")
+    near = m.check("V", "-2*U.T@(X - U@V) + 1e-7")
+    assert not near.ok
+    assert "close, but not equal" in near.message and "1e-07" in near.message
+    assert "1 × the gradient" not in near.message
+    within = m.check("V", "-2*U.T@(X - U@V)*(1 + 1e-13)")  # inside the tolerance of rounding: right
+    assert within.ok and within.message.startswith("correct")
+    far = m.check("V", "-2*U.T@(X - U@V) + 0.5")
+    assert not far.ok and far.message.startswith("wrong: the largest error is")

@@ -16,7 +16,7 @@ from gradviz.data.data_function import BLOCK, DataFunction
 from gradviz.descent.batches import batch_rows
 from gradviz.descent.optimizers import OPTIMIZERS, hyperparameters
 from gradviz.descent.schedules import learning_rates
-from gradviz.descent.trajectory import DEFAULT_BOUND, Trajectory, descend, finish
+from gradviz.descent.trajectory import DEFAULT_BOUND, Trajectory, check_run, descend, finish
 
 _compiled: dict[str, Any] = {}
 
@@ -64,6 +64,8 @@ def descend_paths(fn: DataFunction, starts: Iterable[Sequence[float]], method: s
         return [descend(fn, s, method, lr=lr, steps=steps, batch_size=batch_size, seed=seed,
                         schedule=schedule, bound=bound, **hyper) for s in starts]
     values = hyperparameters(method, hyper)
+    for start in starts:
+        check_run(start, lr, steps)
     if not isinstance(fn, DataFunction):
         raise TypeError("descend_paths needs a loss on data (gradviz.parse(text, data=...)); use descend_many")
     if batch_size is not None and (int(batch_size) != batch_size or batch_size < 1):

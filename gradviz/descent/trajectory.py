@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -134,6 +135,24 @@ def _record_state(traj: Trajectory) -> dict[str, np.ndarray]:
     return {name: table[:, 2 * k: 2 * k + 2] for k, name in enumerate(opt.state)}
 
 
+def check_run(start: Sequence[float], lr: float, steps: int) -> None:
+    """ValueError naming what is wrong with a run's start point, learning rate or number of steps."""
+    try:
+        point = [float(v) for v in start]
+    except (TypeError, ValueError):
+        raise ValueError(f"start must be a point (x, y) of two numbers, got {start!r}") from None
+    if len(point) != 2 or not all(math.isfinite(v) for v in point):
+        raise ValueError(f"start must be a point (x, y) of two finite numbers, got {tuple(start)!r}")
+    try:
+        rate = float(lr)
+    except (TypeError, ValueError):
+        rate = math.nan
+    if not (math.isfinite(rate) and rate > 0):
+        raise ValueError(f"lr must be a positive number (torch refuses lr ≤ 0: a negative one would climb), got {lr!r}")
+    if steps < 0:
+        raise ValueError(f"steps must be >= 0, got {steps}")
+
+
 def descend(fn: Function, start: Sequence[float], method: str = "gd", lr: float = 0.01,
             steps: int = 1000, tol: float = 0.0, bound: float = DEFAULT_BOUND,
             schedule: dict[str, Any] | str | None = None, batch_size: int | None = None, seed: int = 0,
@@ -152,8 +171,7 @@ def descend(fn: Function, start: Sequence[float], method: str = "gd", lr: float 
     `traj.values` the full-batch loss at each iterate.
     """
     values = hyperparameters(method, hyper)
-    if steps < 0:
-        raise ValueError(f"steps must be >= 0, got {steps}")
+    check_run(start, lr, steps)
     lrs = None
     if schedule is not None:
         lrs = learning_rates(schedule, float(lr), int(steps))  # ValueError for a bad schedule

@@ -220,7 +220,8 @@ class _Parser(TokenCursor, ReductionSyntax):
         if j < end and self.tokens[j].kind == "num":
             value = sign * float(self.tokens[j].text)
             if not math.isfinite(value):
-                raise self.error("the number is too large", self.tokens[j].pos)
+                raise self.error(f"the number {self.tokens[j].text} is too large (at most about 1.8e308)",
+                                 self.tokens[j].pos)
             return j + 1, value
         return k, None
 
@@ -288,7 +289,10 @@ class _Parser(TokenCursor, ReductionSyntax):
     def prefix(self) -> Node:
         tok = self.advance()
         if tok.kind == "num":
-            return const(float(tok.text))
+            value = float(tok.text)
+            if not math.isfinite(value):  # 1e309: as a parameter's value, refused, not taken as infinity
+                raise self.error(f"the number {tok.text} is too large (at most about 1.8e308)", tok.pos)
+            return const(value)
         if tok.kind == "name":
             return self.name(tok)
         if tok.text == "(":

@@ -90,7 +90,8 @@ def compare(name: str, gradients: list[np.ndarray], candidates: list[np.ndarray]
     if gg > 0:
         c_fit = float(c_all @ g_all) / gg
         residual = float(np.linalg.norm(c_all - c_fit * g_all))
-        if residual <= SCALE_TOLERANCE * max(float(np.linalg.norm(c_all)), 1e-300) and c_fit != 0:
+        near_one = abs(c_fit - 1.0) <= 1e-6  # "1 × the gradient" would contradict "wrong": say how far instead
+        if residual <= SCALE_TOLERANCE * max(float(np.linalg.norm(c_all)), 1e-300) and c_fit != 0 and not near_one:
             scale = c_fit
     if scale is None and len(expected) == 2 and expected[0] == expected[1]:
         if all(np.allclose(c.T, g, rtol=1e-9, atol=1e-12 * max(1.0, magnitude))
@@ -101,6 +102,9 @@ def compare(name: str, gradients: list[np.ndarray], candidates: list[np.ndarray]
     at = f"{name}[{', '.join(map(str, index))}]" if index else name
     if scale is not None:
         message = f"wrong: your formula is {_name_scale(scale)}"
+    elif max_rel < 1e-3:
+        message = (f"close, but not equal: your formula differs from ∂f/∂{name} by up to {max_abs:.2g} (relative "
+                   f"{max_rel:.2g}, past the tolerance {REL_TOLERANCE:g} of rounding) at {at} in trial {worst + 1}")
     else:
         message = (f"wrong: the largest error is {max_abs:.4g} (relative {max_rel:.2g}) at {at} "
                    f"in trial {worst + 1} of {trials}")

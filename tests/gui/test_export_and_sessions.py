@@ -220,3 +220,21 @@ def test_a_picture_format_is_one_entry_in_the_table(qtbot, window, tmp_path):
         assert out.read_bytes()[:3] == b"\xff\xd8\xff"  # a JPEG file's signature
     finally:
         FORMATS[:] = saved
+
+
+def test_exports_change_nothing_in_the_scene(qtbot, window, tmp_path):
+    """Exporting the critical points (never searched before), trajectories and a view leaves the scene as it was:
+    quitting asks about nothing."""
+    from gradviz.session import scene_to_dict
+
+    window.files.sessions.save_to(str(tmp_path / "s.gradviz.json"))
+    assert not window.isWindowModified()
+    before = scene_to_dict(window.scene)
+    exports = window.files.exports
+    exports.export_critical(str(tmp_path / "c.csv"))
+    exports.export_trajectories(str(tmp_path / "t.csv"))
+    exports.export_view("contour", str(tmp_path / "c.png"), width=300)
+    qtbot.wait(10)
+    assert (tmp_path / "c.csv").read_text().count("\n") >= 9  # Himmelblau: 9 points, and the header
+    assert scene_to_dict(window.scene) == before and not window.isWindowModified()
+    assert window.scene.found_critical_points is None

@@ -133,3 +133,35 @@ def test_the_window_writes_nothing_into_the_profile_with_gradviz_home(tmp_path):
     # the watcher can see a leak: without GRADVIZ_HOME the same code writes into the profile
     _run_window(home, None)
     assert any("gradviz" in f.lower() for f in _files_under(home))
+
+
+KILLED_BEFORE_AUTOSAVE = textwrap.dedent("""
+    import sys, time
+    from pathlib import Path
+    from gradviz.gui.files.recovery import RecoveryStore
+    store = RecoveryStore(Path(sys.argv[1]))  # holds its lock, never autosaves
+    print(store.path, flush=True)
+    time.sleep(120)
+""")
+
+
+def test_stale_locks_of_killed_instances_are_removed(tmp_path):
+    """Three instances killed before their first autosave left three locks; the next launch removes them, and
+    leaves the lock of one still running."""
+    from gradviz.gui.files.recovery import RecoveryStore
+
+    procs = [subprocess.Popen([sys.executable, "-c", KILLED_BEFORE_AUTOSAVE, str(tmp_path)], stdout=subprocess.PIPE,
+                              text=True, cwd=ROOT) for _ in range(4)]
+    for proc in procs:
+        proc.stdout.readline()
+    for proc in procs[:3]:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=10)
+    try:
+        assert len(list(tmp_path.glob("recovery-*.lock"))) == 4
+        store = RecoveryStore(tmp_path)
+        locks = sorted(p.name for p in tmp_path.glob("recovery-*.lock"))
+        assert locks == sorted([f"recovery-{procs[3].pid}-0.lock", store.path.name.replace(".gradviz.json", ".lock")])
+    finally:
+        procs[3].send_signal(signal.SIGKILL)
+        procs[3].wait(timeout=10)

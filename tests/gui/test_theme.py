@@ -81,3 +81,35 @@ def test_an_export_in_the_dark_theme_is_dark_and_legible(qtbot, window, tmp_path
     bottom = image.copy(QtCore.QRect(0, image.height() - 40, image.width() // 2, 40))
     assert _contrast(bottom) >= 4.5
     window.set_theme("light")
+
+
+def _wcag_contrast(a: str, b: str) -> float:
+    """WCAG contrast of two "#rrggbb" colours."""
+    rgb = np.array([[int(c.lstrip("#")[i:i + 2], 16) for i in (0, 2, 4)] for c in (a, b)])
+    hi, lo = sorted(_luminance(rgb), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_every_start_colour_contrasts_with_both_themes():
+    """The third start point was drawn in white: invisible on the light theme's plots and table."""
+    from gradviz.gui.widgets.styles import START_COLORS
+    from gradviz.gui.widgets.theme import DARK, LIGHT
+
+    for colour in START_COLORS:
+        for scheme in (LIGHT, DARK):
+            assert _wcag_contrast(colour, scheme.plot_bg) >= 3.0, (colour, scheme.name)
+    assert len(set(START_COLORS)) == len(START_COLORS)
+
+
+def test_the_expression_bar_follows_the_dark_theme(qtbot, window):
+    """The "f(x, y) =" label was dark on dark, and the f field stayed white."""
+    window.set_theme("dark")
+    qtbot.wait(20)
+    bar = window.expression_bar
+    label = image_array(bar.label.grab().toImage())
+    assert _contrast(bar.label.grab().toImage()) >= 4.5
+    assert np.mean(label[1, 1]) < 90  # on the dark window
+    field = image_array(bar.edit.grab().toImage())
+    h, w = field.shape[:2]
+    assert np.median(field[h // 2, w // 2:].mean(axis=-1)) < 90  # the field is dark too
+    assert _contrast(bar.edit.grab().toImage()) >= 4.5  # and its text readable

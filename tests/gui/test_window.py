@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from PySide6 import QtCore
 
+import gradviz
 from gradviz import parse
 from gradviz.calculus import local_model
 from gradviz.gui.views.surface_view import DEPTH_BIAS
@@ -230,3 +231,40 @@ def test_the_loss_legend_covers_no_curve_and_its_styles_differ(qtbot, window):
     for i, a in enumerate(names):
         for b in names[i + 1:]:
             assert np.abs(arrays[a] - arrays[b]).sum() > 500, (a, b)  # every pair looks different
+
+
+def test_a_long_f_with_a_typo_never_widens_the_window(qtbot, window):
+    """A 2,800-character formula with a typo made the window 21,046 px wide; the error line now shows the text
+    around the column, and the window keeps its width (and the 3D view its picture)."""
+    screen = window.screen().availableGeometry().width()
+    width = window.width()
+    term = "sin(1.5*x + 0.25*y)*cos(x - y) + "
+    long_text = term * (2800 // len(term)) + "x +* y"
+    window.expression_bar.edit.setText(long_text)
+    window.expression_bar.apply()
+    qtbot.wait(30)
+    assert window.scene.error is not None
+    assert window.width() <= min(width + 2, screen)
+    shown = window.expression_bar.error.text()
+    assert "…" in shown and "+* y" in shown.replace("<span style='background:#f5b7b1;color:#000'>", "").replace(
+        "</span>", "")
+    assert len(shown) < 600
+    window.scene.set_expression("x^2 + y^2")
+    qtbot.wait(30)
+    assert window.width() <= min(width + 2, screen)
+    assert window.surface.width() > 100 and not window.surface.grabFramebuffer().isNull()
+
+
+def test_a_ten_megabyte_paste_is_refused_without_reaching_opengl(qtbot, window):
+    """The field keeps at most 32,767 characters (Qt's limit); the name they make is refused, and the message
+    quoting it is shown elided: the window keeps its width and the last good f its surface."""
+    width = window.width()
+    window.expression_bar.edit.setText("x" * 10_000_000)
+    window.expression_bar.apply()
+    qtbot.wait(30)
+    assert "unknown name" in str(window.scene.error)
+    assert window.width() <= width + 2
+    assert len(window.expression_bar.error.text()) < 600
+    assert not window.surface.grabFramebuffer().isNull()
+    with pytest.raises(gradviz.ExpressionError, match="too long"):  # the library refuses it whole
+        gradviz.parse("x" * 10_000_000)

@@ -37,6 +37,22 @@ class RecoveryStore:
         self._lock = self._lock_for(self.path)
         self._lock.tryLock(0)
         self._claimed: dict[Path, QtCore.QLockFile] = {}
+        self.remove_stale_locks()
+
+    def remove_stale_locks(self) -> int:
+        """Delete the locks of instances that are gone and left no recovery file (killed before their first
+        autosave); returns how many. A lock whose owner runs is left alone."""
+        removed = 0
+        for lock_path in self.folder.glob(f"{PREFIX}*.lock"):
+            session = lock_path.with_name(lock_path.name[: -len(".lock")] + SUFFIX)
+            if session.exists() or lock_path == self._lock_path(self.path):
+                continue  # offered (and then removed) by orphans(), or our own
+            lock = QtCore.QLockFile(str(lock_path))
+            lock.setStaleLockTime(0)
+            if lock.tryLock(0):  # its owner is gone
+                lock.unlock()  # removes the file
+                removed += 1
+        return removed
 
     @staticmethod
     def _lock_path(path: Path) -> Path:

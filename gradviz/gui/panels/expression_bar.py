@@ -13,6 +13,18 @@ from gradviz.model.presets import PRESETS
 from gradviz.model.scene import Scene
 
 PAUSE_MS = 450
+CONTEXT = 30  # characters of the text shown each side of an error's column
+MESSAGE_CHARS = 160  # an error message longer than this is shown with its middle elided
+
+
+def excerpt(text: str, pos: int, context: int = CONTEXT) -> tuple[str, str, str, bool, bool]:
+    """(before, the character at pos, after) within `context` characters of `pos`, and whether text was cut
+    off on the left and on the right: an error line as long as a short formula, however long the text."""
+    pos = max(0, min(pos, len(text)))
+    lo, hi = max(0, pos - context), min(len(text), pos + 1 + context)
+    one_line = lambda s: s.replace("\n", " ⏎ ")  # noqa: E731
+    return (one_line(text[lo:pos]), one_line(text[pos:pos + 1]) or " ", one_line(text[pos + 1:hi]), lo > 0,
+            hi < len(text))
 
 
 class ExpressionBar(QtWidgets.QWidget):
@@ -22,7 +34,9 @@ class ExpressionBar(QtWidgets.QWidget):
         layout = QtWidgets.QGridLayout(self)
         layout.setContentsMargins(6, 4, 6, 2)
         label = QtWidgets.QLabel("f(x, y) =")
-        label.setStyleSheet("font-weight: bold")
+        bold = label.font()
+        bold.setBold(True)
+        label.setFont(bold)  # a font, not a style sheet: the label keeps following the theme's palette
         self.label = label
         self._shown: tuple | None = None
         self.combo = QtWidgets.QComboBox()
@@ -30,6 +44,9 @@ class ExpressionBar(QtWidgets.QWidget):
         self.combo.setInsertPolicy(QtWidgets.QComboBox.InsertPolicy.NoInsert)
         self.combo.setMaxCount(30)
         self.combo.setSizePolicy(QtWidgets.QSizePolicy.Policy.Expanding, QtWidgets.QSizePolicy.Policy.Fixed)
+        # never as wide as its longest text: a pasted formula must not widen the window
+        self.combo.setSizeAdjustPolicy(QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.combo.setMinimumContentsLength(20)
         self.combo.setToolTip("Type f(x, y), e.g. x*exp(-x^2-y^2). " + SYNTAX_HELP)
         self.edit = self.combo.lineEdit()
         self.edit.setPlaceholderText("type f(x, y), e.g. sin(x)*cos(y) + 0.1*(x^2 + y^2)")
@@ -39,10 +56,12 @@ class ExpressionBar(QtWidgets.QWidget):
         self.error = QtWidgets.QLabel()
         self.error.setTextFormat(QtCore.Qt.TextFormat.RichText)
         style_error_label(self.error)
+        self.error.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Preferred)
         self.note = QtWidgets.QLabel()
         self.note.setStyleSheet(muted_css())
         on_change(lambda theme, w=self.note: w.setStyleSheet(muted_css()), self.note)
         self.note.setWordWrap(True)
+        self.note.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Preferred)
         layout.addWidget(label, 0, 0)
         layout.addWidget(self.combo, 0, 1)
         layout.addWidget(self.error, 1, 1)
@@ -94,10 +113,13 @@ class ExpressionBar(QtWidgets.QWidget):
             self.edit.setStyleSheet("")
             return
         pos = min(err.position, len(text))
-        before, at, after = text[:pos], text[pos:pos + 1] or " ", text[pos + 1:]
-        marked = (f"<code>{html.escape(before)}<span style='background:#f5b7b1;color:#000'>"
-                  f"{html.escape(at)}</span>{html.escape(after)}</code>")
-        self.error.setText(f"⚠ {html.escape(str(err))} &nbsp; {marked} &nbsp; "
+        before, at, after, cut_left, cut_right = excerpt(text, pos)
+        marked = (f"<code>{'…' if cut_left else ''}{html.escape(before)}<span style='background:#f5b7b1;color:#000'>"
+                  f"{html.escape(at)}</span>{html.escape(after)}{'…' if cut_right else ''}</code>")
+        message = str(err)
+        if len(message) > MESSAGE_CHARS:  # a message quoting a pasted name of thousands of characters
+            message = message[: MESSAGE_CHARS // 2] + "…" + message[-MESSAGE_CHARS // 2:]
+        self.error.setText(f"⚠ {html.escape(message)} &nbsp; {marked} &nbsp; "
                            f"<span style='color:{current().muted}'>(still showing the last valid f)</span>")
         self.edit.setStyleSheet(f"QLineEdit {{ border: 2px solid {current().error}; }}")
         if self.edit.text() == text and not self.edit.hasSelectedText():

@@ -7,8 +7,9 @@ from PySide6 import QtCore, QtGui
 
 from gradviz.descent.optimizers import OPTIMIZERS
 
-# colours that stand out on viridis-like maps and differ from the red gradient arrows
-START_COLORS = ["#ff8c1a", "#ff33cc", "#ffffff", "#00e5ff", "#111111", "#7fff00", "#b388ff", "#ffd54f"]
+# one colour per start point: each contrasts at least 3:1 (WCAG) with the plots' background in both themes, so
+# paths, loss curves and table swatches read in light and dark alike; none is the gradient arrows' red
+START_COLORS = ["#f76707", "#ff33cc", "#1c7ed6", "#2f9e44", "#ae3ec9", "#1098ad", "#d6336c", "#5c940d"]
 
 # dash patterns in pen widths (None: solid)
 METHOD_DASHES = {name: list(opt.dashes) if opt.dashes else None for name, opt in OPTIMIZERS.items()}
