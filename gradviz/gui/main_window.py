@@ -38,6 +38,16 @@ REMEMBERED = (*(o.name for o in OVERLAYS if o.remembered), "field_sign", "field_
               "contour_spacing", "colormap")
 
 
+def redo_keys() -> list[QtGui.QKeySequence]:
+    """The platform's Redo keys (QKeySequence.Redo), and Ctrl+Y where the platform does not bind it: each once (a
+    key bound twice is an "ambiguous shortcut" that does nothing)."""
+    keys = list(QtGui.QKeySequence.keyBindings(QtGui.QKeySequence.StandardKey.Redo))
+    for extra in (QtGui.QKeySequence("Ctrl+Y"), QtGui.QKeySequence("Ctrl+Shift+Z")):
+        if extra not in keys:
+            keys.append(extra)
+    return keys
+
+
 class MainWindow(ToolWindows, SessionDrops, QtWidgets.QMainWindow):
     def __init__(self, scene: Scene | None = None, settings: QtCore.QSettings | None = None) -> None:
         super().__init__()
@@ -181,7 +191,7 @@ class MainWindow(ToolWindows, SessionDrops, QtWidgets.QMainWindow):
         undo = self.undo_stack.stack.createUndoAction(self, "&Undo")
         undo.setShortcut(QtGui.QKeySequence.StandardKey.Undo)
         redo = self.undo_stack.stack.createRedoAction(self, "&Redo")
-        redo.setShortcuts([QtGui.QKeySequence.StandardKey.Redo, QtGui.QKeySequence("Ctrl+Shift+Z")])
+        redo.setShortcuts(redo_keys())
         edit_menu.addAction(undo)
         edit_menu.addAction(redo)
         self.undo_action, self.redo_action = undo, redo

@@ -8,7 +8,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from gradviz.gui.background import share_main_heap
 from gradviz.gui.desktop import icon_path
 from gradviz.gui.files.locations import APPLICATION, ORGANIZATION, configure_settings
-from gradviz.gui.widgets import theme
+from gradviz.gui.widgets import key_guard, theme
 
 
 def ensure_app(argv: list[str] | None = None) -> QtWidgets.QApplication:
@@ -25,6 +25,7 @@ def ensure_app(argv: list[str] | None = None) -> QtWidgets.QApplication:
     app.setWindowIcon(QtGui.QIcon(str(icon_path())))
     configure_settings()  # GRADVIZ_HOME moves settings out of the user's profile (tests, scripts)
     pg.setConfigOptions(antialias=True)
+    key_guard.install(app)  # Space ticks a focused check box instead of starting playback
     if first:
         theme.choose(theme.themes().choice)  # the system's scheme until the window reads its setting
     return app

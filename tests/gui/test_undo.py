@@ -2,7 +2,7 @@
 session starts a new history."""
 
 import pytest
-from PySide6 import QtGui
+from PySide6 import QtCore, QtGui
 
 from gradviz.session import scene_to_dict
 
@@ -84,3 +84,71 @@ def test_opening_a_session_starts_a_new_history(qtbot, window, tmp_path):
     assert window.undo_stack.stack.count() == 0 and not window.undo_action.isEnabled()
     assert window.undo_action.shortcut() == QtGui.QKeySequence("Ctrl+Z")
     assert scene_to_dict(window.scene)["function"] == "x*y"
+
+
+def _key(qtbot, widget, sequence: str) -> None:
+    """Press the keys of `sequence` (e.g. "Ctrl+Shift+Z") as a user does, on `widget` in its active window (window
+    shortcuts fire only there)."""
+    window = widget.window()
+    if not window.isActiveWindow():
+        window.activateWindow()
+        qtbot.waitUntil(window.isActiveWindow)
+    combo = QtGui.QKeySequence(sequence)[0]
+    qtbot.keyClick(widget, combo.key(), combo.keyboardModifiers())
+
+
+def test_redo_by_keyboard_with_the_platforms_keys_and_ctrl_y(qtbot, window):
+    """Ctrl+Shift+Z was bound twice (an ambiguous shortcut that did nothing) and Ctrl+Y not at all."""
+    keys = [k.toString() for k in window.redo_action.shortcuts()]
+    assert len(keys) == len(set(keys)) and "Ctrl+Y" in keys and "Ctrl+Shift+Z" in keys
+    scene = window.scene
+    _settle(qtbot, window)
+    first = scene.function.text
+    scene.set_expression("x^2 + y^2")
+    _settle(qtbot, window)
+    window.contour.setFocus()
+    for redo in ("Ctrl+Shift+Z", "Ctrl+Y"):
+        _key(qtbot, window.contour, "Ctrl+Z")
+        assert scene.function.text == first
+        _key(qtbot, window.contour, redo)
+        assert scene.function.text == "x^2 + y^2", redo
+
+
+def test_ctrl_z_after_enter_in_the_f_bar_undoes_the_scene(qtbot, window):
+    """The field's own undo took Ctrl+Z even after the text had been applied."""
+    scene = window.scene
+    _settle(qtbot, window)
+    first = scene.function.text
+    edit = window.expression_bar.edit
+    edit.setFocus()
+    edit.selectAll()
+    qtbot.keyClicks(edit, "x*y")
+    qtbot.keyClick(edit, QtCore.Qt.Key.Key_Return)
+    assert scene.function.text == "x*y"
+    _settle(qtbot, window)
+    _key(qtbot, edit, "Ctrl+Z")
+    assert scene.function.text == first and edit.text() == first
+    qtbot.keyClicks(edit, " + 1")  # typed, not applied: Ctrl+Z is the field's own again
+    _key(qtbot, edit, "Ctrl+Z")
+    assert scene.function.text == first
+
+
+def test_space_on_a_focused_check_box_ticks_it_and_does_not_play(qtbot, window):
+    """A keyboard user could not enable an optimizer: Space started playback instead."""
+    panel = window.descent
+    box = panel.enabled["nesterov"]
+    window.side_tabs.setCurrentIndex(1)  # the Descent tab
+    qtbot.waitUntil(box.isVisible)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    box.setFocus()
+    qtbot.waitUntil(box.hasFocus)
+    was = box.isChecked()
+    _key(qtbot, box, "Space")
+    assert box.isChecked() != was
+    assert window.scene.descent.methods["nesterov"].enabled != was
+    assert window.scene.descent.playback is None  # playback did not start
+    window.contour.setFocus()
+    _key(qtbot, window.contour, "Space")  # elsewhere Space still plays
+    qtbot.wait(50)
+    assert window.playback.timer.isActive() or window.scene.descent.playback is not None

@@ -72,11 +72,24 @@ class ExpressionBar(QtWidgets.QWidget):
         self.timer.timeout.connect(self.apply)
         self.edit.textEdited.connect(lambda _: self.timer.start())
         self.edit.returnPressed.connect(self.apply)
+        for widget in (self.edit, self.combo):  # the combo hands its key events to the field past any filter
+            widget.installEventFilter(self)  # once the text is applied, Ctrl+Z undoes the scene's edit
         self.combo.activated.connect(lambda _: self.apply())
         scene.error_changed.connect(self.show_error)
         scene.error_changed.connect(lambda err, text: setattr(self, "_shown", None))
         scene.function_changed.connect(lambda fn: self.show_function())
         self.show_function()
+
+    def eventFilter(self, watched: QtCore.QObject, event: QtCore.QEvent) -> bool:  # noqa: N802 (Qt's name)
+        """The field's own undo takes Ctrl+Z only while it holds text not yet applied; after Enter the scene's
+        undo (the Edit menu's) wins."""
+        if (watched in (self.edit, self.combo) and event.type() == QtCore.QEvent.Type.ShortcutOverride
+                and (event.matches(QtGui.QKeySequence.StandardKey.Undo)
+                     or event.matches(QtGui.QKeySequence.StandardKey.Redo))
+                and self.edit.text() == self.scene.function.text):
+            event.ignore()
+            return True  # not claimed: the window's Undo and Redo shortcuts run
+        return False
 
     def apply(self) -> None:
         """Send the typed text to the scene (which keeps the last good f on an error)."""
