@@ -34,3 +34,29 @@ def test_setup_is_a_no_op_when_nothing_changed(tmp_path):
     changed = subprocess.run(["bash", "scripts/setup.sh", "--print-stamp"], cwd=tmp_path, env=env,
                              capture_output=True, text=True)
     assert changed.stdout != stamp.stdout
+
+
+def test_run_without_a_display_says_where_it_runs_and_how_to_stop(tmp_path):
+    """On a machine with no screen run.sh ran the app on an invisible display and never said so."""
+    shutil.copytree(ROOT / "scripts", tmp_path / "scripts")
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    venv_bin = tmp_path / ".venv" / "bin"
+    venv_bin.mkdir(parents=True)
+    for name in ("python", "gradviz"):  # stand-ins: the app is not the subject here, the messages are
+        (venv_bin / name).write_text("#!/bin/sh\necho started \"$@\"\n")
+        (venv_bin / name).chmod(0o755)
+    fake_bin = tmp_path / "bin"
+    fake_bin.mkdir()
+    (fake_bin / "xvfb-run").write_text("#!/bin/sh\nshift 3\nexec \"$@\"\n")  # drops -a -s SPEC
+    (fake_bin / "xvfb-run").chmod(0o755)
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env.update(PYTHON=sys.executable, PATH=f"{fake_bin}:{env['PATH']}")
+    stamp = subprocess.run(["bash", "scripts/setup.sh", "--print-stamp"], cwd=tmp_path, env=env, capture_output=True,
+                           text=True)
+    (tmp_path / ".venv" / ".gradviz-setup").write_text(stamp.stdout)
+    result = subprocess.run(["bash", "scripts/run.sh", "--version"], cwd=tmp_path, env=env, capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "invisible virtual screen" in out and "Ctrl+C" in out and "gradviz render" in out
+    assert "started --version" in out

@@ -100,7 +100,7 @@ def metric_at(traj: Trajectory, k: int) -> Metric:
         name = opt.label
         return Metric((float(axes[0]), float(axes[1])), 0.0,
                       f"{name}'s metric: steps of equal cost form this axis-aligned ellipse, "
-                      f"its axes ∝ 1/(√{'v̂' if opt.metric == 'v' else 's'} + ε) per coordinate")
+                      f"its axes ∝ 1/(√{'(v/(1 − β₂ᵗ))' if opt.metric == 'v' else 's'} + ε) per coordinate")
     if opt.metric == "hessian":
         x, y = traj.points[k]
         _, _, _, fxx, fxy, fyy = (float(v) for v in traj.function.derivatives(float(x), float(y)))
@@ -126,16 +126,20 @@ def _v(pair: np.ndarray) -> str:
 def narrate(traj: Trajectory, k: int) -> str:
     """Step k (from w_{k−1} to w_k) of `traj` written out in its method's notation, with its numbers:
     "k = 12: ∇f = (…), b ← 0.9·b + ∇f = (…), w ← w − 0.01·b = (…)"."""
+    return ", ".join(narrate_parts(traj, k))
+
+
+def narrate_parts(traj: Trajectory, k: int) -> list[str]:
+    """`narrate`'s parts, one formula each (a display may break a line between them, never inside one)."""
     if not 1 <= k < len(traj.points):
-        return f"k = {k}: no step (the run has {len(traj.points) - 1})"
+        return [f"k = {k}: no step (the run has {len(traj.points) - 1})"]
     opt = OPTIMIZERS[traj.method]
     values = {"lr": _n(traj.lr), "w": _v(traj.points[k]), **{h: _n(v) for h, v in traj.hyper.items()}}
     for name in opt.state:
         values[name] = _v(traj.state[name][k])
     if opt.uses_hessian:  # the step is the damped Newton direction d
         values["d"] = _v((traj.points[k - 1] - traj.points[k]) / traj.hyper["damping"])
-    parts = [f"k = {k}: ∇f = {_v(traj.grads[k - 1])}"] + [line.format(**values) for line in opt.narration]
-    return ", ".join(parts)
+    return [f"k = {k}: ∇f = {_v(traj.grads[k - 1])}"] + [line.format(**values) for line in opt.narration]
 
 
 @dataclass(frozen=True)

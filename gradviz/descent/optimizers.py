@@ -136,7 +136,7 @@ _ADAM_LIMIT = StabilityLimit(
     "with v̂ held fixed Adam is heavy-ball momentum preconditioned by P = diag(√v̂ + ε), with step (1 − β₁)η: "
     "stable while λmax(P⁻¹H) < (2 + 2β₁)/((1 − β₁)η)", of="λmax(P⁻¹H)")
 _ADAM_NARRATION = ("m ← {beta1}·m + (1 − {beta1})·∇f = {m}", "v ← {beta2}·v + (1 − {beta2})·∇f² = {v}",
-                   "w ← w − {lr}·m̂/(√v̂ + ε) = {w}")
+                   "w ← w − {lr}·(m/(1 − {beta1}ᵗ)) / (√(v/(1 − {beta2}ᵗ)) + ε) = {w}")  # m̂, v̂ spelled out
 
 OPTIMIZERS: dict[str, Optimizer] = {o.name: o for o in [
     Optimizer("gd", "Gradient descent", {}, (), (

@@ -57,9 +57,9 @@ def test_glyphs_follow_playback_and_say_what_they_are(qtbot, window):
 def test_the_narration_follows_the_playback_step(qtbot, window):
     model = _rosenbrock_playback(window, 10)
     first = model.descent.trajectories()[0][2]
-    assert narrate(first, 10) in window.narration.text().replace("&gt;", ">")
+    assert narrate(first, 10) in window.narration.text().replace("&gt;", ">").replace("\u00a0", " ")
     model.descent.set_playback(11)
-    assert narrate(first, 11) in window.narration.text().replace("&gt;", ">")
+    assert narrate(first, 11) in window.narration.text().replace("&gt;", ">").replace("\u00a0", " ")
 
 
 def test_the_step_size_panel_and_a_click_on_the_diagram(qtbot, window):
@@ -143,3 +143,30 @@ def test_sharpness_lines_that_coincide_share_one_label(qtbot, window):
     texts = [line.label.toPlainText() for line in plot.lines]
     assert len(plot.lines) == 2
     assert any("Gradient descent" in t and "Momentum" in t for t in texts)
+
+
+def test_the_narration_has_no_floating_accents_and_breaks_only_between_formulas(qtbot, window):
+    """Adam's m̂ and v̂ drew their hats on the line above ("Adâm fîom"), and formulas wrapped mid-expression."""
+    import unicodedata
+
+    scene = window.scene
+    d = scene.descent
+    d.set_starts([(1.0, 1.0)])
+    for m in d.methods:
+        d.set_method(m, enabled=m in ("adam", "adamw", "momentum"))
+    d.set_playback(3)
+    text = window.narration.text()
+    assert "Adam" in text and not any(unicodedata.combining(ch) for ch in text)
+    plain = [t for _, t in window.narration.lines()]
+    for line in plain:
+        head, formulas = line.split(": ", 1)
+        assert all(" " not in part for part in formulas.split(", "))  # spaces inside a formula never break
+
+
+def test_the_results_table_names_the_variables(qtbot, window):
+    table = window.loss.table
+    header = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
+    assert "final (x, y)" in header and "final w" not in header
+    window.scene.set_expression("f(w, b) = (w - 1)^2 + 10*b^2")
+    qtbot.wait(10)
+    assert table.horizontalHeaderItem(2).text() == "final (w, b)"

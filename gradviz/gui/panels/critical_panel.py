@@ -25,7 +25,10 @@ class CriticalPanel(QtWidgets.QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.horizontalHeader().setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()  # columns as wide as their numbers: never "1.3497…" for 1.35e−16
+        header.setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.table.setTextElideMode(QtCore.Qt.TextElideMode.ElideNone)
         self.table.cellClicked.connect(self._clicked)
         self.table.setToolTip("Click a row to move the probe there")
         layout.addWidget(self.table)
@@ -45,7 +48,7 @@ class CriticalPanel(QtWidgets.QWidget):
             kind.setData(QtCore.Qt.ItemDataRole.UserRole, (p.x, p.y))
             self.table.setItem(r, 0, kind)
             for c, value in enumerate((p.x, p.y, p.f), start=1):
-                self.table.setItem(r, c, QtWidgets.QTableWidgetItem(num(value, 6)))
+                self.table.setItem(r, c, QtWidgets.QTableWidgetItem(num(value, 5)))
         if self.scene.found_critical_points is None:
             self.summary.setText("Press the button (or Ctrl+K) to search the domain.")
         elif not points:

@@ -7,7 +7,7 @@ import html
 
 from PySide6 import QtCore, QtWidgets
 
-from gradviz.descent.insight import narrate
+from gradviz.descent.insight import narrate_parts
 from gradviz.descent.optimizers import OPTIMIZERS
 from gradviz.gui.widgets.styles import start_color
 from gradviz.gui.widgets.theme import current, on_change
@@ -38,7 +38,8 @@ class NarrationLabel(QtWidgets.QLabel):
         out = []
         for p, method, traj in d.trajectories()[:MAX_LINES]:
             k = min(d.playback, len(traj.points) - 1)
-            out.append((start_color(p.key), f"{OPTIMIZERS[method].label} from start {p.key + 1}: {narrate(traj, k)}"))
+            parts = [part.replace(" ", "\u00a0") for part in narrate_parts(traj, k)]  # break between formulas only
+            out.append((start_color(p.key), f"{OPTIMIZERS[method].label} from start {p.key + 1}: {', '.join(parts)}"))
         return out
 
     def refresh(self) -> None:

@@ -63,7 +63,7 @@ class LossView(QtWidgets.QWidget):
         left.addLayout(options)
         layout.addLayout(left, 3)
         self.table = QtWidgets.QTableWidget(0, 7)
-        self.table.setHorizontalHeaderLabels(["method", "start", "final w", "final f", "|∇f|", "steps", "status"])
+        self._header_for: tuple[str, str] | None = None
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.Interactive)
@@ -154,6 +154,11 @@ class LossView(QtWidgets.QWidget):
     def _fill_table(self, runs: list) -> None:
         """One row per run; cells are reused and only their text changes (cheap while dragging)."""
         table = self.table
+        variables = self.scene.function.variables
+        if variables != self._header_for:  # "final (x, y)", "final (w, b)": f's own names
+            self._header_for = variables
+            table.setHorizontalHeaderLabels(["method", "start", f"final ({', '.join(variables)})", "final f", "|∇f|",
+                                             "steps", "status"])
         table.setUpdatesEnabled(False)
         table.setRowCount(len(runs))
         del self._row_styles[len(runs):]
