@@ -54,9 +54,100 @@ def _newton_steps(fn: Function, x: np.ndarray, y: np.ndarray, use_x: bool, use_y
     return x, y
 
 
+SEARCH_CELLS = 160  # cells per side of the grid on which sign changes of ∇f's components are looked for
+MAX_CANDIDATES = 20_000
+MISSING_NOTE = "some may be missing: refine the grid (zoom into the domain, or search a smaller one)"
+
+
+@dataclass(frozen=True)
+class CriticalSearch:
+    """The result of a search: the points found, and how many grid cells ∇f winds around (so a critical point
+    must be inside) with no point found there (`missed`: the search is then incomplete). `note` says so."""
+
+    points: list[CriticalPoint]
+    cells: int
+    missed: int
+
+    @property
+    def complete(self) -> bool:
+        return self.missed == 0
+
+    @property
+    def note(self) -> str:
+        return "" if self.complete else f"{self.missed} cell(s) unexplained: {MISSING_NOTE}"
+
+
+def _candidate_cells(fn: Function, domain: tuple[float, float, float, float], cells: int
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, float, float]:
+    """On a cells × cells grid: the centres (x, y) of the cells where both fx and fy change sign between the
+    corners (where a critical point may be), whether ∇f winds around each such cell (its degree is not 0: a
+    critical point must be inside), and the cell sizes."""
+    xmin, xmax, ymin, ymax = domain
+    xs, ys = np.linspace(xmin, xmax, cells + 1), np.linspace(ymin, ymax, cells + 1)
+    _, fx, fy = fn.grid(xs, ys, order=1)
+
+    def corners(g: np.ndarray) -> np.ndarray:  # counter-clockwise: (0, 0), (1, 0), (1, 1), (0, 1)
+        return np.stack([g[:-1, :-1], g[1:, :-1], g[1:, 1:], g[:-1, 1:]])
+
+    cx, cy = corners(fx), corners(fy)
+    with np.errstate(invalid="ignore"):
+        finite = (np.isfinite(cx) & np.isfinite(cy)).all(axis=0)
+        changes = ((cx.min(axis=0) <= 0.0) & (cx.max(axis=0) >= 0.0) & (cy.min(axis=0) <= 0.0)
+                   & (cy.max(axis=0) >= 0.0) & finite)
+    i, j = np.nonzero(changes)
+    angles = np.arctan2(cy[:, i, j], cx[:, i, j])
+    turns = np.diff(np.concatenate([angles, angles[:1]]), axis=0)
+    turns = (turns + np.pi) % (2.0 * np.pi) - np.pi
+    winds = np.abs(np.round(turns.sum(axis=0) / (2.0 * np.pi))) > 0
+    dx, dy = (xmax - xmin) / cells, (ymax - ymin) / cells
+    x0, y0 = xs[i], ys[j]
+    if winds.any():  # the corners alone misjudge a field that turns fast: walk the flagged cells' edges finely
+        k = np.flatnonzero(winds)
+        winds[k] = _winds(fn, x0[k], y0[k], dx, dy)
+    return x0 + 0.5 * dx, y0 + 0.5 * dy, winds, dx, dy
+
+
+def _winds(fn: Function, x0: np.ndarray, y0: np.ndarray, dx: float, dy: float, per_edge: int = 16) -> np.ndarray:
+    """Whether ∇f turns a non-zero number of times around each cell [x0, x0 + dx] × [y0, y0 + dy], sampled
+    `per_edge` times along each edge (counter-clockwise)."""
+    s = np.linspace(0.0, 1.0, per_edge, endpoint=False)
+    u = np.concatenate([s, np.ones_like(s), 1.0 - s, np.zeros_like(s)])
+    v = np.concatenate([np.zeros_like(s), s, np.ones_like(s), 1.0 - s])
+    _, gx, gy = fn.value_and_grad(x0[:, None] + dx * u[None, :], y0[:, None] + dy * v[None, :])
+    with np.errstate(invalid="ignore"):
+        angles = np.arctan2(gy, gx)
+        turns = np.diff(np.concatenate([angles, angles[:, :1]], axis=1), axis=1)
+        turns = (turns + np.pi) % (2.0 * np.pi) - np.pi
+        total = np.round(turns.sum(axis=1) / (2.0 * np.pi))
+    return np.isfinite(total) & (np.abs(total) > 0)
+
+
+def search_critical_points(fn: Function, domain: tuple[float, float, float, float], starts: int = 14,
+                           iterations: int = 60, margin: float = 1e-9, cells: int = SEARCH_CELLS) -> CriticalSearch:
+    """Critical points of `fn` inside `domain`, found by Newton's method from a grid of starts and from every
+    cell of a cells × cells grid where both components of ∇f change sign; see `CriticalSearch`."""
+    xmin, xmax, ymin, ymax = (float(v) for v in domain)
+    use_x, use_y = fn.uses_x, fn.uses_y
+    extra_x = extra_y = np.empty(0)
+    if use_x and use_y and cells > 0:
+        extra_x, extra_y, winds, dx, dy = _candidate_cells(fn, (xmin, xmax, ymin, ymax), cells)
+        extra_x, extra_y, winds = extra_x[:MAX_CANDIDATES], extra_y[:MAX_CANDIDATES], winds[:MAX_CANDIDATES]
+    points = find_critical_points(fn, domain, starts, iterations, margin, (extra_x, extra_y))
+    missed = 0
+    if len(extra_x):
+        found = np.array([(p.x, p.y) for p in points]).reshape(-1, 2)
+        for cx, cy in zip(extra_x[winds], extra_y[winds], strict=True):  # ∇f winds round it, and no point is near
+            if not len(found) or not np.any((np.abs(found[:, 0] - cx) <= dx) & (np.abs(found[:, 1] - cy) <= dy)):
+                missed += 1
+    return CriticalSearch(points, cells, missed)
+
+
 def find_critical_points(fn: Function, domain: tuple[float, float, float, float], starts: int = 14,
-                         iterations: int = 60, margin: float = 1e-9) -> list[CriticalPoint]:
-    """Critical points of `fn` inside `domain` (xmin, xmax, ymin, ymax), sorted by x then y.
+                         iterations: int = 60, margin: float = 1e-9,
+                         extra_starts: tuple[np.ndarray, np.ndarray] | None = None) -> list[CriticalPoint]:
+    """Critical points of `fn` inside `domain` (xmin, xmax, ymin, ymax), sorted by x then y, by Newton's method
+    from a starts × starts grid (and `extra_starts`, arrays of x and y). `search_critical_points` adds a start in
+    every cell where ∇f's components change sign, and says when it cannot be sure it found them all.
 
     A function of x alone has lines of critical points; they are reported once, at y = 0
     (or the domain's middle), and classified by f'' alone (likewise for y alone).
@@ -69,6 +160,8 @@ def find_critical_points(fn: Function, domain: tuple[float, float, float, float]
     sx = np.linspace(xmin, xmax, n) if use_x else np.array([x_mid])
     sy = np.linspace(ymin, ymax, n) if use_y else np.array([y_mid])
     x0, y0 = (a.ravel() for a in np.meshgrid(sx, sy, indexing="ij"))
+    if extra_starts is not None:
+        x0, y0 = np.concatenate([x0, extra_starts[0]]), np.concatenate([y0, extra_starts[1]])
     x, y = _newton(fn, x0, y0, use_x, use_y, iterations)
     f, gx, gy, hxx, hxy, hyy = fn.derivatives(x, y)
     span = max(xmax - xmin, ymax - ymin)
@@ -91,5 +184,9 @@ def find_critical_points(fn: Function, domain: tuple[float, float, float, float]
         else:
             eig = np.array([a, a]) if use_x else np.array([c, c])
         kind = classify(eig, 1e-9 * max(1.0, float(curvature)))
+        # Newton crawls towards a degenerate point and stops wherever ∇f is small enough: one point, not a cluster
+        if kind == "degenerate" and any(q.kind == "degenerate" and math.hypot(px - q.x, py - q.y) < 2 * span /
+                                        SEARCH_CELLS for q in found):
+            continue
         found.append(CriticalPoint(float(px), float(py), float(fv), kind, (float(eig[0]), float(eig[1]))))
     return found

@@ -10,7 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from gradviz.calculus.critical import find_critical_points
+from gradviz.calculus.critical import search_critical_points
 from gradviz.descent.optimizers import HYPER_NAMES, OPTIMIZERS
 from gradviz.descent.trajectory import descend
 from gradviz.export import export_critical_points, export_trajectories, suffix_of
@@ -18,6 +18,7 @@ from gradviz.export.formats import suffixes
 from gradviz.expr.errors import ExpressionError
 from gradviz.expr.function import Function, parse
 from gradviz.model import limits
+from gradviz.model.presets import DEFAULT_DOMAIN
 
 HYPER_OPTIONS = HYPER_NAMES  # every optimizer's hyperparameters, generated from the registry
 
@@ -135,8 +136,8 @@ def critical_main(argv: Sequence[str]) -> int:
     p = argparse.ArgumentParser(prog="gradviz critical", description="List the critical points of f(x, y) in a "
                                 "domain, found by Newton's method on ∇f = 0 and classified by the Hessian.")
     p.add_argument("expression", help="f(x, y)")
-    p.add_argument("--domain", type=domain, default=(-3.0, 3.0, -3.0, 3.0), metavar="XMIN,XMAX,YMIN,YMAX",
-                   help="where to search (default: -3,3,-3,3)")
+    p.add_argument("--domain", type=domain, default=DEFAULT_DOMAIN, metavar="XMIN,XMAX,YMIN,YMAX",
+                   help=f"where to search (default: {','.join(f'{v:g}' for v in DEFAULT_DOMAIN)}, the window's)")
     add_parameter_option(p)
     p.add_argument("-o", "--output", help=f"also write them to a {' or '.join(suffixes('critical_points'))} file")
     args = p.parse_args(argv)
@@ -146,13 +147,16 @@ def critical_main(argv: Sequence[str]) -> int:
             suffix_of(args.output, suffixes("critical_points"), "critical points")
         except ValueError as err:
             raise UsageError(f"--output: {err}") from None
-    points = find_critical_points(fn, args.domain)
+    search = search_critical_points(fn, args.domain)
+    points = search.points
     u, v = fn.variables
     print(f"{'kind':<11} {u:>14} {v:>14} {'f':>14}")
     for c in points:
         print(f"{c.kind:<11} {c.x + 0.0:>14.8g} {c.y + 0.0:>14.8g} {c.f + 0.0:>14.8g}")
     if not points:
         print("no critical points in this domain")
+    if search.note:
+        print(f"note: {search.note}")
     if args.output:
         export_critical_points(points, args.output, fn.variables)
         print(f"wrote {args.output}")

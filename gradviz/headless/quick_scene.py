@@ -8,6 +8,7 @@ from pathlib import Path
 from gradviz.descent.optimizers import OPTIMIZERS
 from gradviz.expr.function import parse
 from gradviz.model import limits
+from gradviz.model.presets import DEFAULT_DOMAIN
 from gradviz.model.scene import Scene
 from gradviz.session import load_session
 
@@ -30,7 +31,7 @@ def scene_for(source: str, domain: Sequence[float] | None = None, probe: Sequenc
         fn = parse(source)  # ExpressionError before anything changes
         with scene.batch():
             scene.set_expression(fn.text)
-            scene.set_domain(domain or (-3.0, 3.0, -3.0, 3.0))
+            scene.set_domain(domain or DEFAULT_DOMAIN)
             scene.set_probe(*(probe or (0.5 * (scene.domain[0] + scene.domain[1]),
                                         0.5 * (scene.domain[2] + scene.domain[3]))))
             scene.descent.set_starts([])

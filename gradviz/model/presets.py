@@ -93,3 +93,5 @@ def preset_named(name: str) -> Preset:
         if p.name == name:
             return p
     raise KeyError(f"no preset named {name!r}")
+
+DEFAULT_DOMAIN = preset_named(DEFAULT_PRESET).domain  # the window's first domain; the CLI's and figures' default

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from gradviz.calculus.critical import CriticalPoint, find_critical_points
+from gradviz.calculus.critical import SEARCH_CELLS, CriticalPoint, CriticalSearch, search_critical_points
 from gradviz.calculus.local import LocalModel, local_model
 from gradviz.data.parsing import parse
 from gradviz.expr.errors import ExpressionError
@@ -36,6 +36,7 @@ from gradviz.model.view_settings import (  # noqa: F401 (re-exported: the scene'
 )
 
 MIN_RESOLUTION, MAX_RESOLUTION = limits.RESOLUTION
+DATA_SEARCH_CELLS = 48  # a loss on data evaluates every row at each grid point: a coarser search grid
 @dataclass
 class Scene(ParameterSliders):
     """The state of one gradviz scene; see the module docstring for the contract."""
@@ -66,6 +67,7 @@ class Scene(ParameterSliders):
             n: (s.lo, s.hi) for n, s in self.function.parameter_specs.items()}
         self._sample: Sample | None = None
         self._local: LocalModel | None = None
+        self.critical_note = ""  # set by find_critical_points: "some may be missing: …" when unsure
         self.descent = DescentState()
         self.descent.use_function(self.function, self.domain)
         if not self.recent_expressions:
@@ -333,7 +335,16 @@ class Scene(ParameterSliders):
             self.find_critical_points()
 
     # ----- critical points -----
+    def search_critical_points(self) -> CriticalSearch:
+        """The critical points of f in the domain, searched for without changing anything (exports use it)."""
+        cells = SEARCH_CELLS if self.function.data is None else DATA_SEARCH_CELLS
+        return search_critical_points(self.function, self.domain, cells=cells)
+
     def find_critical_points(self) -> list[CriticalPoint]:
-        self.found_critical_points = find_critical_points(self.function, self.domain)
+        """Search the domain (see `search_critical_points`) and show the points; `critical_note` says when the
+        search cannot be sure it found every point."""
+        search = self.search_critical_points()
+        self.critical_note = search.note
+        self.found_critical_points = search.points
         self.critical_changed.emit(self.found_critical_points)
         return self.found_critical_points

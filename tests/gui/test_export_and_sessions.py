@@ -65,7 +65,8 @@ def test_trajectory_and_critical_exports(qtbot, window, tmp_path):
     lines = (tmp_path / "t.csv").read_text().splitlines()
     runs = window.scene.descent.trajectories()
     assert len(lines) == 1 + sum(len(t.points) for _, _, t in runs)
-    assert (tmp_path / "c.csv").read_text().count("\n") == 1 + len(window.scene.found_critical_points)
+    assert (tmp_path / "c.csv").read_text().count("\n") == 1 + len(window.scene.search_critical_points().points)
+    assert window.scene.found_critical_points is None  # the export searched for itself
 
 
 def test_playback_gif_has_the_expected_frames_and_mp4_is_written(qtbot, window, tmp_path):

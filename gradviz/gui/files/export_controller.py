@@ -9,7 +9,6 @@ from collections.abc import Callable
 import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from gradviz.calculus.critical import find_critical_points
 from gradviz.export import export_critical_points, export_trajectories, suffix_of
 from gradviz.export.formats import dialog_filter, suffixes, with_chosen_suffix
 from gradviz.gui.files import exporting
@@ -138,7 +137,7 @@ class ExportController(QtCore.QObject):
     def export_critical(self, path: str) -> None:
         points = self.scene.found_critical_points
         if points is None:  # searched for the file only: an export changes nothing in the scene
-            points = find_critical_points(self.scene.function, self.scene.domain)
+            points = self.scene.search_critical_points().points
         export_critical_points(points, path, self.scene.function.variables)
 
     def export_critical_dialog(self) -> None:

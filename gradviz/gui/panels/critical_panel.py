@@ -52,10 +52,13 @@ class CriticalPanel(QtWidgets.QWidget):
         if self.scene.found_critical_points is None:
             self.summary.setText("Press the button (or Ctrl+K) to search the domain.")
         elif not points:
-            self.summary.setText("No critical points in this domain.")
+            note = self.scene.critical_note
+            self.summary.setText("No critical points in this domain." + (f" ⚠ {note}" if note else ""))
         else:
             counts = {k: sum(p.kind == k.name for p in points) for k in CRITICAL_KINDS.values()}
-            self.summary.setText(", ".join(k.count(n) for k, n in counts.items() if n))
+            note = self.scene.critical_note
+            summary = ", ".join(k.count(n) for k, n in counts.items() if n)
+            self.summary.setText(summary + (f". ⚠ {note}" if note else ""))
 
     def _clicked(self, row: int, column: int) -> None:
         item = self.table.item(row, 0)

@@ -1,7 +1,7 @@
 """Window-wide shortcuts never steal a key the focused widget uses: Space ticks a focused check box, presses a
 focused button and types into a field, rather than starting playback.
 
-Qt asks the focused widget first (a ShortcutOverride event); buttons, check boxes, sliders and combo boxes do not
+Qt asks the focused widget first (a ShortcutOverride event); buttons, check boxes and combo boxes do not
 claim Space there, so a window's Space shortcut would take it. `KeyGuard`, installed on the application, claims
 it for them."""
 
@@ -10,8 +10,9 @@ from __future__ import annotations
 from PySide6 import QtCore, QtGui, QtWidgets
 
 # widgets that act on these keys themselves when they have the focus
-_USERS = (QtWidgets.QAbstractButton, QtWidgets.QComboBox, QtWidgets.QAbstractSlider, QtWidgets.QAbstractSpinBox,
-          QtWidgets.QLineEdit, QtWidgets.QTextEdit, QtWidgets.QPlainTextEdit, QtWidgets.QAbstractItemView)
+# (not sliders: they ignore Space, so there Space still plays, as the Loss on data window's step slider wants)
+_USERS = (QtWidgets.QAbstractButton, QtWidgets.QComboBox, QtWidgets.QAbstractSpinBox, QtWidgets.QLineEdit,
+          QtWidgets.QTextEdit, QtWidgets.QPlainTextEdit, QtWidgets.QAbstractItemView)
 _KEYS = {QtCore.Qt.Key.Key_Space}
 
 

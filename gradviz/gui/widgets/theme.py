@@ -121,10 +121,6 @@ def choose(choice: str) -> Theme:
         app.setPalette(_palette(dark))
     elif app is not None:
         app.setPalette(QtGui.QPalette())  # the platform's own
-    if app is not None:  # widgets with a style sheet keep the palette they were polished with: polish them again
-        for widget in app.allWidgets():
-            if widget.styleSheet():
-                widget.setStyleSheet(widget.styleSheet())
     pg.setConfigOptions(background=theme.plot_bg, foreground=theme.plot_fg)
     t.theme = theme
     for plot in list(t._plots):
