@@ -22,10 +22,6 @@ from gradviz.headless.quick_scene import scene_for
 
 VIEWS = ("contour", "3d", "both", "slice", "loss")
 MIN_SIDE, MAX_SIDE = 16, 8000  # pixels: as the window's export dialog allows
-GL_HELP = ("the 3D view needs OpenGL on an X display. On Linux without a screen install Xvfb and Mesa "
-           "(Debian: apt-get install xvfb libgl1-mesa-dri) and draw the 3D figure before any 2D one in this "
-           "Python session (Qt cannot switch to a display once it started without one); or use view='contour'.")
-
 
 class Figure:
     """A gradviz picture of f: `_repr_png_`/`_repr_svg_` for Jupyter, `save(path)` for files."""
@@ -59,7 +55,7 @@ class Figure:
             else:
                 draw_headless(self.scene, self.view, self.size, str(out))
         except RenderError as err:
-            raise RuntimeError(f"{err} {GL_HELP}") from None
+            raise RuntimeError(str(err)) from None  # it says what to install or do
         return out
 
     def _render(self, suffix: str) -> bytes:

@@ -3,6 +3,9 @@ renders (as Jupyter would show it). No Jupyter needed: the cells are run as plai
 
 import ast
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -52,3 +55,50 @@ def test_figure_bad_input():
     fig = gradviz.figure("x*y", view="3d")
     with pytest.raises(ValueError, match=r"\.svg is for the 2D views"):
         fig.save("a.svg")
+
+
+FIGURES_IN_ORDER = """
+import sys
+import numpy as np
+import gradviz
+from PySide6 import QtGui
+for k, view in enumerate(["contour", "3d", "contour", "3d"]):
+    path = f"{sys.argv[1]}/fig{k}.png"
+    try:
+        gradviz.figure("x*exp(-x^2 - y^2)", view=view, size=(320, 240), domain=(-2, 2, -2, 2)).save(path)
+    except RuntimeError as err:
+        print(view, "refused:", err)
+        continue
+    img = QtGui.QImage(path).convertToFormat(QtGui.QImage.Format.Format_RGB888)
+    rgb = np.frombuffer(img.constBits(), np.uint8, img.bytesPerLine() * img.height()).reshape(img.height(), -1)
+    rgb = rgb[:, : 3 * img.width()].reshape(img.height(), img.width(), 3)
+    colours = len(np.unique(rgb.reshape(-1, 3), axis=0))
+    print(view, "mean", int(rgb.mean()), "colours", colours)
+"""
+
+
+def _figures_in_order(tmp_path, path_env):
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "QT_QPA_PLATFORM", "WAYLAND_DISPLAY")}
+    env["PATH"] = path_env
+    result = subprocess.run([sys.executable, "-c", FIGURES_IN_ORDER, str(tmp_path)], capture_output=True, text=True,
+                            env=env, timeout=180)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.splitlines()
+
+
+def test_figures_of_any_kind_in_any_order_render(tmp_path):
+    """A 3D figure after a 2D one in the same process was a 4 KB black image: 2D, 3D, 2D, 3D all have pixels."""
+    lines = _figures_in_order(tmp_path, os.environ["PATH"])
+    assert len(lines) == 4, lines
+    for line in lines:
+        view, _, mean, _, colours = line.split()
+        assert int(mean) > 40 and int(colours) > 200, line  # not black, not blank
+
+
+def test_without_xvfb_a_3d_figure_after_a_2d_one_is_refused_clearly(tmp_path):
+    """No display and no Xvfb on PATH: the 2D figures draw offscreen, the 3D ones say why they cannot."""
+    bare = tmp_path / "bin"
+    bare.mkdir()
+    lines = _figures_in_order(tmp_path, str(bare))
+    assert [line.split()[0] for line in lines] == ["contour", "3d", "contour", "3d"]
+    assert "refused:" in lines[1] and "Xvfb" in lines[1] and "refused:" not in lines[0]

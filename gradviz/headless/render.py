@@ -1,8 +1,10 @@
-"""Drawing the views to PNG or SVG without showing a window (for `gradviz render`).
+"""Drawing the views to PNG or SVG without showing a window (for `gradviz render` and `gradviz.figure`).
 
-The 2D views work on Qt's offscreen platform. The 3D view needs OpenGL on an X server: when
-there is no display, an Xvfb is started if the binary exists, on the display number the server
-picks itself (`-displayfd`), so renders started together never collide; it exits with this process.
+The 3D view needs OpenGL on an X server: when there is no display, an Xvfb is started if the binary exists,
+on the display number the server picks itself (`-displayfd`), so renders started together never collide; it
+exits with this process. Qt keeps the platform it started on for the whole process, so the 2D views use that
+Xvfb too when there is one to start: a 3D figure after a 2D one then still has OpenGL. Only without Xvfb do
+the 2D views fall back to Qt's offscreen platform, and a 3D figure is then refused with a clear message.
 """
 
 from __future__ import annotations
@@ -62,20 +64,40 @@ def _qt_connected() -> bool:
     return QtWidgets.QApplication.instance() is not None
 
 
-def draw_headless(scene: Scene, view: str, size: tuple[int, int], out: str) -> None:
-    """Draw `view` ("3d", "contour" or "both") of `scene` to `out`, starting an Xvfb for the 3D
-    view when there is no display. RenderError when OpenGL cannot be had."""
-    needs_gl = view in ("3d", "both")
-    xvfb = None
-    if not os.environ.get("DISPLAY"):
+def _platform() -> str:
+    """The platform Qt runs on in this process ("" before it starts)."""
+    from PySide6 import QtGui
+    return QtGui.QGuiApplication.platformName() if QtGui.QGuiApplication.instance() is not None else ""
+
+
+NO_GL = ("the 3D view needs an X server for OpenGL, and there is no display and no Xvfb. Install Xvfb (Debian: "
+         "apt-get install xvfb), run under xvfb-run, or use --view contour.")
+
+
+def prepare_display(needs_gl: bool, size: tuple[int, int]) -> subprocess.Popen | None:
+    """Make sure Qt will start (or has started) on a platform that can draw the figure: the display, an Xvfb
+    started now (for 2D figures too, so that a later 3D one in the same process has OpenGL), or Qt's offscreen
+    platform for 2D views when no Xvfb can be had. RenderError when a 3D view cannot be drawn here."""
+    platform = _platform()
+    if platform:  # Qt has started: it keeps its platform
+        if needs_gl and platform == "offscreen":
+            raise RenderError("this process started Qt without a display (offscreen), where the 3D view cannot be "
+                              "drawn: draw 3D figures in a fresh Python process, or install Xvfb. " + NO_GL)
+        return None
+    if os.environ.get("DISPLAY"):
+        return None
+    xvfb = start_xvfb(*size)
+    if xvfb is None:
         if needs_gl:
-            xvfb = start_xvfb(*size)
-            if xvfb is None:
-                raise RenderError("the 3D view needs an X server for OpenGL, and there is no display and no Xvfb. "
-                                  "Install Xvfb (Debian: apt-get install xvfb), run under xvfb-run, or use "
-                                  "--view contour.")
-        else:
-            os.environ["QT_QPA_PLATFORM"] = "offscreen"
+            raise RenderError(NO_GL)
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    return xvfb
+
+
+def draw_headless(scene: Scene, view: str, size: tuple[int, int], out: str) -> None:
+    """Draw `view` ("3d", "contour" or "both") of `scene` to `out`, starting an Xvfb when there is no display.
+    RenderError when OpenGL cannot be had."""
+    xvfb = prepare_display(view in ("3d", "both"), size)
     try:
         draw(scene, view, size, out)
     except BaseException:
@@ -86,8 +108,7 @@ def draw_headless(scene: Scene, view: str, size: tuple[int, int], out: str) -> N
 
 def draw_plot(scene: Scene, view: str, size: tuple[int, int], out: str) -> None:
     """The slice ("slice") or the loss curves ("loss") as PNG or SVG, on any platform (no OpenGL)."""
-    if not os.environ.get("DISPLAY") and not _qt_connected():
-        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    prepare_display(False, size)
     from gradviz.gui.files.exporting import export_plot
     from gradviz.gui.qt_setup import ensure_app
 
