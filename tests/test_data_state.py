@@ -150,3 +150,27 @@ def test_a_big_csv_file_is_read_by_the_executor_and_a_bad_one_named_when_it_is(q
     state.accept(jobs[0], jobs[0].compute())
     assert state.function is before and not state.loading
     assert state.error == "big.csv: line 40001, column 'y': 'oops' is not a number"
+
+
+def test_your_own_csv_gets_a_domain_fitted_to_it(tmp_path):
+    """Data with y ≈ 3x − 1 kept the preset's view: the minimum at (3.007, −1.051) sat on the bottom edge, and the
+    main window's search said there was none. The domain now centres on the least-squares fit."""
+    from gradviz.calculus.critical import search_critical_points
+
+    rng = np.random.default_rng(1)
+    x = rng.normal(0.0, 1.0, 200)
+    y = 3.0 * x - 1.0 + rng.normal(0.0, 0.3, 200)
+    path = tmp_path / "mine.csv"
+    path.write_text("x,y\n" + "\n".join(f"{a:.17g},{b:.17g}" for a, b in zip(x, y, strict=True)) + "\n")
+    state = DataState("linear_mse")
+    assert state.load_csv(path)
+    (w0, w1), (b0, b1) = state.domain
+    w_fit, b_fit = np.polyfit(x, y, 1)  # the least-squares line, by a second route
+    assert w0 + 0.25 * (w1 - w0) < w_fit < w1 - 0.25 * (w1 - w0)
+    assert b0 + 0.25 * (b1 - b0) < b_fit < b1 - 0.25 * (b1 - b0)
+    assert w0 <= state.start[0] <= w1 and b0 <= state.start[1] <= b1
+    minima = [p for p in search_critical_points(state.function, (w0, w1, b0, b1), cells=40).points
+              if p.kind == "minimum"]
+    assert len(minima) == 1 and minima[0].x == pytest.approx(w_fit, abs=1e-6)
+    state.load_model("linear_mse")  # the preset's own data: its own hand-set domain
+    assert state.domain == state.preset.domain

@@ -118,3 +118,21 @@ def decision_boundary(name: str, w: float, b: float) -> float | None:
         return None
     return -b / w
 
+
+
+def fitted_domain(name: str, columns: dict[str, np.ndarray]) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The preset's domain moved to centre on the least-squares fit of these data: w·x + b fitted to the targets
+    through the preset's inverse activation (a regression's targets themselves). Its own size; for labels (0 or
+    1, where no such fit exists) the preset's own domain."""
+    preset = LOSS_PRESETS[name]
+    (w0, w1), (b0, b1) = preset.domain
+    target = "t" if "t" in columns else "y"
+    if preset.labels01 or "x" not in columns or target not in columns:
+        return preset.domain
+    x = np.asarray(columns["x"], dtype=np.float64)
+    z = preset.inverse(np.asarray(columns[target], dtype=np.float64))
+    (w, b), *_ = np.linalg.lstsq(np.column_stack([x, np.ones_like(x)]), z, rcond=None)
+    if not (np.isfinite(w) and np.isfinite(b)):
+        return preset.domain
+    hw, hb = 0.5 * (w1 - w0), 0.5 * (b1 - b0)
+    return (float(w) - hw, float(w) + hw), (float(b) - hb, float(b) + hb)

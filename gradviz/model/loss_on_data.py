@@ -16,7 +16,7 @@ import numpy as np
 from gradviz.data.columns import DataError, read_columns
 from gradviz.data.data_function import DataFunction
 from gradviz.data.datasets import DATASETS, make_dataset
-from gradviz.data.loss_presets import LOSS_PRESETS, LossPreset, model_function
+from gradviz.data.loss_presets import LOSS_PRESETS, LossPreset, fitted_domain, model_function
 from gradviz.descent.batches import batch_rows
 from gradviz.descent.optimizers import OPTIMIZERS
 from gradviz.descent.schedules import SCHEDULES
@@ -247,7 +247,8 @@ class DataState(ParameterSliders):
                       start: tuple[float, float] | None = None) -> None:
         self.function, self.source, self.error, self.csv = fn, source, "", csv
         self._new_parameters()
-        self.domain = self.preset.domain
+        own = source == f"built-in: {self.preset.dataset}"  # the preset's own data: its hand-set domain
+        self.domain = self.preset.domain if own else fitted_domain(self.preset.name, dict(fn.data))
         (w0, w1), (b0, b1) = self.domain
         self.probe = (0.5 * (w0 + w1), 0.5 * (b0 + b1))
         self.start = start or (w0 + 0.1 * (w1 - w0), b0 + 0.1 * (b1 - b0))
