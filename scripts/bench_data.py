@@ -73,6 +73,20 @@ def peak_numpy_mb(rows: int, side: int) -> tuple[float, float]:
     return float(out[0]), float(out[1])
 
 
+def full_batch_floor(x, y, lr, steps):
+    """Full-batch GD on the MSE, hand-written: the loss and gradient over every row at each iterate (kept)."""
+    w = b = 0.0
+    path, losses = [(w, b)], []
+    n = len(x)
+    for _ in range(steps + 1):
+        r = w * x + b - y
+        losses.append(float((r * r).sum() / n))
+        gw, gb = 2.0 * float((r * x).sum()) / n, 2.0 * float(r.sum()) / n
+        w, b = w - lr * gw, b - lr * gb
+        path.append((w, b))
+    return path, losses
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
@@ -138,6 +152,17 @@ def main() -> int:
         floor = median(lambda d=d: sgd_floor(starts, d["x"], d["y"], 0.05, steps, 32, 0), repeats)
         print(f"{rows:>8,} {paths * 1e3:8.1f} {floor * 1e3:8.1f} {paths / floor:6.2f}")
         result["rows_scaling"].append({"rows": rows, "paths_ms": paths * 1e3, "floor_ms": floor * 1e3})
+    print("\nfull-batch descent, 200 GD steps, the loss at every iterate (ms, median; ratio to the hand-written loop)")
+    print(f"{'rows':>8} {'descend':>9} {'floor':>8} {'ratio':>6}")
+    result["full_batch"] = []
+    for rows in (20_000, 200_000):
+        d = data(rows)
+        fn = gradviz.parse(MSE, data=d)
+        mine = median(lambda fn=fn: gradviz.descend(fn, (0.0, 0.0), "gd", lr=0.05, steps=200), repeats)
+        floor = median(lambda d=d: full_batch_floor(d["x"], d["y"], 0.05, 200), repeats)
+        print(f"{rows:>8,} {mine * 1e3:9.1f} {floor * 1e3:8.1f} {mine / floor:6.2f}")
+        result["full_batch"].append({"rows": rows, "descend_ms": mine * 1e3, "floor_ms": floor * 1e3,
+                                     "ratio": mine / floor})
     Path(args.out).write_text(json.dumps(result, indent=2))
     print(f"\nwrote {args.out}")
     return 0

@@ -231,3 +231,21 @@ def test_the_header_alone_is_read_for_the_column_dialog(tmp_path):
         read_header(path)
     with pytest.raises(DataError, match="cannot read"):
         read_header(tmp_path / "missing.csv")
+
+
+def test_full_batch_descent_reuses_the_runs_own_values_and_they_are_the_loss():
+    """Full-batch runs keep f and ∇f as the loop computed them (no second pass over the rows): they equal the
+    loss and gradient evaluated at the iterates again, and a hand-written GD on the MSE."""
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=5000)
+    y = 2.0 * x + 1.0 + 0.1 * rng.normal(size=5000)
+    fn = gradviz.parse("f(w, b) = mean((w*x + b - y)^2)", data={"x": x, "y": y})
+    traj = gradviz.descend(fn, (0.0, 0.0), "gd", lr=0.1, steps=50)
+    f, gx, gy = fn.value_and_grad(traj.points[:, 0], traj.points[:, 1])
+    np.testing.assert_allclose(traj.values, f, rtol=1e-13)
+    np.testing.assert_allclose(traj.grads, np.column_stack([gx, gy]), rtol=1e-12, atol=1e-15)
+    w = b = 0.0
+    for k in range(50):  # the same path by hand
+        r = w * x + b - y
+        w, b = w - 0.1 * 2.0 * (r * x).mean(), b - 0.1 * 2.0 * r.mean()
+        assert traj.points[k + 1] == pytest.approx((w, b), rel=1e-12, abs=1e-14)

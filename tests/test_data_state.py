@@ -174,3 +174,16 @@ def test_your_own_csv_gets_a_domain_fitted_to_it(tmp_path):
     assert len(minima) == 1 and minima[0].x == pytest.approx(w_fit, abs=1e-6)
     state.load_model("linear_mse")  # the preset's own data: its own hand-set domain
     assert state.domain == state.preset.domain
+
+
+def test_the_full_landscape_reports_its_progress_and_equals_one_call(queued, tmp_path):
+    state, jobs = queued
+    rows = INLINE_WORK // (GRID * GRID) * 4
+    state.load_csv(_big_csv(tmp_path, rows))
+    job = next(j for j in jobs if j.kind == "landscape")
+    assert state.refining and state.progress == 0.0
+    ws, bs, loss = job.compute()
+    assert state.progress == 1.0
+    np.testing.assert_array_equal(loss, state.function.grid(ws, bs)[0])  # in blocks, the same values
+    state.accept(job, (ws, bs, loss))
+    assert not state.refining and state.progress is None

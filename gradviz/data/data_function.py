@@ -20,6 +20,7 @@ from gradviz.autodiff.graph import Node, toposort, var
 from gradviz.autodiff.walk import Walk
 from gradviz.data.batch_kernel import BatchKernel, reduce_rows
 from gradviz.data.columns import load_data
+from gradviz.data.heap import keep_freed_blocks
 from gradviz.expr.derived_view import DerivedView, ParsedText
 from gradviz.expr.parser import parse_graph
 from gradviz.expr.reductions import Reduction
@@ -118,6 +119,7 @@ class DataFunction(DerivedView):
     _SHARED = ("_derived", "_data")
 
     def __init__(self, text: str, data: Mapping[str, Any] | str) -> None:
+        keep_freed_blocks()  # a step over many rows must not page-fault (see heap.py)
         self._data = load_data(data)
         self._derived = DataDerived(text, tuple(self._data))
         self._values: tuple[float, ...] = tuple(s.value for s in self._derived.specs.values())

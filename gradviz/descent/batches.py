@@ -40,6 +40,8 @@ class BatchGradient:
         self.batches = batch_rows(fn.rows, None if batch_size is None else int(batch_size), int(seed))
         self._evaluate = fn.batch_evaluator(self.order)  # straight to the generated code: trusted rows
         self.losses: list[float] = []
+        self.grads: list[tuple[float, float]] = []  # each call's gradient (full batch: ∇f at each iterate)
+        self.full_batch = batch_size is None or batch_size >= fn.rows
         self.seen: list[int] = []
         self._count = 0
 
@@ -48,6 +50,16 @@ class BatchGradient:
         with np.errstate(all="ignore"):
             values = self._evaluate(np.float64(x), np.float64(y), rows)
         self.losses.append(float(values[0]))
+        out = tuple(float(v) for v in values[1:])
+        self.grads.append(out[:2])
         self._count += self.fn.rows if rows is None else len(rows)
         self.seen.append(self._count)
-        return tuple(float(v) for v in values[1:])
+        return out
+
+    def evaluated(self, count: int) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+        """In full batch, (f, fx, fy) at the first `count` iterates as the run computed them (the same values as
+        evaluating f there again); None with mini-batches or when the run did not evaluate them all."""
+        if not self.full_batch or len(self.losses) < count:
+            return None
+        g = np.array(self.grads[:count], dtype=np.float64).reshape(-1, 2)
+        return np.array(self.losses[:count], dtype=np.float64), g[:, 0], g[:, 1]

@@ -190,8 +190,10 @@ def descend(fn: Function, start: Sequence[float], method: str = "gd", lr: float 
     x0, y0 = float(start[0]), float(start[1])
     stop, status = loop(x0, y0, int(steps), float(tol) ** 2, float(bound), float(lr), xs, ys,
                         params, (None, list(lrs)) if lrs is not None else None, *values.values())
+    # full batch on data: f and ∇f at every iterate are what the run computed (no second pass over the rows)
+    evaluated = batches.evaluated(len(xs)) if batches is not None else None
     traj = finish(fn, method, (x0, y0), float(lr), values, np.column_stack([xs, ys]) if xs else np.empty((0, 2)),
-                  status, stop, float(tol), float(bound), schedule, batch_size, int(seed), lrs)
+                  status, stop, float(tol), float(bound), schedule, batch_size, int(seed), lrs, evaluated)
     if batches is not None:
         traj.batch_losses = np.array(batches.losses[: len(traj.points)])
     return traj

@@ -24,6 +24,14 @@ class Job:
     kind: str
     token: int
     compute: Callable[[], Any]
+    progress: Progress | None = None  # how far `compute` has got, when it can say
+
+
+class Progress:
+    """A fraction done, written by the thread doing the work and read by the window (a float is written whole)."""
+
+    def __init__(self) -> None:
+        self.fraction = 0.0
 
 
 Executor = Callable[[Job], None]

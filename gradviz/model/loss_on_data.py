@@ -23,11 +23,12 @@ from gradviz.descent.schedules import SCHEDULES
 from gradviz.descent.trajectory import Trajectory, descend
 from gradviz.expr.errors import ExpressionError
 from gradviz.model import limits
-from gradviz.model.jobs import INLINE_WORK, PREVIEW_GRID, PREVIEW_ROWS, READ_INLINE_BYTES, Executor, Job
+from gradviz.model.jobs import INLINE_WORK, PREVIEW_GRID, PREVIEW_ROWS, READ_INLINE_BYTES, Executor, Job, Progress
 from gradviz.model.parameter_sliders import ParameterSliders
 from gradviz.model.signal import Signal
 
 GRID = 90  # landscape samples per side
+PROGRESS_STEPS = 30  # the full landscape reports its progress this many times
 SHOWN_ROWS = 5_000  # at most this many data points are drawn (a fixed sample of bigger data)
 
 
@@ -45,6 +46,7 @@ class DataState(ParameterSliders):
         self.running = False
         self.loading = ""  # the CSV file being read by the executor
         self._tokens = {"landscape": 0, "run": 0, "csv": 0}
+        self._progress: Progress | None = None
         self.preset: LossPreset = LOSS_PRESETS[model]
         self.function: DataFunction = model_function(self.preset.name)
         self.parameter_ranges = _ranges(self.function)
@@ -78,13 +80,17 @@ class DataState(ParameterSliders):
         return self.refining or self.running or bool(self.loading)
 
     @property
+    def progress(self) -> float | None:
+        """How far the full landscape has got (0 to 1) while it is computed; None when nothing says."""
+        return self._progress.fraction if self.refining and self._progress is not None else None
+
+    @property
     def landscape_note(self) -> str:
         """What the landscape is, when it is not yet the full one."""
         if not self.refining:
             return ""
         rows = self.function.rows
-        return (f"coarse preview ({PREVIEW_GRID}², {min(rows, PREVIEW_ROWS):,} of {rows:,} rows); "
-                "the full landscape is on its way")
+        return f"preview ({PREVIEW_GRID}², {min(rows, PREVIEW_ROWS):,} of {rows:,} rows), refining…"
 
     @property
     def text(self) -> str:
@@ -305,7 +311,17 @@ class DataState(ParameterSliders):
         fn = self.function
         (w0, w1), (b0, b1) = self.domain
         ws, bs = np.linspace(w0, w1, GRID), np.linspace(b0, b1, GRID)
-        full = lambda: (ws, bs, fn.grid(ws, bs)[0])  # noqa: E731
+        progress = Progress()
+
+        def full() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+            """The landscape row block by row block, saying how far it has got."""
+            rows = max(1, GRID // PROGRESS_STEPS)  # the same values as one call: each point reduces all rows
+            parts = []
+            for i in range(0, GRID, rows):
+                parts.append(fn.grid(ws[i: i + rows], bs)[0])
+                progress.fraction = min(1.0, (i + rows) / GRID)
+            return ws, bs, np.concatenate(parts)
+
         if fn.rows * GRID * GRID <= INLINE_WORK or self.executor is None:
             self._submit("landscape", full, inline=True)
             self.run()
@@ -317,13 +333,15 @@ class DataState(ParameterSliders):
         self._landscape = (pw, pb, fn(pw[:, None], pb[None, :], rows=sample))
         self.refining = True
         self.run()
-        self._submit("landscape", full, inline=False)
+        self._submit("landscape", full, inline=False, progress=progress)
 
-    def _submit(self, kind: str, compute: Any, inline: bool) -> bool:
+    def _submit(self, kind: str, compute: Any, inline: bool, progress: Progress | None = None) -> bool:
         """Do `compute` now if `inline` (small work) or there is no executor (True), else hand it to the
         executor (False). A newer job of the same kind makes older ones stale."""
         self._tokens[kind] += 1
-        job = Job(kind, self._tokens[kind], compute)
+        job = Job(kind, self._tokens[kind], compute, progress)
+        if progress is not None:
+            self._progress = progress
         if inline or self.executor is None:
             self._take(job, compute())
             return True

@@ -73,6 +73,12 @@ def test_the_batch_landscape_and_its_rows_show_on_the_path(dwin):
     assert "this step's mini-batch" not in [label.text for _, label in legend.items]  # nothing ringed: not listed
 
 
+def _title_fits(plot) -> None:
+    """The plot's title is drawn whole: its text is no wider than the plot."""
+    label = plot.getPlotItem().titleLabel
+    assert label.item.boundingRect().width() <= plot.width(), label.text
+
+
 @pytest.mark.parametrize("rows", [20_000, 60_000])  # read at once; read by the worker too (over 1 MB)
 def test_many_rows_show_a_preview_at_once_and_the_full_landscape_later(qtbot, dwin, tmp_path, rows):
     rng = np.random.default_rng(0)
@@ -87,12 +93,16 @@ def test_many_rows_show_a_preview_at_once_and_the_full_landscape_later(qtbot, dw
     else:  # read at once; the run and the full landscape are on their way
         assert "running…" in dwin.readout.text() and dwin.path.getData()[0] is None
     assert dwin.image.image.shape == (PREVIEW_GRID, PREVIEW_GRID) and dwin.state.refining
-    assert "coarse preview" in dwin.landscape.getPlotItem().titleLabel.text
-    qtbot.waitUntil(lambda: not dwin.state.busy, timeout=30000)
+    assert "preview (36²" in dwin.landscape.getPlotItem().titleLabel.text
+    _title_fits(dwin.landscape)  # the title was clipped while loading
+    assert dwin.progress.isVisible()  # progress is shown: the run's busy bar, then the landscape's fraction
+    seen = set()
+    qtbot.waitUntil(lambda: seen.add(dwin.progress.value()) or not dwin.state.busy, timeout=30000)
+    assert not dwin.progress.isVisible()
     ws, bs, loss = dwin.state.landscape()
     assert dwin.image.image.shape == (GRID, GRID)
     assert np.allclose(dwin.image.image, np.log10(np.maximum(loss, 1e-12)))
-    assert "coarse" not in dwin.landscape.getPlotItem().titleLabel.text
+    assert "preview" not in dwin.landscape.getPlotItem().titleLabel.text
     x_drawn, _ = dwin.path.getData()
     assert np.array_equal(x_drawn, dwin.state.trajectory.points[:, 0])
 

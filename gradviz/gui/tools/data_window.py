@@ -101,7 +101,16 @@ class DataWindow(DataControls, DataExports, QtWidgets.QWidget):
         self.controls.addWidget(self._build_exports())
         layout.addLayout(self.controls)
         layout.addWidget(self.error)
-        layout.addWidget(self.readout)
+        status = QtWidgets.QHBoxLayout()
+        status.addWidget(self.readout, 1)
+        self.progress = QtWidgets.QProgressBar()  # while the run, the file or the full landscape is on its way
+        self.progress.setMaximumWidth(260)
+        self.progress.setVisible(False)
+        status.addWidget(self.progress)
+        layout.addLayout(status)
+        self._progress_timer = QtCore.QTimer(self)
+        self._progress_timer.setInterval(100)
+        self._progress_timer.timeout.connect(self.show_progress)
         layout.addLayout(self._build_player())
         layout.addWidget(body, 1)
         self.resize(1300, 820)
@@ -198,6 +207,26 @@ class DataWindow(DataControls, DataExports, QtWidgets.QWidget):
         (self.state.set_start if shift else self.state.set_probe)(p.x(), p.y())
 
     # ----- drawing the state -----
+    def show_progress(self) -> None:
+        """The progress bar: how far the full landscape has got, or busy while the run or the file is on its way."""
+        s = self.state
+        if not s.busy:
+            self.progress.setVisible(False)
+            self._progress_timer.stop()
+            return
+        fraction = s.progress
+        what = "the landscape" if s.refining else f"reading {s.loading}" if s.loading else "the run"
+        if fraction is None:
+            self.progress.setRange(0, 0)  # busy, with no fraction to show
+            self.progress.setFormat(f"computing {what}…")
+        else:
+            self.progress.setRange(0, 100)
+            self.progress.setValue(round(100 * fraction))
+            self.progress.setFormat(f"{what}: %p%")
+        self.progress.setVisible(True)
+        if not self._progress_timer.isActive():
+            self._progress_timer.start()
+
     def refresh(self) -> None:
         s = self.state
         traj = s.trajectory
@@ -246,6 +275,7 @@ class DataWindow(DataControls, DataExports, QtWidgets.QWidget):
             self.probe_marker.setPos(*s.probe)
         self.data_plot.draw(s, batch)
         self._offer_3d()
+        self.show_progress()
         w, b = s.probe
         loss_here, gw, gb = s.function.value_and_grad(w, b)
         where = f"{s.function.rows} rows from {s.source}" + (f" (reading {s.loading}…)" if s.loading else "")
