@@ -239,3 +239,32 @@ def test_exports_change_nothing_in_the_scene(qtbot, window, tmp_path):
     assert (tmp_path / "c.csv").read_text().count("\n") >= 9  # Himmelblau: 9 points, and the header
     assert scene_to_dict(window.scene) == before and not window.isWindowModified()
     assert window.scene.found_critical_points is None
+
+
+def test_2d_exports_at_a_chosen_size_without_the_auto_range_button(qtbot, window, tmp_path):
+    """The SVG and GIF came out at the on-screen size (497×260) with labels clipped, the GIF at 3.2 MB with
+    pyqtgraph's "A" button in its frames. Now: the size asked, the button hidden, frames sharing a palette."""
+    import imageio.v3 as iio
+
+    exports = window.files.exports
+    window.contour.resize(497, 260)  # as small as it was in the report
+    svg = tmp_path / "contour.svg"
+    exports.export_view("contour", str(svg), 1200, 900)
+    head = svg.read_text()[:400]
+    assert 'viewBox ="0 0 1200 900"' in head or 'viewBox="0 0 1200 900"' in head
+    gif = tmp_path / "play.gif"
+    assert exports.export_playback(str(gif), frames=12, size=(640, 480)) == 12
+    frames = iio.imread(gif, index=None)
+    assert frames.shape[:3] == (12, 480, 640)
+    assert gif.stat().st_size < 12 * 640 * 480 * 0.25  # well under a quarter of a byte per pixel per frame
+    assert window.scene.descent.playback is None  # the window's own playback was left alone
+
+
+def test_the_twin_hides_pyqtgraphs_auto_range_button(qtbot, window):
+    from gradviz.gui.files.twin_view import contour_twin
+
+    with contour_twin(window.scene, 400, 300) as twin:
+        assert twin.getPlotItem().buttonsHidden and twin.width() == 400
+    with pytest.raises(ValueError, match="16 to 8000 pixels"):
+        with contour_twin(window.scene, 40000, 300):
+            pass

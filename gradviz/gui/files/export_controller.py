@@ -13,6 +13,7 @@ from gradviz.export import export_critical_points, export_trajectories, suffix_o
 from gradviz.export.formats import dialog_filter, suffixes, with_chosen_suffix
 from gradviz.gui.files import exporting
 from gradviz.gui.files.parameter_movie import export_parameter_sweep_dialog
+from gradviz.gui.files.twin_view import MAX_SIDE, MIN_SIDE, contour_twin
 
 
 class SizeDialog(QtWidgets.QDialog):
@@ -39,6 +40,30 @@ class SizeDialog(QtWidgets.QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+
+
+class PlotSizeDialog(QtWidgets.QDialog):
+    """Asks for the width and height of a 2D export (a figure laid out for that size)."""
+
+    def __init__(self, parent: QtWidgets.QWidget, title: str, width: int, height: int) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        form = QtWidgets.QFormLayout(self)
+        self.width_box, self.height_box = QtWidgets.QSpinBox(), QtWidgets.QSpinBox()
+        for box, value in ((self.width_box, width), (self.height_box, height)):
+            box.setRange(MIN_SIDE, MAX_SIDE)
+            box.setValue(value)
+            box.setSuffix(" px")
+        form.addRow("width", self.width_box)
+        form.addRow("height", self.height_box)
+        buttons = QtWidgets.QDialogButtonBox(QtWidgets.QDialogButtonBox.StandardButton.Ok
+                                             | QtWidgets.QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def size(self) -> tuple[int, int]:  # type: ignore[override]
+        return self.width_box.value(), self.height_box.value()
 
 
 class ExportController(QtCore.QObject):
@@ -104,14 +129,30 @@ class ExportController(QtCore.QObject):
             self._report(lambda: self.export_3d(path, dialog.width_box.value(), dialog.height_box.value(), scale,
                                                 dialog.transparent.isChecked()))
 
-    def export_view(self, name: str, path: str, width: int | None = 1600) -> None:
+    def export_view(self, name: str, path: str, width: int | None = 1600, height: int | None = None) -> None:
+        """A 2D view in a "plot" format; with a `height` too, the contour view is laid out at width × height (not
+        the on-screen size, whose labels an SVG clipped)."""
+        if name == "contour" and width and height:
+            suffix_of(path, suffixes("plot"), f"the {name} view")
+            with contour_twin(self.scene, width, height) as twin:
+                exporting.export_plot(twin.getPlotItem(), path, width)
+            return
+        self._export_view_as_shown(name, path, width)
+
+    def _export_view_as_shown(self, name: str, path: str, width: int | None) -> None:
         suffix_of(path, suffixes("plot"), f"the {name} view")
         exporting.export_plot(self.plot_items()[name], path, width)
 
     def export_view_dialog(self, name: str) -> None:
+        size = None
+        if name == "contour":
+            dialog = PlotSizeDialog(self.window, "Export the contour view", 1200, 900)
+            if dialog.exec() != QtWidgets.QDialog.DialogCode.Accepted:
+                return
+            size = dialog.size()
         path = self._ask_path(f"Export the {name} view", f"{name}.png", "plot")
         if path:
-            self._report(lambda: self.export_view(name, path))
+            self._report(lambda: self.export_view(name, path, *(size or (1600, None))))
 
     def window_image(self) -> QtGui.QImage:
         return exporting.grab_with_gl(self.window, [self.window.surface])
@@ -145,9 +186,15 @@ class ExportController(QtCore.QObject):
         if path:
             self._report(lambda: self.export_critical(path))
 
-    def export_playback(self, path: str, frames: int = 60, fps: int = 20, dialog: bool = False) -> int:
-        """Every trajectory animated from step 0 to its end, as seen in the contour view."""
-        d = self.scene.descent
+    def export_playback(self, path: str, frames: int = 60, fps: int = 20, dialog: bool = False,
+                        size: tuple[int, int] = (800, 600)) -> int:
+        """Every trajectory animated from step 0 to its end, as the contour view draws it, at `size` pixels (a
+        twin of the view laid out for that size: the window's own playback is left alone)."""
+        with contour_twin(self.scene, *size) as twin:
+            return self._record_playback(twin, path, frames, fps, dialog)
+
+    def _record_playback(self, twin: object, path: str, frames: int, fps: int, dialog: bool) -> int:
+        d = twin.scene_model.descent  # type: ignore[attr-defined]
         last = max((len(t.points) - 1 for _, _, t in d.trajectories()), default=0)
         steps = np.unique(np.linspace(0, last, max(2, frames)).round().astype(int))
         previous = d.playback
@@ -160,7 +207,7 @@ class ExportController(QtCore.QObject):
         def frame(k: int) -> QtGui.QImage:
             d.set_playback(int(steps[k]))
             QtWidgets.QApplication.processEvents()
-            return self.window.contour.grab().toImage()
+            return twin.grab().toImage()  # type: ignore[attr-defined]
 
         def step(k: int) -> bool:
             if progress is None:
@@ -176,9 +223,13 @@ class ExportController(QtCore.QObject):
                 progress.close()
 
     def export_playback_dialog(self) -> None:
+        dialog = PlotSizeDialog(self.window, "Export descent playback", 800, 600)
+        if dialog.exec() != QtWidgets.QDialog.DialogCode.Accepted:
+            return
+        size = dialog.size()
         path = self._ask_path("Export descent playback", "descent.gif", "movie")
         if path:
-            self._report(lambda: self.export_playback(path, dialog=True))
+            self._report(lambda: self.export_playback(path, dialog=True, size=size))
 
     def copy_image(self) -> None:
         """Put the view used last on the clipboard."""

@@ -106,6 +106,31 @@ def require_video() -> None:
         raise RuntimeError(VIDEO_HELP)
 
 
+class GifWriter:
+    """An animated GIF whose frames share one palette, taken from the first frame, without dithering: what does not
+    change between frames is then the same bytes, and Pillow stores only the part that changed (a playback of
+    800×600 frames went from 2.7 MB to a fraction of that)."""
+
+    def __init__(self, path: str, fps: int) -> None:
+        self.path, self.duration = path, round(1000.0 / fps)
+        self.frames: list = []
+        self.palette = None
+
+    def append_data(self, rgb: np.ndarray) -> None:
+        from PIL import Image
+
+        image = Image.fromarray(np.ascontiguousarray(rgb[..., :3]))
+        if self.palette is None:
+            self.palette = image.quantize(colors=255, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+        self.frames.append(image.quantize(palette=self.palette, dither=Image.Dither.NONE))
+
+    def close(self) -> None:
+        if self.frames:
+            first, *rest = self.frames
+            first.save(self.path, save_all=True, append_images=rest, duration=self.duration, loop=0)
+            self.frames = []
+
+
 def export_movie(path: str, frames: int, render_frame: Callable[[int], QtGui.QImage], fps: int = 20,
                  progress: Callable[[int], bool] | None = None) -> int:
     """Write `frames` frames (render_frame(k) → image) as an animated GIF or an MP4, by suffix.
@@ -117,7 +142,7 @@ def export_movie(path: str, frames: int, render_frame: Callable[[int], QtGui.QIm
 
     path, fmt = resolve(path, "movie", "a movie")
     if fmt.render == "gif":
-        writer = imageio.get_writer(path, mode="I", duration=1000.0 / fps, loop=0)
+        writer = GifWriter(path, fps)
     else:
         require_video()
         writer = imageio.get_writer(path, fps=fps, codec="libx264", quality=7, macro_block_size=1)

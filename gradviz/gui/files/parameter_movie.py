@@ -9,7 +9,10 @@ import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from gradviz.gui.files import exporting
+from gradviz.gui.files.twin_view import contour_twin
 from gradviz.model.scene import Scene
+
+SWEEP_SIZE = (800, 600)  # pixels of a parameter sweep's frames
 
 
 def sweep_values(lo: float, hi: float, frames: int) -> np.ndarray:
@@ -71,7 +74,9 @@ def export_parameter_sweep_dialog(files: object) -> None:
         return not dialog.wasCanceled()
 
     try:
-        files._report(lambda: export_parameter_sweep(scene, name, path, lambda: window.contour.grab().toImage(),
-                                                     progress=step, total=dialog.setMaximum))
+        with contour_twin(scene, *SWEEP_SIZE) as twin:  # laid out for the movie, without the auto-range button
+            files._report(lambda: export_parameter_sweep(twin.scene_model, name, path,
+                                                         lambda: twin.grab().toImage(), progress=step,
+                                                         total=dialog.setMaximum))
     finally:
         dialog.close()

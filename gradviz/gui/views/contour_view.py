@@ -44,6 +44,7 @@ class ContourView(pg.PlotWidget):
             plot.getAxis(side).enableAutoSIPrefix(False)
         plot.setAspectLocked(False)
         plot.showGrid(x=False, y=False)
+        plot.setContentsMargins(2, 10, 2, 2)  # room for the colour bar's top number, half of which sits above it
         self.image = pg.ImageItem(axisOrder="col-major")
         plot.addItem(self.image)
         self.colorbar = pg.ColorBarItem(values=(0, 1), colorMap=pg.colormap.get("viridis"), interactive=False,
