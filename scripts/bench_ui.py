@@ -238,7 +238,10 @@ def main() -> int:
           f"IsocurveItem ×10 levels {t_lib_iso:.1f} ms")
     print(f"gradviz's whole expression change is {t_lib_surface / med_change:.1f}× faster than pyqtgraph's "
           f"surface item alone")
-    Path(args.out).write_text(json.dumps({"rows": rows, "descent": descent_rows, "slider": tick_rows,
+    from freeze import freeze_table
+
+    freeze = freeze_table(app, window, args.quick)
+    Path(args.out).write_text(json.dumps({"freeze": freeze, "rows": rows, "descent": descent_rows, "slider": tick_rows,
                                           "graph": graph_rows, "isolines": iso_rows,
                                           "median_slider_ratio": med_ratio,
                                           "median_descent_16x1000_ms": med_desc,
