@@ -75,7 +75,8 @@ def actions(window, quick: bool) -> list[tuple[str, Callable[[], None]]]:
             ("25 start points at once",
              lambda: scene.descent.set_starts([(float(a), float(b)) for a, b in rng.uniform(-4, 4, (25, 2))])),
             ("slide a parameter across its range (15 ticks)", slide),
-            ("critical points (Ctrl+K)", scene.find_critical_points),
+            ("critical points on the GUI thread (as Ctrl+K was)", scene.find_critical_points),
+            ("critical points with Ctrl+K (off the GUI thread)", scene.request_critical_points),
             ("show a loss over 5,000 rows", loss(5_000)),
             ("show a loss over 50,000 rows", loss(50_000))]
     return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -123,22 +124,29 @@ def _winds(fn: Function, x0: np.ndarray, y0: np.ndarray, dx: float, dy: float, p
 
 
 def search_critical_points(fn: Function, domain: tuple[float, float, float, float], starts: int = 14,
-                           iterations: int = 60, margin: float = 1e-9, cells: int = SEARCH_CELLS) -> CriticalSearch:
+                           iterations: int = 60, margin: float = 1e-9, cells: int = SEARCH_CELLS,
+                           report: Callable[[float], None] | None = None) -> CriticalSearch:
     """Critical points of `fn` inside `domain`, found by Newton's method from a grid of starts and from every
-    cell of a cells × cells grid where both components of ∇f change sign; see `CriticalSearch`."""
+    cell of a cells × cells grid where both components of ∇f change sign; see `CriticalSearch`. `report(fraction)`
+    is called as the search goes (it may raise to stop it)."""
+    report = report or (lambda fraction: None)
+    report(0.0)
     xmin, xmax, ymin, ymax = (float(v) for v in domain)
     use_x, use_y = fn.uses_x, fn.uses_y
     extra_x = extra_y = np.empty(0)
     if use_x and use_y and cells > 0:
         extra_x, extra_y, winds, dx, dy = _candidate_cells(fn, (xmin, xmax, ymin, ymax), cells)
         extra_x, extra_y, winds = extra_x[:MAX_CANDIDATES], extra_y[:MAX_CANDIDATES], winds[:MAX_CANDIDATES]
+    report(0.3)
     points = find_critical_points(fn, domain, starts, iterations, margin, (extra_x, extra_y))
+    report(0.9)
     missed = 0
     if len(extra_x):
         found = np.array([(p.x, p.y) for p in points]).reshape(-1, 2)
         for cx, cy in zip(extra_x[winds], extra_y[winds], strict=True):  # ∇f winds round it, and no point is near
             if not len(found) or not np.any((np.abs(found[:, 0] - cx) <= dx) & (np.abs(found[:, 1] - cy) <= dy)):
                 missed += 1
+    report(1.0)
     return CriticalSearch(points, cells, missed)
 
 

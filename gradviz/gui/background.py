@@ -30,6 +30,18 @@ def share_main_heap() -> bool:
         return False
 
 
+_pool: list[QtCore.QThreadPool] = []
+
+
+def shared_pool() -> QtCore.QThreadPool:
+    """The app's one worker thread, shared by the main window and the tool windows (created on first use)."""
+    if not _pool:
+        pool = QtCore.QThreadPool()
+        pool.setMaxThreadCount(1)
+        _pool.append(pool)
+    return _pool[0]
+
+
 class BackgroundWork(QtCore.QObject):
     """`submit(job)` runs `job.compute()` off the GUI thread, then calls `accept(job, result)` on it (the
     result is the exception if the job raised). `wait()` blocks until no job is left (before closing)."""
@@ -42,8 +54,7 @@ class BackgroundWork(QtCore.QObject):
         share_main_heap()  # before the pool's thread first allocates
         self._accept = accept
         self._is_stale = is_stale
-        self.pool = QtCore.QThreadPool(self)
-        self.pool.setMaxThreadCount(1)
+        self.pool = shared_pool()  # one worker for every window: the job runner of the app
         self.finished.connect(self._deliver, QtCore.Qt.ConnectionType.QueuedConnection)
 
     def submit(self, job: Job) -> None:
@@ -63,5 +74,5 @@ class BackgroundWork(QtCore.QObject):
         self._accept(job, result)
 
     def wait(self) -> None:
-        self.pool.clear()
+        """Block until no job is left (before this runner's owner closes)."""
         self.pool.waitForDone()

@@ -20,7 +20,7 @@ from gradviz.gui.panels.playback_bar import PlaybackBar
 from gradviz.gui.panels.readout_panel import ReadoutPanel
 from gradviz.gui.panels.stepsize_panel import StepSizePanel
 from gradviz.gui.tool_windows import ToolWindows
-from gradviz.gui.undo_stack import SceneUndoStack
+from gradviz.gui.undo_stack import SceneUndoStack, redo_keys
 from gradviz.gui.views.contour_view import ContourView
 from gradviz.gui.views.loss_view import LossView
 from gradviz.gui.views.slice_view import SliceView
@@ -28,6 +28,7 @@ from gradviz.gui.views.surface_view import SurfaceView
 from gradviz.gui.widgets import theme
 from gradviz.gui.widgets.format import num
 from gradviz.gui.widgets.theme import muted_css, on_change, ui_font
+from gradviz.gui.widgets.work_status import WorkStatus
 from gradviz.model.overlays import OVERLAYS
 from gradviz.model.presets import PRESETS
 from gradviz.model.scene import VIEW_FIELDS, Scene, ViewSettings
@@ -36,16 +37,6 @@ from gradviz.version import __version__
 OVERLAY_KEYS = {o.name: o.shortcut for o in OVERLAYS}
 REMEMBERED = (*(o.name for o in OVERLAYS if o.remembered), "field_sign", "field_density", "contour_count",
               "contour_spacing", "colormap")
-
-
-def redo_keys() -> list[QtGui.QKeySequence]:
-    """The platform's Redo keys (QKeySequence.Redo), and Ctrl+Y where the platform does not bind it: each once (a
-    key bound twice is an "ambiguous shortcut" that does nothing)."""
-    keys = list(QtGui.QKeySequence.keyBindings(QtGui.QKeySequence.StandardKey.Redo))
-    for extra in (QtGui.QKeySequence("Ctrl+Y"), QtGui.QKeySequence("Ctrl+Shift+Z")):
-        if extra not in keys:
-            keys.append(extra)
-    return keys
 
 
 class MainWindow(ToolWindows, SessionDrops, QtWidgets.QMainWindow):
@@ -128,6 +119,8 @@ class MainWindow(ToolWindows, SessionDrops, QtWidgets.QMainWindow):
         self.files.sessions.on_replaced = self.undo_stack.reset  # an opened session starts a new history
         self.hover_label = QtWidgets.QLabel()
         self.statusBar().addWidget(self.hover_label, 1)
+        self.work = WorkStatus(self.scene, self)  # long work: its progress and Cancel
+        self.statusBar().addPermanentWidget(self.work)
         self.surface.pointed.connect(self.show_hover)
         self.contour.pointed.connect(self.show_hover)
         self._build_menus()
@@ -233,7 +226,7 @@ class MainWindow(ToolWindows, SessionDrops, QtWidgets.QMainWindow):
         view_menu.addSeparator()
         crit = view_menu.addAction("Find &critical points")
         crit.setShortcut(QtGui.QKeySequence("Ctrl+K"))
-        crit.triggered.connect(self.scene.find_critical_points)
+        crit.triggered.connect(self.scene.request_critical_points)
         reset = view_menu.addAction("&Reset view settings")
         reset.triggered.connect(lambda: self.scene.set_view(**{k: getattr(ViewSettings(), k) for k in REMEMBERED}))
 
@@ -389,6 +382,8 @@ class MainWindow(ToolWindows, SessionDrops, QtWidgets.QMainWindow):
         if not self.files.sessions.maybe_keep_changes():
             event.ignore()
             return
+        self.scene.cancel_work()
+        self.work.runner.wait()
         self.files.sessions.closing()
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())

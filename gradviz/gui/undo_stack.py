@@ -129,3 +129,13 @@ class SceneUndoStack(QtCore.QObject):
         self._timer.stop()
         self.stack.clear()
         self._snapshot = _state(self.scene, self._columns)
+
+
+def redo_keys() -> list[QtGui.QKeySequence]:
+    """The platform's Redo keys (QKeySequence.Redo), and Ctrl+Y where the platform does not bind it: each once (a
+    key bound twice is an "ambiguous shortcut" that does nothing)."""
+    keys = list(QtGui.QKeySequence.keyBindings(QtGui.QKeySequence.StandardKey.Redo))
+    for extra in (QtGui.QKeySequence("Ctrl+Y"), QtGui.QKeySequence("Ctrl+Shift+Z")):
+        if extra not in keys:
+            keys.append(extra)
+    return keys

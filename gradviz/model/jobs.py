@@ -27,11 +27,26 @@ class Job:
     progress: Progress | None = None  # how far `compute` has got, when it can say
 
 
+class CancelledError(Exception):
+    """Raised inside a job's work when its `Progress` was cancelled; the job's result is then this exception."""
+
+
 class Progress:
-    """A fraction done, written by the thread doing the work and read by the window (a float is written whole)."""
+    """A fraction done, written by the thread doing the work and read by the window (a float is written whole);
+    `cancel()` from the window makes the work's next `report` raise CancelledError."""
 
     def __init__(self) -> None:
         self.fraction = 0.0
+        self.cancelled = False
+
+    def report(self, fraction: float) -> None:
+        """Called by the work as it goes; raises CancelledError once the window has cancelled it."""
+        if self.cancelled:
+            raise CancelledError("cancelled")
+        self.fraction = float(fraction)
+
+    def cancel(self) -> None:
+        self.cancelled = True
 
 
 Executor = Callable[[Job], None]

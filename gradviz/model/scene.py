@@ -26,6 +26,7 @@ from gradviz.model.descent_state import DescentState, default_methods
 from gradviz.model.parameter_sliders import ParameterSliders
 from gradviz.model.presets import DEFAULT_PRESET, Preset, preset_named
 from gradviz.model.sampling import Sample, sample
+from gradviz.model.scene_work import SceneWork
 from gradviz.model.signal import Signal
 from gradviz.model.view_settings import (  # noqa: F401 (re-exported: the scene's settings live there)
     COLORMAPS,
@@ -38,7 +39,7 @@ from gradviz.model.view_settings import (  # noqa: F401 (re-exported: the scene'
 MIN_RESOLUTION, MAX_RESOLUTION = limits.RESOLUTION
 DATA_SEARCH_CELLS = 48  # a loss on data evaluates every row at each grid point: a coarser search grid
 @dataclass
-class Scene(ParameterSliders):
+class Scene(ParameterSliders, SceneWork):
     """The state of one gradviz scene; see the module docstring for the contract."""
 
     function: Function = field(default_factory=lambda: parse(preset_named(DEFAULT_PRESET).text))
@@ -68,6 +69,7 @@ class Scene(ParameterSliders):
         self._sample: Sample | None = None
         self._local: LocalModel | None = None
         self.critical_note = ""  # set by find_critical_points: "some may be missing: …" when unsure
+        self._init_work()
         self.descent = DescentState()
         self.descent.use_function(self.function, self.domain)
         if not self.recent_expressions:
@@ -162,6 +164,7 @@ class Scene(ParameterSliders):
         self._sample = None
         self._local = None
         self.found_critical_points = None
+        self._invalidate_work()  # a search still running is of the old f
         self.parameters_changed.emit(set(fn.parameters))
         if fn.text in self.recent_expressions:
             self.recent_expressions.remove(fn.text)
@@ -201,6 +204,7 @@ class Scene(ParameterSliders):
     def _replace_values(self, fn: Function, names: set[str]) -> None:
         """Show f with other parameter values: the same graph, new samples, paths and models."""
         shown = self.found_critical_points is not None
+        self._invalidate_work()
         self.function = fn
         self._sample = None
         self._local = None
@@ -226,6 +230,7 @@ class Scene(ParameterSliders):
         if d == self.domain:
             return
         self.domain = d  # type: ignore[assignment]
+        self._invalidate_work()
         self._sample = None
         self.found_critical_points = None
         span = max(d[1] - d[0], d[3] - d[2])
@@ -335,16 +340,26 @@ class Scene(ParameterSliders):
             self.find_critical_points()
 
     # ----- critical points -----
+    def search_cells(self) -> int:
+        """Cells per side of the search grid: a loss on data evaluates every row at each grid point."""
+        return SEARCH_CELLS if self.function.data is None else DATA_SEARCH_CELLS
+
     def search_critical_points(self) -> CriticalSearch:
         """The critical points of f in the domain, searched for without changing anything (exports use it)."""
-        cells = SEARCH_CELLS if self.function.data is None else DATA_SEARCH_CELLS
-        return search_critical_points(self.function, self.domain, cells=cells)
+        return search_critical_points(self.function, self.domain, cells=self.search_cells())
 
     def find_critical_points(self) -> list[CriticalPoint]:
-        """Search the domain (see `search_critical_points`) and show the points; `critical_note` says when the
-        search cannot be sure it found every point."""
-        search = self.search_critical_points()
+        """Search the domain now (see `search_critical_points`) and show the points; `critical_note` says when the
+        search cannot be sure it found every point. `request_critical_points` does it off the caller's thread."""
+        self._show_critical(self.search_critical_points())
+        return self.found_critical_points or []
+
+    def _show_critical(self, search: CriticalSearch | None) -> None:
+        """Show a search's points (None: none, after a failure)."""
+        if search is None:
+            self.found_critical_points = None
+            self.critical_changed.emit(None)
+            return
         self.critical_note = search.note
         self.found_critical_points = search.points
         self.critical_changed.emit(self.found_critical_points)
-        return self.found_critical_points

@@ -107,6 +107,7 @@ def test_taylor_overlays_equal_the_formulas_for_the_seed_example(qtbot, window):
 def test_critical_points_of_the_seed_functions(qtbot, window, preset, expected):
     window.scene.load_preset(preset)
     qtbot.mouseClick(window.critical.button, QtCore.Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.scene.found_critical_points is not None)  # searched off the GUI thread
     points = window.scene.found_critical_points
     assert [(round(p.x, 6) + 0.0, p.kind) for p in points] == expected
     assert window.critical.table.rowCount() == len(expected)
@@ -268,3 +269,21 @@ def test_a_ten_megabyte_paste_is_refused_without_reaching_opengl(qtbot, window):
     assert not window.surface.grabFramebuffer().isNull()
     with pytest.raises(gradviz.ExpressionError, match="too long"):  # the library refuses it whole
         gradviz.parse("x" * 10_000_000)
+
+
+def test_the_search_runs_off_the_gui_thread_with_progress_and_cancel(qtbot, window):
+    """Ctrl+K on a wavy f over a wide domain: the search is handed to the worker, the status bar shows it with a
+    Cancel button, the window keeps answering, and the result arrives for the f on screen."""
+    scene = window.scene
+    scene.set_expression("sin(3*x)*sin(3*y) + 0.01*x*y")
+    scene.set_domain((-30.0, 30.0, -30.0, 30.0))
+    scene.request_critical_points()
+    assert scene.busy and window.work.isVisible() and window.work.cancel.isVisible()
+    qtbot.waitUntil(lambda: scene.found_critical_points is not None, timeout=60000)
+    assert not scene.busy and not window.work.isVisible()
+    assert len(scene.found_critical_points) > 100
+    scene.set_domain((-20.0, 20.0, -20.0, 20.0))
+    scene.request_critical_points()
+    window.work.cancel.click()  # cancelled: nothing new is shown, the old points were dropped with the domain
+    qtbot.wait(300)
+    assert not scene.busy and scene.found_critical_points is None and not window.work.isVisible()

@@ -18,7 +18,7 @@ class CriticalPanel(QtWidgets.QWidget):
         self.button = QtWidgets.QPushButton("Find critical points")
         self.button.setToolTip("Newton's method on ∇f = 0 from a grid of starts over the domain; "
                                "each point is classified by the Hessian's eigenvalues")
-        self.button.clicked.connect(self.scene.find_critical_points)
+        self.button.clicked.connect(self.scene.request_critical_points)  # off the GUI thread
         layout.addWidget(self.button)
         self.table = QtWidgets.QTableWidget(0, 4)
         self.table.setHorizontalHeaderLabels(["kind", "x", "y", "f"])

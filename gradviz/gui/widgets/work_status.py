@@ -1,0 +1,48 @@
+"""The status bar's account of work done off the GUI thread: what is being computed, how far it has got, and a
+button that cancels it. The scene hands its jobs to the app's one runner (`BackgroundWork`); the window stays
+usable meanwhile."""
+
+from __future__ import annotations
+
+from PySide6 import QtCore, QtWidgets
+
+from gradviz.gui.background import BackgroundWork
+from gradviz.model.scene import Scene
+
+LABELS = {"critical": "searching for critical points"}
+
+
+class WorkStatus(QtWidgets.QWidget):
+    def __init__(self, scene: Scene, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.scene = scene
+        layout = QtWidgets.QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.bar = QtWidgets.QProgressBar()
+        self.bar.setMaximumWidth(240)
+        self.bar.setRange(0, 100)
+        self.cancel = QtWidgets.QPushButton("Cancel")
+        self.cancel.setToolTip("Stop this computation; what is shown stays as it was")
+        self.cancel.clicked.connect(scene.cancel_work)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.cancel)
+        self.runner = BackgroundWork(scene.accept, scene.is_stale, self)
+        scene.executor = self.runner.submit
+        self.timer = QtCore.QTimer(self)
+        self.timer.setInterval(100)
+        self.timer.timeout.connect(self.refresh)
+        scene.work_changed.connect(self.refresh)
+        self.setVisible(False)
+
+    def refresh(self) -> None:
+        jobs = self.scene.busy
+        if not jobs:
+            self.setVisible(False)
+            self.timer.stop()
+            return
+        job = jobs[0]
+        self.bar.setFormat(f"{LABELS.get(job.kind, job.kind)}: %p%")
+        self.bar.setValue(round(100 * (job.progress.fraction if job.progress is not None else 0.0)))
+        self.setVisible(True)
+        if not self.timer.isActive():
+            self.timer.start()
