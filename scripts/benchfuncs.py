@@ -1,4 +1,5 @@
-"""The benchmark functions F1–F6 (the figures to beat were measured on them), as gradviz text and as plain NumPy (the floor)."""
+"""The benchmark functions F1–F6 (the figures to beat were measured on them), as gradviz text and as plain
+NumPy (the floor)."""
 
 import numpy as np
 
