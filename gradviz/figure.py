@@ -19,9 +19,10 @@ from pathlib import Path
 from gradviz.export.dispatch import suffix_of
 from gradviz.export.formats import suffixes
 from gradviz.headless.quick_scene import scene_for
+from gradviz.model import limits
 
 VIEWS = ("contour", "3d", "both", "slice", "loss")
-MIN_SIDE, MAX_SIDE = 16, 8000  # pixels: as the window's export dialog allows
+MIN_SIDE, MAX_SIDE = limits.EXPORT_SIDE  # pixels: as the window's export dialogs allow
 
 class Figure:
     """A gradviz picture of f: `_repr_png_`/`_repr_svg_` for Jupyter, `save(path)` for files."""

@@ -23,6 +23,7 @@ BATCH = (1, 1_000_000)  # mini-batch size (None: full batch)
 FIELD_DENSITY = (3, 80)  # gradient-field arrows per side
 CONTOUR_COUNT = (0, 60)  # isolines
 RESOLUTION = (8, 600)  # grid samples per side
+EXPORT_SIDE = (16, 8000)  # pixels a side of an exported picture or movie (the window's dialogs, gradviz.figure)
 
 DEFAULT_STEPS = 500  # the main window's runs
 DEFAULT_TOL = 1e-6

@@ -25,7 +25,7 @@ class SizeDialog(QtWidgets.QDialog):
         form = QtWidgets.QFormLayout(self)
         self.width_box, self.height_box = QtWidgets.QSpinBox(), QtWidgets.QSpinBox()
         for box, value in ((self.width_box, width), (self.height_box, height)):
-            box.setRange(16, 8000)
+            box.setRange(MIN_SIDE, MAX_SIDE)
             box.setValue(value)
             box.setSuffix(" px")
         self.scale = QtWidgets.QComboBox()

@@ -13,10 +13,11 @@ from collections.abc import Iterator
 from PySide6 import QtCore, QtWidgets
 
 from gradviz.gui.views.contour_view import ContourView
+from gradviz.model import limits
 from gradviz.model.scene import Scene
 from gradviz.session import scene_from_dict, scene_to_dict
 
-MIN_SIDE, MAX_SIDE = 16, 8000  # pixels, as the 3D export allows
+MIN_SIDE, MAX_SIDE = limits.EXPORT_SIDE
 
 
 def scene_copy(scene: Scene) -> Scene:

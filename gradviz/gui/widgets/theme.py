@@ -124,7 +124,7 @@ def choose(choice: str) -> Theme:
     pg.setConfigOptions(background=theme.plot_bg, foreground=theme.plot_fg)
     t.theme = theme
     for plot in list(t._plots):
-        if shiboken6.isValid(plot):
+        if shiboken6.isValid(plot) and plot.getPlotItem() is not None:  # a closed PlotWidget drops its item
             style_plot(plot)
         else:
             t._plots.discard(plot)
