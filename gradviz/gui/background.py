@@ -30,18 +30,6 @@ def share_main_heap() -> bool:
         return False
 
 
-_pool: list[QtCore.QThreadPool] = []
-
-
-def shared_pool() -> QtCore.QThreadPool:
-    """The app's one worker thread, shared by the main window and the tool windows (created on first use)."""
-    if not _pool:
-        pool = QtCore.QThreadPool()
-        pool.setMaxThreadCount(1)
-        _pool.append(pool)
-    return _pool[0]
-
-
 class BackgroundWork(QtCore.QObject):
     """`submit(job)` runs `job.compute()` off the GUI thread, then calls `accept(job, result)` on it (the
     result is the exception if the job raised). `wait()` blocks until no job is left (before closing)."""
@@ -54,7 +42,10 @@ class BackgroundWork(QtCore.QObject):
         share_main_heap()  # before the pool's thread first allocates
         self._accept = accept
         self._is_stale = is_stale
-        self.pool = shared_pool()  # one worker for every window: the job runner of the app
+        # its own worker thread, owned by this object: a job never outlives the window that handed it out (a pool
+        # shared by the windows let a closed window's job emit into a deleted object)
+        self.pool = QtCore.QThreadPool(self)
+        self.pool.setMaxThreadCount(1)
         self.finished.connect(self._deliver, QtCore.Qt.ConnectionType.QueuedConnection)
 
     def submit(self, job: Job) -> None:
@@ -74,5 +65,6 @@ class BackgroundWork(QtCore.QObject):
         self._accept(job, result)
 
     def wait(self) -> None:
-        """Block until no job is left (before this runner's owner closes)."""
+        """Drop the jobs not started and block until the running one is done (before the owner closes)."""
+        self.pool.clear()
         self.pool.waitForDone()
