@@ -184,8 +184,9 @@ def find_critical_points(fn: Function, domain: tuple[float, float, float, float]
     order = np.lexsort((y[good], x[good]))
     pts = np.column_stack([x[good], y[good], hxx[good], hxy[good], hyy[good], f[good]])[order]
     curvature = np.abs(pts[:, 2:5]).max() if len(pts) else 1.0
+    seen, degenerate = _Near(1e-5 * span), _Near(2 * span / SEARCH_CELLS)
     for px, py, a, b, c, fv in pts:
-        if any(math.hypot(px - q.x, py - q.y) < 1e-5 * span for q in found):
+        if seen.hit(px, py):
             continue
         if use_x and use_y:
             eig = np.linalg.eigvalsh(np.array([[a, b], [b, c]]))
@@ -193,8 +194,30 @@ def find_critical_points(fn: Function, domain: tuple[float, float, float, float]
             eig = np.array([a, a]) if use_x else np.array([c, c])
         kind = classify(eig, 1e-9 * max(1.0, float(curvature)))
         # Newton crawls towards a degenerate point and stops wherever ∇f is small enough: one point, not a cluster
-        if kind == "degenerate" and any(q.kind == "degenerate" and math.hypot(px - q.x, py - q.y) < 2 * span /
-                                        SEARCH_CELLS for q in found):
-            continue
+        if kind == "degenerate":
+            if degenerate.hit(px, py):
+                continue
+            degenerate.add(px, py)
+        seen.add(px, py)
         found.append(CriticalPoint(float(px), float(py), float(fv), kind, (float(eig[0]), float(eig[1]))))
     return found
+
+
+class _Near:
+    """Points kept in buckets of side `radius`: whether a point lies within `radius` of one kept, in constant time
+    (a wavy f over a wide domain has thousands of critical points, each found from several starts)."""
+
+    def __init__(self, radius: float) -> None:
+        self.radius = radius
+        self.buckets: dict[tuple[int, int], list[tuple[float, float]]] = {}
+
+    def _key(self, x: float, y: float) -> tuple[int, int]:
+        return math.floor(x / self.radius), math.floor(y / self.radius)
+
+    def hit(self, x: float, y: float) -> bool:
+        kx, ky = self._key(x, y)
+        return any(math.hypot(x - qx, y - qy) < self.radius
+                   for dx in (-1, 0, 1) for dy in (-1, 0, 1) for qx, qy in self.buckets.get((kx + dx, ky + dy), ()))
+
+    def add(self, x: float, y: float) -> None:
+        self.buckets.setdefault(self._key(x, y), []).append((x, y))

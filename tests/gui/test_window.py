@@ -276,13 +276,13 @@ def test_the_search_runs_off_the_gui_thread_with_progress_and_cancel(qtbot, wind
     Cancel button, the window keeps answering, and the result arrives for the f on screen."""
     scene = window.scene
     scene.set_expression("sin(3*x)*sin(3*y) + 0.01*x*y")
-    scene.set_domain((-30.0, 30.0, -30.0, 30.0))
+    scene.set_domain((-12.0, 12.0, -12.0, 12.0))
     scene.request_critical_points()
     assert scene.busy and window.work.isVisible() and window.work.cancel.isVisible()
     qtbot.waitUntil(lambda: scene.found_critical_points is not None, timeout=60000)
     assert not scene.busy and not window.work.isVisible()
     assert len(scene.found_critical_points) > 100
-    scene.set_domain((-20.0, 20.0, -20.0, 20.0))
+    scene.set_domain((-10.0, 10.0, -10.0, 10.0))
     scene.request_critical_points()
     window.work.cancel.click()  # cancelled: nothing new is shown, the old points were dropped with the domain
     qtbot.wait(300)
