@@ -16,34 +16,9 @@ from gradviz.gui.files.parameter_movie import export_parameter_sweep_dialog
 from gradviz.gui.files.twin_view import MAX_SIDE, MIN_SIDE, contour_twin
 
 
-class SizeDialog(QtWidgets.QDialog):
-    """Asks for the 3D image's size, scale factor and background."""
-
-    def __init__(self, parent: QtWidgets.QWidget, width: int, height: int) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Export the 3D view")
-        form = QtWidgets.QFormLayout(self)
-        self.width_box, self.height_box = QtWidgets.QSpinBox(), QtWidgets.QSpinBox()
-        for box, value in ((self.width_box, width), (self.height_box, height)):
-            box.setRange(MIN_SIDE, MAX_SIDE)
-            box.setValue(value)
-            box.setSuffix(" px")
-        self.scale = QtWidgets.QComboBox()
-        self.scale.addItems(["1×", "2×", "3×", "4×"])
-        self.transparent = QtWidgets.QCheckBox("transparent background")
-        form.addRow("width", self.width_box)
-        form.addRow("height", self.height_box)
-        form.addRow("scale", self.scale)
-        form.addRow(self.transparent)
-        buttons = QtWidgets.QDialogButtonBox(QtWidgets.QDialogButtonBox.StandardButton.Ok
-                                             | QtWidgets.QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
-
-
 class PlotSizeDialog(QtWidgets.QDialog):
-    """Asks for the width and height of a 2D export (a figure laid out for that size)."""
+    """Asks for the width and height of an export (a figure laid out for that size); `_extra_rows` lets a
+    subclass ask for more before the OK and Cancel buttons."""
 
     def __init__(self, parent: QtWidgets.QWidget, title: str, width: int, height: int) -> None:
         super().__init__(parent)
@@ -56,14 +31,32 @@ class PlotSizeDialog(QtWidgets.QDialog):
             box.setSuffix(" px")
         form.addRow("width", self.width_box)
         form.addRow("height", self.height_box)
+        self._extra_rows(form)
         buttons = QtWidgets.QDialogButtonBox(QtWidgets.QDialogButtonBox.StandardButton.Ok
                                              | QtWidgets.QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
 
+    def _extra_rows(self, form: QtWidgets.QFormLayout) -> None:
+        """Nothing more for a 2D view."""
+
     def size(self) -> tuple[int, int]:  # type: ignore[override]
         return self.width_box.value(), self.height_box.value()
+
+
+class SizeDialog(PlotSizeDialog):
+    """Asks for the 3D image's size, scale factor and background."""
+
+    def __init__(self, parent: QtWidgets.QWidget, width: int, height: int) -> None:
+        super().__init__(parent, "Export the 3D view", width, height)
+
+    def _extra_rows(self, form: QtWidgets.QFormLayout) -> None:
+        self.scale = QtWidgets.QComboBox()
+        self.scale.addItems(["1×", "2×", "3×", "4×"])
+        self.transparent = QtWidgets.QCheckBox("transparent background")
+        form.addRow("scale", self.scale)
+        form.addRow(self.transparent)
 
 
 class ExportController(QtCore.QObject):

@@ -12,7 +12,7 @@ from gradviz.gui.views.sharpness_plot import SharpnessPlot
 from gradviz.gui.widgets.format import num, vec
 from gradviz.gui.widgets.lazy import show_event_refreshing, when_visible
 from gradviz.gui.widgets.log_axis import LogAxis
-from gradviz.gui.widgets.styles import method_pen, start_color, style_icon, style_pixmap
+from gradviz.gui.widgets.styles import run_curves, start_color, style_icon, style_pixmap
 from gradviz.gui.widgets.theme import current, on_change, style_plot
 from gradviz.model.scene import Scene
 
@@ -107,21 +107,12 @@ class LossView(QtWidgets.QWidget):
     def refresh(self) -> None:
         runs = self.scene.descent.trajectories()
         item = self.plot.getPlotItem()
-        wanted = {(p.key, m) for p, m, _ in runs}
-        for key in list(self.curves):
-            if key not in wanted:
-                item.removeItem(self.curves.pop(key))
         log = self.log_y.isChecked()
         finite = [t.values[np.isfinite(t.values)] for _, _, t in runs]
         best = min((float(v.min()) for v in finite if v.size), default=0.0)
         item.setLogMode(y=log)
         item.setLabel("left", "f(w_k) − f_best" if log else "f(w_k)")
-        for p, m, traj in runs:
-            key = (p.key, m)
-            curve = self.curves.get(key)
-            if curve is None:
-                curve = self.curves[key] = pg.PlotDataItem(pen=method_pen(m, start_color(p.key), 1.8))
-                item.addItem(curve)
+        for curve, traj in run_curves(item, self.curves, runs, 1.8):
             # the gap to the best value, floored just above rounding so a run that reaches f_best exactly
             # does not stretch the axis down to 1e-300
             y = np.maximum(traj.values - best, 1e-15 * max(1.0, abs(best))) if log else traj.values

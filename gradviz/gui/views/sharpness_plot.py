@@ -8,7 +8,7 @@ import numpy as np
 import pyqtgraph as pg
 
 from gradviz.descent.insight import stability_lines, unlimited_methods
-from gradviz.gui.widgets.styles import method_pen, start_color
+from gradviz.gui.widgets.styles import method_pen, run_curves
 from gradviz.gui.widgets.theme import current, labelled_plot
 from gradviz.model.scene import Scene
 
@@ -28,16 +28,7 @@ class SharpnessPlot(pg.PlotWidget):
     def refresh(self) -> None:
         item = self.getPlotItem()
         runs = self.scene_model.descent.trajectories()
-        wanted = {(p.key, m) for p, m, _ in runs}
-        for key in list(self.curves):
-            if key not in wanted:
-                item.removeItem(self.curves.pop(key))
-        for p, method, traj in runs:
-            key = (p.key, method)
-            curve = self.curves.get(key)
-            if curve is None:
-                curve = self.curves[key] = pg.PlotDataItem(pen=method_pen(method, start_color(p.key), 1.6))
-                item.addItem(curve)
+        for curve, traj in run_curves(item, self.curves, runs, 1.6):
             s = traj.sharpness
             curve.setData(np.arange(len(s)), np.where(np.isfinite(s), s, np.nan), connect="finite")
         limits = stability_lines([(m, traj.lr, traj.hyper) for _, m, traj in runs])

@@ -30,6 +30,24 @@ def method_pen(method: str, color: str | QtGui.QColor = "k", width: float = 2.6)
     return pen
 
 
+def run_curves(plot: pg.PlotItem, curves: dict, runs: list, width: float) -> list[tuple[pg.PlotDataItem, object]]:
+    """One curve per run (start point, method, trajectory) on `plot`, in the run's colour and line style: curves of
+    runs that are gone are removed, new ones added (`curves` keeps them between calls). Returns (curve,
+    trajectory) pairs in the runs' order, for the caller to give them data."""
+    wanted = {(p.key, m) for p, m, _ in runs}
+    for key in list(curves):
+        if key not in wanted:
+            plot.removeItem(curves.pop(key))
+    out = []
+    for p, method, traj in runs:
+        curve = curves.get((p.key, method))
+        if curve is None:
+            curve = curves[(p.key, method)] = pg.PlotDataItem(pen=method_pen(method, start_color(p.key), width))
+            plot.addItem(curve)
+        out.append((curve, traj))
+    return out
+
+
 def style_pixmap(method: str, color: str = "#222", length: int = 48) -> QtGui.QPixmap:
     """The method's line style drawn `length` px long: long enough to show a whole dash pattern."""
     pix = QtGui.QPixmap(length, 12)
