@@ -1,6 +1,8 @@
 """How long the main window stops answering during heavy actions: the longest gap between the ticks of a 10 ms
-QTimer while one action runs (the "never freeze" issue's measure). Used by bench_ui.py; each action is run in
-the real window, on the GUI thread as a user would trigger it."""
+QTimer while one action runs and its results arrive (the "never freeze" issue's measure), and that gap without
+the painting in it (pyqtgraph's plots and the 3D view), which is the computation left on the GUI thread. Used by
+bench_ui.py; each action is run in the real window as a user would trigger it, once with the scene's work done
+at once on the GUI thread (as before the job runner) and once handed to the runner."""
 
 from __future__ import annotations
 
@@ -13,17 +15,46 @@ TICK_MS = 10
 TWELVE_TERMS = " + ".join(f"sin({k}*x + y)*exp(-0.0{k}*(x^2 + y^2))*tanh(x*y + {k})" for k in range(1, 13))
 
 
-def longest_block_ms(app, action: Callable[[], None], settle_s: float = 1.0) -> float:
-    """Run `action` from the event loop and keep the loop going for `settle_s` seconds after it returns; the
-    longest gap between two ticks of a 10 ms timer over that time, in ms."""
+PAINTING = [0.0]  # seconds spent painting since the last tick
+
+
+def time_painting() -> None:
+    """Count the time in pyqtgraph's 2D views' and the 3D view's paint methods into PAINTING (once per process)."""
+    import pyqtgraph as pg
+    import pyqtgraph.opengl as gl
+
+    for cls, name in ((pg.GraphicsView, "paintEvent"), (gl.GLViewWidget, "paintGL")):
+        original = getattr(cls, name)
+        if getattr(original, "timed", False):
+            continue
+
+        def timed(self, *args, original=original):
+            t = time.perf_counter()
+            try:
+                return original(self, *args)
+            finally:
+                PAINTING[0] += time.perf_counter() - t
+
+        timed.timed = True
+        setattr(cls, name, timed)
+
+
+def longest_block_ms(app, action: Callable[[], None], settle_s: float = 1.0,
+                     busy: Callable[[], bool] = lambda: False, limit_s: float = 120.0) -> tuple[float, float]:
+    """Run `action` from the event loop and keep the loop going until `busy()` is False (at most `limit_s`), then
+    `settle_s` seconds more: the longest gap between two ticks of a 10 ms timer over that time, and the longest
+    such gap less the painting in it, in ms."""
     from PySide6 import QtCore
 
     gaps: list[float] = []
+    computing: list[float] = []
     last = [time.perf_counter()]
 
     def tick() -> None:
         now = time.perf_counter()
         gaps.append(now - last[0])
+        computing.append(now - last[0] - PAINTING[0])
+        PAINTING[0] = 0.0
         last[0] = now
 
     timer = QtCore.QTimer()
@@ -37,14 +68,20 @@ def longest_block_ms(app, action: Callable[[], None], settle_s: float = 1.0) -> 
 
     timer.start()
     last[0] = time.perf_counter()
+    PAINTING[0] = 0.0
     QtCore.QTimer.singleShot(0, run)
     while not done[0]:
+        app.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 5)
+    give_up = time.perf_counter() + limit_s
+    while busy() and time.perf_counter() < give_up:
         app.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 5)
     end = time.perf_counter() + settle_s
     while time.perf_counter() < end:
         app.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 5)
     timer.stop()
-    return max(gaps) * 1e3 if gaps else 0.0
+    if not gaps:
+        return 0.0, 0.0
+    return max(gaps) * 1e3, max(computing) * 1e3
 
 
 def actions(window, quick: bool) -> list[tuple[str, Callable[[], None]]]:
@@ -75,10 +112,11 @@ def actions(window, quick: bool) -> list[tuple[str, Callable[[], None]]]:
             ("25 start points at once",
              lambda: scene.descent.set_starts([(float(a), float(b)) for a, b in rng.uniform(-4, 4, (25, 2))])),
             ("slide a parameter across its range (15 ticks)", slide),
-            ("critical points on the GUI thread (as Ctrl+K was)", scene.find_critical_points),
-            ("critical points with Ctrl+K (off the GUI thread)", scene.request_critical_points),
+            ("critical points (Ctrl+K)", scene.request_critical_points),
             ("show a loss over 5,000 rows", loss(5_000)),
-            ("show a loss over 50,000 rows", loss(50_000))]
+            ("show a loss over 50,000 rows", loss(50_000)),
+            ("show a loss over 200,000 rows", loss(200_000)),
+            ("back to Himmelblau's function", lambda: scene.set_expression("(x^2 + y - 11)^2 + (x + y^2 - 7)^2"))]
     return out
 
 
@@ -104,15 +142,44 @@ def paint_ms(app, window, resolution: int) -> float:
 
 
 def freeze_table(app, window, quick: bool) -> dict:
-    """Print and return the freeze table: each action's longest block, and the 3D view's repaint floor."""
-    print(f"\n{'the window stops answering for (longest 10 ms-timer gap, ms)':<60} {'block':>7}")
+    """Print and return the freeze table: each action's longest block and the computing in it, with the scene's
+    work on the GUI thread (before) and handed to the runner (after), and the 3D view's repaint floor."""
+    time_painting()
+    scene = window.scene
+    runner = scene.executor
+    scene.set_expression("x^2 + y^2")  # so that typing Himmelblau's function (the default) is a change
+    longest_block_ms(app, lambda: None, 0.3, lambda: bool(scene.busy))
+    print(f"\n{'the window stops answering for (longest 10 ms-timer gap, ms)':<52} {'before: block':>14} "
+          f"{'computing':>10} {'after: block':>13} {'computing':>10}")
     rows = []
     for name, action in actions(window, quick):
-        ms = longest_block_ms(app, action, 0.3 if quick else 1.0)
-        rows.append({"action": name, "longest_block_ms": ms})
-        print(f"{name:<60} {ms:7.0f}")
+        row = {"action": name}
+        for label, executor in (("before", None), ("after", runner)):
+            scene.executor = executor
+            start = scene.text, scene.resolution, scene.domain
+            block, computing = longest_block_ms(app, action, 0.3 if quick else 0.8, lambda: bool(scene.busy))
+            row[label] = {"longest_block_ms": block, "computing_ms": computing}
+            if label == "before":  # the same change again for "after": back to where it started
+                scene.executor = runner
+                undo(scene, start)
+                longest_block_ms(app, lambda: None, 0.3, lambda: bool(scene.busy))
+        rows.append(row)
+        b, a = row["before"], row["after"]
+        print(f"{name:<52} {b['longest_block_ms']:14.0f} {b['computing_ms']:10.0f} {a['longest_block_ms']:13.0f} "
+              f"{a['computing_ms']:10.0f}")
+    scene.executor = runner
     floors = {} if quick else {f"{n}²": paint_ms(app, window, n) for n in (160, 600)}
     if floors:
         print("for comparison, one repaint of the 3D view: " + ", ".join(f"{k} {v:.0f} ms" for k, v in floors.items()))
     window.scene.set_resolution(160)
     return {"actions": rows, "repaint_floor_ms": floors}
+
+
+def undo(scene, start: tuple) -> None:
+    """Back to the f, grid and domain an action started from (so that "after" repeats the same change)."""
+    text, resolution, domain = start
+    if scene.function.data is not None or scene.text != text:
+        scene.data = None
+        scene.set_expression(text)
+        scene.set_domain(domain)
+    scene.set_resolution(resolution)

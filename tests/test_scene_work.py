@@ -30,18 +30,22 @@ def test_a_search_is_handed_out_and_its_result_shown(queued):
 
 
 def test_a_result_for_an_old_f_is_dropped(queued):
-    """Edits faster than the job: the search of Himmelblau's f comes back after f became x² + y², and is not
-    shown (the view never mixes the points of one f with the surface of another)."""
+    """Edits faster than the job: the search of Himmelblau's f finishes, but f became x² + y² before its result
+    was delivered; it is not shown (the view never mixes the points of one f with the surface of another)."""
     scene, jobs = queued
     scene.request_critical_points()
     old = jobs[-1]
+    result = old.compute()
     scene.set_expression("x^2 + y^2")
     assert scene.is_stale(old) and scene.busy == []
-    scene.accept(old, old.compute())
+    scene.accept(old, result)
     assert scene.found_critical_points is None
     scene.request_critical_points()
-    scene.set_domain((-1.0, 1.0, -1.0, 1.0))  # a new domain: stale too
-    scene.accept(jobs[-1], jobs[-1].compute())
+    pending = jobs[-1]
+    scene.set_domain((-1.0, 1.0, -1.0, 1.0))  # a new domain: stale, and its work stops at its next report
+    with pytest.raises(CancelledError):
+        pending.compute()
+    scene.accept(pending, CancelledError("cancelled"))
     assert scene.found_critical_points is None
     scene.request_critical_points()
     new = jobs[-1]

@@ -1,6 +1,6 @@
-"""`BackgroundWork`: runs a model's `Job`s on one worker thread and hands each result back on the GUI thread.
+"""`BackgroundWork`: runs a model's `Job`s on two worker threads and hands each result back on the GUI thread.
 
-Jobs run one at a time, in order; one that became stale while it waited is skipped. A result reaches the
+Jobs start in order; one that became stale while it waited is skipped. A result reaches the
 model through a queued signal, so the model changes only on the GUI thread.
 """
 
@@ -45,7 +45,7 @@ class BackgroundWork(QtCore.QObject):
         # its own worker thread, owned by this object: a job never outlives the window that handed it out (a pool
         # shared by the windows let a closed window's job emit into a deleted object)
         self.pool = QtCore.QThreadPool(self)
-        self.pool.setMaxThreadCount(1)
+        self.pool.setMaxThreadCount(2)  # the surface and the paths of one change side by side
         self.finished.connect(self._deliver, QtCore.Qt.ConnectionType.QueuedConnection)
 
     def submit(self, job: Job) -> None:

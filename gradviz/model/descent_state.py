@@ -1,10 +1,16 @@
 """The descent part of the scene: start points, which optimizers run with which settings,
-the trajectories (cached per start point and method) and the playback step."""
+the trajectories (cached per start point and method) and the playback step.
+
+With a `hand_out` (the scene's, when a window runs its work), the paths that do not fit in INLINE_SECONDS are shown
+by their first steps at once and computed whole off the GUI thread; `accept_paths` takes them back."""
 
 from __future__ import annotations
 
 import math
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from gradviz.descent.optimizers import OPTIMIZERS, hyperparameters
 from gradviz.descent.trajectory import Trajectory, descend
@@ -15,6 +21,9 @@ from gradviz.model.signal import Signal
 METHODS = tuple(OPTIMIZERS)
 DEFAULT_LR = {name: opt.default_lr for name, opt in OPTIMIZERS.items()}
 MAX_STEPS = limits.MAX_STEPS
+INLINE_SECONDS = 0.012  # paths computed at once, within a frame; the rest are previewed and handed out
+PREVIEW_STEPS = 40  # the first steps of a path handed out (fewer on a loss over many rows)
+PREVIEW_ROW_STEPS = 200_000  # a preview evaluates at most about this many rows, summed over its steps
 
 
 @dataclass(frozen=True)
@@ -61,9 +70,13 @@ class DescentState:
         self.trajectories_changed = Signal("trajectories")  # ()
         self.playback_changed = Signal("playback")  # (step or None)
         self._cache: dict[tuple, Trajectory] = {}
+        self._previews: dict[tuple, tuple[Trajectory, float]] = {}  # first steps, and the whole path's seconds
+        self._handed: frozenset = frozenset()  # the keys of the paths job on its way
         self._next_key = 0
         self._function: Function | None = None
         self._bound = 1e8
+        self.hand_out: Callable[[str, Callable[[Any], Any]], Any] | None = None  # set by the scene (see module)
+        self.inline_seconds = INLINE_SECONDS
 
     # ----- start points -----
     def add_start(self, x: float, y: float) -> StartPoint:
@@ -160,26 +173,112 @@ class DescentState:
         if fn is not self._function:
             self._function = fn
             self._cache.clear()
+            self._previews.clear()
+            self._handed = frozenset()
         if announce:
             self.trajectories_changed.emit()
 
-    def trajectory(self, start: StartPoint, method: str) -> Trajectory:
+    def _key(self, start: StartPoint, method: str) -> tuple:
         s = self.methods[method]
-        key = (id(self._function), start.x, start.y, method, s.lr, s.hyper, self.steps, self.tol, self._bound)
+        return (id(self._function), start.x, start.y, method, s.lr, s.hyper, self.steps, self.tol, self._bound)
+
+    def _run(self, start: StartPoint, method: str, steps: int) -> Trajectory:
+        s = self.methods[method]
+        return descend(self._function, (start.x, start.y), method, lr=s.lr, steps=steps, tol=self.tol,
+                       bound=self._bound, **s.hyper_dict)
+
+    def _store(self, key: tuple, traj: Trajectory) -> None:
+        if len(self._cache) > 512:
+            self._cache.clear()
+        self._cache[key] = traj
+
+    def trajectory(self, start: StartPoint, method: str) -> Trajectory:
+        """The whole path of `method` from `start`, computed now if it is not cached."""
+        key = self._key(start, method)
         traj = self._cache.get(key)
         if traj is None:
-            traj = descend(self._function, (start.x, start.y), method, lr=s.lr, steps=self.steps, tol=self.tol,
-                           bound=self._bound, **s.hyper_dict)
-            if len(self._cache) > 512:
-                self._cache.clear()
-            self._cache[key] = traj
+            traj = self._run(start, method, self.steps)
+            self._store(key, traj)
         return traj
 
     def trajectories(self) -> list[tuple[StartPoint, str, Trajectory]]:
-        """Every enabled method from every start point (cached: only what changed is recomputed)."""
+        """Every enabled method from every start point (cached: only what changed is recomputed). With a
+        `hand_out`, a path whose cost (its first steps, timed, times the steps) does not fit what is left of
+        INLINE_SECONDS is its first steps until `accept_paths` brings it whole."""
         if self._function is None:
             return []
-        return [(p, m, self.trajectory(p, m)) for m in self.enabled_methods for p in self.starts]
+        budget = self.inline_seconds if self.hand_out is not None else math.inf
+        out, missing = [], []
+        for m in self.enabled_methods:
+            for p in self.starts:
+                key = self._key(p, m)
+                traj = self._cache.get(key)
+                if traj is None and budget == math.inf:
+                    traj = self._run(p, m, self.steps)
+                    self._store(key, traj)
+                elif traj is None:
+                    traj, budget = self._preview_or_whole(key, p, m, budget)
+                    if key in self._previews:
+                        missing.append((key, p, m))
+                out.append((p, m, traj))
+        if missing and not {key for key, _, _ in missing} <= self._handed:
+            self._hand_out_paths(missing)
+        return out
+
+    def _preview_or_whole(self, key: tuple, p: StartPoint, m: str, budget: float) -> tuple[Trajectory, float]:
+        """The whole path if its cost, estimated from its timed preview, fits `budget` seconds, else the preview;
+        and the budget left."""
+        if key not in self._previews:
+            t = time.perf_counter()
+            preview = self._run(p, m, self.preview_steps())
+            took = time.perf_counter() - t
+            budget -= took
+            if preview.status != "max_steps" or self.preview_steps() >= self.steps:
+                self._store(key, preview)  # it stopped (converged, diverged) within its first steps: it is whole
+                return preview, budget
+            self._previews[key] = (preview, took * self.steps / self.preview_steps())
+        preview, estimate = self._previews[key]
+        if estimate > budget:
+            return preview, budget
+        t = time.perf_counter()
+        whole = self._run(p, m, self.steps)
+        self._store(key, whole)
+        del self._previews[key]
+        return whole, budget - (time.perf_counter() - t)
+
+    def preview_steps(self) -> int:
+        rows = getattr(self._function, "rows", 1) if getattr(self._function, "data", None) is not None else 1
+        return max(1, min(self.steps, PREVIEW_STEPS, PREVIEW_ROW_STEPS // max(1, rows)))
+
+    def _hand_out_paths(self, missing: list[tuple[tuple, StartPoint, str]]) -> None:
+        fn = self._function
+        runs = [(key, p, m, self.methods[m]) for key, p, m in missing]
+        steps, tol, bound = self.steps, self.tol, self._bound
+
+        def compute(progress: Any) -> tuple[Any, dict[tuple, Trajectory]]:
+            done = {}
+            for k, (key, p, m, s) in enumerate(runs):
+                done[key] = descend(fn, (p.x, p.y), m, lr=s.lr, steps=steps, tol=tol, bound=bound, **s.hyper_dict)
+                progress.report((k + 1) / len(runs))
+            return fn, done
+
+        self._handed = frozenset(key for key, _, _ in missing)
+        assert self.hand_out is not None
+        self.hand_out("paths", compute)
+
+    def accept_paths(self, result: tuple[Any, dict[tuple, Trajectory]] | Exception) -> None:
+        """The whole paths a job computed (dropped unless they are of the f shown; an exception leaves the
+        previews); the views are told."""
+        self._handed = frozenset()
+        if isinstance(result, Exception):
+            return
+        fn, done = result
+        if fn is not self._function:
+            return
+        for key, traj in done.items():
+            self._store(key, traj)
+            self._previews.pop(key, None)
+        self.trajectories_changed.emit()
 
     # ----- playback -----
     def set_playback(self, step: int | None) -> None:

@@ -25,7 +25,7 @@ from gradviz.model import limits
 from gradviz.model.descent_state import DescentState, default_methods
 from gradviz.model.parameter_sliders import ParameterSliders
 from gradviz.model.presets import DEFAULT_PRESET, Preset, preset_named
-from gradviz.model.sampling import Sample, sample
+from gradviz.model.sampling import COARSE_GRID, PREVIEW_ROWS, Sample, coarse_sample, sample
 from gradviz.model.scene_work import SceneWork
 from gradviz.model.signal import Signal
 from gradviz.model.view_settings import (  # noqa: F401 (re-exported: the scene's settings live there)
@@ -64,13 +64,14 @@ class Scene(ParameterSliders, SceneWork):
         self.critical_changed = Signal("critical")  # (list | None)
         self.camera_changed = Signal("camera")  # (dict | None)
         self.parameters_changed = Signal("parameters")  # (set of parameter names whose value or range changed)
+        self.sample_changed = Signal("sample")  # () the full sample of the f on screen replaced its preview
         self.parameter_ranges: dict[str, tuple[float, float]] = {
             n: (s.lo, s.hi) for n, s in self.function.parameter_specs.items()}
         self._sample: Sample | None = None
         self._local: LocalModel | None = None
         self.critical_note = ""  # set by find_critical_points: "some may be missing: …" when unsure
-        self._init_work()
         self.descent = DescentState()
+        self._init_work()
         self.descent.use_function(self.function, self.domain)
         if not self.recent_expressions:
             self.recent_expressions.append(self.function.text)
@@ -189,7 +190,7 @@ class Scene(ParameterSliders, SceneWork):
     def batch(self) -> Iterator[None]:
         """Hold every change signal in this block; each is then emitted once (domain and function first)."""
         signals = [self.domain_changed, self.function_changed, self.parameters_changed, self.error_changed,
-                   self.view_changed,
+                   self.view_changed, self.sample_changed,
                    self.probe_changed, self.critical_changed, self.camera_changed, self.descent.starts_changed,
                    self.descent.settings_changed, self.descent.playback_changed, self.descent.trajectories_changed]
         for sig in signals:
@@ -214,7 +215,7 @@ class Scene(ParameterSliders, SceneWork):
         self.function_changed.emit(fn)
         self.descent.trajectories_changed.emit()
         if shown:
-            self.find_critical_points()
+            self.request_critical_points()
         else:
             self.critical_changed.emit(None)
         self.probe_changed.emit(self.probe)
@@ -248,13 +249,25 @@ class Scene(ParameterSliders, SceneWork):
             return
         self.resolution = n
         self._sample = None
+        self._invalidate_work(("sample",))
         self.domain_changed.emit()
 
     def sample(self) -> Sample:
-        """f and ∇f on the current grid, computed once per change."""
+        """f and ∇f on the current grid, computed once per change. With an executor, a coarse preview comes first
+        (`Sample.coarse`) and the full sample replaces it when it is ready (`sample_changed`)."""
         if self._sample is None:
-            self._sample = sample(self.function, self.domain, self.resolution)
+            fn = self.function
+            big = self.resolution > COARSE_GRID or (fn.data is not None and getattr(fn, "rows", 0) > PREVIEW_ROWS)
+            if self.executor is not None and big:
+                self._sample = coarse_sample(fn, self.domain, self.resolution)
+                self.request_sample()
+            else:
+                self._sample = sample(fn, self.domain, self.resolution)
         return self._sample
+
+    def _show_sample(self, full: Sample) -> None:
+        self._sample = full
+        self.sample_changed.emit()
 
     def height_range(self) -> tuple[float, float]:
         """The range of f the views draw and colour: robust ("auto"), all finite values ("full") or
@@ -337,7 +350,7 @@ class Scene(ParameterSliders, SceneWork):
         d.set_playback(state["playback"])
         self.set_camera(state["camera"])
         if state["critical_points_searched"]:
-            self.find_critical_points()
+            self.request_critical_points()
 
     # ----- critical points -----
     def search_cells(self) -> int:

@@ -1,45 +1,80 @@
-"""Work a scene hands out to run off the GUI thread (a `Job`), and takes back with `accept`: so far the search for
-critical points. A newer request, or a new f or domain, makes a job still running stale, and its result is
-dropped: the points shown always belong to the f on screen. Without an executor the work is done at once."""
+"""Work a scene hands out to run off the GUI thread (a `Job`), and takes back with `accept`: the full-resolution
+sample of f (a coarse one is shown at once), the descent paths that did not fit in a frame (their first steps are
+shown at once), and the search for critical points.
+
+A newer request of the same kind cancels the one running, and a new f, domain or grid makes it stale: a stale
+result is dropped, so what is shown always belongs to the f on screen. Without an executor the work is done at once.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from gradviz.calculus.critical import CriticalSearch, search_critical_points
 from gradviz.model.jobs import CancelledError, Executor, Job, Progress
+from gradviz.model.sampling import Sample, sample
 from gradviz.model.signal import Signal
+
+KINDS = ("sample", "paths", "critical")
 
 
 class SceneWork:
-    """Mixin of `Scene`: needs `function`, `domain`, `search_critical_points()` and `_show_critical(search)`."""
+    """Mixin of `Scene`: needs `function`, `domain`, `resolution`, `view`, `descent`, `search_cells()`,
+    `find_critical_points()`, `_show_critical(search)` and `_show_sample(sample)`."""
 
-    executor: Executor | None
     work_changed: Signal  # () whenever work starts, ends or is cancelled
 
     def _init_work(self) -> None:
-        self.executor = None
+        self._executor: Executor | None = None
         self.work_changed = Signal("work")
-        self._tokens: dict[str, int] = {"critical": 0}
+        self._tokens: dict[str, int] = dict.fromkeys(KINDS, 0)
         self._running: dict[str, Job] = {}
 
+    @property
+    def executor(self) -> Executor | None:
+        """Who runs the scene's jobs (the window's runner), or None: everything at once, on the caller's thread."""
+        return self._executor
+
+    @executor.setter
+    def executor(self, executor: Executor | None) -> None:
+        self._executor = executor
+        self.descent.hand_out = None if executor is None else self.hand_out  # type: ignore[attr-defined]
+
     # ----- asking -----
+    def hand_out(self, kind: str, compute: Callable[[Progress], Any]) -> Job:
+        """Give `compute(progress)` to the executor as the newest job of `kind` (the one before is cancelled)."""
+        progress = Progress()
+        job = self._job(kind, lambda: compute(progress), progress)
+        assert self._executor is not None
+        self._executor(job)
+        return job
+
     def request_critical_points(self) -> None:
         """Search for the critical points: handed to the executor when there is one (`busy` says so meanwhile;
         the result is shown when it comes back, if f and the domain are still those searched), else at once."""
-        if self.executor is None:
+        if self._executor is None:
             self.find_critical_points()  # type: ignore[attr-defined]
             return
-        progress = Progress()
         fn, domain, cells = self.function, self.domain, self.search_cells()  # type: ignore[attr-defined]
-        job = self._job("critical", lambda: self.search_in(fn, domain, cells, progress.report), progress)
-        self.executor(job)
+        self.hand_out("critical", lambda progress: self.search_in(fn, domain, cells, progress.report))
 
     @staticmethod
     def search_in(fn: Any, domain: tuple, cells: int, report: Any) -> CriticalSearch:
         return search_critical_points(fn, domain, cells=cells, report=report)
 
-    def _job(self, kind: str, compute: Any, progress: Progress | None = None) -> Job:
+    def request_sample(self) -> None:
+        """Sample f on the full grid off the GUI thread; `_show_sample` gets it if f, the domain and the grid are
+        still those sampled."""
+        fn, domain, n, view = self.function, self.domain, self.resolution, self.view  # type: ignore[attr-defined]
+        density = view.field_density if view.gradient_field else None
+        self.hand_out("sample", lambda progress: sample(fn, domain, n, progress.report).prime(
+            view.contour_spacing, view.contour_count, density, view.field_sign))
+
+    def _job(self, kind: str, compute: Callable[[], Any], progress: Progress | None = None) -> Job:
+        old = self._running.get(kind)
+        if old is not None and old.progress is not None:
+            old.progress.cancel()  # a fast slider never queues work behind it
         self._tokens[kind] += 1
         job = Job(kind, self._tokens[kind], compute, progress)
         self._running[kind] = job
@@ -58,19 +93,18 @@ class SceneWork:
 
     def cancel_work(self) -> None:
         """Stop every job on its way (each stops at its next report) and forget them."""
-        for kind, job in list(self._running.items()):
+        self._invalidate_work(cancel=True)
+
+    def _invalidate_work(self, kinds: tuple[str, ...] = KINDS, cancel: bool = False) -> None:
+        """What `kinds` of results on their way would show belong to another f, domain or grid: they are dropped
+        (and with `cancel`, stopped)."""
+        stale = [kind for kind in self._running if kind in kinds]
+        for kind in stale:
+            job = self._running.pop(kind)
             if job.progress is not None:
                 job.progress.cancel()
             self._tokens[kind] += 1
-        self._running.clear()
-        self.work_changed.emit()
-
-    def _invalidate_work(self) -> None:
-        """f or the domain changed: results on their way are of another f."""
-        if self._running:
-            for kind in self._running:
-                self._tokens[kind] += 1
-            self._running.clear()
+        if stale or cancel:
             self.work_changed.emit()
 
     # ----- results -----
@@ -81,9 +115,14 @@ class SceneWork:
         self._running.pop(job.kind, None)
         if isinstance(result, CancelledError):
             pass
-        elif isinstance(result, Exception):
-            self.critical_note = f"the search failed: {result}"  # type: ignore[attr-defined]
-            self._show_critical(None)  # type: ignore[attr-defined]
-        else:
-            self._show_critical(result)  # type: ignore[attr-defined]
+        elif job.kind == "critical":
+            if isinstance(result, Exception):
+                self.critical_note = f"the search failed: {result}"  # type: ignore[attr-defined]
+                self._show_critical(None)  # type: ignore[attr-defined]
+            else:
+                self._show_critical(result)  # type: ignore[attr-defined]
+        elif job.kind == "sample" and isinstance(result, Sample):  # a failure leaves the preview
+            self._show_sample(result)  # type: ignore[attr-defined]
+        elif job.kind == "paths":
+            self.descent.accept_paths(result)  # type: ignore[attr-defined]
         self.work_changed.emit()

@@ -74,3 +74,11 @@ def drag(qtbot, view, start: QtCore.QPoint, end: QtCore.QPoint, steps: int = 8) 
         QTest.mouseMove(port, p)
         qtbot.wait(5)
     QTest.mouseRelease(port, left, QtCore.Qt.KeyboardModifier.NoModifier, end)
+
+
+def settle(qtbot, window, timeout: int = 20_000) -> None:
+    """Wait until the scene's work off the GUI thread is done and shown (the full sample replaced its preview,
+    the whole paths their first steps)."""
+    scene = window.scene
+    qtbot.waitUntil(lambda: not scene.busy and not scene.sample().coarse, timeout=timeout)
+    qtbot.wait(10)  # the queued results applied

@@ -4,9 +4,12 @@ as unsaved, and a bad section refused with the scene and the window unchanged.""
 import json
 
 import numpy as np
+import pytest
 
 from gradviz.session import loss_on_data as data_session
 from gradviz.session import scene_to_dict
+
+from .conftest import settle
 
 
 def test_the_data_window_is_saved_and_reopened_with_the_session(qtbot, window, dwin, tmp_path):
@@ -103,12 +106,20 @@ def test_the_loss_shown_in_the_main_window_with_undo_backprop_and_sessions(qtbot
     assert model.function(1.0, 2.0) == np.mean(np.abs(x + 2.0 - y))
 
 
-def test_a_loss_over_many_rows_is_not_offered_to_the_main_window(dwin, tmp_path):
-    from gradviz.gui.tools.data_window import MAIN_WINDOW_ROWS
-
-    assert dwin.show_3d.isEnabled()
-    x = np.linspace(-1, 1, MAIN_WINDOW_ROWS + 1)
+def test_a_loss_over_many_rows_is_shown_in_the_main_window_preview_first(qtbot, window, dwin, tmp_path):
+    """50,000 rows (ten times the old cap): the main window shows the loss over a sample of the rows at once, then
+    over all of them, with paths from the start; nothing on the way is of another f."""
+    x = np.linspace(-1, 1, 50_000)
     path = tmp_path / "many.csv"
-    np.savetxt(path, np.column_stack([x, 2 * x]), delimiter=",", header="x,y", comments="")
+    np.savetxt(path, np.column_stack([x, 2 * x + 0.5]), delimiter=",", header="x,y", comments="")
     assert dwin.state.load_csv(path)
-    assert not dwin.show_3d.isEnabled() and "stays in this window" in dwin.show_3d.toolTip()
+    qtbot.waitUntil(lambda: not dwin.state.loading and dwin.show_3d.isEnabled(), timeout=20000)
+    dwin.show_3d.click()
+    scene = window.scene
+    assert scene.function.rows == 50_000 and scene.sample().coarse
+    settle(qtbot, window, timeout=60000)
+    s = scene.sample()
+    w, b = s.xs[11], s.ys[29]
+    assert s.f[11, 29] == pytest.approx(np.mean((w * x + b - (2 * x + 0.5)) ** 2), rel=1e-12)
+    (start, method, traj), *_ = scene.descent.trajectories()
+    assert len(traj.points) > 1 and np.isfinite(traj.points).all()

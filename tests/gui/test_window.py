@@ -10,8 +10,9 @@ import gradviz
 from gradviz import parse
 from gradviz.calculus import local_model
 from gradviz.gui.views.surface_view import DEPTH_BIAS
+from gradviz.gui.widgets import work_status
 
-from .conftest import drag, image_array
+from .conftest import drag, image_array, settle
 
 
 def _mesh_heights(window):
@@ -271,12 +272,15 @@ def test_a_ten_megabyte_paste_is_refused_without_reaching_opengl(qtbot, window):
         gradviz.parse("x" * 10_000_000)
 
 
-def test_the_search_runs_off_the_gui_thread_with_progress_and_cancel(qtbot, window):
+def test_the_search_runs_off_the_gui_thread_with_progress_and_cancel(qtbot, window, monkeypatch):
     """Ctrl+K on a wavy f over a wide domain: the search is handed to the worker, the status bar shows it with a
-    Cancel button, the window keeps answering, and the result arrives for the f on screen."""
+    Cancel button (at once here: the bar's delay is off), the window keeps answering, and the result arrives for
+    the f on screen."""
+    monkeypatch.setattr(work_status, "SHOW_AFTER", 0.0)
     scene = window.scene
     scene.set_expression("sin(3*x)*sin(3*y) + 0.01*x*y")
     scene.set_domain((-12.0, 12.0, -12.0, 12.0))
+    settle(qtbot, window)
     scene.request_critical_points()
     assert scene.busy and window.work.isVisible() and window.work.cancel.isVisible()
     qtbot.waitUntil(lambda: scene.found_critical_points is not None, timeout=60000)
@@ -287,3 +291,16 @@ def test_the_search_runs_off_the_gui_thread_with_progress_and_cancel(qtbot, wind
     window.work.cancel.click()  # cancelled: nothing new is shown, the old points were dropped with the domain
     qtbot.wait(300)
     assert not scene.busy and scene.found_critical_points is None and not window.work.isVisible()
+
+
+def test_short_work_comes_and_goes_without_the_bar(qtbot, window):
+    """A job shorter than SHOW_AFTER (the search on a paraboloid) never shows the progress bar."""
+    window.scene.set_expression("x^2 + y^2")
+    settle(qtbot, window)
+    shown = []
+    window.scene.work_changed.connect(lambda: shown.append(window.work.isVisible()))
+    window.scene.request_critical_points()
+    qtbot.waitUntil(lambda: window.scene.found_critical_points is not None, timeout=20000)
+    qtbot.wait(150)
+    assert len(window.scene.found_critical_points) == 1
+    assert not any(shown) and not window.work.isVisible()

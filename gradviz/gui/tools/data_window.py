@@ -23,7 +23,6 @@ from gradviz.model.loss_on_data import DataState
 PATH_PEN = pg.mkPen("#d62728", width=2)
 FULL_PEN = pg.mkPen((255, 255, 255, 220), width=1.5, style=QtCore.Qt.PenStyle.DashLine)
 TICK_MS = 33
-MAIN_WINDOW_ROWS = 5_000  # the main window computes on the GUI thread: 160² × 5,000 rows took 0.7 s
 PLAY_SECONDS = 5.0  # a playback of the whole path
 
 
@@ -147,14 +146,11 @@ class DataWindow(DataControls, DataExports, QtWidgets.QWidget):
         return row
 
     def _offer_3d(self) -> None:
-        rows = self.state.function.rows
-        small = rows <= MAIN_WINDOW_ROWS
-        self.show_3d.setEnabled(hasattr(self.parent(), "scene") and small and not self.state.loading)
+        self.show_3d.setEnabled(hasattr(self.parent(), "scene") and not self.state.loading)
         self.show_3d.setToolTip(
             "Show this loss in the main window: its surface, contours, Hessian, critical points and optimizers "
-            "(full batch); type other losses over these columns there" if small else
-            f"The main window computes its views on the GUI thread: a loss over {rows:,} rows (more than "
-            f"{MAIN_WINDOW_ROWS:,}) stays in this window, whose work is done in the background")
+            "(full batch); type other losses over these columns there. Over many rows it shows a preview first, "
+            "over a sample of the rows, and the whole loss when it is computed")
 
     def show_in_main_window(self) -> None:
         """The main window's scene shows this loss over this domain, descending from this start."""

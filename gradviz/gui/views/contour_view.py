@@ -8,8 +8,7 @@ import pyqtgraph as pg
 from PySide6 import QtCore
 
 from gradviz.calculus.critical_kinds import CRITICAL_KINDS
-from gradviz.geometry.arrows import arrow_field
-from gradviz.geometry.isolines import isolines, label_anchor
+from gradviz.geometry.isolines import label_anchor
 from gradviz.gui.views.arrow_item import ArrowFieldItem
 from gradviz.gui.views.optimizer_glyphs import OptimizerGlyphs
 from gradviz.gui.views.overlay_drawing import draw_overlays
@@ -18,6 +17,7 @@ from gradviz.gui.widgets import theme as palette
 from gradviz.gui.widgets.format import num
 from gradviz.gui.widgets.theme import style_axis, style_plot
 from gradviz.model.color_scale import ColorScale
+from gradviz.model.sampling import Sample
 from gradviz.model.scene import Scene
 
 FIELD_COLORS = pg.ColorMap([0.0, 1.0], [(255, 215, 215), (190, 0, 20)])  # pale to deep red: |∇f|
@@ -80,6 +80,7 @@ class ContourView(pg.PlotWidget):
         self.scene_proxy = pg.SignalProxy(self.scene().sigMouseMoved, rateLimit=60, slot=self._mouse_moved)
         scene.function_changed.connect(lambda fn: self.rebuild())
         scene.domain_changed.connect(lambda: self.rebuild(fit=True))
+        scene.sample_changed.connect(lambda: self.rebuild())
         scene.view_changed.connect(self._on_view_changed)
         scene.probe_changed.connect(lambda p: self.update_probe())
         scene.critical_changed.connect(lambda pts: self.update_critical())
@@ -106,20 +107,20 @@ class ContourView(pg.PlotWidget):
         """Image, colour bar and isolines from the scene's sample; then the field and markers
         (once per change: a second call for the same state only fits the view)."""
         view = self.scene_model.view
-        key = (self.scene_model.function, self.scene_model.domain, self.scene_model.resolution, view.colormap,
+        s = self.scene_model.sample()
+        key = (self.scene_model.function, self.scene_model.domain, id(s), view.colormap,
                view.contour_count, view.contour_spacing, view.height_mode, view.height_min, view.height_max)
         if key == getattr(self, "_built", None):
             if fit:
                 self.fit_view()
             return
-        self._built = key
+        self._built, self._built_sample = key, s  # the sample kept, so that its id is not reused
         u, v = self.scene_model.function.variables
         plot = self.getPlotItem()
         if plot.getAxis("bottom").labelText != u or plot.getAxis("left").labelText != v:
             plot.setLabel("bottom", u)
             plot.setLabel("left", v)
             self.colorbar.getAxis("left").setLabel(f"f({u}, {v})")  # where ColorBarItem put its label
-        s = self.scene_model.sample()
         lo, hi = self.scene_model.height_range()
         scale = s.color_scale(view.contour_spacing, lo, hi)
         cmap = pg.colormap.get(view.colormap)
@@ -158,14 +159,14 @@ class ContourView(pg.PlotWidget):
             points += [(c.x, c.y) for c in self.scene_model.found_critical_points]
         return points
 
-    def update_isolines(self, s: object, scale: ColorScale) -> None:
+    def update_isolines(self, s: Sample, scale: ColorScale) -> None:
         """All isolines as one item; a few labels, placed apart, from a reused pool of text items."""
         view = self.scene_model.view
         levels = scale.levels(view.contour_count)
         xs_all, ys_all = [], []
         candidates: list[tuple[str, np.ndarray]] = []
         nan = np.array([np.nan])
-        for k, (level, points) in enumerate(zip(levels, isolines(s.xs, s.ys, s.f, levels), strict=True)):
+        for k, (level, points) in enumerate(zip(levels, s.isolines(levels), strict=True)):
             if len(points) == 0:
                 continue
             xs_all += [points[:, 0], nan]
@@ -209,7 +210,7 @@ class ContourView(pg.PlotWidget):
         self.field.setVisible(view.gradient_field)
         if not view.gradient_field:
             return
-        field = arrow_field(self.scene_model.function, self.scene_model.domain, view.field_density, view.field_sign)
+        field = self.scene_model.sample().arrows(view.field_density, view.field_sign)
         self.field.set_field(field.segments, field.magnitude, FIELD_COLORS)
 
     def update_critical(self) -> None:

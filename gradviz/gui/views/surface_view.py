@@ -128,6 +128,7 @@ class SurfaceView(PickingGLView):
         self._connections = [
             (scene.function_changed, lambda fn: self.rebuild(reset_camera=False)),
             (scene.domain_changed, lambda: self.rebuild(reset_camera=True)),
+            (scene.sample_changed, lambda: self.rebuild(reset_camera=False)),
             (scene.view_changed, self._on_view_changed),
             (scene.probe_changed, lambda p: self.update_overlays()),
             (scene.critical_changed, lambda pts: self.update_critical()),
@@ -156,14 +157,14 @@ class SurfaceView(PickingGLView):
         """Recompute the mesh, colours, frame and labels from the scene's sample (once per change:
         a preset changes domain and function together, and the second call only frames the view)."""
         view = self.scene.view
-        key = (self.scene.function, self.scene.domain, self.scene.resolution, view.colormap,
+        s = self.scene.sample()
+        key = (self.scene.function, self.scene.domain, id(s), view.colormap,
                view.contour_spacing, view.wireframe, view.height_mode, view.height_min, view.height_max)
         if key == getattr(self, "_built", None):
             if reset_camera:
                 self.fit_view()
             return
-        self._built = key
-        s = self.scene.sample()
+        self._built, self._built_sample = key, s  # the sample kept, so that its id is not reused
         xmin, xmax, ymin, ymax = self.scene.domain
         span = max(xmax - xmin, ymax - ymin)
         lo, hi = self.scene.height_range()

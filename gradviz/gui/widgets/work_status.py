@@ -1,15 +1,19 @@
 """The status bar's account of work done off the GUI thread: what is being computed, how far it has got, and a
 button that cancels it. The scene hands its jobs to the app's one runner (`BackgroundWork`); the window stays
-usable meanwhile."""
+usable meanwhile. Work shorter than SHOW_AFTER seconds comes and goes without a flicker of the bar."""
 
 from __future__ import annotations
+
+import time
 
 from PySide6 import QtCore, QtWidgets
 
 from gradviz.gui.background import BackgroundWork
 from gradviz.model.scene import Scene
 
-LABELS = {"critical": "searching for critical points"}
+LABELS = {"critical": "searching for critical points", "sample": "computing the surface",
+          "paths": "computing the descent paths"}
+SHOW_AFTER = 0.4  # seconds of work before the bar appears
 
 
 class WorkStatus(QtWidgets.QWidget):
@@ -32,6 +36,7 @@ class WorkStatus(QtWidgets.QWidget):
         self.timer.setInterval(100)
         self.timer.timeout.connect(self.refresh)
         scene.work_changed.connect(self.refresh)
+        self.since: float | None = None  # when the scene last became busy
         self.setVisible(False)
 
     def refresh(self) -> None:
@@ -39,10 +44,15 @@ class WorkStatus(QtWidgets.QWidget):
         if not jobs:
             self.setVisible(False)
             self.timer.stop()
+            self.since = None
+            return
+        if self.since is None:
+            self.since = time.monotonic()
+        if not self.timer.isActive():
+            self.timer.start()
+        if time.monotonic() - self.since < SHOW_AFTER:
             return
         job = jobs[0]
         self.bar.setFormat(f"{LABELS.get(job.kind, job.kind)}: %p%")
         self.bar.setValue(round(100 * (job.progress.fraction if job.progress is not None else 0.0)))
         self.setVisible(True)
-        if not self.timer.isActive():
-            self.timer.start()
