@@ -97,8 +97,11 @@ def actions(window, quick: bool) -> list[tuple[str, Callable[[], None]]]:
         return lambda: scene.show_loss(fn, (-2.0, 6.0, -1.0, 9.0), (0.0, 0.0))
 
     def slide() -> None:
-        scene.set_expression("k = 1 in [0.5, 3]; " + TWELVE_TERMS.replace("tanh(x*y", "k*tanh(x*y"))
         from PySide6 import QtWidgets
+        text = "k = 1 in [0.5, 3]; " + TWELVE_TERMS.replace("tanh(x*y", "k*tanh(x*y")
+        scene.set_expression(text)
+        while scene.text != text:  # a long f is derived off the GUI thread: its slider appears when it is shown
+            QtWidgets.QApplication.processEvents()
         for value in np.linspace(0.5, 3.0, 15):
             scene.set_parameter("k", float(value))
             QtWidgets.QApplication.processEvents()

@@ -159,3 +159,40 @@ def test_without_an_executor_everything_is_whole_at_once():
     scene = Scene()
     assert not scene.sample().coarse and scene.sample().f.shape == (scene.resolution,) * 2
     assert all(len(t.points) > 1 for _, _, t in scene.descent.trajectories())
+
+
+LONG = " + ".join(f"sin({k}*x + y)*exp(-0.0{k}*(x^2 + y^2))" for k in range(1, 9))
+
+
+def test_a_long_f_is_derived_off_the_thread_and_shown_whole(queued):
+    """The f on screen stays until the long one is derived; then f, its sample and its paths arrive together."""
+    scene, jobs = queued
+    assert len(LONG) > 160
+    before = scene.function
+    changed = []
+    scene.function_changed.connect(changed.append)
+    assert scene.set_expression(LONG)
+    assert scene.function is before and changed == [] and [j.kind for j in jobs] == ["prepare"]
+    run(scene, jobs, "prepare")
+    assert scene.text == LONG and changed == [scene.function]
+    x, y = 0.3, -0.7
+    expected = sum(np.sin(k * x + y) * np.exp(-0.01 * k * (x * x + y * y)) for k in range(1, 9))
+    assert scene.function(x, y) == pytest.approx(expected, rel=1e-12)
+
+
+def test_a_newer_edit_drops_the_long_f_on_its_way(queued):
+    scene, jobs = queued
+    scene.set_expression(LONG)
+    (pending,) = jobs
+    scene.set_expression("x*y")  # short: shown at once, and the long one is stale
+    assert scene.text == "x*y" and scene.is_stale(pending)
+    result = pending.compute() if not pending.progress.cancelled else None
+    scene.accept(pending, result)
+    assert scene.text == "x*y"
+    scene.set_expression(LONG)
+    scene.set_domain((-2.0, 2.0, -2.0, 2.0))  # a new domain: the f on its way stays on its way
+    run(scene, jobs, "prepare")
+    assert scene.text == LONG and scene.domain == (-2.0, 2.0, -2.0, 2.0)
+    scene.set_expression(LONG + " + x")
+    scene.set_expression(LONG)  # typed back to what is shown: the edit on its way is dropped
+    assert all(scene.is_stale(job) for job in jobs if job.kind == "prepare")

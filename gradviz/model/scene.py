@@ -26,7 +26,7 @@ from gradviz.model.descent_state import DescentState, default_methods
 from gradviz.model.parameter_sliders import ParameterSliders
 from gradviz.model.presets import DEFAULT_PRESET, Preset, preset_named
 from gradviz.model.sampling import COARSE_GRID, PREVIEW_ROWS, Sample, coarse_sample, sample
-from gradviz.model.scene_work import SceneWork
+from gradviz.model.scene_work import VIEW_KINDS, SceneWork
 from gradviz.model.signal import Signal
 from gradviz.model.view_settings import (  # noqa: F401 (re-exported: the scene's settings live there)
     COLORMAPS,
@@ -38,6 +38,7 @@ from gradviz.model.view_settings import (  # noqa: F401 (re-exported: the scene'
 
 MIN_RESOLUTION, MAX_RESOLUTION = limits.RESOLUTION
 DATA_SEARCH_CELLS = 48  # a loss on data evaluates every row at each grid point: a coarser search grid
+PREPARE_INLINE_CHARS = 160  # longer texts are derived and compiled off the GUI thread (600 characters: 28 ms)
 @dataclass
 class Scene(ParameterSliders, SceneWork):
     """The state of one gradviz scene; see the module docstring for the contract."""
@@ -88,8 +89,11 @@ class Scene(ParameterSliders, SceneWork):
 
     def set_expression(self, text: str) -> bool:
         """Show f from `text`. On an ExpressionError the current f stays, `error` holds the
-        problem and error_changed is emitted; returns whether the text was accepted."""
+        problem and error_changed is emitted; returns whether the text was accepted. With an executor, a text
+        longer than PREPARE_INLINE_CHARS is derived off the caller's thread, and shown when that is done (the f
+        on screen stays until then; a newer edit drops it)."""
         if text == self.function.text and self.error is None:
+            self._invalidate_work(("prepare",))  # an edit on its way is undone
             return True
         try:
             fn = self._parse(text)
@@ -97,11 +101,19 @@ class Scene(ParameterSliders, SceneWork):
             self.error = err
             self.error_changed.emit(err, text)
             return False
+        if self.executor is not None and len(text) > PREPARE_INLINE_CHARS:
+            self.preparing = text
+            self.hand_out("prepare", lambda progress: fn.prepare(everything=True))
+            return True
+        self._show_expression(fn)
+        return True
+
+    def _show_expression(self, fn: Function) -> None:
+        """Show a parsed f typed by the user (the preset's suggested scale goes with the preset)."""
         if self.preset is not None and self.view.contour_spacing != "auto":
             self.set_view(contour_spacing="auto")  # the preset's scale was for its own f
         self.preset = None
         self._set_function(fn)
-        return True
 
     def _parse(self, text: str) -> Function:
         """f from text (kernels are compiled on first use); a loss over the scene's data when only that
@@ -205,7 +217,7 @@ class Scene(ParameterSliders, SceneWork):
     def _replace_values(self, fn: Function, names: set[str]) -> None:
         """Show f with other parameter values: the same graph, new samples, paths and models."""
         shown = self.found_critical_points is not None
-        self._invalidate_work()
+        self._invalidate_work(VIEW_KINDS)  # an f on its way stays on its way
         self.function = fn
         self._sample = None
         self._local = None
@@ -231,7 +243,7 @@ class Scene(ParameterSliders, SceneWork):
         if d == self.domain:
             return
         self.domain = d  # type: ignore[assignment]
-        self._invalidate_work()
+        self._invalidate_work(VIEW_KINDS)
         self._sample = None
         self.found_critical_points = None
         span = max(d[1] - d[0], d[3] - d[2])

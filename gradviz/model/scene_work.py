@@ -1,6 +1,6 @@
-"""Work a scene hands out to run off the GUI thread (a `Job`), and takes back with `accept`: the full-resolution
-sample of f (a coarse one is shown at once), the descent paths that did not fit in a frame (their first steps are
-shown at once), and the search for critical points.
+"""Work a scene hands out to run off the GUI thread (a `Job`), and takes back with `accept`: the derivation of a
+long f (shown when it is ready), the full-resolution sample of f (a coarse one is shown at once), the descent paths
+that did not fit in a frame (their first steps are shown at once), and the search for critical points.
 
 A newer request of the same kind cancels the one running, and a new f, domain or grid makes it stale: a stale
 result is dropped, so what is shown always belongs to the f on screen. Without an executor the work is done at once.
@@ -12,11 +12,13 @@ from collections.abc import Callable
 from typing import Any
 
 from gradviz.calculus.critical import CriticalSearch, search_critical_points
+from gradviz.expr.errors import ExpressionError
 from gradviz.model.jobs import CancelledError, Executor, Job, Progress
 from gradviz.model.sampling import Sample, sample
 from gradviz.model.signal import Signal
 
-KINDS = ("sample", "paths", "critical")
+KINDS = ("prepare", "sample", "paths", "critical")
+VIEW_KINDS = ("sample", "paths", "critical")  # what a new domain or grid makes stale (an f on its way stays)
 
 
 class SceneWork:
@@ -30,6 +32,7 @@ class SceneWork:
         self.work_changed = Signal("work")
         self._tokens: dict[str, int] = dict.fromkeys(KINDS, 0)
         self._running: dict[str, Job] = {}
+        self.preparing = ""  # the text of the last f handed out to be derived
 
     @property
     def executor(self) -> Executor | None:
@@ -121,6 +124,14 @@ class SceneWork:
                 self._show_critical(None)  # type: ignore[attr-defined]
             else:
                 self._show_critical(result)  # type: ignore[attr-defined]
+        elif job.kind == "prepare":
+            if isinstance(result, Exception):
+                error = ExpressionError(f"f could not be derived ({type(result).__name__}: {result})", 0,
+                                        self.preparing)
+                self.error = error  # type: ignore[attr-defined]
+                self.error_changed.emit(error, self.preparing)  # type: ignore[attr-defined]
+            else:
+                self._show_expression(result)  # type: ignore[attr-defined]
         elif job.kind == "sample" and isinstance(result, Sample):  # a failure leaves the preview
             self._show_sample(result)  # type: ignore[attr-defined]
         elif job.kind == "paths":

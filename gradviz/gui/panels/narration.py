@@ -9,6 +9,7 @@ from PySide6 import QtCore, QtWidgets
 
 from gradviz.descent.insight import narrate_parts
 from gradviz.descent.optimizers import OPTIMIZERS
+from gradviz.gui.widgets.lazy import FollowPaths
 from gradviz.gui.widgets.styles import start_color
 from gradviz.gui.widgets.theme import current, on_change
 from gradviz.model.scene import Scene
@@ -26,7 +27,8 @@ class NarrationLabel(QtWidgets.QLabel):
         self.setToolTip("The update each optimizer made at the playback step, with its numbers; step with the "
                         "playback slider")
         scene.descent.playback_changed.connect(lambda step: self.refresh())
-        scene.descent.trajectories_changed.connect(self.refresh)
+        self.follow = FollowPaths(scene, self.refresh, self)
+        scene.descent.trajectories_changed.connect(self.follow.changed)
         on_change(lambda theme: self.refresh(), self)
         self.refresh()
 

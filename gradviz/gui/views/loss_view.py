@@ -10,7 +10,7 @@ from gradviz.descent.optimizers import OPTIMIZERS
 from gradviz.descent.trajectory import Trajectory
 from gradviz.gui.views.sharpness_plot import SharpnessPlot
 from gradviz.gui.widgets.format import num, vec
-from gradviz.gui.widgets.lazy import show_event_refreshing, when_visible
+from gradviz.gui.widgets.lazy import FollowPaths, show_event_refreshing, when_visible
 from gradviz.gui.widgets.log_axis import LogAxis
 from gradviz.gui.widgets.styles import run_curves, start_color, style_icon, style_pixmap
 from gradviz.gui.widgets.theme import current, on_change, style_plot
@@ -85,7 +85,8 @@ class LossView(QtWidgets.QWidget):
         self.cursor = pg.InfiniteLine(angle=90, pen=pg.mkPen("#888", style=QtCore.Qt.PenStyle.DashLine))
         item.addItem(self.cursor)
         d = scene.descent
-        d.trajectories_changed.connect(self.refresh)
+        self.follow = FollowPaths(scene, self.refresh, self)
+        d.trajectories_changed.connect(self.follow.changed)
         d.playback_changed.connect(self._playback)
         self.refresh()
 

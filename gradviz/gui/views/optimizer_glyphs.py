@@ -10,6 +10,7 @@ import pyqtgraph as pg
 
 from gradviz.descent.insight import metric_at
 from gradviz.descent.optimizers import OPTIMIZERS
+from gradviz.gui.widgets.lazy import FollowPaths
 from gradviz.gui.widgets.styles import start_color
 from gradviz.model.scene import Scene
 
@@ -49,7 +50,8 @@ class OptimizerGlyphs:
         self.arrows: dict[tuple[int, str], pg.PlotCurveItem] = {}
         d = scene.descent
         d.playback_changed.connect(lambda step: self.refresh())
-        d.trajectories_changed.connect(self.refresh)
+        self.follow = FollowPaths(scene, self.refresh, plot)
+        d.trajectories_changed.connect(self.follow.changed)
 
     def _item(self, table: dict, key: tuple[int, str], method: str, width: float) -> pg.PlotCurveItem:
         item = table.get(key)

@@ -12,6 +12,7 @@ from gradviz.calculus.local import local_model
 from gradviz.descent.optimizers import OPTIMIZERS
 from gradviz.geometry.mesh import grid_faces
 from gradviz.gui.widgets import theme as palette
+from gradviz.gui.widgets.lazy import FollowPaths
 from gradviz.gui.widgets.styles import start_color
 
 PATCH = 21
@@ -31,6 +32,7 @@ class SurfaceTrajectories:
         self.lines: dict[tuple[int, str], gl.GLLinePlotItem] = {}
         self._drawn: tuple | None = None
         self._drawn_runs: list = []
+        self.follow = FollowPaths(self.scene, self.refresh, view)
         self.starts = gl.GLScatterPlotItem(size=13, pxMode=True)
         self.ends = gl.GLScatterPlotItem(size=9, pxMode=True)
         self.iterates = gl.GLScatterPlotItem(size=10, pxMode=True)

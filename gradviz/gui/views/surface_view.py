@@ -133,7 +133,7 @@ class SurfaceView(PickingGLView):
             (scene.probe_changed, lambda p: self.update_overlays()),
             (scene.critical_changed, lambda pts: self.update_critical()),
             (scene.camera_changed, self.apply_camera),
-            (scene.descent.trajectories_changed, self.trajectories.refresh),
+            (scene.descent.trajectories_changed, self.trajectories.follow.changed),
             (scene.descent.playback_changed, lambda step: self.trajectories.refresh()),
         ]
         for signal, slot in self._connections:
@@ -192,7 +192,7 @@ class SurfaceView(PickingGLView):
             self.fit_view()
         self.update_overlays()
         self.update_critical()
-        self.trajectories.refresh()
+        self.trajectories.follow.refresh()
 
     def _restyle(self, theme: object) -> None:
         """The theme changed: background, labels and frame in its colours."""

@@ -11,6 +11,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from gradviz.descent.optimizers import OPTIMIZERS
 from gradviz.descent.trajectory import Trajectory
+from gradviz.gui.widgets.lazy import FollowPaths
 from gradviz.gui.widgets.styles import method_pen, start_color
 from gradviz.model.scene import Scene
 
@@ -88,7 +89,8 @@ class ContourTrajectories:
         self.labels: list[pg.TextItem] = []
         d = scene.descent
         d.starts_changed.connect(self.sync_targets)
-        d.trajectories_changed.connect(self.refresh)
+        self.follow = FollowPaths(scene, self.refresh, plot)
+        d.trajectories_changed.connect(self.follow.changed)
         d.playback_changed.connect(lambda step: self.refresh())
         self.sync_targets()
         self.refresh()

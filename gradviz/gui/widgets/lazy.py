@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6 import QtGui, QtWidgets
+from PySide6 import QtCore, QtGui, QtWidgets
 
 
 def when_visible(refresh: Callable[..., None]) -> Callable[..., None]:
@@ -33,3 +33,44 @@ def show_event_refreshing(cls: type) -> type:
 
     cls.showEvent = show_event
     return cls
+
+
+class Coalesced(QtCore.QObject):
+    """`request()` runs `fn` once, in a later pass of the event loop of its own, however often it was requested in
+    this one: a change that several signals announce is drawn once, and the views that follow one change draw in
+    separate passes, so that the window answers between them."""
+
+    def __init__(self, fn: Callable[[], None], parent: QtCore.QObject | None = None) -> None:
+        super().__init__(parent)
+        self.timer = QtCore.QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(0)
+        self.timer.timeout.connect(fn)
+
+    def request(self, *args: Any) -> None:
+        self.timer.start()
+
+    @property
+    def pending(self) -> bool:
+        return self.timer.isActive()
+
+
+class FollowPaths:
+    """The slot a view connects to `trajectories_changed`: `refresh` at once when f changed since it last ran (paths
+    never lag behind the f drawn with them), else once, in a later pass of the event loop (`Coalesced`)."""
+
+    def __init__(self, scene: Any, refresh: Callable[[], None], parent: QtCore.QObject | None) -> None:
+        self.scene, self._refresh = scene, refresh
+        self.later = Coalesced(self.refresh, parent)
+        self.drawn_for: object = None
+
+    def refresh(self) -> None:
+        self.drawn_for = self.scene.function
+        self._refresh()
+
+    def changed(self, *args: Any) -> None:
+        if self.scene.function is self.drawn_for:
+            self.later.request()
+        else:
+            self.later.timer.stop()
+            self.refresh()
