@@ -48,6 +48,7 @@ def main() -> int:
     import pyqtgraph as pg
     import pyqtgraph.opengl as gl
     from benchfuncs import FUNCTIONS
+    from freeze import freeze_table, time_our_code
     from PySide6 import QtCore
 
     from gradviz.gui.main_window import MainWindow
@@ -55,6 +56,7 @@ def main() -> int:
     from gradviz.model.scene import Scene
 
     app = ensure_app()
+    time_our_code()  # before the window connects its slots
     scratch = tempfile.mkdtemp(prefix="gradviz-bench-ui-")  # settings and recovery files: nowhere the user keeps them
     os.environ.setdefault("GRADVIZ_HOME", scratch)
     settings = QtCore.QSettings(str(Path(scratch) / "settings.ini"), QtCore.QSettings.Format.IniFormat)
@@ -238,8 +240,6 @@ def main() -> int:
           f"IsocurveItem ×10 levels {t_lib_iso:.1f} ms")
     print(f"gradviz's whole expression change is {t_lib_surface / med_change:.1f}× faster than pyqtgraph's "
           f"surface item alone")
-    from freeze import freeze_table
-
     freeze = freeze_table(app, window, args.quick)
     Path(args.out).write_text(json.dumps({"freeze": freeze, "rows": rows, "descent": descent_rows, "slider": tick_rows,
                                           "graph": graph_rows, "isolines": iso_rows,

@@ -77,6 +77,11 @@ class DescentState:
         self._bound = 1e8
         self.hand_out: Callable[[str, Callable[[Any], Any]], Any] | None = None  # set by the scene (see module)
         self.inline_seconds = INLINE_SECONDS
+        self._budget = INLINE_SECONDS  # what is left of it for this change (every view asks for the paths)
+        self.trajectories_changed.connect(self._new_change)  # first: before any view asks
+
+    def _new_change(self) -> None:
+        self._budget = self.inline_seconds
 
     # ----- start points -----
     def add_start(self, x: float, y: float) -> StartPoint:
@@ -207,7 +212,7 @@ class DescentState:
         INLINE_SECONDS is its first steps until `accept_paths` brings it whole."""
         if self._function is None:
             return []
-        budget = self.inline_seconds if self.hand_out is not None else math.inf
+        budget = self._budget if self.hand_out is not None else math.inf
         out, missing = [], []
         for m in self.enabled_methods:
             for p in self.starts:
@@ -221,6 +226,8 @@ class DescentState:
                     if key in self._previews:
                         missing.append((key, p, m))
                 out.append((p, m, traj))
+        if budget != math.inf:
+            self._budget = max(0.0, budget)
         if missing and not {key for key, _, _ in missing} <= self._handed:
             self._hand_out_paths(missing)
         return out

@@ -15,6 +15,7 @@ from gradviz.gui.views.overlay_drawing import draw_overlays
 from gradviz.gui.views.trajectory_layer import ContourTrajectories
 from gradviz.gui.widgets import theme as palette
 from gradviz.gui.widgets.format import num
+from gradviz.gui.widgets.lazy import Coalesced
 from gradviz.gui.widgets.theme import style_axis, style_plot
 from gradviz.model.color_scale import ColorScale
 from gradviz.model.sampling import Sample
@@ -80,7 +81,8 @@ class ContourView(pg.PlotWidget):
         self.scene_proxy = pg.SignalProxy(self.scene().sigMouseMoved, rateLimit=60, slot=self._mouse_moved)
         scene.function_changed.connect(lambda fn: self.rebuild())
         scene.domain_changed.connect(lambda: self.rebuild(fit=True))
-        scene.sample_changed.connect(lambda: self.rebuild())
+        self.refine = Coalesced(self.rebuild, self)
+        scene.sample_changed.connect(self.refine.request)  # in a pass of its own: the window answers between
         scene.view_changed.connect(self._on_view_changed)
         scene.probe_changed.connect(lambda p: self.update_probe())
         scene.critical_changed.connect(lambda pts: self.update_critical())

@@ -18,6 +18,7 @@ from gradviz.gui.views.shaders import clipped_surface
 from gradviz.gui.views.surface_trajectories import SurfaceTrajectories
 from gradviz.gui.widgets import theme as palette
 from gradviz.gui.widgets.format import num
+from gradviz.gui.widgets.lazy import Coalesced
 from gradviz.gui.widgets.theme import current, on_change, ui_font
 from gradviz.model.scene import Scene
 
@@ -124,11 +125,12 @@ class SurfaceView(PickingGLView):
         self.hovered.connect(self._on_hover)
         self.left.connect(lambda: self.pointed.emit(None))
         self.trajectories = SurfaceTrajectories(self)
+        self.refine = Coalesced(lambda: self.rebuild(reset_camera=False), self)
         self._dragging: int | None = None  # key of the start point being dragged on the surface
         self._connections = [
             (scene.function_changed, lambda fn: self.rebuild(reset_camera=False)),
             (scene.domain_changed, lambda: self.rebuild(reset_camera=True)),
-            (scene.sample_changed, lambda: self.rebuild(reset_camera=False)),
+            (scene.sample_changed, self.refine.request),  # in a pass of its own: the window answers between
             (scene.view_changed, self._on_view_changed),
             (scene.probe_changed, lambda p: self.update_overlays()),
             (scene.critical_changed, lambda pts: self.update_critical()),

@@ -45,7 +45,11 @@ class Coalesced(QtCore.QObject):
         self.timer = QtCore.QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(0)
-        self.timer.timeout.connect(fn)
+        self.fn = fn
+        self.timer.timeout.connect(self.run)
+
+    def run(self) -> None:
+        self.fn()
 
     def request(self, *args: Any) -> None:
         self.timer.start()
