@@ -71,6 +71,37 @@ def parameter_change(repeats: int, n: int) -> list[dict]:
     return out
 
 
+def edit_to_derivatives(repeats: int) -> list[dict]:
+    """An edit until its derivatives are ready: parse, derive, and the first gradient and Hessian at a point (the
+    probe's local model), against the symbolic route, sympy's parse, diff and lambdify with cse, in the same run
+    (target ≤ 0.1×). Empty when sympy is not installed (pip install ".[bench]")."""
+    try:
+        import sympy
+    except ImportError:
+        print("\nedit to derivatives: sympy is not installed (pip install \".[bench]\"), skipped")
+        return []
+    from gradviz.calculus.local import local_model
+
+    x, y = sympy.symbols("x y")
+
+    def symbolic(text: str) -> object:
+        e = sympy.parse_expr(text.replace("^", "**"), local_dict={"x": x, "y": y})
+        grad = [sympy.diff(e, v) for v in (x, y)]
+        hess = [sympy.diff(grad[0], x), sympy.diff(grad[0], y), sympy.diff(grad[1], y)]
+        return sympy.lambdify((x, y), [e, *grad, *hess], modules="math", cse=True)(0.3, -0.2)
+
+    print("\nedit to derivatives ready: parse, derive, first gradient and Hessian at a point")
+    print(f"{'function':<20} {'gradviz ms':>11} {'sympy ms':>9} {'ratio':>6}")
+    out = []
+    for name, (text, _) in FUNCTIONS.items():
+        ours, _ = median_time(lambda: local_model(gradviz.parse(text), 0.3, -0.2), repeats)  # noqa: B023
+        theirs, _ = median_time(lambda: symbolic(text), max(3, repeats // 3))  # noqa: B023
+        out.append({"function": name, "gradviz_ms": ours * 1e3, "sympy_ms": theirs * 1e3, "ratio": ours / theirs})
+        print(f"{name:<20} {ours * 1e3:>11.2f} {theirs * 1e3:>9.2f} {ours / theirs:>6.3f}")
+    print(f"geometric mean ratio {geomean([r['ratio'] for r in out]):.3f} (target ≤ 0.1)")
+    return out
+
+
 def matrix_gradient(repeats: int, sizes: list[int]) -> list[dict]:
     """∂‖X − UV‖²/∂V by autodiff (the graph derived once, evaluated per call) against NumPy evaluating
     the hand formula −2Uᵀ(X − UV) on the same arrays (target ≤ 3× at 500×500); and the panel's whole
@@ -148,10 +179,12 @@ def main() -> int:
         print(f"{name:<20} {t_ready * 1e3:>9.2f} {t_all * 1e3:>15.2f} {t_steps * 1e3:>14.3f}")
     print(f"targets: parse-to-ready ≤ 5 ms for F6 ({ready_rows[-1]['ready_ms']:.2f} ms); "
           f"1000 steps ≤ 0.5 ms (median {statistics.median(r['steps_1000_ms'] for r in ready_rows):.3f} ms)")
+    edit_rows = edit_to_derivatives(repeats)
     param_rows = parameter_change(repeats, 64 if args.quick else 200)
     matrix_rows = matrix_gradient(repeats, [20, 50] if args.quick else [50, 200, 500])
     Path(args.out).write_text(json.dumps({"grid": rows, "summary": summary, "latency": ready_rows,
-                                          "parameters": param_rows, "matrix": matrix_rows}, indent=2))
+                                          "parameters": param_rows, "matrix": matrix_rows,
+                                          "edit_to_derivatives": edit_rows}, indent=2))
     print(f"wrote {args.out}")
     return 0
 

@@ -66,6 +66,8 @@ def main() -> int:
     window.resize(1500, 950)
     window.show()
     app.processEvents()
+    runner = scene.executor
+    scene.executor = None  # the CPU work of each change whole, on this thread (the freeze table uses the runner)
     scene.set_resolution(200)
     scene.set_view(contour_count=10, contour_spacing="linear", gradient_field=True)
     scene.set_domain((-2.0, 2.0, -2.0, 2.0))
@@ -240,6 +242,7 @@ def main() -> int:
           f"IsocurveItem ×10 levels {t_lib_iso:.1f} ms")
     print(f"gradviz's whole expression change is {t_lib_surface / med_change:.1f}× faster than pyqtgraph's "
           f"surface item alone")
+    scene.executor = runner
     freeze = freeze_table(app, window, args.quick)
     Path(args.out).write_text(json.dumps({"freeze": freeze, "rows": rows, "descent": descent_rows, "slider": tick_rows,
                                           "graph": graph_rows, "isolines": iso_rows,

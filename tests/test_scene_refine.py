@@ -196,3 +196,28 @@ def test_a_newer_edit_drops_the_long_f_on_its_way(queued):
     scene.set_expression(LONG + " + x")
     scene.set_expression(LONG)  # typed back to what is shown: the edit on its way is dropped
     assert all(scene.is_stale(job) for job in jobs if job.kind == "prepare")
+
+
+def test_a_copy_for_an_export_shares_what_is_computed(queued):
+    """An export's twin scene takes the window scene's full sample and whole paths (the same objects: nothing is
+    computed again on the GUI thread), and only when it shows the same f, domain and grid."""
+    from gradviz.session import scene_from_dict, scene_to_dict
+
+    scene, jobs = queued
+    scene.set_expression("x^2 + 3*sin(y)")
+    scene.sample()
+    run(scene, jobs)
+    runs = scene.descent.trajectories()
+    twin = Scene()
+    scene_from_dict(twin, scene_to_dict(scene))
+    assert twin.share_results(scene)
+    assert twin.sample() is scene.sample()
+    assert [t for _, _, t in twin.descent.trajectories()] == [t for _, _, t in runs]
+    assert all(a is b for (_, _, a), (_, _, b) in zip(twin.descent.trajectories(), runs, strict=True))
+    other = Scene()
+    scene_from_dict(other, scene_to_dict(scene))
+    other.set_expression("x^2 + 3*sin(y) + 1")
+    assert not other.share_results(scene) and other.sample() is not scene.sample()
+    other.set_expression("x^2 + 3*sin(y)")
+    other.set_resolution(100)
+    assert not other.share_results(scene)

@@ -132,22 +132,22 @@ class Function(DerivedView):
     def _arrays(x: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
         return np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
 
-    def _evaluate(self, point: PointKernel, grid: GridKernel, x: Any, y: Any) -> tuple[Any, ...]:
-        """Scalar inputs by the point kernel (NumPy float64 results), arrays by the grid kernel."""
+    def _evaluate(self, point: str, grid: str, x: Any, y: Any) -> tuple[Any, ...]:
+        """Scalar inputs by the point kernel named `point` (NumPy float64 results), arrays by the grid kernel
+        named `grid`; only the one used is built."""
         xa, ya = self._arrays(x, y)
         if xa.ndim == 0 and ya.ndim == 0:
-            return tuple(np.float64(v) for v in point(float(xa), float(ya), *self._values))
-        return tuple(grid(xa, ya, self._values))
+            kernel: PointKernel = getattr(self._derived, point)
+            return tuple(np.float64(v) for v in kernel(float(xa), float(ya), *self._values))
+        return tuple(getattr(self._derived, grid)(xa, ya, self._values))
 
     def __call__(self, x: Any, y: Any) -> Any:
         """f(x, y), broadcast, float64."""
-        d = self._derived
-        return self._evaluate(d.point_f, d.grid_f, x, y)[0]
+        return self._evaluate("point_f", "grid_f", x, y)[0]
 
     def value_and_grad(self, x: Any, y: Any) -> tuple[Any, Any, Any]:
         """(f, fx, fy), computed together."""
-        d = self._derived
-        return self._evaluate(d.point_grad, d.grid_grad, x, y)
+        return self._evaluate("point_grad", "grid_grad", x, y)
 
     def grad(self, x: Any, y: Any) -> tuple[Any, Any]:
         """(∂f/∂x, ∂f/∂y)."""
@@ -155,8 +155,7 @@ class Function(DerivedView):
 
     def derivatives(self, x: Any, y: Any) -> tuple[Any, ...]:
         """(f, fx, fy, fxx, fxy, fyy), computed together with shared subexpressions."""
-        d = self._derived
-        return self._evaluate(d.point, d.grid_all, x, y)
+        return self._evaluate("point", "grid_all", x, y)
 
     def hessian(self, x: Any, y: Any) -> tuple[Any, Any, Any]:
         """(∂²f/∂x², ∂²f/∂x∂y, ∂²f/∂y²): exact to rounding, from the derivative graph."""

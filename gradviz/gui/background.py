@@ -1,21 +1,37 @@
-"""`BackgroundWork`: runs a model's `Job`s on two worker threads and hands each result back on the GUI thread.
+"""`BackgroundWork`: the application's one job runner. It runs the models' `Job`s on two worker threads
+(concurrent.futures) and hands each result back on the GUI thread, through a queued signal, to the model that
+handed the job out.
 
-Jobs start in order; one that became stale while it waited is skipped. A result reaches the
-model through a queued signal, so the model changes only on the GUI thread.
+Jobs start in order; one that became stale while it waited is skipped. A result reaches its model through a
+queued signal, so models change only on the GUI thread. The runner belongs to the application, not to a window
+(a job never emits into a deleted object); each model's executor names the widget that owns it, and once that
+widget is destroyed its results are dropped, so none reaches a deleted view. Every job goes back to the GUI thread,
+run or skipped, and the worker holds no model: the last reference to a closed window's objects is never dropped on
+a worker thread (which deleted Qt objects there, and Qt crashed later).
 """
 
 from __future__ import annotations
 
+import concurrent.futures
 import ctypes
+import itertools
 import sys
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
+from pyqtgraph.util.garbage_collector import GarbageCollector
 from PySide6 import QtCore
 
-from gradviz.model.jobs import Job
+from gradviz.model.jobs import Executor, Job
 
 M_ARENA_MAX = -8  # glibc's mallopt parameter
+THREADS = 2  # the surface and the paths of one change side by side (the machines have two cores)
+COLLECT_EVERY = 0.5  # seconds between the GUI thread's garbage collections (see BackgroundWork.shared)
+
+Accept = Callable[[Job, Any], None]
+SKIPPED = object()  # the result of a job that was stale before it started
+IsStale = Callable[[Job], bool]
 
 
 def share_main_heap() -> bool:
@@ -31,40 +47,70 @@ def share_main_heap() -> bool:
 
 
 class BackgroundWork(QtCore.QObject):
-    """`submit(job)` runs `job.compute()` off the GUI thread, then calls `accept(job, result)` on it (the
-    result is the exception if the job raised). `wait()` blocks until no job is left (before closing)."""
+    """`executor(accept, is_stale, owner)` gives a model its executor: `job.compute()` runs off the GUI thread, then
+    `accept(job, result)` on it (the result is the exception if the job raised). `wait()` blocks until no job is
+    left (before a window closes). `BackgroundWork.shared()` is the application's runner."""
 
-    finished = QtCore.Signal(object, object)
+    finished = QtCore.Signal(object, object, object)
+    _shared: BackgroundWork | None = None
 
-    def __init__(self, accept: Callable[[Job, Any], None], is_stale: Callable[[Job], bool],
-                 parent: QtCore.QObject | None = None) -> None:
+    def __init__(self, parent: QtCore.QObject | None = None) -> None:
         super().__init__(parent)
-        share_main_heap()  # before the pool's thread first allocates
-        self._accept = accept
-        self._is_stale = is_stale
-        # its own worker thread, owned by this object: a job never outlives the window that handed it out (a pool
-        # shared by the windows let a closed window's job emit into a deleted object)
-        self.pool = QtCore.QThreadPool(self)
-        self.pool.setMaxThreadCount(2)  # the surface and the paths of one change side by side
+        share_main_heap()  # before the pool's threads first allocate
+        # Python's own pool, not QThreadPool.create(callable): its Python objects are released with the GIL held
+        self.pool = concurrent.futures.ThreadPoolExecutor(THREADS, thread_name_prefix="gradviz-work")
+        self._pending: set[concurrent.futures.Future] = set()
+        self._models: dict[int, tuple[Accept, IsStale, QtCore.QObject]] = {}  # by key: accept, is_stale, owner
+        self._keys = itertools.count()
         self.finished.connect(self._deliver, QtCore.Qt.ConnectionType.QueuedConnection)
 
-    def submit(self, job: Job) -> None:
-        self.pool.start(QtCore.QRunnable.create(lambda: self._run(job)))
+    @classmethod
+    def shared(cls) -> BackgroundWork:
+        """The runner of the running QApplication (made on first use, owned by the application). From then on
+        Python's garbage collector runs on the GUI thread only, by pyqtgraph's GarbageCollector: run by a worker
+        thread it deleted the Qt objects of closed windows there, and Qt crashed later (seen in the suite)."""
+        app = QtCore.QCoreApplication.instance()
+        if cls._shared is None or cls._shared.parent() is not app:
+            cls._shared = cls(app)
+            cls._shared.collector = GarbageCollector(interval=COLLECT_EVERY)
+        return cls._shared
 
-    def _run(self, job: Job) -> None:
-        if self._is_stale(job):
+    def executor(self, accept: Accept, is_stale: IsStale, owner: QtCore.QObject) -> Executor:
+        """The executor of a model whose results `accept` takes while `owner` (its window) lives."""
+        for old in [k for k, (_, _, o) in self._models.items() if not shiboken6.isValid(o)]:
+            del self._models[old]  # the models of windows that are gone
+        key = next(self._keys)
+        self._models[key] = (accept, is_stale, owner)
+        return lambda job: self.submit(job, key)
+
+    def _live(self, key: int) -> Accept | None:
+        """The model's accept while its owner lives, else None."""
+        entry = self._models.get(key)
+        return entry[0] if entry is not None and shiboken6.isValid(entry[2]) else None
+
+    def submit(self, job: Job, key: int) -> None:
+        future = self.pool.submit(self._run, job, key)
+        self._pending.add(future)
+        future.add_done_callback(self._pending.discard)
+
+    def _run(self, job: Job, key: int) -> None:
+        entry = self._models.get(key)  # (the owner's validity is checked on the GUI thread, at delivery)
+        if entry is None or entry[1](job):
+            self.finished.emit(job, SKIPPED, key)  # released on the GUI thread, like every job
             return
         try:
             result = job.compute()
         except Exception as exc:  # noqa: BLE001 (handed to the model, which shows it)
             result = exc
-        self.finished.emit(job, result)
+        self.finished.emit(job, result, key)
 
-    @QtCore.Slot(object, object)
-    def _deliver(self, job: Job, result: Any) -> None:
-        self._accept(job, result)
+    @QtCore.Slot(object, object, object)
+    def _deliver(self, job: Job, result: Any, key: int) -> None:
+        accept = self._live(key)
+        if accept is not None and result is not SKIPPED:
+            accept(job, result)
 
     def wait(self) -> None:
-        """Drop the jobs not started and block until the running one is done (before the owner closes)."""
-        self.pool.clear()
-        self.pool.waitForDone()
+        """Block until the jobs handed out are done (the caller cancelled its own first; they stop at their next
+        report)."""
+        concurrent.futures.wait(list(self._pending))

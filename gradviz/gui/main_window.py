@@ -382,7 +382,7 @@ class MainWindow(ToolWindows, SessionDrops, QtWidgets.QMainWindow):
         if not self.files.sessions.maybe_keep_changes():
             event.ignore()
             return
-        self.scene.cancel_work()
+        self.scene.cancel_work()  # results still on their way are dropped: none reaches a closed window
         self.work.runner.wait()
         self.files.sessions.closing()
         self.settings.setValue("window/geometry", self.saveGeometry())

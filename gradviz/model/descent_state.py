@@ -273,6 +273,12 @@ class DescentState:
         assert self.hand_out is not None
         self.hand_out("paths", compute)
 
+    def share_paths(self, other: DescentState) -> None:
+        """Use `other`'s f and its whole paths (the same f: see `Scene.share_results`)."""
+        self._function = other._function
+        self._cache = dict(other._cache)
+        self._previews.clear()
+
     def accept_paths(self, result: tuple[Any, dict[tuple, Trajectory]] | Exception) -> None:
         """The whole paths a job computed (dropped unless they are of the f shown; an exception leaves the
         previews); the views are told."""

@@ -350,6 +350,16 @@ class DataState(ParameterSliders):
         self.executor(job)
         return False
 
+    def cancel_work(self) -> None:
+        """Make every job on its way stale (its result is dropped) and stop the one that reports progress."""
+        if self._progress is not None:
+            self._progress.cancel()
+        for kind in self._tokens:
+            self._tokens[kind] += 1
+        for flag in _BUSY.values():
+            setattr(self, flag, False)
+        self.loading = ""
+
     def is_stale(self, job: Job) -> bool:
         """Whether a newer job of the same kind has been handed out since (its result is not wanted)."""
         return job.token != self._tokens[job.kind]

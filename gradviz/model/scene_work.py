@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
 from gradviz.calculus.critical import CriticalSearch, search_critical_points
 from gradviz.expr.errors import ExpressionError
 from gradviz.model.jobs import CancelledError, Executor, Job, Progress
@@ -19,6 +21,14 @@ from gradviz.model.signal import Signal
 
 KINDS = ("prepare", "sample", "paths", "critical")
 VIEW_KINDS = ("sample", "paths", "critical")  # what a new domain or grid makes stale (an f on its way stays)
+
+
+def same_function(a: Any, b: Any) -> bool:
+    """Whether two fs compute the same values: the same text and parameter values, over equal data (or none)."""
+    if a.text != b.text or a.parameters != b.parameters or (a.data is None) != (b.data is None):
+        return False
+    return a.data is None or (a.data.keys() == b.data.keys()
+                              and all(np.array_equal(a.data[k], b.data[k]) for k in a.data))
 
 
 class SceneWork:
@@ -83,6 +93,21 @@ class SceneWork:
         self._running[kind] = job
         self.work_changed.emit()
         return job
+
+    def share_results(self, other: Any) -> bool:
+        """Take what `other` (a scene showing the same f, parameters, domain and grid, e.g. the window's scene
+        this one copies for an export) has finished computing: its f with its compiled kernels, its full sample
+        and its whole paths. Returns whether they were the same and so shared."""
+        fn = other.function
+        if not (same_function(fn, self.function) and other.domain == self.domain  # type: ignore[attr-defined]
+                and other.resolution == self.resolution):  # type: ignore[attr-defined]
+            return False
+        self.function = fn  # type: ignore[attr-defined]
+        self._local = None  # type: ignore[attr-defined]
+        full = other._sample
+        self._sample = full if full is not None and not full.coarse else None  # type: ignore[attr-defined]
+        self.descent.share_paths(other.descent)  # type: ignore[attr-defined]
+        return True
 
     # ----- what is going on -----
     @property

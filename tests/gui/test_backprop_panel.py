@@ -100,6 +100,7 @@ def test_a_graph_too_big_to_lay_out_gets_a_note_and_the_window_stays_usable(qtbo
 
     text = " + ".join(f"sin(x*{k} + y)" for k in range(1, 400))
     window.scene.set_expression(text)
+    qtbot.waitUntil(lambda: window.scene.text == text, timeout=20000)  # a long f is derived off the GUI thread
     assert len(window.scene.function.graph().nodes) > MAX_DRAWN_NODES
     window.bottom_tabs.setCurrentWidget(window.backprop)
     qtbot.waitUntil(window.backprop.isVisible)

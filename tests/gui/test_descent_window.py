@@ -5,7 +5,7 @@ import pytest
 from PySide6 import QtCore
 from PySide6.QtTest import QTest
 
-from .conftest import drag
+from .conftest import drag, settle
 
 
 def _runs(window):
@@ -42,11 +42,13 @@ def test_shift_click_adds_and_context_menu_deletes(qtbot, window):
     QTest.mouseClick(view.viewport(), QtCore.Qt.MouseButton.LeftButton, QtCore.Qt.KeyboardModifier.ShiftModifier,
                      view.data_to_widget(-4.0, 4.0))
     assert len(d.starts) == n + 1
+    settle(qtbot, window)  # the paths are redrawn in a pass of the event loop of their own
     added = d.starts[-1]
     assert abs(added.x + 4.0) < 0.1 and abs(added.y - 4.0) < 0.1
     assert len(view.trajectories.curves) == (n + 1) * len(d.enabled_methods)
     assert window.loss.table.rowCount() == (n + 1) * len(d.enabled_methods)
     view.trajectories.targets[added.key].delete()
+    settle(qtbot, window)
     assert len(d.starts) == n and added.key not in view.trajectories.targets
     assert len(view.trajectories.curves) == n * len(d.enabled_methods)
 
@@ -67,6 +69,7 @@ def test_diverging_run_is_marked_and_the_window_keeps_responding(qtbot, window):
     d.set_method("gd", lr=0.1)
     runs = [(p, t) for p, m, t in d.trajectories() if m == "gd"]
     assert all(t.status == "diverged" for _, t in runs)
+    settle(qtbot, window)
     table = window.loss.table
     statuses = [table.item(r, 6).text() for r in range(table.rowCount())]
     assert any(s.startswith("diverged at step") for s in statuses)

@@ -7,6 +7,8 @@ from PySide6 import QtCore
 
 from gradviz.descent.insight import metric_at, momentum_rate, narrate
 
+from .conftest import settle
+
 
 def _rosenbrock_playback(window, step=25):
     model = window.scene
@@ -105,6 +107,7 @@ def test_sharpness_plot(qtbot, window):
     model.set_expression("0.5*(x^2 + 25*y^2) + 0.1*x^4")
     model.descent.set_starts([(1.0, 0.5)])
     window.loss.show_sharpness.setChecked(True)
+    settle(qtbot, window)
     plot = window.loss.sharpness
     assert plot.isVisible()
     for (key, method), curve in plot.curves.items():
@@ -140,6 +143,7 @@ def test_sharpness_lines_that_coincide_share_one_label(qtbot, window):
     by_value = sorted(plot.lines, key=lambda line: line.value())
     assert all(a.label.orthoPos != b.label.orthoPos for a, b in zip(by_value, by_value[1:], strict=False))
     d.set_method("gd", lr=2 / 76)  # now GD's 2/η equals momentum's limit: one line names both
+    settle(qtbot, window)
     texts = [line.label.toPlainText() for line in plot.lines]
     assert len(plot.lines) == 2
     assert any("Gradient descent" in t and "Momentum" in t for t in texts)

@@ -22,9 +22,11 @@ MIN_SIDE, MAX_SIDE = limits.EXPORT_SIDE
 
 def scene_copy(scene: Scene) -> Scene:
     """A scene showing what `scene` shows (through the session format: the same f, domain, view, starts and
-    settings), with the playback step and the critical points' search carried over."""
+    settings), with the playback step and the critical points' search carried over, and what `scene` has
+    finished computing (its full sample and whole paths) shared, not computed again on the GUI thread."""
     twin = Scene()
     scene_from_dict(twin, scene_to_dict(scene))
+    twin.share_results(scene)
     twin.descent.set_playback(scene.descent.playback)
     return twin
 

@@ -31,8 +31,8 @@ class DataWindow(DataControls, DataExports, QtWidgets.QWidget):
         super().__init__(parent, QtCore.Qt.WindowType.Window)
         self.setWindowTitle("Loss on data — gradviz")
         self.state = state or DataState()
-        self.work = BackgroundWork(self.state.accept, self.state.is_stale, self)
-        self.state.executor = self.work.submit
+        self.work = BackgroundWork.shared()  # the runner the main window uses too
+        self.state.executor = self.work.executor(self.state.accept, self.state.is_stale, self)
         self._drawn_landscape: tuple | None = None
         self._levels: tuple[float, float] | None = None
         self._full: tuple | None = None
@@ -180,6 +180,7 @@ class DataWindow(DataControls, DataExports, QtWidgets.QWidget):
 
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:  # noqa: N802 (Qt's name)
         self.play.setChecked(False)
+        self.state.cancel_work()  # its results, still on their way, are dropped: none reaches a closed window
         self.work.wait()
         super().closeEvent(event)
 

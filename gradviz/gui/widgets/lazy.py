@@ -35,37 +35,36 @@ def show_event_refreshing(cls: type) -> type:
     return cls
 
 
-class Coalesced(QtCore.QObject):
+class Coalesced:
     """`request()` runs `fn` once, in a later pass of the event loop of its own, however often it was requested in
     this one: a change that several signals announce is drawn once, and the views that follow one change draw in
-    separate passes, so that the window answers between them."""
+    separate passes, so that the window answers between them. Nothing runs once `context` (the view) is gone."""
 
-    def __init__(self, fn: Callable[[], None], parent: QtCore.QObject | None = None) -> None:
-        super().__init__(parent)
-        self.timer = QtCore.QTimer(self)
-        self.timer.setSingleShot(True)
-        self.timer.setInterval(0)
-        self.fn = fn
-        self.timer.timeout.connect(self.run)
-
-    def run(self) -> None:
-        self.fn()
+    def __init__(self, fn: Callable[[], None], context: QtCore.QObject) -> None:
+        self.fn, self.context = fn, context
+        self.pending = False
 
     def request(self, *args: Any) -> None:
-        self.timer.start()
+        if not self.pending:
+            self.pending = True
+            QtCore.QTimer.singleShot(0, self.context, self.run)
 
-    @property
-    def pending(self) -> bool:
-        return self.timer.isActive()
+    def cancel(self) -> None:
+        self.pending = False
+
+    def run(self) -> None:
+        if self.pending:
+            self.pending = False
+            self.fn()
 
 
 class FollowPaths:
     """The slot a view connects to `trajectories_changed`: `refresh` at once when f changed since it last ran (paths
     never lag behind the f drawn with them), else once, in a later pass of the event loop (`Coalesced`)."""
 
-    def __init__(self, scene: Any, refresh: Callable[[], None], parent: QtCore.QObject | None) -> None:
+    def __init__(self, scene: Any, refresh: Callable[[], None], context: QtCore.QObject) -> None:
         self.scene, self._refresh = scene, refresh
-        self.later = Coalesced(self.refresh, parent)
+        self.later = Coalesced(self.refresh, context)
         self.drawn_for: object = None
 
     def refresh(self) -> None:
@@ -76,5 +75,5 @@ class FollowPaths:
         if self.scene.function is self.drawn_for:
             self.later.request()
         else:
-            self.later.timer.stop()
+            self.later.cancel()
             self.refresh()

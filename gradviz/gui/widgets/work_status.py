@@ -30,8 +30,8 @@ class WorkStatus(QtWidgets.QWidget):
         self.cancel.clicked.connect(scene.cancel_work)
         layout.addWidget(self.bar)
         layout.addWidget(self.cancel)
-        self.runner = BackgroundWork(scene.accept, scene.is_stale, self)
-        scene.executor = self.runner.submit
+        self.runner = BackgroundWork.shared()
+        scene.executor = self.runner.executor(scene.accept, scene.is_stale, self)
         self.timer = QtCore.QTimer(self)
         self.timer.setInterval(100)
         self.timer.timeout.connect(self.refresh)

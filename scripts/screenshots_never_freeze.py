@@ -1,0 +1,85 @@
+"""Screenshots of the window's work off the GUI thread, in resources/screenshots/issue_21: a change drawn coarse
+(48² at once) and then fine (the grid asked for), and the status bar's progress and Cancel during a big loss.
+
+    xvfb-run -a -s "-screen 0 1600x1000x24" python scripts/screenshots_never_freeze.py
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def main() -> int:
+    import numpy as np
+    from PySide6 import QtCore
+
+    import gradviz
+    from gradviz.gui.main_window import MainWindow
+    from gradviz.gui.qt_setup import ensure_app
+    from gradviz.model.scene import Scene
+
+    app = ensure_app()
+    out = ROOT / "resources" / "screenshots" / "issue_21"
+    out.mkdir(parents=True, exist_ok=True)
+    scratch = tempfile.mkdtemp(prefix="gradviz-screenshots-")
+    os.environ.setdefault("GRADVIZ_HOME", scratch)
+    settings = QtCore.QSettings(str(Path(scratch) / "settings.ini"), QtCore.QSettings.Format.IniFormat)
+    scene = Scene()
+    window = MainWindow(scene, settings)
+    window.files.ask_unsaved = lambda: "discard"
+    window.resize(1600, 980)
+    window.move(0, 0)
+    window.show()
+
+    def pump(seconds: float, until=lambda: False) -> None:
+        end = time.perf_counter() + seconds
+        while time.perf_counter() < end and not until():
+            app.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 20)
+
+    def grab(name: str) -> None:
+        app.primaryScreen().grabWindow(0, 0, 0, 1600, 980).save(str(out / name), "PNG", 9)
+        print(f"wrote {out / name}")
+
+    pump(1.0)
+    scene.set_resolution(600)
+    pump(2.0, lambda: not scene.busy)
+    runner = scene.executor
+    scene.set_expression("sin(3*x)*cos(2*y) + 0.05*(x^2 + y^2)")
+    while not window.contour.image.image.shape == (48, 48):
+        app.processEvents()
+    scene.cancel_work()  # the preview stays on screen while it is photographed
+    scene.executor = None
+    pump(0.5)
+    grab("coarse_preview.png")
+    scene.executor = runner
+    scene.set_resolution(599)  # the same f, refined by the runner
+    scene.set_resolution(600)
+    pump(10.0, lambda: not scene.busy and not scene.sample().coarse)
+    pump(0.5)
+    grab("refined.png")
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=400_000)
+    loss = gradviz.parse("f(w, b) = mean((w*x + b - y)^2)", data={"x": x, "y": 2.0 * x + 1.0 + rng.normal(size=x.size)})
+    scene.set_resolution(160)
+    scene.show_loss(loss, (-1.0, 5.0, -2.0, 4.0), (0.0, 0.0))
+    pump(20.0, lambda: window.work.isVisible() and window.work.bar.value() >= 20)
+    grab("progress.png")
+    window.work.cancel.click()
+    pump(0.5)
+    window.close()
+    settings.sync()
+    shutil.rmtree(scratch, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
