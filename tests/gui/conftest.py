@@ -79,6 +79,7 @@ def drag(qtbot, view, start: QtCore.QPoint, end: QtCore.QPoint, steps: int = 8) 
 def settle(qtbot, window, timeout: int = 20_000) -> None:
     """Wait until the scene's work off the GUI thread is done and shown (the full sample replaced its preview,
     the whole paths their first steps)."""
+    from gradviz.gui.widgets.lazy import redraws_waiting
+
     scene = window.scene
-    qtbot.waitUntil(lambda: not scene.busy and not scene.sample().coarse, timeout=timeout)
-    qtbot.wait(10)  # the queued results applied
+    qtbot.waitUntil(lambda: not scene.busy and not scene.sample().coarse and not redraws_waiting(), timeout=timeout)

@@ -20,6 +20,7 @@ def test_dragging_a_start_point_changes_its_trajectories(qtbot, window):
     qtbot.wait(100)
     drag(qtbot, view, view.data_to_widget(start.x, start.y), view.data_to_widget(3.5, -3.5))
     moved = d.starts[0]
+    settle(qtbot, window)
     assert abs(moved.x - 3.5) < 0.2 and abs(moved.y + 3.5) < 0.2
     after = _runs(window)
     for method in d.enabled_methods:

@@ -172,5 +172,5 @@ def test_the_results_table_names_the_variables(qtbot, window):
     header = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
     assert "final (x, y)" in header and "final w" not in header
     window.scene.set_expression("f(w, b) = (w - 1)^2 + 10*b^2")
-    qtbot.wait(10)
+    settle(qtbot, window)
     assert table.horizontalHeaderItem(2).text() == "final (w, b)"

@@ -6,6 +6,8 @@ import pytest
 
 from gradviz.model.overlays import OVERLAYS
 
+from .conftest import settle
+
 
 def _bytes(value) -> bytes:
     if value is None:
@@ -55,7 +57,7 @@ def busy_scene(qtbot, window):
     for m in d.methods:
         d.set_method(m, enabled=m in ("momentum", "adam"))
     d.set_playback(5)
-    qtbot.wait(20)
+    settle(qtbot, window)
     return window
 
 
@@ -69,10 +71,10 @@ def test_each_overlay_is_drawn_by_the_views_it_names(busy_scene, qtbot, overlay)
         assert (overlay.name in view.OVERLAY_DRAWERS) == (name in overlay.views), (overlay.name, name)
     for value in (True, False):
         scene.set_view(**{overlay.name: value})
-        qtbot.wait(10)
+        settle(qtbot, window)
         shots = {name: _snapshot(view) for name, view in views.items()}
         scene.set_view(**{overlay.name: not value})
-        qtbot.wait(10)
+        settle(qtbot, window)
         for name, view in views.items():
             changed = _snapshot(view) != shots[name]
             assert changed == (name in overlay.views), (overlay.name, name, value)

@@ -201,10 +201,10 @@ class DescentPanel(QtWidgets.QWidget):
     def show_stability(self) -> None:
         """2/λ_max at the probe, or at the playback iterate of the first run, beside GD's η."""
         d = self.scene.descent
-        runs = d.trajectories()
+        runs = d.trajectories() if d.playback is not None else []  # the paths only when one is played back
         where = "the probe"
         m = self.scene.local()
-        if d.playback is not None and runs:
+        if runs:
             p, method, traj = runs[0]
             k = min(d.playback, len(traj.points) - 1)
             x, y = traj.points[k]

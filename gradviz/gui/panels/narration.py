@@ -27,7 +27,7 @@ class NarrationLabel(QtWidgets.QLabel):
         self.setToolTip("The update each optimizer made at the playback step, with its numbers; step with the "
                         "playback slider")
         scene.descent.playback_changed.connect(lambda step: self.refresh())
-        self.follow = FollowPaths(scene, self.refresh, self)
+        self.follow = FollowPaths(scene, self.refresh, self, over_f=False)
         scene.descent.trajectories_changed.connect(self.follow.changed)
         on_change(lambda theme: self.refresh(), self)
         self.refresh()

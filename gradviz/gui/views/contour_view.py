@@ -176,6 +176,7 @@ class ContourView(pg.PlotWidget):
             if k % max(1, len(levels) // 6) == 0:
                 candidates.append((num(level, 3), points))
         self._label_candidates = candidates
+        self._label_version = getattr(self, "_label_version", 0) + 1
         self.place_labels()
         if xs_all:
             self.isolines.setData(np.concatenate(xs_all), np.concatenate(ys_all), connect="finite")
@@ -189,6 +190,10 @@ class ContourView(pg.PlotWidget):
         centre = (0.5 * (xmin + xmax), 0.5 * (ymin + ymax))
         spacing = 0.12 * max(xmax - xmin, ymax - ymin)
         markers = self.marker_positions()
+        key = (getattr(self, "_label_version", 0), tuple(markers), self.scene_model.domain)
+        if key == getattr(self, "_placed", None):
+            return  # nothing moved (a parameter tick announces the probe and the critical points unchanged)
+        self._placed = key
         texts: list[str] = []
         anchors: list[tuple[float, float]] = []
         for text, points in getattr(self, "_label_candidates", []):

@@ -10,7 +10,7 @@ from gradviz.descent.optimizers import OPTIMIZERS
 from gradviz.descent.trajectory import Trajectory
 from gradviz.gui.views.sharpness_plot import SharpnessPlot
 from gradviz.gui.widgets.format import num, vec
-from gradviz.gui.widgets.lazy import FollowPaths, show_event_refreshing, when_visible
+from gradviz.gui.widgets.lazy import NEW_ITEMS_PER_PASS, FollowPaths, show_event_refreshing, when_visible
 from gradviz.gui.widgets.log_axis import LogAxis
 from gradviz.gui.widgets.styles import run_curves, start_color, style_icon, style_pixmap
 from gradviz.gui.widgets.theme import current, on_change, style_plot
@@ -85,7 +85,7 @@ class LossView(QtWidgets.QWidget):
         self.cursor = pg.InfiniteLine(angle=90, pen=pg.mkPen("#888", style=QtCore.Qt.PenStyle.DashLine))
         item.addItem(self.cursor)
         d = scene.descent
-        self.follow = FollowPaths(scene, self.refresh, self)
+        self.follow = FollowPaths(scene, self.refresh, self, over_f=False)
         d.trajectories_changed.connect(self.follow.changed)
         d.playback_changed.connect(self._playback)
         self.refresh()
@@ -113,7 +113,10 @@ class LossView(QtWidgets.QWidget):
         best = min((float(v.min()) for v in finite if v.size), default=0.0)
         item.setLogMode(y=log)
         item.setLabel("left", "f(w_k) − f_best" if log else "f(w_k)")
-        for curve, traj in run_curves(item, self.curves, runs, 1.8):
+        pairs = run_curves(item, self.curves, runs, 1.8, NEW_ITEMS_PER_PASS)
+        if len(pairs) < len(runs):
+            self.follow.later.request()  # the other curves in the next pass: the window answers between
+        for curve, traj in pairs:
             # the gap to the best value, floored just above rounding so a run that reaches f_best exactly
             # does not stretch the axis down to 1e-300
             y = np.maximum(traj.values - best, 1e-15 * max(1.0, abs(best))) if log else traj.values

@@ -12,7 +12,7 @@ from gradviz.calculus.local import local_model
 from gradviz.descent.optimizers import OPTIMIZERS
 from gradviz.geometry.mesh import grid_faces
 from gradviz.gui.widgets import theme as palette
-from gradviz.gui.widgets.lazy import FollowPaths
+from gradviz.gui.widgets.lazy import NEW_ITEMS_PER_PASS, FollowPaths
 from gradviz.gui.widgets.styles import start_color
 
 PATCH = 21
@@ -80,10 +80,16 @@ class SurfaceTrajectories:
                 self.view.removeItem(self.lines.pop(key))
         ends, end_colors, its, it_colors = [], [], [], []
         newton_at = None
+        new = 0
         for p, method, traj in runs:
             key = (p.key, method)
             line = self.lines.get(key)
+            if line is None and new >= NEW_ITEMS_PER_PASS:
+                self._drawn = None  # not all drawn: the next pass draws the rest
+                self.follow.later.request()
+                continue
             if line is None:
+                new += 1
                 width = 1.5 if OPTIMIZERS[method].uses_hessian else 2.5
                 line = self.lines[key] = gl.GLLinePlotItem(width=width, antialias=True)
                 line.setGLOptions("opaque")

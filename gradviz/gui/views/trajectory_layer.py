@@ -11,7 +11,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from gradviz.descent.optimizers import OPTIMIZERS
 from gradviz.descent.trajectory import Trajectory
-from gradviz.gui.widgets.lazy import FollowPaths
+from gradviz.gui.widgets.lazy import NEW_ITEMS_PER_PASS, FollowPaths
 from gradviz.gui.widgets.styles import method_pen, start_color
 from gradviz.model.scene import Scene
 
@@ -126,11 +126,16 @@ class ContourTrajectories:
         for label in self.labels:
             self.plot.removeItem(label)
         self.labels = []
+        new = 0
         for p, method, traj in runs:
             key = (p.key, method)
             color = start_color(p.key)
             curve = self.curves.get(key)
+            if curve is None and new >= NEW_ITEMS_PER_PASS:
+                self.follow.later.request()  # the other paths in the next pass: the window answers between
+                continue
             if curve is None:
+                new += 1
                 curve = self.curves[key] = pg.PlotCurveItem(pen=method_pen(method, color))
                 curve.setZValue(11)
                 self.plot.addItem(curve)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6 import QtCore, QtGui, QtWidgets
 
 
@@ -36,9 +37,10 @@ def show_event_refreshing(cls: type) -> type:
 
 
 class Coalesced:
-    """`request()` runs `fn` once, in a later pass of the event loop of its own, however often it was requested in
-    this one: a change that several signals announce is drawn once, and the views that follow one change draw in
-    separate passes, so that the window answers between them. Nothing runs once `context` (the view) is gone."""
+    """`request()` runs `fn` once, later, however often it was requested meanwhile: a change that several signals
+    announce is drawn once. The requests of all views wait in one queue that runs one of them per pass of the event
+    loop, so that the window answers (input, timers, painting) between the redraws that follow one change. Nothing
+    runs once `context` (the view) is gone."""
 
     def __init__(self, fn: Callable[[], None], context: QtCore.QObject) -> None:
         self.fn, self.context = fn, context
@@ -47,10 +49,12 @@ class Coalesced:
     def request(self, *args: Any) -> None:
         if not self.pending:
             self.pending = True
-            QtCore.QTimer.singleShot(0, self.context, self.run)
+            _QUEUE[id(self)] = self
+            _schedule()
 
     def cancel(self) -> None:
         self.pending = False
+        _QUEUE.pop(id(self), None)
 
     def run(self) -> None:
         if self.pending:
@@ -58,22 +62,61 @@ class Coalesced:
             self.fn()
 
 
-class FollowPaths:
-    """The slot a view connects to `trajectories_changed`: `refresh` at once when f changed since it last ran (paths
-    never lag behind the f drawn with them), else once, in a later pass of the event loop (`Coalesced`)."""
+_QUEUE: dict[int, Coalesced] = {}  # the requests waiting, oldest first
+_SCHEDULED = [False]
 
-    def __init__(self, scene: Any, refresh: Callable[[], None], context: QtCore.QObject) -> None:
+
+def _schedule() -> None:
+    if not _SCHEDULED[0]:
+        _SCHEDULED[0] = True
+        QtCore.QTimer.singleShot(0, _run_one)
+
+
+def _run_one() -> None:
+    """Run the oldest request whose view still exists; the rest wait for the next pass."""
+    _SCHEDULED[0] = False
+    while _QUEUE:
+        request = _QUEUE.pop(next(iter(_QUEUE)))
+        if request.pending and shiboken6.isValid(request.context):
+            request.run()
+            break
+        request.pending = False
+    if _QUEUE:
+        _schedule()
+
+
+NEW_ITEMS_PER_PASS = 24  # plot items a view makes in one pass of the event loop (75 paths: ~90 ms at once)
+
+
+class FollowPaths:
+    """The slot a view connects to `trajectories_changed`: for a view that draws paths over f (`over_f`), `refresh`
+    at once when f changed since it last ran (paths never lag behind the f drawn with them); else once, in a later
+    pass of the event loop (`Coalesced`)."""
+
+    def __init__(self, scene: Any, refresh: Callable[[], None], context: QtCore.QObject, over_f: bool = True) -> None:
         self.scene, self._refresh = scene, refresh
         self.later = Coalesced(self.refresh, context)
         self.drawn_for: object = None
+        self.over_f = over_f
 
     def refresh(self) -> None:
         self.drawn_for = self.scene.function
         self._refresh()
 
     def changed(self, *args: Any) -> None:
-        if self.scene.function is self.drawn_for:
+        if self.scene.function is self.drawn_for or not self.over_f:
             self.later.request()
         else:
             self.later.cancel()
             self.refresh()
+
+
+def run_pending() -> None:
+    """Run every waiting request now, on this thread (for benchmarks that time a whole redraw)."""
+    while _QUEUE:
+        _run_one()
+
+
+def redraws_waiting() -> int:
+    """How many deferred redraws wait for their pass of the event loop."""
+    return len(_QUEUE)

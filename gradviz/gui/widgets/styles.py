@@ -30,10 +30,12 @@ def method_pen(method: str, color: str | QtGui.QColor = "k", width: float = 2.6)
     return pen
 
 
-def run_curves(plot: pg.PlotItem, curves: dict, runs: list, width: float) -> list[tuple[pg.PlotDataItem, object]]:
+def run_curves(plot: pg.PlotItem, curves: dict, runs: list, width: float,
+               new_at_most: int | None = None) -> list[tuple[pg.PlotDataItem, object]]:
     """One curve per run (start point, method, trajectory) on `plot`, in the run's colour and line style: curves of
-    runs that are gone are removed, new ones added (`curves` keeps them between calls). Returns (curve,
-    trajectory) pairs in the runs' order, for the caller to give them data."""
+    runs that are gone are removed, new ones added (`curves` keeps them between calls; at most `new_at_most` new
+    ones per call, the rest left out). Returns (curve, trajectory) pairs in the runs' order, for the caller to give
+    them data: fewer than the runs when some were left for a later call."""
     wanted = {(p.key, m) for p, m, _ in runs}
     for key in list(curves):
         if key not in wanted:
@@ -41,7 +43,10 @@ def run_curves(plot: pg.PlotItem, curves: dict, runs: list, width: float) -> lis
     out = []
     for p, method, traj in runs:
         curve = curves.get((p.key, method))
+        if curve is None and new_at_most is not None and new_at_most <= 0:
+            continue
         if curve is None:
+            new_at_most = None if new_at_most is None else new_at_most - 1
             curve = curves[(p.key, method)] = pg.PlotDataItem(pen=method_pen(method, start_color(p.key), width))
             plot.addItem(curve)
         out.append((curve, traj))

@@ -22,12 +22,16 @@ class WorkStatus(QtWidgets.QWidget):
         self.scene = scene
         layout = QtWidgets.QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        self.label = QtWidgets.QLabel()  # what is being computed (the bar beside it shows how far)
         self.bar = QtWidgets.QProgressBar()
-        self.bar.setMaximumWidth(240)
+        self.bar.setMinimumWidth(120)
+        self.bar.setMaximumWidth(200)
         self.bar.setRange(0, 100)
+        self.bar.setFormat("%p%")
         self.cancel = QtWidgets.QPushButton("Cancel")
         self.cancel.setToolTip("Stop this computation; what is shown stays as it was")
         self.cancel.clicked.connect(scene.cancel_work)
+        layout.addWidget(self.label)
         layout.addWidget(self.bar)
         layout.addWidget(self.cancel)
         self.runner = BackgroundWork.shared()
@@ -53,6 +57,8 @@ class WorkStatus(QtWidgets.QWidget):
         if time.monotonic() - self.since < SHOW_AFTER:
             return
         job = jobs[0]
-        self.bar.setFormat(f"{LABELS.get(job.kind, job.kind)}: %p%")
-        self.bar.setValue(round(100 * (job.progress.fraction if job.progress is not None else 0.0)))
+        self.label.setText(LABELS.get(job.kind, job.kind).capitalize() + "…")
+        value = round(100 * (job.progress.fraction if job.progress is not None else 0.0))
+        if value != self.bar.value():  # a QProgressBar repaints at once on every new value
+            self.bar.setValue(value)
         self.setVisible(True)
