@@ -134,3 +134,26 @@ def test_a_small_graph_fills_its_panel_and_its_labels_keep_apart(qtbot, window):
     for i, a in enumerate(labels):
         assert not any(a.intersects(n) for n in nodes)
         assert not any(a.intersects(b) for b in labels[i + 1:])
+
+
+def test_a_big_graph_is_laid_out_by_the_runner_and_only_the_last_f_is_drawn(qtbot, window):
+    """More than INLINE_LAYOUT_NODES nodes: the panel says it is laying the graph out, the runner does it, and a
+    newer f edited meanwhile wins (the layout of the older one is dropped)."""
+    from gradviz.gui.panels.backprop_panel import INLINE_LAYOUT_NODES
+
+    panel = window.backprop
+    window.bottom_tabs.setCurrentWidget(panel)
+    qtbot.waitUntil(panel.isVisible)
+    first = " + ".join(f"sin({k}*x+y)" for k in range(1, 12))  # short texts: derived at once, on this thread
+    last = " + ".join(f"cos({k}*x-y)" for k in range(1, 13))
+    window.scene.set_expression(first)
+    assert len(window.scene.function.graph().nodes) > INLINE_LAYOUT_NODES
+    notes = [item.toPlainText() for item in panel.view.scene().items() if hasattr(item, "toPlainText")]
+    assert any("Laying out the graph" in t for t in notes) and panel.steps == []
+    window.scene.set_expression(last)
+    graph = window.scene.function.graph()
+    qtbot.waitUntil(lambda: len(panel.view.nodes) == len(graph.nodes), timeout=20000)
+    assert panel.view.graph is graph
+    assert panel.steps and len(panel.view.edges) == len(graph.edges)
+    qtbot.wait(200)  # the first f's layout, if it comes back now, is not drawn
+    assert panel.view.graph is graph

@@ -127,13 +127,13 @@ class GraphView(QtWidgets.QGraphicsView):
         self.edges: dict[tuple[int, int], EdgeItem] = {}
         self.focus: int | None = None  # the node being stepped through, if any
 
-    def build(self, graph: ComputationGraph) -> None:
+    def build(self, graph: ComputationGraph, pos: dict[int, tuple[float, float]] | None = None) -> None:
+        """Draw `graph` at `pos` (from `graph_positions`, computed now when not given)."""
         self.scene().clear()
         self.graph, self.trace = graph, None
         self.nodes, self.edges = {}, {}
-        inputs = [g.index for g in graph.nodes if g.is_input]
-        columns = pull_right([g.layer for g in graph.nodes], graph.edges, keep=inputs)
-        pos = layout(columns, graph.edges, COL_DX, ROW_DY)
+        if pos is None:
+            pos = graph_positions(graph)
         for g in graph.nodes:
             kind = ("parameter" if g.is_parameter else "input" if g.is_input
                     else "output" if g.index == graph.output else "named" if g.name else "op")
@@ -257,3 +257,10 @@ def _boxes(rects: list[QtCore.QRectF]) -> np.ndarray:
 def _meets(boxes: np.ndarray, box: np.ndarray) -> np.ndarray:
     """Which of `boxes` overlap `box` (with area in common, as QRectF.intersects)."""
     return ((boxes[:, 0] < box[2]) & (boxes[:, 2] > box[0]) & (boxes[:, 1] < box[3]) & (boxes[:, 3] > box[1]))
+
+
+def graph_positions(graph: ComputationGraph) -> dict[int, tuple[float, float]]:
+    """Where each node of `graph` is drawn (pure Python, Qt-free: it can run on a worker thread)."""
+    inputs = [g.index for g in graph.nodes if g.is_input]
+    columns = pull_right([g.layer for g in graph.nodes], graph.edges, keep=inputs)
+    return layout(columns, graph.edges, COL_DX, ROW_DY)
