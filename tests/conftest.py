@@ -5,6 +5,7 @@ platform directly) point into a temporary folder for the whole run, and every su
 starts inherits them.
 """
 
+import gc
 import os
 import shutil
 import tempfile
@@ -14,6 +15,12 @@ _HOME = tempfile.mkdtemp(prefix="gradviz-tests-")
 for _name, _sub in (("GRADVIZ_HOME", "gradviz"), ("XDG_CONFIG_HOME", "config"), ("XDG_DATA_HOME", "data"),
                     ("XDG_CACHE_HOME", "cache"), ("XDG_STATE_HOME", "state")):
     os.environ[_name] = os.path.join(_HOME, _sub)
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:  # noqa: ARG001 (pytest's hook signature)
+    """The closed windows' objects are collected on this (the GUI) thread while Qt is whole: the windows' job runner
+    leaves garbage collection to the GUI thread, and left to the interpreter's exit pyqtgraph printed errors."""
+    gc.collect()
 
 
 def pytest_unconfigure(config) -> None:  # noqa: ARG001 (pytest's hook signature)

@@ -14,20 +14,19 @@ from __future__ import annotations
 
 import concurrent.futures
 import ctypes
+import gc
 import itertools
 import sys
 from collections.abc import Callable
 from typing import Any
 
 import shiboken6
-from pyqtgraph.util.garbage_collector import GarbageCollector
 from PySide6 import QtCore
 
 from gradviz.model.jobs import Executor, Job
 
 M_ARENA_MAX = -8  # glibc's mallopt parameter
 THREADS = 2  # the surface and the paths of one change side by side (the machines have two cores)
-COLLECT_EVERY = 0.5  # seconds between the GUI thread's garbage collections (see BackgroundWork.shared)
 
 Accept = Callable[[Job, Any], None]
 SKIPPED = object()  # the result of a job that was stale before it started
@@ -44,6 +43,13 @@ def share_main_heap() -> bool:
         return bool(ctypes.CDLL("libc.so.6").mallopt(M_ARENA_MAX, 1))
     except (OSError, AttributeError):
         return False
+
+
+def collect_now() -> None:
+    """Collect Python's garbage on this (the GUI) thread, now: before the application ends, the closed windows'
+    objects go while Qt is whole (left to the interpreter's exit, pyqtgraph's items printed errors). pyqtgraph's
+    GarbageCollector (collection on the GUI thread only) was tried: its late, large collections crashed the suite."""
+    gc.collect()
 
 
 class BackgroundWork(QtCore.QObject):
@@ -66,13 +72,11 @@ class BackgroundWork(QtCore.QObject):
 
     @classmethod
     def shared(cls) -> BackgroundWork:
-        """The runner of the running QApplication (made on first use, owned by the application). From then on
-        Python's garbage collector runs on the GUI thread only, by pyqtgraph's GarbageCollector: run by a worker
-        thread it deleted the Qt objects of closed windows there, and Qt crashed later (seen in the suite)."""
+        """The runner of the running QApplication (made on first use, owned by the application)."""
         app = QtCore.QCoreApplication.instance()
         if cls._shared is None or cls._shared.parent() is not app:
             cls._shared = cls(app)
-            cls._shared.collector = GarbageCollector(interval=COLLECT_EVERY)
+            app.aboutToQuit.connect(collect_now)  # what is left goes while Qt can still take it apart
         return cls._shared
 
     def executor(self, accept: Accept, is_stale: IsStale, owner: QtCore.QObject) -> Executor:

@@ -1,5 +1,7 @@
 """GUI fixtures: a real window on Xvfb with Mesa's software OpenGL, settings kept in a temp file."""
 
+import gc
+
 import numpy as np
 import pytest
 from PySide6 import QtCore, QtGui
@@ -11,6 +13,15 @@ QtCore.QCoreApplication.setAttribute(QtCore.Qt.ApplicationAttribute.AA_ShareOpen
 def _recovery_in_tmp(tmp_path, monkeypatch):
     """Autosave recovery files go to a temporary folder, never the user's."""
     monkeypatch.setenv("GRADVIZ_RECOVERY_DIR", str(tmp_path / "recovery"))
+
+
+@pytest.fixture(autouse=True)
+def _collect_garbage_after():
+    """After each GUI test (and after qtbot closed its widgets), the deleted widgets' objects are collected here, on
+    the GUI thread, while Qt is whole, rather than by whichever thread happens to trigger a collection later."""
+    yield
+    QtCore.QCoreApplication.sendPostedEvents(None, QtCore.QEvent.Type.DeferredDelete)
+    gc.collect()
 
 
 @pytest.fixture
