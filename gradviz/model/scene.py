@@ -230,7 +230,7 @@ class Scene(ParameterSliders, SceneWork):
             self.request_critical_points()
         else:
             self.critical_changed.emit(None)
-        self.probe_changed.emit(self.probe)
+        # no probe_changed: the probe did not move, and whatever shows the model at the probe follows function_changed
 
     # ----- domain and resolution -----
     def set_domain(self, domain: tuple[float, float, float, float]) -> None:
