@@ -56,10 +56,10 @@ def main() -> int:
     from gradviz.gui.widgets.lazy import run_pending
     from gradviz.model.scene import Scene
 
-    app = ensure_app()
-    time_our_code()  # before the window connects its slots
     scratch = tempfile.mkdtemp(prefix="gradviz-bench-ui-")  # settings and recovery files: nowhere the user keeps them
     os.environ.setdefault("GRADVIZ_HOME", scratch)
+    app = ensure_app()
+    time_our_code()  # before the window connects its slots
     settings = QtCore.QSettings(str(Path(scratch) / "settings.ini"), QtCore.QSettings.Format.IniFormat)
     scene = Scene()
     window = MainWindow(scene, settings)

@@ -22,11 +22,11 @@ def main() -> int:
     from gradviz.gui.qt_setup import ensure_app
     from gradviz.model.scene import Scene
 
+    scratch = tempfile.mkdtemp(prefix="gradviz-screenshots-")  # never the user's settings or recovery files
+    os.environ.setdefault("GRADVIZ_HOME", scratch)
     app = ensure_app()
     out = ROOT / "resources" / "screenshots"
     out.mkdir(parents=True, exist_ok=True)
-    scratch = tempfile.mkdtemp(prefix="gradviz-screenshots-")  # never the user's settings or recovery files
-    os.environ.setdefault("GRADVIZ_HOME", scratch)
     settings = QtCore.QSettings(str(Path(scratch) / "settings.ini"), QtCore.QSettings.Format.IniFormat)
 
     def shoot(name: str, setup) -> None:

@@ -26,11 +26,11 @@ def main() -> int:
     from gradviz.gui.qt_setup import ensure_app
     from gradviz.model.scene import Scene
 
+    scratch = tempfile.mkdtemp(prefix="gradviz-screenshots-")
+    os.environ.setdefault("GRADVIZ_HOME", scratch)
     app = ensure_app()
     out = ROOT / "resources" / "screenshots" / "issue_21"
     out.mkdir(parents=True, exist_ok=True)
-    scratch = tempfile.mkdtemp(prefix="gradviz-screenshots-")
-    os.environ.setdefault("GRADVIZ_HOME", scratch)
     settings = QtCore.QSettings(str(Path(scratch) / "settings.ini"), QtCore.QSettings.Format.IniFormat)
     scene = Scene()
     window = MainWindow(scene, settings)

@@ -10,6 +10,8 @@ import os
 import shutil
 import tempfile
 
+import pytest
+
 os.environ.setdefault("QT_QPA_PLATFORM", "xcb")
 _HOME = tempfile.mkdtemp(prefix="gradviz-tests-")
 for _name, _sub in (("GRADVIZ_HOME", "gradviz"), ("XDG_CONFIG_HOME", "config"), ("XDG_DATA_HOME", "data"),
@@ -26,3 +28,14 @@ def pytest_sessionfinish(session, exitstatus) -> None:  # noqa: ARG001 (pytest's
 def pytest_unconfigure(config) -> None:  # noqa: ARG001 (pytest's hook signature)
     """The temporary profile goes when the run ends: nothing of a test run stays behind."""
     shutil.rmtree(_HOME, ignore_errors=True)
+
+
+@pytest.fixture
+def queued():
+    """A Qt-free scene whose jobs are collected in a list instead of run (the test runs and delivers them)."""
+    from gradviz.model.scene import Scene
+
+    scene = Scene()
+    jobs = []
+    scene.executor = jobs.append
+    return scene, jobs

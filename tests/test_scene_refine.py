@@ -12,14 +12,6 @@ from gradviz.model.sampling import COARSE_GRID, PREVIEW_ROWS, sample
 from gradviz.model.scene import Scene
 
 
-@pytest.fixture
-def queued():
-    scene = Scene()
-    jobs = []
-    scene.executor = jobs.append
-    return scene, jobs
-
-
 def run(scene, jobs, kind=None):
     """Run and deliver the jobs handed out so far (of `kind`), oldest first, as the window's runner would."""
     for job in list(jobs):

@@ -7,14 +7,6 @@ from gradviz.model.jobs import CancelledError
 from gradviz.model.scene import Scene
 
 
-@pytest.fixture
-def queued():
-    scene = Scene()
-    jobs = []
-    scene.executor = jobs.append
-    return scene, jobs
-
-
 def test_a_search_is_handed_out_and_its_result_shown(queued):
     scene, jobs = queued
     seen = []
