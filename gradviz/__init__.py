@@ -10,7 +10,9 @@ from gradviz.descent import Trajectory, descend, descend_many, descend_paths
 from gradviz.expr import ExpressionError, Function
 from gradviz.figure import Figure, figure
 from gradviz.matrix import MatrixFunction, parse_matrix
+from gradviz.network import Network, Run, mlp, parse_model, train
 from gradviz.version import __version__
 
-__all__ = ["DataFunction", "ExpressionError", "Figure", "Function", "MatrixFunction", "Trajectory", "__version__",
-           "descend", "descend_many", "descend_paths", "figure", "parse", "parse_matrix"]
+__all__ = ["DataFunction", "ExpressionError", "Figure", "Function", "MatrixFunction", "Network", "Run", "Trajectory",
+           "__version__", "descend", "descend_many", "descend_paths", "figure", "mlp", "parse", "parse_matrix",
+           "parse_model", "train"]

@@ -108,6 +108,23 @@ def _matmul_vjp_b(g: Node, ans: Node, a: Node, b: Node) -> Node:
     return make("reshape", a2.T @ g2, shape=b.shape)
 
 
+def _logsumexp(a: np.ndarray) -> np.ndarray:
+    """log Σ exp over the last axis, shifted by the row's largest entry so nothing overflows."""
+    top = np.max(a, axis=-1, keepdims=True)
+    top = np.where(np.isfinite(top), top, 0.0)
+    return np.log(np.sum(np.exp(a - top), axis=-1)) + top[..., 0]
+
+
+def _logsumexp_vjp(g: Node, ans: Node, x: Node) -> Node:
+    """g times the softmax of each row: exp(x − logsumexp(x))."""
+    keep = ans.shape + (1,)
+    return make("reshape", g, shape=keep) * make("exp", x - make("reshape", ans, shape=keep))
+
+
+def _onehot(t: np.ndarray, classes: int) -> np.ndarray:
+    return (t[..., None] == np.arange(classes)).astype(np.float64)
+
+
 def _inverse(axes: tuple[int, ...]) -> tuple[int, ...]:
     return tuple(sorted(range(len(axes)), key=axes.__getitem__))
 
@@ -189,4 +206,7 @@ structural("getitem", 1, getitem_value, getitem_shape,
            lambda g, ans, x, index: make("untake", g, index=index, shape=x.shape))
 structural("untake", 1, untake_value, lambda g, index, shape: tuple(shape),
            lambda g, ans, x, index, shape: make("getitem", g, index=index))
+structural("logsumexp", 1, _logsumexp, lambda a: a[:-1], _logsumexp_vjp)
+structural("onehot", 1, _onehot, lambda t, classes: t + (int(classes),),  # of data: piecewise constant
+           lambda g, ans, t, classes: make("mul", make("sum", g, axis=(g.ndim - 1,), keepdims=False), 0.0))
 # fmt: on

@@ -1,0 +1,65 @@
+"""A network's data: named arrays whose first axis is the rows (X: rows × inputs, t: rows), from arrays or a CSV."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from gradviz.data.columns import MAX_ROWS, DataError, check_name, read_csv
+
+
+def network_data(data: Mapping[str, Any] | str | os.PathLike[str], x_columns: Sequence[str] | None = None,
+                 target: str | None = None) -> dict[str, np.ndarray]:
+    """{name: float64 array with rows first}, checked; DataError naming the array, row or column at fault.
+
+    From a CSV path: X stacks `x_columns` (default: every column but the last) and t is `target` (default:
+    the last column)."""
+    if isinstance(data, (str, os.PathLike)):
+        return _from_csv(data, x_columns, target)
+    if x_columns is not None or target is not None:
+        raise DataError("x_columns and target choose the columns of a CSV file; with arrays, name them in data")
+    if not isinstance(data, Mapping) or not data:
+        raise DataError("data must be a non-empty dict of arrays (rows first), or the path of a CSV file")
+    out: dict[str, np.ndarray] = {}
+    rows = None
+    for name, values in data.items():
+        check_name(name)
+        try:
+            array = np.array(values, dtype=np.float64)
+        except (TypeError, ValueError) as exc:
+            raise DataError(f"data {name!r} is not numeric: {exc}") from None
+        if array.ndim not in (1, 2):
+            raise DataError(f"data {name!r} must be a vector (rows,) or a table (rows, columns), "
+                            f"got shape {array.shape}")
+        bad = np.argwhere(~np.isfinite(array))
+        if len(bad):
+            where = f"row {bad[0][0]}" + (f", column {bad[0][1]}" if array.ndim == 2 else "")
+            raise DataError(f"data {name!r} has a missing or non-finite value at {where}")
+        if rows is not None and array.shape[0] != rows:
+            raise DataError(f"data {name!r} has {array.shape[0]} rows, the others {rows}")
+        rows = array.shape[0]
+        out[name] = array
+    if rows is None or rows < 2:
+        raise DataError(f"a network needs at least 2 rows of data, got {rows or 0}")
+    if rows > MAX_ROWS:
+        raise DataError(f"data has more than {MAX_ROWS:,} rows, the limit (MAX_ROWS)")
+    return out
+
+
+def _from_csv(path: str | os.PathLike[str], x_columns: Sequence[str] | None,
+              target: str | None) -> dict[str, np.ndarray]:
+    columns = read_csv(path)  # DataError with the line and column of a bad cell
+    names = list(columns)
+    target = names[-1] if target is None else target
+    chosen = [n for n in names if n != target] if x_columns is None else list(x_columns)
+    for name in [*chosen, target]:
+        if name not in columns:
+            raise DataError(f"the file has no column {name!r} (it has {', '.join(names)})")
+    if not chosen:
+        raise DataError("no input columns: X needs at least one column besides the target")
+    if target in chosen:
+        raise DataError(f"column {target!r} is both an input (in X) and the target")
+    return {"X": np.column_stack([columns[n] for n in chosen]), "t": columns[target]}

@@ -1,0 +1,48 @@
+"""Compile a traced graph of whole-array operations into one straight-line Python function.
+
+One line per node, each a call of the primitive's own NumPy evaluation (`t7 = _f7(t3, t5)`), generated from
+the validated graph only: no dictionary of values, no walk of the graph at run time. The inputs (weights, data,
+a direction v) are the function's arguments, so new values never mean new code.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from gradviz.autodiff.graph import Node, const_value, toposort
+from gradviz.autodiff.primitives import PRIMITIVES
+
+Kernel = Callable[..., tuple[np.ndarray, ...]]
+
+
+def straight_line(outputs: Sequence[Node], inputs: Sequence[Node], name: str = "kernel") -> Kernel:
+    """`f(*input_values) -> tuple of output values` for `outputs` of the graph over `inputs` (arrays in, arrays
+    out, shaped as the nodes). ValueError if an output depends on an input not listed."""
+    slot = {id(n): f"a{k}" for k, n in enumerate(inputs)}
+    scope: dict[str, object] = {}
+    lines = []
+    for k, node in enumerate(toposort(outputs)):
+        if id(node) in slot:
+            continue
+        if node.op == "var":
+            raise ValueError(f"the graph needs input {node.name!r}, which is not among the kernel's inputs")
+        target = f"t{k}"
+        slot[id(node)] = target
+        if node.op == "const":
+            scope[f"_c{k}"] = const_value(node)
+            slot[id(node)] = f"_c{k}"
+            continue
+        prim = PRIMITIVES[node.op]
+        fn = prim.ufunc if prim.ufunc is not None and not node.params else prim.evaluate
+        if node.params:
+            fn = functools.partial(prim.evaluate, **dict(node.params))
+        scope[f"_f{k}"] = fn
+        lines.append(f"{target} = _f{k}({', '.join(slot[id(a)] for a in node.args)})")
+    result = ", ".join(slot[id(o)] for o in outputs)
+    args = ", ".join(f"a{k}" for k in range(len(inputs)))
+    source = f"def {name}({args}):\n    " + "\n    ".join([*lines, f"return ({result},)"]) + "\n"
+    exec(compile(source, f"<gradviz {name}>", "exec"), scope)  # noqa: S102 (generated from the validated graph)
+    return scope[name]  # type: ignore[return-value]

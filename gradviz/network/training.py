@@ -1,0 +1,225 @@
+"""Training a `Network` with any optimizer of the registry: `train` for a whole run, `Trainer` to advance a run
+in pieces (the window trains off the GUI thread, a chunk at a time) and to follow its curvature as it learns."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from gradviz.descent.batches import batch_rows
+from gradviz.descent.optimizers import OPTIMIZERS, hyperparameters
+from gradviz.descent.schedules import learning_rates
+from gradviz.network.network import Network
+from gradviz.network.vector_steps import vector_step
+
+MAX_STEPS = 1_000_000
+ADAM_LIKE = "v"  # the metric buffer whose √v̂ + ε preconditions the step (Adam, AdamW)
+
+
+@dataclass
+class Curvature:
+    """The curvature recorded along a run, one row per record: the step, the k largest Hessian eigenvalues
+    (full batch, exact Hessian-vector products and Lanczos), Hutchinson's trace (nan unless asked for), Adam's
+    preconditioned sharpness λmax(P⁻¹H) (nan for other methods), and the optimizer's stability limit on the
+    quantity it bounds at that step's η (nan where the registry has none)."""
+
+    steps: list[int] = field(default_factory=list)
+    eigenvalues: list[np.ndarray] = field(default_factory=list)
+    trace: list[float] = field(default_factory=list)
+    preconditioned: list[float] = field(default_factory=list)
+    limit: list[float] = field(default_factory=list)
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        k = max((len(e) for e in self.eigenvalues), default=0)
+        return {"steps": np.array(self.steps, dtype=int), "eigenvalues": np.array(self.eigenvalues).reshape(-1, k),
+                "trace": np.array(self.trace), "preconditioned": np.array(self.preconditioned),
+                "limit": np.array(self.limit)}
+
+
+@dataclass
+class Run:
+    """A training run. `thetas` (records × size; row 0 the start) at `steps`, with the full-batch loss `losses`
+    there; `lrs` η of every step; `batch_losses` the loss each step's batch had (full batch: the loss before the
+    step); `status` "max_steps", "running" (a Trainer not finished) or "non_finite" (the loss or gradient was not
+    finite: the run stopped at `stopped_step` and its last record is the last good weights), with `message`."""
+
+    method: str
+    lr: float
+    hyper: dict[str, float]
+    batch_size: int | None
+    seed: int
+    schedule: Any
+    record_every: int
+    thetas: np.ndarray
+    steps: np.ndarray
+    losses: np.ndarray
+    lrs: np.ndarray
+    batch_losses: np.ndarray
+    status: str
+    message: str
+    curvature: Curvature
+    stopped_step: int | None = None
+
+    @property
+    def theta(self) -> np.ndarray:
+        """The last recorded weights (the end of the run, or its last good weights)."""
+        return self.thetas[-1]
+
+
+class Trainer:
+    """A run that advances on request: `advance(n)` takes n more steps; `run()` is the Run so far.
+
+    Batches, seeds and schedules are those of `gradviz.descend`: batches reshuffled each epoch from `seed`, the
+    last one smaller, batch_size None (or ≥ rows) exactly full batch. `curvature_every` > 0 records the Hessian's
+    `top_k` eigenvalues (and Adam's preconditioned sharpness, and with `trace_samples` Hutchinson's trace) every
+    that many steps, on the full batch. The schedule is laid out for `steps` (the run's planned length)."""
+
+    def __init__(self, net: Network, theta: Any, method: str = "gd", lr: float = 0.01, steps: int = 1000,
+                 batch_size: int | None = None, seed: int = 0, schedule: Any = None, record_every: int = 1,
+                 curvature_every: int = 0, top_k: int = 1, trace_samples: int = 0, **hyper: Any) -> None:
+        if not (isinstance(steps, (int, np.integer)) and 0 <= steps <= MAX_STEPS):
+            raise ValueError(f"steps must be a whole number from 0 to {MAX_STEPS:,}, got {steps!r}")
+        if not (isinstance(record_every, (int, np.integer)) and record_every >= 1):
+            raise ValueError(f"record_every must be a whole number >= 1, got {record_every!r}")
+        if not (math.isfinite(float(lr)) and lr > 0):
+            raise ValueError(f"lr must be a positive number, got {lr!r}")
+        if batch_size is not None and (int(batch_size) != batch_size or batch_size < 1):
+            raise ValueError(f"batch_size must be a whole number >= 1 (or None for full batch), got {batch_size!r}")
+        self.net, self.method = net, method
+        self.hyper = hyperparameters(method, hyper)
+        self.opt = OPTIMIZERS[method]
+        self._run = vector_step(method)
+        self.planned = int(steps)
+        self.lrs = learning_rates(schedule, float(lr), self.planned)
+        self.lr, self.batch_size, self.seed, self.schedule = float(lr), batch_size, int(seed), schedule
+        self.record_every = int(record_every)
+        self.curvature_every, self.top_k, self.trace_samples = int(curvature_every), int(top_k), int(trace_samples)
+        full = batch_size is None or batch_size >= net.rows
+        self._batches = batch_rows(net.rows, None if full else int(batch_size), self.seed)
+        self.full_batch = full
+        self.x = net._theta(theta).astype(np.float64, copy=True)
+        self.t = 0
+        self._state: dict[str, Any] = {}
+        self._good = self.x.copy()
+        self.thetas, self.steps, self.losses = [self.x.copy()], [0], [math.nan]
+        self.batch_losses: list[float] = []
+        self.curvature = Curvature()
+        self._warm: np.ndarray | None = None
+        self.status, self.message, self.stopped_step = "running", "", None
+        if self.curvature_every:
+            self._measure(0, ())
+
+    # ----- the loop's callbacks -----
+    def _grad(self, x: np.ndarray, t: int) -> Any:
+        rows = next(self._batches)
+        value, g = self.net.value_and_grad(x, rows)
+        if not (math.isfinite(value) and np.isfinite(g).all()):
+            self.status, self.stopped_step = "non_finite", t - 1
+            self.message = (f"the loss became {value:g} after step {t - 1} (η = {self.lrs[t - 1]:g}); training "
+                            f"stopped and keeps the weights of step {max(t - 2, 0)}")
+            return None
+        self._good = x.copy()
+        if self.full_batch and self.steps[-1] == t - 1 and math.isnan(self.losses[-1]):
+            self.losses[-1] = value  # the full-batch loss at a recorded iterate, already computed
+        self.batch_losses.append(value)
+        if self.opt.uses_hessian:
+            return g, self.net.hessian(x, rows)
+        return g
+
+    def _observe(self, t: int, x: np.ndarray, buffers: tuple) -> str | None:
+        self.x = x
+        if t % self.record_every == 0 or t == self.planned:
+            self.thetas.append(x.copy())
+            self.steps.append(t)
+            self.losses.append(math.nan)
+        if self.curvature_every and t % self.curvature_every == 0:
+            self._measure(t, buffers)
+        return None
+
+    def _measure(self, t: int, buffers: tuple) -> None:
+        """The curvature at the current weights (after step t), from exact Hessian-vector products."""
+        spectrum = self.net.hessian_spectrum(self.x, k=min(self.top_k, self.net.size), seed=self.seed + t,
+                                             start=self._warm)
+        self._warm = spectrum.vectors[0]
+        lr = float(self.lrs[min(t, len(self.lrs) - 1)]) if len(self.lrs) else self.lr
+        preconditioned = math.nan
+        limit_entry = self.opt.limit
+        if self.opt.preconditioned_limit is not None:
+            limit_entry = self.opt.preconditioned_limit
+            names = [b for b in self.opt.state]
+            v = buffers[names.index(ADAM_LIKE)] if ADAM_LIKE in names and buffers else None
+            if v is not None and t > 0:
+                p = np.sqrt(np.asarray(v) / (1.0 - self.hyper["beta2"] ** t)) + self.hyper["eps"]
+                preconditioned = float(self.net.hessian_eigenvalues(self.x, 1, self.seed + t, preconditioner=p)[0])
+        self.curvature.steps.append(t)
+        self.curvature.eigenvalues.append(spectrum.values)
+        self.curvature.preconditioned.append(preconditioned)
+        self.curvature.limit.append(limit_entry.sharpness(lr, self.hyper) if limit_entry else math.nan)
+        trace = math.nan
+        if self.trace_samples:
+            trace = self.net.hessian_trace(self.x, self.trace_samples, self.seed + t)[0]
+        self.curvature.trace.append(trace)
+
+    # ----- driving -----
+    def advance(self, n: int) -> int:
+        """Take up to `n` more steps (fewer at the planned end or when the loss stops being finite); the steps
+        taken."""
+        if self.status != "running":
+            return 0
+        n = min(int(n), self.planned - self.t)
+        if n <= 0:
+            self._finish()
+            return 0
+        start = self.t
+        self.t, _ = self._run(self.x, self._state, self.t, n, self.lrs, self._grad, self._observe,
+                              **self.hyper)
+        if self.status == "non_finite":
+            self._keep_good()
+        elif self.t >= self.planned:
+            self._finish()
+        return self.t - start
+
+    def _keep_good(self) -> None:
+        """After a non-finite loss: the records end with the last weights whose loss was finite."""
+        good_step = max((self.stopped_step or 1) - 1, 0)
+        while self.steps and self.steps[-1] > good_step:
+            self.thetas.pop()
+            self.steps.pop()
+            self.losses.pop()
+        if not self.steps or self.steps[-1] != good_step:
+            self.thetas.append(self._good.copy())
+            self.steps.append(good_step)
+            self.losses.append(math.nan)
+        self._fill_losses()
+
+    def _finish(self) -> None:
+        self.status = "max_steps"
+        self.message = f"trained {self.t} steps"
+        self._fill_losses()
+
+    def _fill_losses(self) -> None:
+        for i in range(len(self.steps)):
+            if math.isnan(self.losses[i]):
+                self.losses[i] = self.net.loss(self.thetas[i])
+
+    def run(self) -> Run:
+        """The run so far (losses of records not yet measured are computed now)."""
+        self._fill_losses()
+        return Run(self.method, self.lr, dict(self.hyper), self.batch_size, self.seed, self.schedule,
+                   self.record_every, np.array(self.thetas), np.array(self.steps, dtype=int), np.array(self.losses),
+                   self.lrs[: max(self.t, 0)].copy(), np.array(self.batch_losses), self.status, self.message,
+                   self.curvature, self.stopped_step)
+
+
+def train(net: Network, theta: Any, method: str = "gd", lr: float = 0.01, steps: int = 500,
+          batch_size: int | None = None, seed: int = 0, schedule: Any = None, record_every: int = 1,
+          **hyper: Any) -> Run:
+    """Train `net` from `theta` for `steps` steps of `method` (torch's formulas, on the weight vector) and return
+    the Run. Hyperparameters take torch's names (momentum, betas, eps, weight_decay, ...); `curvature_every`,
+    `top_k` and `trace_samples` follow the curvature (see `Trainer`). ValueError naming a bad argument."""
+    trainer = Trainer(net, theta, method, lr, steps, batch_size, seed, schedule, record_every, **hyper)
+    trainer.advance(steps)
+    return trainer.run()
