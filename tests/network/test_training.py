@@ -151,8 +151,9 @@ def test_curvature_is_recorded_with_the_registrys_limit(net):
     assert math.isnan(adam.curvature.preconditioned[0]) and adam.curvature.preconditioned[-1] > 0
 
 
-@pytest.mark.parametrize("bad,match", [({"steps": -1}, "steps"), ({"lr": 0.0}, "lr"), ({"batch_size": 0}, "batch"),
-                                       ({"method": "sgdx"}, "unknown method"), ({"momentum": 0.9}, "no hyperparameter 'momentum'")])
+@pytest.mark.parametrize("bad,match", [
+    ({"steps": -1}, "steps"), ({"lr": 0.0}, "lr"), ({"batch_size": 0}, "batch"),
+    ({"method": "sgdx"}, "unknown method"), ({"momentum": 0.9}, "no hyperparameter 'momentum'")])
 def test_bad_arguments_are_named(net, bad, match):
     args = {"method": "adam", "lr": 0.01, "steps": 5, **bad}
     with pytest.raises(ValueError, match=match):
