@@ -64,3 +64,13 @@ def test_gallery_small(tmp_path):
 
     image = QtGui.QImage(str(out))
     assert (image.width(), image.height()) == (4 * (2 * 180 + 12), 7 * (150 + 22 + 8))
+
+
+def test_bench_network_quick(tmp_path):
+    out = tmp_path / "bench_network.json"
+    result = _run("bench_network.py", "--quick", "--out", str(out))
+    data = json.loads(out.read_text())
+    assert data["calls"]["value_and_grad_ratio"] > 0 and data["calls"]["hvp_ratio"] > 0
+    assert data["training"]["same_weights"] and data["training"]["ratio"] > 0
+    assert all(r["relative_error"] < 1e-6 for r in data["eigen"])
+    assert "Adam steps at batch 32" in result.stdout

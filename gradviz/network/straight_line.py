@@ -18,6 +18,11 @@ from gradviz.autodiff.primitives import PRIMITIVES
 Kernel = Callable[..., tuple[np.ndarray, ...]]
 
 
+def _outer(node: Node) -> bool:
+    a, b = node.args
+    return a.ndim == 2 and b.ndim == 2 and a.shape[1] == 1 and b.shape[0] == 1
+
+
 def straight_line(outputs: Sequence[Node], inputs: Sequence[Node], name: str = "kernel") -> Kernel:
     """`f(*input_values) -> tuple of output values` for `outputs` of the graph over `inputs` (arrays in, arrays
     out, shaped as the nodes). ValueError if an output depends on an input not listed."""
@@ -37,6 +42,8 @@ def straight_line(outputs: Sequence[Node], inputs: Sequence[Node], name: str = "
             continue
         prim = PRIMITIVES[node.op]
         fn = prim.ufunc if prim.ufunc is not None and not node.params else prim.evaluate
+        if node.op == "matmul" and _outer(node):
+            fn = np.multiply  # (n, 1) @ (1, m): the same products, without BLAS's cost for an inner size of 1
         if node.params:
             fn = functools.partial(prim.evaluate, **dict(node.params))
         scope[f"_f{k}"] = fn
