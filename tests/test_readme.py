@@ -57,3 +57,15 @@ def test_readme_figure_example_runs(tmp_path, monkeypatch):
     scope: dict = {}
     exec(compile(block, "README.md", "exec"), scope)  # noqa: S102
     assert (tmp_path / "taylor.svg").read_text().lstrip().startswith("<?xml")
+
+
+def test_readme_network_example_runs():
+    blocks = re.findall(r"```python\n(.*?)```", README.read_text(), re.S)
+    block = next(b for b in blocks if "parse_model" in b)
+    scope: dict = {}
+    exec(compile(block, "README network example", "exec"), scope)  # noqa: S102 (the README's own example)
+    net, theta, run = scope["net"], scope["theta"], scope["run"]
+    assert run.status == "max_steps" and run.losses[-1] < run.losses[0]
+    np_eig = scope["net"].hessian_eigenvalues(theta, k=3)
+    assert len(np_eig) == 3 and np_eig[0] >= np_eig[1] >= np_eig[2]
+    assert scope["hv"].shape == (net.size,)

@@ -275,6 +275,11 @@ class MainWindow(ToolWindows, SessionDrops, QtWidgets.QMainWindow):
         data.setShortcut(QtGui.QKeySequence("Ctrl+D"))
         data.setStatusTip("A model's loss over (w, b) beside its data and fit; full-batch or mini-batch descent")
         data.triggered.connect(self.show_data_window)
+        networks = tools.addAction("&Networks…")
+        networks.setShortcut(QtGui.QKeySequence("Ctrl+Shift+N"))
+        networks.setStatusTip("Train a model with weight matrices; its loss, its weights and its top Hessian "
+                              "eigenvalue beside the optimizer's stability limit")
+        networks.triggered.connect(self.show_network_window)
 
         help_menu = bar.addMenu("&Help")
         syntax = help_menu.addAction("Expression &syntax")

@@ -18,6 +18,11 @@ class ToolWindows:
         if self._raise_tool("data_window", DataWindow) and hasattr(self, "files"):
             self.files.sessions.watch(self.data_window.state.changed)  # its changes are unsaved work too
 
+    def show_network_window(self) -> None:
+        """Open (or raise) the Networks window; it keeps its state while gradviz runs."""
+        from gradviz.gui.tools.network_window import NetworkWindow
+        self._raise_tool("network_window", NetworkWindow)
+
     def _raise_tool(self, attr: str, factory: type) -> bool:
         """Show the tool window `attr`, made by `factory` the first time (then True)."""
         tool = getattr(self, attr, None)

@@ -193,21 +193,22 @@ class Trainer:
             self.thetas.append(self._good.copy())
             self.steps.append(good_step)
             self.losses.append(math.nan)
-        self._fill_losses()
+        self.fill_losses()
 
     def _finish(self) -> None:
         self.status = "max_steps"
         self.message = f"trained {self.t} steps"
-        self._fill_losses()
+        self.fill_losses()
 
-    def _fill_losses(self) -> None:
+    def fill_losses(self) -> None:
+        """Compute the full-batch loss of every record that has none yet."""
         for i in range(len(self.steps)):
             if math.isnan(self.losses[i]):
                 self.losses[i] = self.net.loss(self.thetas[i])
 
     def run(self) -> Run:
         """The run so far (losses of records not yet measured are computed now)."""
-        self._fill_losses()
+        self.fill_losses()
         return Run(self.method, self.lr, dict(self.hyper), self.batch_size, self.seed, self.schedule,
                    self.record_every, np.array(self.thetas), np.array(self.steps, dtype=int), np.array(self.losses),
                    self.lrs[: max(self.t, 0)].copy(), np.array(self.batch_losses), self.status, self.message,

@@ -14,8 +14,11 @@ MAX_NUMBERED_CELLS = 400
 
 
 class HeatMap(pg.PlotWidget):
-    def __init__(self, parent: object = None) -> None:
+    """`numbered=False` never writes the numbers in the cells (a window with several small maps)."""
+
+    def __init__(self, parent: object = None, numbered: bool = True) -> None:
         super().__init__(parent)
+        self.numbered = numbered
         style_plot(self)
         plot = self.getPlotItem()
         plot.invertY(True)  # row 0 at the top, as a matrix is written
@@ -53,7 +56,7 @@ class HeatMap(pg.PlotWidget):
         self._write_numbers(data, top)
 
     def _write_numbers(self, data: np.ndarray, top: float) -> None:
-        cells = data.size if data.size <= MAX_NUMBERED_CELLS else 0
+        cells = data.size if data.size <= MAX_NUMBERED_CELLS and self.numbered else 0
         while len(self.labels) < cells:
             label = pg.TextItem(anchor=(0.5, 0.5))
             label.setFont(ui_font(8))

@@ -1,0 +1,148 @@
+"""The network window's controls: the model (a preset or typed text), the data, the run's settings, and the
+buttons that play, step and reset it. Each control changes the `NetworkState` only through its setters."""
+
+from __future__ import annotations
+
+from PySide6 import QtGui, QtWidgets
+
+from gradviz.descent.optimizers import OPTIMIZERS
+from gradviz.gui.widgets.theme import style_error_label
+from gradviz.network import NETWORK_DATASETS
+from gradviz.network.mlp import ACTIVATIONS, LOSSES
+
+
+class NetworkControls:
+    """Mixed into the window: `_build_controls()` returns the controls' column; needs `state`."""
+
+    def _build_controls(self) -> QtWidgets.QWidget:
+        column = QtWidgets.QWidget()
+        layout = QtWidgets.QVBoxLayout(column)
+        model = QtWidgets.QGroupBox("Model")
+        form = QtWidgets.QFormLayout(model)
+        self.sizes = QtWidgets.QLineEdit("2, 16, 16, 1")
+        self.sizes.setToolTip("layer widths n₀, …, n_L: n₀ inputs, n_L outputs (1, or one per class)")
+        self.activation = QtWidgets.QComboBox()
+        self.activation.addItems(ACTIVATIONS)
+        self.loss = QtWidgets.QComboBox()
+        self.loss.addItems(list(LOSSES))
+        self.loss.setCurrentText("logistic")
+        build = QtWidgets.QPushButton("Build MLP")
+        build.clicked.connect(self._build_preset)
+        row = QtWidgets.QHBoxLayout()
+        for w in (self.activation, self.loss, build):
+            row.addWidget(w)
+        form.addRow("Sizes", self.sizes)
+        form.addRow(row)
+        self.text = QtWidgets.QPlainTextEdit(self.state.text)
+        self.text.setFont(QtGui.QFontDatabase.systemFont(QtGui.QFontDatabase.SystemFont.FixedFont))
+        self.text.setFixedHeight(90)
+        self.text.setToolTip("declared names (W1: 2x16) are weights; X and t come from the data; "
+                             "name = … defines a name; the last line is the loss")
+        form.addRow(self.text)
+        apply = QtWidgets.QPushButton("Apply text (Ctrl+Enter)")
+        apply.setShortcut(QtGui.QKeySequence("Ctrl+Return"))
+        apply.clicked.connect(lambda: self.state.set_text(self.text.toPlainText()))
+        form.addRow(apply)
+        layout.addWidget(model)
+
+        data = QtWidgets.QGroupBox("Data")
+        form = QtWidgets.QFormLayout(data)
+        self.dataset = QtWidgets.QComboBox()
+        for entry in NETWORK_DATASETS.values():
+            self.dataset.addItem(entry.label, entry.name)
+        self.dataset.currentIndexChanged.connect(lambda _: self._data_changed())
+        self.rows = _spin(2, 100_000, self.state.rows, "rows")
+        self.noise = _double(0.0, 2.0, self.state.noise, 2, 0.05)
+        self.data_seed = _spin(0, 10**6, 0, "seed")
+        for w in (self.rows, self.data_seed):
+            w.editingFinished.connect(self._data_changed)
+        self.noise.editingFinished.connect(self._data_changed)
+        form.addRow("Dataset", self.dataset)
+        row = QtWidgets.QHBoxLayout()
+        for label, w in (("rows", self.rows), ("noise", self.noise), ("seed", self.data_seed)):
+            row.addWidget(QtWidgets.QLabel(label))
+            row.addWidget(w)
+        form.addRow(row)
+        layout.addWidget(data)
+
+        run = QtWidgets.QGroupBox("Training")
+        form = QtWidgets.QFormLayout(run)
+        self.method = QtWidgets.QComboBox()
+        for opt in OPTIMIZERS.values():
+            self.method.addItem(opt.label, opt.name)
+        self.method.currentIndexChanged.connect(lambda _: self._run_changed())
+        self.lr = _double(1e-5, 100.0, self.state.lr, 5, 0.05)
+        self.batch = _spin(0, 100_000, 0, "")
+        self.batch.setSpecialValueText("full batch")
+        self.steps = _spin(1, 100_000, self.state.steps, "")
+        self.seed = _spin(0, 10**6, 0, "")
+        self.every = _spin(0, 10_000, self.state.curvature_every, "")
+        self.every.setSpecialValueText("off")
+        self.every.setToolTip("the top Hessian eigenvalue (exact Hessian-vector products, Lanczos) every k steps")
+        for w in (self.lr, self.batch, self.steps, self.seed, self.every):
+            w.editingFinished.connect(self._run_changed)
+        form.addRow("Optimizer", self.method)
+        form.addRow("Learning rate η", self.lr)
+        form.addRow("Batch size", self.batch)
+        form.addRow("Steps", self.steps)
+        form.addRow("Seed", self.seed)
+        form.addRow("Curvature every", self.every)
+        buttons = QtWidgets.QHBoxLayout()
+        self.play = QtWidgets.QPushButton("▶ Train")
+        self.play.setCheckable(True)
+        self.play.toggled.connect(self.state.play)
+        step = QtWidgets.QPushButton("Step")
+        step.setToolTip("train one chunk of steps")
+        step.clicked.connect(lambda: self.state.advance())
+        reset = QtWidgets.QPushButton("Reset")
+        reset.clicked.connect(self._run_changed)
+        for w in (self.play, step, reset):
+            buttons.addWidget(w)
+        form.addRow(buttons)
+        layout.addWidget(run)
+        self.status = QtWidgets.QLabel()
+        self.status.setWordWrap(True)
+        self.error = QtWidgets.QLabel()
+        self.error.setWordWrap(True)
+        style_error_label(self.error)
+        layout.addWidget(self.status)
+        layout.addWidget(self.error)
+        layout.addStretch(1)
+        column.setFixedWidth(360)
+        return column
+
+    def _build_preset(self) -> None:
+        try:
+            sizes = [int(s) for s in self.sizes.text().replace(",", " ").split()]
+        except ValueError:
+            self.state._refuse(f"sizes must be whole numbers separated by commas, not {self.sizes.text()!r}")
+            return
+        if self.state.use_preset(sizes, self.activation.currentText(), self.loss.currentText()):
+            self.text.setPlainText(self.state.text)
+
+    def _data_changed(self) -> None:
+        self.state.set_dataset(self.dataset.currentData(), self.rows.value(), self.noise.value(),
+                               self.data_seed.value())
+
+    def _run_changed(self) -> None:
+        self.play.setChecked(False)
+        self.state.set_run(method=self.method.currentData(), lr=self.lr.value(),
+                           batch_size=self.batch.value() or None, steps=self.steps.value(), seed=self.seed.value(),
+                           curvature_every=self.every.value())
+
+
+def _spin(lo: int, hi: int, value: int, tip: str) -> QtWidgets.QSpinBox:
+    spin = QtWidgets.QSpinBox()
+    spin.setRange(lo, hi)
+    spin.setValue(value)
+    spin.setToolTip(tip)
+    return spin
+
+
+def _double(lo: float, hi: float, value: float, decimals: int, step: float) -> QtWidgets.QDoubleSpinBox:
+    spin = QtWidgets.QDoubleSpinBox()
+    spin.setRange(lo, hi)
+    spin.setDecimals(decimals)
+    spin.setSingleStep(step)
+    spin.setValue(value)
+    return spin

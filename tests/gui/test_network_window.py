@@ -1,0 +1,66 @@
+"""The Networks window: training runs on the job runner and the views follow; bad text keeps the last good model;
+the run exports; the curvature plot shows the optimizer's own limit."""
+
+import csv
+import json
+
+import numpy as np
+
+from gradviz.gui.tools.network_window import NetworkWindow
+from gradviz.model.network_training import NetworkState
+
+
+def _window(qtbot):
+    window = NetworkWindow()
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def test_training_off_the_gui_thread_reaches_the_views(qtbot):
+    window = _window(qtbot)
+    window.steps.setValue(60)
+    window._run_changed()
+    window.play.setChecked(True)
+    qtbot.waitUntil(lambda: window.state.snapshot.status != "running", timeout=20_000)
+    qtbot.waitUntil(lambda: not window._redraw.isActive(), timeout=2_000)
+    snap = window.state.snapshot
+    assert snap.step == 60 and not window.state.playing
+    x, y = window.loss_curve.getData()
+    np.testing.assert_array_equal(x, np.arange(61))
+    assert y[-1] < y[0]  # it learned
+    steps, sharpness = window.sharp_curve.getData()
+    assert list(steps) == list(range(0, 61, 10))
+    exact = np.linalg.eigvalsh(window.state.net.hessian(window.state.trainer.x))[-1]
+    assert sharpness[-1] == np.float64(snap.curvature["eigenvalues"][-1, 0])
+    assert abs(sharpness[-1] - exact) < 1e-6 * abs(exact)
+    _, limit = window.limit_curve.getData()
+    np.testing.assert_allclose(limit, 2 / window.state.lr)
+    assert "weights" in window.status.text() and "step 60 of 60" in window.status.text()
+    assert set(window.heatmaps) == {"W1", "W2", "W3"}
+
+
+def test_bad_text_is_refused_and_the_last_model_stays(qtbot):
+    window = _window(qtbot)
+    before = window.state.net
+    window.text.setPlainText("W: 3\nmean(X@W)")
+    assert not window.state.set_text(window.text.toPlainText())
+    qtbot.waitUntil(lambda: "do not align" in window.error.text(), timeout=2_000)
+    assert window.state.net is before
+
+
+def test_the_run_exports_as_csv_and_json(qtbot, tmp_path):
+    state = NetworkState()
+    state.set_run(method="momentum", lr=0.1, steps=20, curvature_every=5)
+    state.advance(20)
+    window = NetworkWindow(state)
+    qtbot.addWidget(window)
+    window.write_run(str(tmp_path / "run.csv"))
+    window.write_run(str(tmp_path / "run.json"))
+    rows = list(csv.DictReader(open(tmp_path / "run.csv", encoding="utf-8")))
+    assert [int(r["step"]) for r in rows] == list(range(21))
+    assert float(rows[5]["limit"]) == (2 + 2 * 0.9) / 0.1 and rows[4]["lambda_max"] == "nan"
+    assert float(rows[3]["lr"]) == 0.1
+    saved = json.loads((tmp_path / "run.json").read_text())
+    assert saved["method"] == "momentum" and len(saved["steps"]) == 21
+    assert abs(saved["steps"][20]["loss"] - state.net.loss(state.trainer.x)) < 1e-12
