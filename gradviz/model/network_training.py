@@ -20,6 +20,7 @@ from gradviz.expr.errors import ExpressionError
 from gradviz.model.jobs import Executor, Job
 from gradviz.model.signal import Signal
 from gradviz.network import NETWORK_DATASETS, Network, Trainer, mlp, network_dataset, parse_model
+from gradviz.network.network_data import network_data
 
 CHUNK_STEPS = 25  # steps per job while playing: the views refresh after each (well under a frame of work)
 OUTPUT_GRID = 70  # samples per side of the model's output over the input plane
@@ -59,6 +60,7 @@ class NetworkState:
         self.method, self.lr, self.batch_size, self.steps, self.seed = "gd", 0.5, None, 2000, 0
         self.curvature_every = CURVATURE_EVERY
         self.hyper: dict[str, float] = {}
+        self.csv: tuple[str, list[str] | None, str | None] | None = None  # the CSV shown: path, X columns, target
         self.playing = False
         self.running = False
         self._token = 0
@@ -88,9 +90,23 @@ class NetworkState:
             return self._refuse(str(exc))
         if not self._rebuild(self.text, data):
             return False
+        self.csv = None
         self.dataset, self.rows = name, len(data["t"])
         self.noise = NETWORK_DATASETS[name].noise if noise is None else float(noise)
         self.data_seed = self.data_seed if seed is None else int(seed)
+        return True
+
+    def set_csv(self, path: str, x_columns: list[str] | None = None, target: str | None = None) -> bool:
+        """Data from a CSV file: X stacks `x_columns` (default: all but the target), t is `target` (default: the
+        last column). False (and `error`, naming the line and column) if refused; the last good data stays."""
+        try:
+            data = network_data(path, x_columns, target)
+        except (DataError, ValueError) as exc:
+            return self._refuse(str(exc))
+        if not self._rebuild(self.text, data):
+            return False
+        self.dataset, self.rows = f"csv:{path}", len(data["t"])
+        self.csv = (path, x_columns, target)
         return True
 
     def set_run(self, **settings: Any) -> bool:

@@ -101,3 +101,18 @@ def test_datasets_are_seeded_and_sized():
     assert a["X"].shape == (50, 2) and set(np.unique(a["t"])) == {0.0, 1.0}
     assert set(np.unique(network_dataset("blobs", rows=30)["t"])) == {0.0, 1.0, 2.0}
     assert network_dataset("sine", rows=40)["X"].shape == (40, 1)
+
+
+def test_the_window_state_takes_a_csv_and_keeps_its_data_on_a_bad_one(tmp_path):
+    from gradviz.model.network_training import NetworkState
+
+    state = NetworkState()
+    good = tmp_path / "d.csv"
+    good.write_text("a,b,label\n" + "".join(f"{i * 0.1},{-i * 0.2},{i % 2}\n" for i in range(30)))
+    assert state.set_csv(str(good), target="label")
+    np.testing.assert_array_equal(state.net.data["t"], np.arange(30) % 2)
+    assert state.net.data["X"].shape == (30, 2) and state.rows == 30
+    bad = tmp_path / "bad.csv"
+    bad.write_text("a,b,label\n1,2,0\n3,oops,1\n")
+    assert not state.set_csv(str(bad))
+    assert "line 3, column 'b'" in state.error and state.net.rows == 30

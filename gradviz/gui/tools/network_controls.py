@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from PySide6 import QtGui, QtWidgets
 
+from gradviz.data.columns import DataError, read_header
 from gradviz.descent.optimizers import OPTIMIZERS
 from gradviz.gui.widgets.theme import style_error_label
 from gradviz.network import NETWORK_DATASETS
@@ -58,6 +59,10 @@ class NetworkControls:
             w.editingFinished.connect(self._data_changed)
         self.noise.editingFinished.connect(self._data_changed)
         form.addRow("Dataset", self.dataset)
+        open_csv = QtWidgets.QPushButton("Open CSV…")
+        open_csv.setToolTip("a CSV file with a header row: choose the target column; the others form X")
+        open_csv.clicked.connect(self._open_csv)
+        form.addRow(open_csv)
         row = QtWidgets.QHBoxLayout()
         for label, w in (("rows", self.rows), ("noise", self.noise), ("seed", self.data_seed)):
             row.addWidget(QtWidgets.QLabel(label))
@@ -119,6 +124,20 @@ class NetworkControls:
             return
         if self.state.use_preset(sizes, self.activation.currentText(), self.loss.currentText()):
             self.text.setPlainText(self.state.text)
+
+    def _open_csv(self) -> None:
+        path, _ = QtWidgets.QFileDialog.getOpenFileName(self, "Open data", "", "CSV (*.csv)")
+        if not path:
+            return
+        try:
+            names = read_header(path)
+        except DataError as exc:
+            self.state._refuse(str(exc))
+            return
+        target, ok = QtWidgets.QInputDialog.getItem(self, "Target column", "t is the column (X: all the others)",
+                                                    names, len(names) - 1, False)
+        if ok:
+            self.state.set_csv(path, [n for n in names if n != target], target)
 
     def _data_changed(self) -> None:
         self.state.set_dataset(self.dataset.currentData(), self.rows.value(), self.noise.value(),
