@@ -50,6 +50,7 @@ class NetworkState:
 
     def __init__(self, dataset: str = "moons") -> None:
         self.changed = Signal("network")
+        self.settings_changed = Signal("network settings")  # the model, data or run settings (not the run's progress)
         self.error = ""
         self.executor: Executor | None = None
         self.dataset, self.rows, self.noise, self.data_seed = dataset, 200, NETWORK_DATASETS[dataset].noise, 0
@@ -146,6 +147,7 @@ class NetworkState:
         self.running = False
         self.snapshot = snapshot(self.trainer)
         self.changed.emit()
+        self.settings_changed.emit()
 
     # ----- training -----
     @property

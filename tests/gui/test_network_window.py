@@ -6,12 +6,12 @@ import json
 
 import numpy as np
 
-from gradviz.gui.tools.network_window import NetworkWindow
+from gradviz.gui.tools.network_window import NetworkPanel
 from gradviz.model.network_training import NetworkState
 
 
 def _window(qtbot):
-    window = NetworkWindow()
+    window = NetworkPanel()
     qtbot.addWidget(window)
     window.show()
     return window
@@ -53,7 +53,7 @@ def test_the_run_exports_as_csv_and_json(qtbot, tmp_path):
     state = NetworkState()
     state.set_run(method="momentum", lr=0.1, steps=20, curvature_every=5)
     state.advance(20)
-    window = NetworkWindow(state)
+    window = NetworkPanel(state)
     qtbot.addWidget(window)
     window.write_run(str(tmp_path / "run.csv"))
     window.write_run(str(tmp_path / "run.json"))

@@ -1,6 +1,7 @@
-"""The Loss on data window: a model's loss over (w, b) beside its data and the fit at the probe, and a
-descent path (full batch or noisy mini-batches) with its loss by step. It draws a `DataState`; its
-controls change the state only through the state's setters."""
+"""The Models on data window. Its first tab: a model's loss over (w, b) beside its data and the fit at the probe,
+and a descent path (full batch or noisy mini-batches) with its loss by step; it draws a `DataState`, and its
+controls change the state only through the state's setters. Its second tab, `network`, trains a model with
+weight matrices (see `network_window.NetworkPanel`)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from gradviz.gui.panels.parameter_panel import ParameterPanel
 from gradviz.gui.tools.data_controls import DataControls
 from gradviz.gui.tools.data_exports import DataExports
 from gradviz.gui.tools.fit_view import FitView
+from gradviz.gui.tools.network_window import NetworkPanel
 from gradviz.gui.widgets.blocking import signals_blocked
 from gradviz.gui.widgets.format import num
 from gradviz.gui.widgets.legend import list_in_legend
@@ -29,7 +31,7 @@ PLAY_SECONDS = 5.0  # a playback of the whole path
 class DataWindow(DataControls, DataExports, QtWidgets.QWidget):
     def __init__(self, state: DataState | None = None, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent, QtCore.Qt.WindowType.Window)
-        self.setWindowTitle("Loss on data — gradviz")
+        self.setWindowTitle("Models on data — gradviz")
         self.state = state or DataState()
         self.work = BackgroundWork.shared()  # the runner the main window uses too
         self.state.executor = self.work.executor(self.state.accept, self.state.is_stale, self)
@@ -90,7 +92,13 @@ class DataWindow(DataControls, DataExports, QtWidgets.QWidget):
         body.addWidget(bottom)
         body.setStretchFactor(0, 3)
         body.setStretchFactor(1, 1)
-        layout = QtWidgets.QVBoxLayout(self)
+        self.tabs = QtWidgets.QTabWidget()
+        page = QtWidgets.QWidget()
+        self.tabs.addTab(page, "Two weights: the loss over (w, b)")
+        self.network = NetworkPanel()
+        self.tabs.addTab(self.network, "A network: many weights, its curvature")
+        QtWidgets.QVBoxLayout(self).addWidget(self.tabs)
+        layout = QtWidgets.QVBoxLayout(page)
         layout.addLayout(self.data_row)
         self.parameters = ParameterPanel(self.state)  # ridge's λ, Huber's δ, or a typed loss's own
         layout.addWidget(self.parameters)
@@ -180,6 +188,7 @@ class DataWindow(DataControls, DataExports, QtWidgets.QWidget):
 
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:  # noqa: N802 (Qt's name)
         self.play.setChecked(False)
+        self.network.state.play(False)
         self.state.cancel_work()  # its results, still on their way, are dropped: none reaches a closed window
         self.work.wait()
         super().closeEvent(event)

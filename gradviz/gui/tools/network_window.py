@@ -1,4 +1,4 @@
-"""The Networks window: type or build a model with weight matrices, train it on data with any optimizer, and
+"""The network tab of the Models on data window: type or build a model with weight matrices, train it on data with any optimizer, and
 watch it learn (its output over the inputs, the loss by step, each layer's weights and gradient norm) and its
 curvature: the top Hessian eigenvalue beside the optimizer's stability limit, the edge of stability live.
 It draws a `NetworkState`; training runs on the application's job runner, and the views redraw at most once per
@@ -11,7 +11,7 @@ import json
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6 import QtCore, QtGui, QtWidgets
+from PySide6 import QtCore, QtWidgets
 
 from gradviz.gui.background import BackgroundWork
 from gradviz.gui.tools.heatmap import HeatMap
@@ -25,10 +25,9 @@ CLASS_BRUSHES = [pg.mkBrush(c) for c in ("#1f77b4", "#d62728", "#2ca02c", "#9467
 LIMIT_PEN = pg.mkPen("#d62728", width=2, style=QtCore.Qt.PenStyle.DashLine)
 
 
-class NetworkWindow(NetworkControls, QtWidgets.QWidget):
+class NetworkPanel(NetworkControls, QtWidgets.QWidget):
     def __init__(self, state: NetworkState | None = None, parent: QtWidgets.QWidget | None = None) -> None:
-        super().__init__(parent, QtCore.Qt.WindowType.Window)
-        self.setWindowTitle("Networks — gradviz")
+        super().__init__(parent)
         self.state = state or NetworkState()
         self.work = BackgroundWork.shared()
         self.state.executor = self.work.executor(self.state.accept, self.state.is_stale, self)
@@ -38,7 +37,6 @@ class NetworkWindow(NetworkControls, QtWidgets.QWidget):
         self._redraw = QtCore.QTimer(self, singleShot=True, interval=FRAME_MS)
         self._redraw.timeout.connect(self.refresh)
         self.state.changed.connect(self._redraw.start)
-        self.resize(1400, 900)
         self.refresh()
 
     def _build_views(self) -> QtWidgets.QVBoxLayout:
@@ -191,6 +189,3 @@ class NetworkWindow(NetworkControls, QtWidgets.QWidget):
         if path and self.state.snapshot is not None:
             np.savez(path, **self.state.snapshot.weights)
 
-    def closeEvent(self, event: QtGui.QCloseEvent) -> None:  # noqa: N802 (Qt's name)
-        self.state.play(False)
-        super().closeEvent(event)
