@@ -1,8 +1,8 @@
-"""The network tab of the Models on data window: type or build a model with weight matrices, train it on data with any optimizer, and
-watch it learn (its output over the inputs, the loss by step, each layer's weights and gradient norm) and its
-curvature: the top Hessian eigenvalue beside the optimizer's stability limit, the edge of stability live.
-It draws a `NetworkState`; training runs on the application's job runner, and the views redraw at most once per
-frame."""
+"""The network tab of the Models on data window: type or build a model with weight matrices, train it on
+data with any optimizer, and watch it learn (its output over the inputs, the loss by step, each layer's weights
+and gradient norm) and its curvature: the top Hessian eigenvalue beside the optimizer's stability limit, the edge
+of stability live. It draws a `NetworkState`; training runs on the application's job runner, and the views
+redraw at most once per frame."""
 
 from __future__ import annotations
 
