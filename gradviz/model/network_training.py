@@ -1,15 +1,13 @@
-"""The network window's state, Qt-free: the model text and its data, the run's settings, and the run itself,
+"""The network tab's state, Qt-free: the model text and its data, the run's settings, and the run itself,
 advanced a chunk at a time by jobs (the window runs them on the job runner, off the GUI thread).
 
 Setters validate and keep the last good state on bad input (`error` says why); every change is announced on
-`changed`. What the views draw is the latest `Snapshot`, made by the job that advanced the run, so the GUI
-thread never computes: the loss curves, the curvature with the optimizer's limit, the output over the inputs,
-each layer's weights and gradient norm.
+`changed`, and a change of what a session saves on `settings_changed`. The views draw `snapshot`, made by the job
+that advanced the run (or by a scrub to an earlier record), so the GUI thread never computes.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -18,59 +16,42 @@ from gradviz.data.columns import DataError
 from gradviz.descent.optimizers import OPTIMIZERS
 from gradviz.expr.errors import ExpressionError
 from gradviz.model.jobs import Executor, Job
+from gradviz.model.network_views import Snapshot, at_record, snapshot
 from gradviz.model.signal import Signal
 from gradviz.network import NETWORK_DATASETS, Network, Trainer, mlp, network_dataset, parse_model
-from gradviz.network.network_data import network_data
+from gradviz.network.network_data import network_data, split_rows
 
 CHUNK_STEPS = 25  # steps per job while playing: the views refresh after each (well under a frame of work)
-OUTPUT_GRID = 70  # samples per side of the model's output over the input plane
 CURVATURE_EVERY = 10  # default: the top eigenvalue every this many steps
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """What the views show at step `step`: the records so far (as arrays), the output over the inputs (`grid`:
-    (xs, ys, values) for two inputs, (xs, values) for one), each weight and its gradient norm."""
-
-    step: int
-    steps: np.ndarray
-    losses: np.ndarray
-    batch_steps: np.ndarray
-    batch_losses: np.ndarray
-    curvature: dict[str, np.ndarray]
-    grid: tuple[np.ndarray, ...]
-    weights: dict[str, np.ndarray]
-    grad_norms: dict[str, float]
-    status: str
-    message: str
+RUN_SETTINGS = ("method", "lr", "batch_size", "steps", "seed", "curvature_every", "held_out")
 
 
 class NetworkState:
-    """See the module docstring. `snapshot` is None until the first one is made."""
+    """See the module docstring. `net` trains on the training rows; `held` (or None) is the same model on the
+    held-out rows: a `held_out` fraction of the data kept apart when asked for (drawn with the data's seed)."""
 
     def __init__(self, dataset: str = "moons") -> None:
         self.changed = Signal("network")
-        self.settings_changed = Signal("network settings")  # the model, data or run settings (not the run's progress)
+        self.settings_changed = Signal("network settings")  # the model, data or run settings (not the progress)
         self.error = ""
         self.executor: Executor | None = None
         self.dataset, self.rows, self.noise, self.data_seed = dataset, 200, NETWORK_DATASETS[dataset].noise, 0
         self.data: dict[str, np.ndarray] = network_dataset(dataset, self.rows, self.noise, self.data_seed)
-        entry = NETWORK_DATASETS[dataset]
-        self.text = mlp([self.data["X"].shape[1], 16, 16, max(entry.classes, 2) if entry.classes > 2 else 1],
-                        "tanh", entry.loss)
+        self.text = mlp([2, 16, 16, 1], "tanh", NETWORK_DATASETS[dataset].loss)
         self.method, self.lr, self.batch_size, self.steps, self.seed = "gd", 0.5, None, 2000, 0
         self.curvature_every = CURVATURE_EVERY
+        self.held_out = 0.0
         self.hyper: dict[str, float] = {}
         self.csv: tuple[str, list[str] | None, str | None] | None = None  # the CSV shown: path, X columns, target
         self.playing = False
         self.running = False
         self._token = 0
-        self.net: Network = parse_model(self.text, self.data)
+        self.net, self.held = self._networks(self.text, self.data, self.held_out)
         self.trainer: Trainer
-        self.snapshot: Snapshot | None = None
+        self.snapshot: Snapshot
         self._restart()
 
-    # ----- setters (each restarts the run from the same seed) -----
+    # ----- setters (each restarts the run from its seed, but η) -----
     def set_text(self, text: str) -> bool:
         """A new model text; False (and `error`) if refused, keeping the last good model."""
         return self._rebuild(text, self.data)
@@ -85,16 +66,14 @@ class NetworkState:
     def set_dataset(self, name: str, rows: int | None = None, noise: float | None = None,
                     seed: int | None = None) -> bool:
         try:
-            data = network_dataset(name, rows if rows is not None else self.rows,
-                                   noise if noise is not None else self.noise, self.data_seed if seed is None else seed)
+            rows = self.rows if rows is None else rows
+            noise = NETWORK_DATASETS[name].noise if noise is None and name in NETWORK_DATASETS else noise
+            seed = self.data_seed if seed is None else int(seed)
+            data = network_dataset(name, rows, noise, seed)
         except ValueError as exc:
             return self._refuse(str(exc))
-        if not self._rebuild(self.text, data):
+        if not self._rebuild(self.text, data, source=(name, None, noise, seed)):
             return False
-        self.csv = None
-        self.dataset, self.rows = name, len(data["t"])
-        self.noise = NETWORK_DATASETS[name].noise if noise is None else float(noise)
-        self.data_seed = self.data_seed if seed is None else int(seed)
         return True
 
     def set_csv(self, path: str, x_columns: list[str] | None = None, target: str | None = None) -> bool:
@@ -104,32 +83,59 @@ class NetworkState:
             data = network_data(path, x_columns, target)
         except (DataError, ValueError) as exc:
             return self._refuse(str(exc))
-        if not self._rebuild(self.text, data):
-            return False
-        self.dataset, self.rows = f"csv:{path}", len(data["t"])
-        self.csv = (path, x_columns, target)
-        return True
+        return self._rebuild(self.text, data, source=(f"csv:{path}", (path, x_columns, target), None, None))
 
     def set_run(self, **settings: Any) -> bool:
-        """method, lr, batch_size (None: full batch), steps, seed, curvature_every; refused values keep the run."""
-        old = (self.method, self.lr, self.batch_size, self.steps, self.seed, self.curvature_every)
+        """method, lr, batch_size (None: full batch), steps, seed, curvature_every, held_out (a fraction, 0 for
+        none); refused values keep the run."""
+        unknown = [k for k in settings if k not in RUN_SETTINGS]
+        if unknown:
+            raise TypeError(f"unknown run setting {unknown[0]!r}")
+        old = {k: getattr(self, k) for k in RUN_SETTINGS}
         for key, value in settings.items():
-            if key not in ("method", "lr", "batch_size", "steps", "seed", "curvature_every"):
-                raise TypeError(f"unknown run setting {key!r}")
             setattr(self, key, value)
         try:
+            if self.held_out != old["held_out"]:
+                self.net, self.held = self._networks(self.text, self.data, self.held_out)
             self._restart()
         except ValueError as exc:
-            self.method, self.lr, self.batch_size, self.steps, self.seed, self.curvature_every = old
+            for key, value in old.items():
+                setattr(self, key, value)
             return self._refuse(str(exc))
         return True
 
-    def _rebuild(self, text: str, data: dict[str, np.ndarray]) -> bool:
+    def set_lr(self, lr: float) -> bool:
+        """η, live: a run under way goes on with the new η from its next step (the rest restarts the run)."""
+        if self.trainer.t == 0 or self.trainer.status != "running":
+            return self.set_run(lr=lr)
         try:
-            net = parse_model(text, data)
+            self.trainer.set_lr(lr)
+        except ValueError as exc:
+            return self._refuse(str(exc))
+        self.lr = float(lr)
+        self.error = ""
+        self.changed.emit()
+        self.settings_changed.emit()
+        return True
+
+    def _networks(self, text: str, data: dict[str, np.ndarray], held_out: float) -> tuple[Network, Network | None]:
+        if not held_out:
+            return parse_model(text, data), None
+        train_rows, held_rows = split_rows(data, held_out, self.data_seed)
+        return parse_model(text, train_rows), parse_model(text, held_rows)
+
+    def _rebuild(self, text: str, data: dict[str, np.ndarray], source: tuple | None = None) -> bool:
+        try:
+            parse_model(text, data)  # the whole data first: its errors name the rows the user sees
+            net, held = self._networks(text, data, self.held_out)
         except (ExpressionError, DataError, ValueError) as exc:
             return self._refuse(str(exc))
-        self.text, self.data, self.net = text, data, net
+        self.text, self.data, self.net, self.held = text, data, net, held
+        if source is not None:
+            self.dataset, self.csv, noise, seed = source
+            self.rows = len(data["t"]) if "t" in data else len(next(iter(data.values())))
+            self.noise = self.noise if noise is None else float(noise)
+            self.data_seed = self.data_seed if seed is None else int(seed)
         self._restart()
         return True
 
@@ -141,7 +147,7 @@ class NetworkState:
     def _restart(self) -> None:
         self.trainer = Trainer(self.net, self.net.init(self.seed), self.method, self.lr, self.steps,
                                self.batch_size, self.seed, record_every=1, curvature_every=self.curvature_every,
-                               **self.hyper)
+                               held_out=self.held, **self.hyper)
         self.error = ""
         self._token += 1
         self.running = False
@@ -161,43 +167,38 @@ class NetworkState:
         """Train n more steps: a job for the executor (at once without one); ignored while one is on its way."""
         if self.running or self.trainer.status != "running":
             return
-        trainer, token = self.trainer, self._token
+        trainer = self.trainer
 
         def compute() -> Snapshot:
             trainer.advance(n)
             return snapshot(trainer)
 
-        job = Job("train", token, compute)
+        self._hand_out(Job("train", self._token, compute))
+
+    def scrub(self, record: int) -> None:
+        """Show the model at record `record` (its output, weights and gradient norms); training pauses."""
+        self.play(False)
+        if self.running:
+            return  # the chunk on its way comes back first; the slider then asks again
+        latest, net = self.snapshot, self.net
+        record = int(np.clip(record, 0, len(latest.steps) - 1))
+        theta, step = self.trainer.thetas[record].copy(), int(latest.steps[record])
+        self._hand_out(Job("scrub", self._token, lambda: at_record(latest, net, theta, step)))
+
+    def _hand_out(self, job: Job) -> None:
         if self.executor is None:
-            self.accept(job, compute())
+            self.accept(job, job.compute())
             return
         self.running = True
         self.executor(job)
 
-    def run_rows(self) -> list[dict[str, float]]:
-        """One row per step of the snapshot: step, full-batch loss, mini-batch loss, η, and the top eigenvalue,
-        Adam's preconditioned sharpness and the stability limit where they were measured (nan elsewhere)."""
-        snap = self.snapshot
-        if snap is None:
-            return []
-        c = snap.curvature
-        at = {int(s): k for k, s in enumerate(c["steps"])}
-        rows = []
-        for k, step in enumerate(snap.steps):
-            j = at.get(int(step))
-            rows.append({"step": int(step), "loss": float(snap.losses[k]),
-                         "batch_loss": float(snap.batch_losses[step]) if step < len(snap.batch_losses) else np.nan,
-                         "lr": float(self.trainer.lrs[step]) if step < len(self.trainer.lrs) else np.nan,
-                         "lambda_max": float(c["eigenvalues"][j, 0]) if j is not None else np.nan,
-                         "preconditioned": float(c["preconditioned"][j]) if j is not None else np.nan,
-                         "limit": float(c["limit"][j]) if j is not None else np.nan})
-        return rows
-
     def play(self, on: bool) -> None:
-        self.playing = bool(on)
-        if on:
+        was = self.playing
+        self.playing = bool(on) and self.trainer.status == "running"
+        if self.playing:
             self.advance()
-        self.changed.emit()
+        if was != self.playing:
+            self.changed.emit()
 
     def is_stale(self, job: Job) -> bool:
         return job.token != self._token
@@ -218,34 +219,22 @@ class NetworkState:
         if self.playing:
             self.advance()
 
-
-def snapshot(trainer: Trainer) -> Snapshot:
-    """The views' data at the trainer's current step (computed where the trainer runs, off the GUI thread)."""
-    net = trainer.net
-    theta = trainer.x.copy()
-    trainer.fill_losses()  # with mini-batches, the full-batch loss of each record (one forward pass each)
-    losses = np.array(trainer.losses, dtype=float)
-    steps = np.array(trainer.steps, dtype=int)
-    grads = net.unflatten(net.grad(theta))
-    return Snapshot(trainer.t, steps, losses, np.arange(1, len(trainer.batch_losses) + 1),
-                    np.array(trainer.batch_losses), trainer.curvature.arrays(), output_grid(net, theta),
-                    {k: v.copy() for k, v in net.unflatten(theta).items()},
-                    {k: float(np.linalg.norm(g)) for k, g in grads.items()}, trainer.status, trainer.message)
-
-
-def output_grid(net: Network, theta: np.ndarray) -> tuple[np.ndarray, ...]:
-    """The model's `score` over the data's input range: (xs, ys, values[len(xs), len(ys)]) for two inputs, with
-    softmax's winning class for several outputs; (xs, values) for one input; () otherwise."""
-    x = net.data.get("X")
-    if x is None or "score" not in net.definitions or x.shape[1] not in (1, 2):
-        return ()
-    lo, hi = x.min(axis=0), x.max(axis=0)
-    pad = 0.1 * (hi - lo) + 1e-9
-    axes = [np.linspace(a - p, b + p, OUTPUT_GRID) for a, b, p in zip(lo, hi, pad, strict=True)]
-    if x.shape[1] == 1:
-        return axes[0], np.asarray(net.output("score", theta, {"X": axes[0][:, None]}))
-    gx, gy = np.meshgrid(axes[0], axes[1], indexing="ij")
-    values = np.asarray(net.output("score", theta, {"X": np.column_stack([gx.ravel(), gy.ravel()])}))
-    if values.ndim == 2:
-        values = np.argmax(values, axis=1).astype(float)
-    return axes[0], axes[1], values.reshape(gx.shape)
+    def run_rows(self) -> list[dict[str, float]]:
+        """One row per recorded step: step, full-batch loss, mini-batch loss, held-out loss, η, and the top
+        eigenvalue, Adam's preconditioned sharpness and the stability limit where they were measured (nan
+        elsewhere)."""
+        snap = self.snapshot
+        c = snap.curvature
+        at = {int(s): k for k, s in enumerate(c["steps"])}
+        lrs = self.trainer.lrs
+        rows = []
+        for k, step in enumerate(snap.steps):
+            j = at.get(int(step))
+            rows.append({"step": int(step), "loss": float(snap.losses[k]),
+                         "batch_loss": float(snap.batch_losses[step]) if step < len(snap.batch_losses) else np.nan,
+                         "held_out_loss": float(snap.held_out_losses[k]) if k < len(snap.held_out_losses) else np.nan,
+                         "lr": float(lrs[step]) if step < len(lrs) else np.nan,
+                         "lambda_max": float(c["eigenvalues"][j, 0]) if j is not None else np.nan,
+                         "preconditioned": float(c["preconditioned"][j]) if j is not None else np.nan,
+                         "limit": float(c["limit"][j]) if j is not None else np.nan})
+        return rows

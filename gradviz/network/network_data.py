@@ -63,3 +63,18 @@ def _from_csv(path: str | os.PathLike[str], x_columns: Sequence[str] | None,
     if target in chosen:
         raise DataError(f"column {target!r} is both an input (in X) and the target")
     return {"X": np.column_stack([columns[n] for n in chosen]), "t": columns[target]}
+
+
+def split_rows(data: dict[str, np.ndarray], held_out: float, seed: int = 0) -> tuple[dict[str, np.ndarray],
+                                                                                   dict[str, np.ndarray]]:
+    """(training rows, held-out rows): a seeded random `held_out` fraction of the rows (at least 2 each side) kept
+    apart; ValueError if the fraction or the data cannot give both."""
+    rows = len(next(iter(data.values())))
+    if not 0.0 < held_out < 1.0:
+        raise ValueError(f"the held-out fraction must be between 0 and 1, got {held_out!r}")
+    kept = int(round(held_out * rows))
+    if kept < 2 or rows - kept < 2:
+        raise ValueError(f"holding out {held_out:.0%} of {rows} rows leaves fewer than 2 rows on one side")
+    order = np.random.default_rng(seed).permutation(rows)
+    held, train = np.sort(order[:kept]), np.sort(order[kept:])
+    return {k: v[train] for k, v in data.items()}, {k: v[held] for k, v in data.items()}

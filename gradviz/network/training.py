@@ -62,6 +62,7 @@ class Run:
     message: str
     curvature: Curvature
     stopped_step: int | None = None
+    held_out_losses: np.ndarray | None = None  # the held-out rows' loss at each record (when a split was given)
 
     @property
     def theta(self) -> np.ndarray:
@@ -75,11 +76,13 @@ class Trainer:
     Batches, seeds and schedules are those of `gradviz.descend`: batches reshuffled each epoch from `seed`, the
     last one smaller, batch_size None (or ≥ rows) exactly full batch. `curvature_every` > 0 records the Hessian's
     `top_k` eigenvalues (and Adam's preconditioned sharpness, and with `trace_samples` Hutchinson's trace) every
-    that many steps, on the full batch. The schedule is laid out for `steps` (the run's planned length)."""
+    that many steps, on the full batch. The schedule is laid out for `steps` (the run's planned length). With
+    `held_out` (the same model on rows kept out of training) its loss is recorded beside the training loss."""
 
     def __init__(self, net: Network, theta: Any, method: str = "gd", lr: float = 0.01, steps: int = 1000,
                  batch_size: int | None = None, seed: int = 0, schedule: Any = None, record_every: int = 1,
-                 curvature_every: int = 0, top_k: int = 1, trace_samples: int = 0, **hyper: Any) -> None:
+                 curvature_every: int = 0, top_k: int = 1, trace_samples: int = 0, held_out: Network | None = None,
+                 **hyper: Any) -> None:
         if not (isinstance(steps, (int, np.integer)) and 0 <= steps <= MAX_STEPS):
             raise ValueError(f"steps must be a whole number from 0 to {MAX_STEPS:,}, got {steps!r}")
         if not (isinstance(record_every, (int, np.integer)) and record_every >= 1):
@@ -106,6 +109,8 @@ class Trainer:
         self._good = self.x.copy()
         self.thetas, self.steps, self.losses = [self.x.copy()], [0], [math.nan]
         self.batch_losses: list[float] = []
+        self.held_out = held_out
+        self.held_out_losses: list[float] = []
         self.curvature = Curvature()
         self._warm: np.ndarray | None = None
         self.status, self.message, self.stopped_step = "running", "", None
@@ -201,10 +206,21 @@ class Trainer:
         self.fill_losses()
 
     def fill_losses(self) -> None:
-        """Compute the full-batch loss of every record that has none yet."""
+        """Compute the full-batch loss of every record that has none yet (and the held-out loss)."""
         for i in range(len(self.steps)):
             if math.isnan(self.losses[i]):
                 self.losses[i] = self.net.loss(self.thetas[i])
+        if self.held_out is not None:
+            del self.held_out_losses[len(self.steps):]  # records dropped after a non-finite loss
+            for i in range(len(self.held_out_losses), len(self.steps)):
+                self.held_out_losses.append(self.held_out.loss(self.thetas[i]))
+
+    def set_lr(self, lr: float) -> None:
+        """A new η from the next step on (the schedule's shape kept, rescaled), without restarting the run."""
+        if not (math.isfinite(float(lr)) and lr > 0):
+            raise ValueError(f"lr must be a positive number, got {lr!r}")
+        self.lr = float(lr)
+        self.lrs[self.t:] = learning_rates(self.schedule, self.lr, self.planned)[self.t:]
 
     def run(self) -> Run:
         """The run so far (losses of records not yet measured are computed now)."""
@@ -212,7 +228,8 @@ class Trainer:
         return Run(self.method, self.lr, dict(self.hyper), self.batch_size, self.seed, self.schedule,
                    self.record_every, np.array(self.thetas), np.array(self.steps, dtype=int), np.array(self.losses),
                    self.lrs[: max(self.t, 0)].copy(), np.array(self.batch_losses), self.status, self.message,
-                   self.curvature, self.stopped_step)
+                   self.curvature, self.stopped_step,
+                   None if self.held_out is None else np.array(self.held_out_losses))
 
 
 def train(net: Network, theta: Any, method: str = "gd", lr: float = 0.01, steps: int = 500,

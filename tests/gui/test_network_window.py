@@ -64,3 +64,27 @@ def test_the_run_exports_as_csv_and_json(qtbot, tmp_path):
     saved = json.loads((tmp_path / "run.json").read_text())
     assert saved["method"] == "momentum" and len(saved["steps"]) == 21
     assert abs(saved["steps"][20]["loss"] - state.net.loss(state.trainer.x)) < 1e-12
+
+
+def test_live_eta_held_out_loss_and_scrubbing(qtbot):
+    window = _window(qtbot)
+    state = window.state
+    state.executor = None  # each chunk at once: the test reads the records between them
+    window.held.setValue(25)
+    window._run_changed()
+    assert state.held is not None and state.net.rows == 150 and state.held.rows == 50
+    state.advance(20)
+    window.lr.setValue(0.8)  # while the run is under way: it goes on from step 20 with the new η
+    state.advance(20)
+    assert state.snapshot.step == 40
+    np.testing.assert_array_equal(state.trainer.lrs[:40], [0.5] * 20 + [0.8] * 20)
+    window.refresh()
+    _, limit = window.limit_curve.getData()
+    assert limit[0] == 2 / 0.5 and limit[-1] == 2 / 0.8  # the limit line follows η
+    steps, held = window.held_curve.getData()
+    np.testing.assert_allclose(10 ** held[-1], state.held.loss(state.trainer.x), rtol=1e-12)  # log axis
+    state.scrub(10)
+    window.refresh()
+    assert state.snapshot.shown_step == 10 and "showing step 10" in window.status.text()
+    np.testing.assert_array_equal(window.heatmaps["W1"].data, state.trainer.thetas[10][:32].reshape(2, 16))
+    assert window.loss_marker.value() == 10

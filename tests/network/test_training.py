@@ -158,3 +158,31 @@ def test_bad_arguments_are_named(net, bad, match):
     args = {"method": "adam", "lr": 0.01, "steps": 5, **bad}
     with pytest.raises(ValueError, match=match):
         train(net, net.init(0), **args)
+
+
+def test_a_held_out_split_records_its_own_loss():
+    from gradviz.network.network_data import split_rows
+
+    train_rows, held_rows = split_rows({"X": X, "t": T01}, 0.3, seed=2)
+    assert len(held_rows["t"]) == 15 and len(train_rows["t"]) == 35
+    assert not set(map(tuple, held_rows["X"])) & set(map(tuple, train_rows["X"]))
+    text = gradviz.mlp([2, 5, 1], "tanh", "logistic")
+    net, held = parse_model(text, train_rows), parse_model(text, held_rows)
+    run = train(net, net.init(0), "adam", lr=0.05, steps=30, record_every=10, held_out=held)
+    np.testing.assert_allclose(run.held_out_losses, [held.loss(th) for th in run.thetas], rtol=1e-14)
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        split_rows({"X": X, "t": T01}, 1.5)
+
+
+def test_changing_eta_mid_run_continues_the_run(net):
+    theta = net.init(1)
+    trainer = Trainer(net, theta, "gd", lr=0.1, steps=20)
+    trainer.advance(10)
+    trainer.set_lr(0.3)
+    trainer.advance(10)
+    run = trainer.run()
+    np.testing.assert_array_equal(run.lrs, [0.1] * 10 + [0.3] * 10)
+    by_hand = theta.copy()
+    for lr in run.lrs:
+        by_hand = by_hand - lr * net.grad(by_hand)
+    np.testing.assert_allclose(run.theta, by_hand, rtol=1e-12)

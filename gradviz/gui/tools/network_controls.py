@@ -3,7 +3,7 @@ buttons that play, step and reset it. Each control changes the `NetworkState` on
 
 from __future__ import annotations
 
-from PySide6 import QtGui, QtWidgets
+from PySide6 import QtCore, QtGui, QtWidgets
 
 from gradviz.data.columns import DataError, read_header
 from gradviz.descent.optimizers import OPTIMIZERS
@@ -84,14 +84,22 @@ class NetworkControls:
         self.every = _spin(0, 10_000, self.state.curvature_every, "")
         self.every.setSpecialValueText("off")
         self.every.setToolTip("the top Hessian eigenvalue (exact Hessian-vector products, Lanczos) every k steps")
-        for w in (self.lr, self.batch, self.steps, self.seed, self.every):
+        self.held = _spin(0, 90, 0, "a share of the rows kept out of training; its loss is drawn beside the rest")
+        self.held.setSuffix(" %")
+        self.held.setSpecialValueText("none")
+        for w in (self.batch, self.steps, self.seed, self.every, self.held):
             w.editingFinished.connect(self._run_changed)
+        self.lr.setToolTip("changing η while it trains goes on from the current step: raise it and watch the "
+                           "sharpness climb to the new limit")
+        self.lr.setKeyboardTracking(False)
+        self.lr.valueChanged.connect(self.state.set_lr)
         form.addRow("Optimizer", self.method)
         form.addRow("Learning rate η", self.lr)
         form.addRow("Batch size", self.batch)
         form.addRow("Steps", self.steps)
         form.addRow("Seed", self.seed)
         form.addRow("Curvature every", self.every)
+        form.addRow("Held out", self.held)
         buttons = QtWidgets.QHBoxLayout()
         self.play = QtWidgets.QPushButton("▶ Train")
         self.play.setCheckable(True)
@@ -105,6 +113,13 @@ class NetworkControls:
             buttons.addWidget(w)
         form.addRow(buttons)
         layout.addWidget(run)
+        scrub = QtWidgets.QHBoxLayout()
+        scrub.addWidget(QtWidgets.QLabel("Show step"))
+        self.record = QtWidgets.QSlider(QtCore.Qt.Orientation.Horizontal)
+        self.record.setToolTip("scrub through the run: the output, weights and gradient norms at an earlier step")
+        self.record.sliderMoved.connect(self.state.scrub)
+        scrub.addWidget(self.record, 1)
+        layout.addLayout(scrub)
         self.status = QtWidgets.QLabel()
         self.status.setWordWrap(True)
         self.error = QtWidgets.QLabel()
@@ -147,7 +162,7 @@ class NetworkControls:
         self.play.setChecked(False)
         self.state.set_run(method=self.method.currentData(), lr=self.lr.value(),
                            batch_size=self.batch.value() or None, steps=self.steps.value(), seed=self.seed.value(),
-                           curvature_every=self.every.value())
+                           curvature_every=self.every.value(), held_out=self.held.value() / 100.0)
 
 
 def _spin(lo: int, hi: int, value: int, tip: str) -> QtWidgets.QSpinBox:

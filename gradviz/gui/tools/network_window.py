@@ -11,13 +11,13 @@ import json
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6 import QtCore, QtWidgets
+from PySide6 import QtCore, QtGui, QtWidgets
 
 from gradviz.gui.background import BackgroundWork
 from gradviz.gui.tools.heatmap import HeatMap
 from gradviz.gui.tools.network_controls import NetworkControls
 from gradviz.gui.widgets.legend import list_in_legend
-from gradviz.gui.widgets.theme import labelled_plot
+from gradviz.gui.widgets.theme import current, labelled_plot
 from gradviz.model.network_training import NetworkState, Snapshot
 
 FRAME_MS = 16  # the views redraw at most this often
@@ -61,17 +61,22 @@ class NetworkPanel(NetworkControls, QtWidgets.QWidget):
         plot = labelled_plot(self.loss_plot, "step", "loss")
         plot.setTitle("loss by step")
         plot.setLogMode(y=True)
-        plot.addLegend(offset=(-10, 10))
+        plot.addLegend(offset=(-10, 10), brush=_legend_brush())
         self.batch_curve = plot.plot(pen=pg.mkPen((150, 150, 150), width=1), name="mini-batch loss")
         self.loss_curve = plot.plot(pen=pg.mkPen("#1f77b4", width=2), name="full-batch loss")
+        self.held_curve = plot.plot(pen=pg.mkPen("#ff7f0e", width=2))
+        self.loss_marker = pg.InfiniteLine(angle=90, pen=pg.mkPen((120, 120, 120), width=1))
+        plot.addItem(self.loss_marker)
         self.sharp_plot = pg.PlotWidget()
         plot = labelled_plot(self.sharp_plot, "step", "curvature")
         plot.setTitle("sharpness against the stability limit (the edge of stability)")
-        plot.addLegend(offset=(-10, 10))
+        plot.addLegend(offset=(-10, 10), brush=_legend_brush())
         self.sharp_curve = plot.plot(pen=pg.mkPen("#2ca02c", width=2), symbol="o", symbolSize=4,
                                      symbolBrush="#2ca02c", name="λmax(H)")
         self.pre_curve = plot.plot(pen=pg.mkPen("#9467bd", width=2))
         self.limit_curve = plot.plot(pen=LIMIT_PEN, name="stability limit")
+        self.sharp_marker = pg.InfiniteLine(angle=90, pen=pg.mkPen((120, 120, 120), width=1))
+        plot.addItem(self.sharp_marker)
         self.norm_plot = pg.PlotWidget()
         labelled_plot(self.norm_plot, "weight", "|∂L/∂W|").setTitle("gradient norm per weight")
         self.bars = pg.BarGraphItem(x=[], height=[], width=0.6, brush="#1f77b4")
@@ -98,7 +103,19 @@ class NetworkPanel(NetworkControls, QtWidgets.QWidget):
         snap = s.snapshot
         if snap is None:
             return
-        done = f"step {snap.step} of {s.steps}"
+        done = f"step {snap.step} of {s.steps}" + (f" (showing step {snap.shown_step})"
+                                                    if snap.shown_step != snap.step else "")
+        last = len(snap.steps) - 1
+        if self.record.maximum() != last:
+            self.record.setMaximum(last)
+        if not self.record.isSliderDown():
+            self.record.setValue(int(np.searchsorted(snap.steps, snap.shown_step)))
+        self.loss_marker.setPos(snap.shown_step)
+        self.sharp_marker.setPos(snap.shown_step)
+        if abs(self.lr.value() - s.lr) > 1e-12 and not self.lr.hasFocus():
+            self.lr.blockSignals(True)
+            self.lr.setValue(s.lr)
+            self.lr.blockSignals(False)
         note = snap.message if snap.status != "running" else ""
         self.status.setText(f"{s.net.size:,} weights, {s.net.rows:,} rows · {done} · loss "
                             f"{snap.losses[-1]:.4g}\n{s.limit_label}" + (f"\n{note}" if note else ""))
@@ -108,7 +125,12 @@ class NetworkPanel(NetworkControls, QtWidgets.QWidget):
         self._draw_weights(snap)
 
     def _draw_output(self, snap: Snapshot) -> None:
-        x, t = self.state.net.data["X"], self.state.net.data["t"]
+        if not snap.grid or "t" not in self.state.data:  # a typed model without inputs X to draw over
+            self.image.hide()
+            self.curve.setData([], [])
+            self.points.setData([], [])
+            return
+        x, t = self.state.data["X"], self.state.data["t"]
         classes = t.astype(int) if np.all(t == np.round(t)) and len(np.unique(t)) <= len(CLASS_BRUSHES) else None
         if len(snap.grid) == 3:
             xs, ys, values = snap.grid
@@ -131,6 +153,11 @@ class NetworkPanel(NetworkControls, QtWidgets.QWidget):
         batch = np.isfinite(snap.batch_losses) & (snap.batch_losses > 0)
         full = self.state.batch_size is None or self.state.batch_size >= self.state.net.rows
         self.batch_curve.setData(*((snap.batch_steps[batch], snap.batch_losses[batch]) if not full else ([], [])))
+        held = snap.held_out_losses
+        shown = len(held) > 0
+        self.held_curve.setData(*((snap.steps[: len(held)], held) if shown else ([], [])))
+        list_in_legend(self.loss_plot.getPlotItem().legend, self.held_curve,
+                       f"held-out loss ({self.state.held_out:.0%} of the rows)", shown)
 
     def _draw_curvature(self, snap: Snapshot) -> None:
         c = snap.curvature
@@ -189,3 +216,10 @@ class NetworkPanel(NetworkControls, QtWidgets.QWidget):
         if path and self.state.snapshot is not None:
             np.savez(path, **self.state.snapshot.weights)
 
+
+
+def _legend_brush() -> QtGui.QBrush:
+    """The plot's background, mostly opaque: a legend over the curves stays readable."""
+    colour = QtGui.QColor(current().plot_bg)
+    colour.setAlpha(215)
+    return pg.mkBrush(colour)
