@@ -118,16 +118,29 @@ class NetworkState:
         self.settings_changed.emit()
         return True
 
-    def _networks(self, text: str, data: dict[str, np.ndarray], held_out: float) -> tuple[Network, Network | None]:
+    def restore(self, text: str, data: dict[str, np.ndarray], source: tuple, settings: dict[str, Any]) -> None:
+        """A saved state at once (validated by `gradviz.session.network.read_section`): the run starts again from
+        its seed, so it reproduces the saved one bit for bit."""
+        old = {k: getattr(self, k) for k in RUN_SETTINGS}
+        for key, value in settings.items():
+            setattr(self, key, value)
+        if not self._rebuild(text, data, source):
+            for key, value in old.items():
+                setattr(self, key, value)
+
+    def _networks(self, text: str, data: dict[str, np.ndarray], held_out: float,
+                  split_seed: int | None = None) -> tuple[Network, Network | None]:
+        """The model on the training rows, and on the held-out rows (drawn with the data's seed) or None."""
         if not held_out:
             return parse_model(text, data), None
-        train_rows, held_rows = split_rows(data, held_out, self.data_seed)
+        seed = self.data_seed if split_seed is None else split_seed
+        train_rows, held_rows = split_rows(data, held_out, seed)
         return parse_model(text, train_rows), parse_model(text, held_rows)
 
     def _rebuild(self, text: str, data: dict[str, np.ndarray], source: tuple | None = None) -> bool:
         try:
             parse_model(text, data)  # the whole data first: its errors name the rows the user sees
-            net, held = self._networks(text, data, self.held_out)
+            net, held = self._networks(text, data, self.held_out, source[3] if source is not None else None)
         except (ExpressionError, DataError, ValueError) as exc:
             return self._refuse(str(exc))
         self.text, self.data, self.net, self.held = text, data, net, held

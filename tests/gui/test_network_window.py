@@ -88,3 +88,23 @@ def test_live_eta_held_out_loss_and_scrubbing(qtbot):
     assert state.snapshot.shown_step == 10 and "showing step 10" in window.status.text()
     np.testing.assert_array_equal(window.heatmaps["W1"].data, state.trainer.thetas[10][:32].reshape(2, 16))
     assert window.loss_marker.value() == 10
+
+
+def test_a_session_saves_and_restores_the_network_tab(qtbot, tmp_path):
+    from gradviz.gui.main_window import MainWindow
+    from gradviz.model.scene import Scene
+
+    window = MainWindow(Scene())
+    qtbot.addWidget(window)
+    window.files.ask_unsaved = lambda: "discard"
+    window.show_network_window()
+    assert window.data_window.tabs.currentWidget() is window.data_window.network
+    state = window.data_window.network.state
+    state.set_run(method="nesterov", lr=0.05, steps=300, seed=4)
+    path = tmp_path / "net.gradviz.json"
+    assert window.files.sessions.save_to(str(path))
+    saved = json.loads(path.read_text())
+    assert saved["network"]["run"]["method"] == "nesterov"
+    state.set_run(method="gd", lr=0.5)
+    window.files.sessions._load(str(path))
+    assert state.method == "nesterov" and state.lr == 0.05 and state.seed == 4

@@ -15,6 +15,7 @@ from gradviz.model.presets import DEFAULT_PRESET
 from gradviz.model.signal import Signal
 from gradviz.session import SessionError, save_session, scene_from_dict
 from gradviz.session import loss_on_data as data_session
+from gradviz.session import network as network_session
 from gradviz.session.store import SUFFIX, read_session
 
 AUTOSAVE_MS = 4000
@@ -58,9 +59,12 @@ class SessionController(QtCore.QObject):
         signal.connect(self._changed)
 
     def _extra(self) -> dict:
-        """The sections of the tool windows that keep a state in the session (the Loss on data window)."""
+        """The sections of the tool windows that keep a state in the session (the Models on data window's tabs)."""
         data_window = getattr(self.window, "data_window", None)
-        return {} if data_window is None else {data_session.SECTION: data_session.to_dict(data_window.state)}
+        if data_window is None:
+            return {}
+        return {data_session.SECTION: data_session.to_dict(data_window.state),
+                network_session.SECTION: network_session.to_dict(data_window.network.state)}
 
     def _changed(self, *args: object) -> None:
         if self._loading:
@@ -146,10 +150,15 @@ class SessionController(QtCore.QObject):
         data = read_session(path)
         section = data.get(data_session.SECTION) if isinstance(data, dict) else None
         tool = None if section is None else data_session.read_section(section)  # checked before any change
+        section = data.get(network_session.SECTION) if isinstance(data, dict) else None
+        network = None if section is None else network_session.read_section(section)
         scene_from_dict(self.scene, data)
-        if tool is not None:
+        if tool is not None or network is not None:
             self.window.show_data_window()
+        if tool is not None:
             data_session.restore(self.window.data_window.state, tool)
+        if network is not None:
+            network_session.restore(self.window.data_window.network.state, network)
 
     def save(self) -> bool:
         if self.path is None:
