@@ -48,7 +48,7 @@ def main() -> int:
     import pyqtgraph as pg
     import pyqtgraph.opengl as gl
     from benchfuncs import FUNCTIONS
-    from freeze import freeze_table, time_our_code
+    from freeze import freeze_table, network_table, time_our_code
     from PySide6 import QtCore
 
     from gradviz.gui.main_window import MainWindow
@@ -246,7 +246,9 @@ def main() -> int:
           f"surface item alone")
     scene.executor = runner
     freeze = freeze_table(app, window, args.quick)
-    Path(args.out).write_text(json.dumps({"freeze": freeze, "rows": rows, "descent": descent_rows, "slider": tick_rows,
+    network = network_table(app, window, args.quick)
+    Path(args.out).write_text(json.dumps({"freeze": freeze, "network": network, "rows": rows, "descent": descent_rows,
+                                          "slider": tick_rows,
                                           "graph": graph_rows, "isolines": iso_rows,
                                           "median_slider_ratio": med_ratio,
                                           "median_descent_16x1000_ms": med_desc,

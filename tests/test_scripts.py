@@ -45,6 +45,7 @@ def test_bench_ui_quick(tmp_path):
     data = json.loads(out.read_text())
     assert data["median_expression_change_ms"] > 0 and len(data["rows"]) == 6
     assert len(data["slider"]) == 6 and all(r["slider_tick_ms"] > 0 for r in data["slider"])
+    assert data["network"]["after"]["steps"] == data["network"]["before"]["steps"] == 100
 
 
 def test_bench_data_ui_quick(tmp_path):

@@ -14,6 +14,7 @@ import numpy as np
 
 from gradviz.data.columns import DataError
 from gradviz.descent.optimizers import OPTIMIZERS
+from gradviz.descent.schedules import SCHEDULES
 from gradviz.expr.errors import ExpressionError
 from gradviz.model.jobs import Executor, Job
 from gradviz.model.network_views import Snapshot, at_record, snapshot
@@ -23,7 +24,9 @@ from gradviz.network.network_data import network_data, split_rows
 
 CHUNK_STEPS = 25  # steps per job while playing: the views refresh after each (well under a frame of work)
 CURVATURE_EVERY = 10  # default: the top eigenvalue every this many steps
-RUN_SETTINGS = ("method", "lr", "batch_size", "steps", "seed", "curvature_every", "held_out")
+RUN_SETTINGS = ("method", "lr", "batch_size", "steps", "seed", "curvature_every", "held_out", "schedule")
+TOP_K = 3  # eigenvalues followed
+TRACE_SAMPLES = 10  # Rademacher vectors of Hutchinson's trace at each measurement
 
 
 class NetworkState:
@@ -41,6 +44,7 @@ class NetworkState:
         self.method, self.lr, self.batch_size, self.steps, self.seed = "gd", 0.5, None, 2000, 0
         self.curvature_every = CURVATURE_EVERY
         self.held_out = 0.0
+        self.schedule = "constant"  # a name of the schedule registry, its lengths fitted to the run
         self.hyper: dict[str, float] = {}
         self.csv: tuple[str, list[str] | None, str | None] | None = None  # the CSV shown: path, X columns, target
         self.playing = False
@@ -87,7 +91,7 @@ class NetworkState:
 
     def set_run(self, **settings: Any) -> bool:
         """method, lr, batch_size (None: full batch), steps, seed, curvature_every, held_out (a fraction, 0 for
-        none); refused values keep the run."""
+        none), schedule (a name: its lengths fit the run); refused values keep the run."""
         unknown = [k for k in settings if k not in RUN_SETTINGS]
         if unknown:
             raise TypeError(f"unknown run setting {unknown[0]!r}")
@@ -158,9 +162,13 @@ class NetworkState:
         return False
 
     def _restart(self) -> None:
+        if self.schedule not in SCHEDULES:
+            raise ValueError(f"unknown schedule {self.schedule!r}; choose one of {', '.join(SCHEDULES)}")
+        schedule = {"name": self.schedule, **SCHEDULES[self.schedule].fit(int(self.steps))}
         self.trainer = Trainer(self.net, self.net.init(self.seed), self.method, self.lr, self.steps,
-                               self.batch_size, self.seed, record_every=1, curvature_every=self.curvature_every,
-                               held_out=self.held, **self.hyper)
+                               self.batch_size, self.seed, schedule, record_every=1,
+                               curvature_every=self.curvature_every, top_k=min(TOP_K, self.net.size),
+                               trace_samples=TRACE_SAMPLES, held_out=self.held, **self.hyper)
         self.error = ""
         self._token += 1
         self.running = False
@@ -248,6 +256,7 @@ class NetworkState:
                          "held_out_loss": float(snap.held_out_losses[k]) if k < len(snap.held_out_losses) else np.nan,
                          "lr": float(lrs[step]) if step < len(lrs) else np.nan,
                          "lambda_max": float(c["eigenvalues"][j, 0]) if j is not None else np.nan,
+                         "trace": float(c["trace"][j]) if j is not None else np.nan,
                          "preconditioned": float(c["preconditioned"][j]) if j is not None else np.nan,
                          "limit": float(c["limit"][j]) if j is not None else np.nan})
         return rows

@@ -13,6 +13,7 @@ from typing import Any
 
 from gradviz.data.columns import DataError
 from gradviz.descent.optimizers import OPTIMIZERS
+from gradviz.descent.schedules import SCHEDULES
 from gradviz.expr.errors import ExpressionError
 from gradviz.expr.lexer import MAX_LENGTH
 from gradviz.model import limits
@@ -33,7 +34,8 @@ def to_dict(state: NetworkState) -> dict[str, Any]:
         data = {"dataset": state.dataset, "rows": state.rows, "noise": state.noise, "seed": state.data_seed}
     return {"model": state.text, "data": data,
             "run": {"method": state.method, "lr": state.lr, "batch_size": state.batch_size, "steps": state.steps,
-                    "seed": state.seed, "curvature_every": state.curvature_every, "held_out": state.held_out}}
+                    "seed": state.seed, "curvature_every": state.curvature_every, "held_out": state.held_out,
+                    "schedule": state.schedule}}
 
 
 def _data(raw: Any, where: str) -> tuple[dict, tuple]:
@@ -72,7 +74,15 @@ def _run(raw: Any, where: str) -> dict[str, Any]:
             "steps": fields.integer(raw.get("steps", 2000), f"{where}.steps", *limits.STEPS),
             "seed": fields.integer(raw.get("seed", 0), f"{where}.seed", *limits.SEED),
             "curvature_every": fields.integer(raw.get("curvature_every", 10), f"{where}.curvature_every", 0, 100_000),
-            "held_out": fields.number(raw.get("held_out", 0.0), f"{where}.held_out", 0.0, 0.9)}
+            "held_out": fields.number(raw.get("held_out", 0.0), f"{where}.held_out", 0.0, 0.9),
+            "schedule": _schedule(raw.get("schedule", "constant"), f"{where}.schedule")}
+
+
+def _schedule(value: Any, where: str) -> str:
+    name = fields.text(value, where, 100)
+    if name not in SCHEDULES:
+        raise SessionError(f"{where}: no {name!r} (gradviz has {', '.join(SCHEDULES)})")
+    return name
 
 
 def read_section(raw: Any, where: str = SECTION) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from gradviz.data.columns import DataError, read_header
 from gradviz.descent.optimizers import OPTIMIZERS
+from gradviz.descent.schedules import SCHEDULES
 from gradviz.gui.widgets.theme import style_error_label
 from gradviz.network import NETWORK_DATASETS
 from gradviz.network.mlp import ACTIVATIONS, LOSSES
@@ -77,6 +78,11 @@ class NetworkControls:
             self.method.addItem(opt.label, opt.name)
         self.method.currentIndexChanged.connect(lambda _: self._run_changed())
         self.lr = _double(1e-5, 100.0, self.state.lr, 5, 0.05)
+        self.schedule = QtWidgets.QComboBox()
+        for entry in SCHEDULES.values():
+            self.schedule.addItem(entry.label, entry.name)
+        self.schedule.setToolTip("torch's learning-rate schedulers, their lengths fitted to the run's steps")
+        self.schedule.currentIndexChanged.connect(lambda _: self._run_changed())
         self.batch = _spin(0, 100_000, 0, "")
         self.batch.setSpecialValueText("full batch")
         self.steps = _spin(1, 100_000, self.state.steps, "")
@@ -95,6 +101,7 @@ class NetworkControls:
         self.lr.valueChanged.connect(self.state.set_lr)
         form.addRow("Optimizer", self.method)
         form.addRow("Learning rate η", self.lr)
+        form.addRow("Schedule", self.schedule)
         form.addRow("Batch size", self.batch)
         form.addRow("Steps", self.steps)
         form.addRow("Seed", self.seed)
@@ -162,7 +169,8 @@ class NetworkControls:
         self.play.setChecked(False)
         self.state.set_run(method=self.method.currentData(), lr=self.lr.value(),
                            batch_size=self.batch.value() or None, steps=self.steps.value(), seed=self.seed.value(),
-                           curvature_every=self.every.value(), held_out=self.held.value() / 100.0)
+                           curvature_every=self.every.value(), held_out=self.held.value() / 100.0,
+                           schedule=self.schedule.currentData())
 
 
 def _spin(lo: int, hi: int, value: int, tip: str) -> QtWidgets.QSpinBox:

@@ -73,6 +73,7 @@ class NetworkPanel(NetworkControls, QtWidgets.QWidget):
         plot.addLegend(offset=(-10, 10), brush=_legend_brush())
         self.sharp_curve = plot.plot(pen=pg.mkPen("#2ca02c", width=2), symbol="o", symbolSize=4,
                                      symbolBrush="#2ca02c", name="λmax(H)")
+        self.lower_curves = [plot.plot(pen=pg.mkPen((44, 160, 44, 110), width=1)) for _ in range(2)]
         self.pre_curve = plot.plot(pen=pg.mkPen("#9467bd", width=2))
         self.limit_curve = plot.plot(pen=LIMIT_PEN, name="stability limit")
         self.sharp_marker = pg.InfiniteLine(angle=90, pen=pg.mkPen((120, 120, 120), width=1))
@@ -117,8 +118,10 @@ class NetworkPanel(NetworkControls, QtWidgets.QWidget):
             self.lr.setValue(s.lr)
             self.lr.blockSignals(False)
         note = snap.message if snap.status != "running" else ""
+        trace = snap.curvature["trace"]
+        curvature = f" · tr H ≈ {trace[-1]:.4g} (Hutchinson)" if len(trace) and np.isfinite(trace[-1]) else ""
         self.status.setText(f"{s.net.size:,} weights, {s.net.rows:,} rows · {done} · loss "
-                            f"{snap.losses[-1]:.4g}\n{s.limit_label}" + (f"\n{note}" if note else ""))
+                            f"{snap.losses[-1]:.4g}\n{s.limit_label}{curvature}" + (f"\n{note}" if note else ""))
         self._draw_output(snap)
         self._draw_losses(snap)
         self._draw_curvature(snap)
@@ -167,6 +170,11 @@ class NetworkPanel(NetworkControls, QtWidgets.QWidget):
             return
         preconditioned = np.isfinite(c["preconditioned"])
         self.sharp_curve.setData(c["steps"], c["eigenvalues"][:, 0])
+        for k, curve in enumerate(self.lower_curves, start=1):
+            has = c["eigenvalues"].shape[1] > k
+            curve.setData(*((c["steps"], c["eigenvalues"][:, k]) if has else ([], [])))
+        list_in_legend(self.sharp_plot.getPlotItem().legend, self.lower_curves[0], "λ₂, λ₃",
+                       c["eigenvalues"].shape[1] > 1)
         self.pre_curve.setData(c["steps"][preconditioned], c["preconditioned"][preconditioned])
         list_in_legend(self.sharp_plot.getPlotItem().legend, self.pre_curve, "λmax(P⁻¹H), P = diag(√v̂ + ε)",
                        bool(preconditioned.any()))
