@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set up gradviz on a fresh Debian/Ubuntu machine: the system libraries Qt and OpenGL need
 # (installed with apt-get when run as root, otherwise listed for you), then a virtual
-# environment in .venv with gradviz, its video extra and its test tools. Safe to run again:
+# environment in .venv with gradviz, its video and cluster (Dask) extras and its test tools. Safe to run again:
 # when nothing changed since the last run (same pyproject.toml, same Python, same packages)
 # it returns at once without calling pip.
 set -euo pipefail
@@ -60,7 +60,7 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null 2>&1 || true  # an old pip still installs
 log="$(mktemp)"
-if ! .venv/bin/python -m pip install -q -e ".[video,test]" >"$log" 2>&1; then
+if ! .venv/bin/python -m pip install -q -e ".[video,test,cluster]" >"$log" 2>&1; then
   cat "$log" >&2  # everything pip said, only when it failed
   rm -f "$log"
   exit 1

@@ -1,8 +1,8 @@
 """Test set-up: GUI tests need a real X display (pytest-xvfb starts Xvfb) and shared GL contexts.
 
 No test touches the user's profile: GRADVIZ_HOME (and the XDG folders, for anything that asks the
-platform directly) point into a temporary folder for the whole run, and every subprocess a test
-starts inherits them.
+platform directly, and Dask's scratch and config folders) point into a temporary folder for the whole run, and
+every subprocess a test starts inherits them.
 """
 
 import gc
@@ -15,7 +15,8 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "xcb")
 _HOME = tempfile.mkdtemp(prefix="gradviz-tests-")
 for _name, _sub in (("GRADVIZ_HOME", "gradviz"), ("XDG_CONFIG_HOME", "config"), ("XDG_DATA_HOME", "data"),
-                    ("XDG_CACHE_HOME", "cache"), ("XDG_STATE_HOME", "state")):
+                    ("XDG_CACHE_HOME", "cache"), ("XDG_STATE_HOME", "state"), ("DASK_TEMPORARY_DIRECTORY", "dask"),
+                    ("DASK_CONFIG", "dask-config")):
     os.environ[_name] = os.path.join(_HOME, _sub)
 
 

@@ -75,3 +75,11 @@ def test_bench_network_quick(tmp_path):
     assert data["training"]["same_weights"] and data["training"]["ratio"] > 0
     assert all(r["relative_error"] < 1e-6 for r in data["eigen"])
     assert "Adam steps at batch 32" in result.stdout
+
+
+def test_bench_landscape_quick(tmp_path):
+    out = tmp_path / "bench_landscape.json"
+    _run("bench_landscape.py", "--quick", "--out", str(out))
+    data = json.loads(out.read_text())
+    assert data["in_process"]["ratio"] > 0 and len(data["growth"]) == 4
+    assert data["cluster"]["same_values"] and data["cluster"]["ratio"] > 0

@@ -12,6 +12,7 @@ import sys
 
 M_TRIM_THRESHOLD = -1  # glibc's mallopt parameters
 M_MMAP_THRESHOLD = -3
+M_ARENA_MAX = -8
 MMAP_THRESHOLD = 64 << 20  # blocks below 64 MB come from the heap and are reused
 TRIM_THRESHOLD = 256 << 20  # up to 256 MB of freed heap is kept rather than returned
 
@@ -33,3 +34,15 @@ def keep_freed_blocks() -> bool:
             ok = False
     _done.append(ok)
     return ok
+
+
+def share_main_heap() -> bool:
+    """Let threads allocate from the main thread's heap (glibc only; True if set), where freed blocks are kept.
+    Measured: a 100,000-row landscape took 3.3 s on a worker thread with its own arena against 2.1 s on the main
+    thread (the freed MB-sized blocks went back to the system and faulted in again); 2.1 s on either with one heap."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        return bool(ctypes.CDLL("libc.so.6").mallopt(M_ARENA_MAX, 1))
+    except (OSError, AttributeError):
+        return False

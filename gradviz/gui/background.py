@@ -13,36 +13,22 @@ a worker thread (which deleted Qt objects there, and Qt crashed later).
 from __future__ import annotations
 
 import concurrent.futures
-import ctypes
 import gc
 import itertools
-import sys
 from collections.abc import Callable
 from typing import Any
 
 import shiboken6
 from PySide6 import QtCore
 
+from gradviz.data.heap import share_main_heap
 from gradviz.model.jobs import Executor, Job
 
-M_ARENA_MAX = -8  # glibc's mallopt parameter
 THREADS = 2  # the surface and the paths of one change side by side (the machines have two cores)
 
 Accept = Callable[[Job, Any], None]
 SKIPPED = object()  # the result of a job that was stale before it started
 IsStale = Callable[[Job], bool]
-
-
-def share_main_heap() -> bool:
-    """Let threads allocate from the main thread's heap (glibc only; True if set). Measured: a 100,000-row
-    landscape took 3.3 s on a worker thread with its own arena against 2.1 s on the main thread (the freed
-    MB-sized blocks went back to the system and faulted in again); 2.1 s on either with one heap."""
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        return bool(ctypes.CDLL("libc.so.6").mallopt(M_ARENA_MAX, 1))
-    except (OSError, AttributeError):
-        return False
 
 
 def collect_now() -> None:

@@ -20,6 +20,7 @@ from gradviz.data.columns import DataError
 from gradviz.data.heap import keep_freed_blocks
 from gradviz.expr.errors import ExpressionError
 from gradviz.matrix.parser import MatrixProgram, parse_program
+from gradviz.network.batched import batched_kernel
 from gradviz.network.lanczos import Eigenvalues, hutchinson_trace, lanczos_top
 from gradviz.network.network_data import network_data
 from gradviz.network.straight_line import Kernel, straight_line
@@ -54,6 +55,8 @@ class _Trace:
                 grads = vjp(loss, self.weights)
                 inner = sum(((g * v).sum() for g, v in zip(grads, vs, strict=True)), start=0.0)
                 self._kernels[what] = straight_line(vjp(inner, self.weights), [*inputs, *vs], "hvp")
+            elif what == "batched":
+                self._kernels[what] = batched_kernel(loss, self.weights, self.data)
             else:  # a definition, on the data it needs
                 node = self.program.definitions[what]
                 self._kernels[what] = straight_line([node], [*self.weights, *self.data], what)
@@ -130,6 +133,20 @@ class Network:
         """The loss over all rows, or over the rows of the index array `rows` (a mini-batch)."""
         trace, args = self._call(theta, rows)
         return float(_run(trace.kernel("loss"), args)[0])
+
+    def losses(self, thetas: Any, rows: Any = None) -> np.ndarray:
+        """The loss at each row of `thetas` (P × size), computed together (one NumPy pass per operation)."""
+        thetas = np.asarray(thetas, dtype=np.float64)
+        if thetas.ndim != 2 or thetas.shape[1] != self.size:
+            raise ValueError(f"thetas must have shape (points, {self.size}), got {thetas.shape}")
+        trace, args = self._call(np.zeros(self.size), rows)
+        weights, start = [], 0
+        for shape in self.weights.values():
+            n = math.prod(shape)
+            weights.append(thetas[:, start: start + n].reshape((len(thetas), *shape)))
+            start += n
+        with np.errstate(all="ignore"):
+            return np.asarray(trace.kernel("batched")(*weights, *args[len(weights):]), dtype=np.float64)
 
     def value_and_grad(self, theta: Any, rows: Any = None) -> tuple[float, np.ndarray]:
         trace, args = self._call(theta, rows)
