@@ -153,6 +153,14 @@ def check_run(start: Sequence[float], lr: float, steps: int) -> None:
         raise ValueError(f"steps must be >= 0, got {steps}")
 
 
+def point_derivatives(fn: Any, hessian: bool) -> Any:
+    """(x, y) -> (f_x, f_y) (and f_xx, f_xy, f_yy with `hessian`) as floats, from any f of two variables."""
+    if hessian:
+        return lambda x, y: tuple(float(v) for v in fn.derivatives(x, y)[1:])
+    point = fn.point_grad
+    return lambda x, y: point(x, y)[1:]
+
+
 def descend(fn: Function, start: Sequence[float], method: str = "gd", lr: float = 0.01,
             steps: int = 1000, tol: float = 0.0, bound: float = DEFAULT_BOUND,
             schedule: dict[str, Any] | str | None = None, batch_size: int | None = None, seed: int = 0,
@@ -183,6 +191,9 @@ def descend(fn: Function, start: Sequence[float], method: str = "gd", lr: float 
         loop = loop_for(None, method, scheduled=lrs is not None)
     elif batch_size is not None:
         raise ValueError("batch_size needs a loss on data: gradviz.parse(text, data=...)")
+    elif not isinstance(fn, Function):  # another f of two variables (a landscape slice): its own derivatives
+        params = point_derivatives(fn, OPTIMIZERS[method].uses_hessian)
+        loop = loop_for(None, method, scheduled=lrs is not None)
     else:
         loop = loop_for(fn, method, scheduled=lrs is not None)
     xs: list[float] = []

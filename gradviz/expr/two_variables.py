@@ -54,6 +54,9 @@ class TwoVariableFunction(Protocol):
     def grid(self, xs: Any, ys: Any, order: int = 0) -> tuple[np.ndarray, ...]:
         """f (order 0), with the gradient (1) and the Hessian (2), on xs × ys: arrays (len(xs), len(ys))."""
 
+    def point(self, x: float, y: float) -> tuple[float, ...]:
+        """(f, f_u, f_v, f_uu, f_uv, f_vv) at one point, as floats."""
+
     @property
     def point_grad(self) -> Callable[[float, float], tuple[float, ...]]:
         """(u, v) -> (f, f_u, f_v) as floats, at one point."""

@@ -135,6 +135,12 @@ class Scene(ParameterSliders, SceneWork):
         centre = ((domain[0] + domain[1]) / 2, (domain[2] + domain[3]) / 2)
         self._show(fn, domain, centre, [tuple(start)], None, "auto", None)
 
+    def show_function(self, fn: TwoVariableFunction, domain: tuple[float, float, float, float],
+                      starts: list[tuple[float, float]] | None = None) -> None:
+        """Show any f of two variables (a landscape slice) over `domain`, the probe at its centre."""
+        centre = ((domain[0] + domain[1]) / 2, (domain[2] + domain[3]) / 2)
+        self._show(fn, domain, centre, [tuple(s) for s in starts or ()], None, "auto", None)
+
     def _show(self, fn: Function, domain: tuple[float, float, float, float], probe: tuple[float, float],
               starts: list, preset: str | None, spacing: str, lr_scale: float | None) -> None:
         """A new f with its domain, probe and start points (a preset's, or a loss's), announced once each

@@ -75,16 +75,16 @@ def _line(node: Node, args: list[str], batched: list[bool], scope: dict[str, Any
     raise NotImplementedError(f"the {op!r} operation has no batched form yet")
 
 
-def batched_kernel(output: Node, weights: Sequence[Node], data: Sequence[Node]) -> BatchedKernel:
-    """`f(*weights_batched, *data) -> values`: each weight with a leading batch axis (P, *shape), the data as they
-    are; the output (a scalar per point) of shape (P,)."""
+def batched_kernel(outputs: Sequence[Node], weights: Sequence[Node], data: Sequence[Node]) -> BatchedKernel:
+    """`f(*weights_batched, *shared) -> tuple of outputs`: each weight with a leading batch axis (P, *shape), the
+    shared inputs (data, a direction v) as they are; each output with the batch axis in front, (P, *shape)."""
     scope: dict[str, Any] = {"_np": np, "_expand": _expand, "_matmul": _matmul, "_sum": _sum}
     slot = {id(n): f"w{k}" for k, n in enumerate(weights)}
     slot.update({id(n): f"d{k}" for k, n in enumerate(data)})
     is_batched = {id(n): True for n in weights}
     is_batched.update({id(n): False for n in data})
     lines = []
-    for k, node in enumerate(toposort([output])):
+    for k, node in enumerate(toposort(outputs)):
         if id(node) in slot:
             continue
         if node.op == "var":
@@ -104,7 +104,8 @@ def batched_kernel(output: Node, weights: Sequence[Node], data: Sequence[Node]) 
             lines.append(f"{target} = _f{k}({', '.join(args)})")
         slot[id(node)], is_batched[id(node)] = target, any(batched)
     names = ", ".join([f"w{k}" for k in range(len(weights))] + [f"d{k}" for k in range(len(data))])
-    result = slot[id(output)] if is_batched[id(output)] else f"_np.full(w0.shape[0], {slot[id(output)]})"
-    source = f"def batched({names}):\n    " + "\n    ".join([*lines, f"return {result}"]) + "\n"
+    results = [slot[id(o)] if is_batched[id(o)] else f"_np.broadcast_to({slot[id(o)]}, w0.shape[:1] + {o.shape!r})"
+               for o in outputs]
+    source = f"def batched({names}):\n    " + "\n    ".join([*lines, f"return ({', '.join(results)},)"]) + "\n"
     exec(compile(source, "<gradviz batched loss>", "exec"), scope)  # noqa: S102 (generated from the validated graph)
     return scope["batched"]

@@ -56,7 +56,14 @@ class _Trace:
                 inner = sum(((g * v).sum() for g, v in zip(grads, vs, strict=True)), start=0.0)
                 self._kernels[what] = straight_line(vjp(inner, self.weights), [*inputs, *vs], "hvp")
             elif what == "batched":
-                self._kernels[what] = batched_kernel(loss, self.weights, self.data)
+                self._kernels[what] = batched_kernel([loss], self.weights, self.data)
+            elif what == "batched_grad":
+                self._kernels[what] = batched_kernel([loss, *vjp(loss, self.weights)], self.weights, self.data)
+            elif what == "batched_hvp":
+                vs = [var(f"v_{w.name}", w.shape) for w in self.weights]
+                grads = vjp(loss, self.weights)
+                inner = sum(((g * v).sum() for g, v in zip(grads, vs, strict=True)), start=0.0)
+                self._kernels[what] = batched_kernel(vjp(inner, self.weights), self.weights, [*self.data, *vs])
             else:  # a definition, on the data it needs
                 node = self.program.definitions[what]
                 self._kernels[what] = straight_line([node], [*self.weights, *self.data], what)
@@ -136,6 +143,19 @@ class Network:
 
     def losses(self, thetas: Any, rows: Any = None) -> np.ndarray:
         """The loss at each row of `thetas` (P × size), computed together (one NumPy pass per operation)."""
+        return self._batched("batched", thetas, rows)[0]
+
+    def values_and_grads(self, thetas: Any, rows: Any = None) -> tuple[np.ndarray, np.ndarray]:
+        """(losses (P,), gradients (P × size)) at each row of `thetas`, computed together."""
+        value, *grads = self._batched("batched_grad", thetas, rows)
+        return value, np.concatenate([g.reshape(len(g), -1) for g in grads], axis=1)
+
+    def hvps(self, thetas: Any, v: Any, rows: Any = None) -> np.ndarray:
+        """H(θ_p)v for each row θ_p of `thetas` (P × size), one direction v for all, computed together."""
+        parts = self._batched("batched_hvp", thetas, rows, list(self.unflatten(v).values()))
+        return np.concatenate([p.reshape(len(p), -1) for p in parts], axis=1)
+
+    def _batched(self, what: str, thetas: Any, rows: Any, extra: Sequence[np.ndarray] = ()) -> tuple[np.ndarray, ...]:
         thetas = np.asarray(thetas, dtype=np.float64)
         if thetas.ndim != 2 or thetas.shape[1] != self.size:
             raise ValueError(f"thetas must have shape (points, {self.size}), got {thetas.shape}")
@@ -145,8 +165,7 @@ class Network:
             n = math.prod(shape)
             weights.append(thetas[:, start: start + n].reshape((len(thetas), *shape)))
             start += n
-        with np.errstate(all="ignore"):
-            return np.asarray(trace.kernel("batched")(*weights, *args[len(weights):]), dtype=np.float64)
+        return _run(trace.kernel(what), [*weights, *args[len(weights):], *extra])
 
     def value_and_grad(self, theta: Any, rows: Any = None) -> tuple[float, np.ndarray]:
         trace, args = self._call(theta, rows)

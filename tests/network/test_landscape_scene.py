@@ -1,0 +1,55 @@
+"""A landscape slice shown in the Qt-free scene like any f: its sample, the probe's local model, descent paths and
+critical points, each against the slice itself (and a hand-written gradient descent on the plane)."""
+
+import numpy as np
+import pytest
+
+import gradviz
+from gradviz.expr.two_variables import TwoVariableFunction
+from gradviz.landscape.slice_function import SliceFunction
+from gradviz.model.scene import Scene
+from gradviz.network import network_dataset, parse_model
+
+
+@pytest.fixture(scope="module")
+def sl():
+    net = parse_model(gradviz.mlp([2, 6, 1], "tanh", "logistic"), network_dataset("moons", rows=80))
+    theta = gradviz.train(net, net.init(0), "adam", lr=0.02, steps=100).theta
+    return gradviz.landscape(net, theta, directions="filter", seed=1)
+
+
+def test_the_slice_is_a_two_variable_function_with_the_slices_derivatives(sl):
+    f = SliceFunction(sl)
+    assert isinstance(f, TwoVariableFunction) and f.variables == ("α", "β")
+    a, b = np.array([0.1, -0.4, 0.7]), np.array([0.2, 0.0, -0.5])
+    values = f.derivatives(a, b)
+    for k in range(3):
+        assert values[0][k] == pytest.approx(sl(a[k], b[k]), rel=1e-13)
+        np.testing.assert_allclose([values[1][k], values[2][k]], sl.grad(a[k], b[k]), rtol=1e-11, atol=1e-14)
+        h = sl.hessian(a[k], b[k])
+        np.testing.assert_allclose([values[3][k], values[4][k], values[5][k]], [h[0, 0], h[0, 1], h[1, 1]],
+                                   rtol=1e-10, atol=1e-13)
+        np.testing.assert_allclose(f.point(a[k], b[k]), [v[k] for v in values], rtol=1e-11, atol=1e-14)
+    grid = f.grid(np.linspace(-1, 1, 4), np.linspace(-1, 1, 3))[0]
+    np.testing.assert_allclose(grid, sl.grid(np.linspace(-1, 1, 4), np.linspace(-1, 1, 3)), rtol=1e-13)
+
+
+def test_the_scene_shows_a_slice_with_its_toolkit(sl):
+    f = SliceFunction(sl)
+    scene = Scene()
+    scene.executor = None
+    scene.show_function(f, (-1.0, 1.0, -1.0, 1.0), [(0.5, 0.5)])
+    assert scene.function is f and scene.text == f.text
+    sample = scene.sample()
+    np.testing.assert_allclose(sample.f, sl.grid(sample.xs, sample.ys), rtol=1e-12)
+    local = scene.local()
+    h = sl.hessian(*scene.probe)
+    assert (local.fxx, local.fxy, local.fyy) == pytest.approx((h[0, 0], h[0, 1], h[1, 1]), rel=1e-10)
+    paths = {m: t for _, m, t in scene.descent.trajectories()}
+    gd = paths["gd"]
+    w = np.array([0.5, 0.5])
+    for point in gd.points[:20]:  # gradient descent on the plane, by hand
+        np.testing.assert_allclose(point, w, rtol=1e-10, atol=1e-12)
+        w = w - gd.lr * sl.grad(*w)
+    for cp in scene.find_critical_points():
+        np.testing.assert_allclose(sl.grad(cp.x, cp.y), 0.0, atol=1e-6)
