@@ -1,6 +1,7 @@
-"""Screenshots of the Networks window, in resources/screenshots/networks: the edge of stability (gradient descent
+"""Screenshots of the network tab, in resources/screenshots/networks: the edge of stability (gradient descent
 at η = 1 on two moons: the sharpness climbs to 2/η, the loss spikes, and the sharpness falls back under the
-line) and Adam's preconditioned sharpness against its own limit.
+line), Adam's preconditioned sharpness against its own limit, and a PCA landscape slice with the training path
+projected onto it, in the tab and in the main window.
 
     xvfb-run -a -s "-screen 0 1600x1000x24" python scripts/screenshots_networks.py
 """
@@ -45,8 +46,48 @@ def main() -> int:
         outer.grab().save(str(out / name))
         print(f"wrote {out / name}: step {window.state.snapshot.step}")
         outer.close()
+    landscape_shots(app, out, scratch)
     shutil.rmtree(scratch, ignore_errors=True)
     return 0
+
+
+def landscape_shots(app, out: Path, scratch: str) -> None:
+    """A momentum run's PCA plane: the tab's picture of the path on it, and the main window showing the slice."""
+    import time
+
+    from PySide6 import QtCore
+
+    from gradviz.gui.main_window import MainWindow
+    from gradviz.model.scene import Scene
+
+    settings = QtCore.QSettings(str(Path(scratch) / "settings.ini"), QtCore.QSettings.Format.IniFormat)
+    main = MainWindow(Scene(), settings)
+    main.files.ask_unsaved = lambda: "discard"
+    main.resize(1500, 950)
+    main.show()
+    main.show_network_window()
+    outer = main.data_window
+    outer.resize(1400, 940)
+    panel = outer.network
+    panel.state.executor = None
+    panel.method.setCurrentIndex(panel.method.findData("momentum"))
+    panel.lr.setValue(0.05)
+    panel._run_changed()
+    panel.state.advance(400)
+    panel.plane.setCurrentIndex(panel.plane.findData("pca"))
+    panel.state.make_landscape("pca", None, 61)
+    panel.refresh()
+    for _ in range(20):
+        app.processEvents()
+    outer.grab().save(str(out / "landscape_tab.png"))
+    print(f"wrote {out / 'landscape_tab.png'}")
+    panel.show_slice_in_main_window()
+    end = time.time() + 10  # the main window refines the slice's surface on its job runner
+    while time.time() < end and (main.scene.busy or time.time() < end - 8):
+        app.processEvents()
+    main.grab().save(str(out / "landscape_main.png"))
+    print(f"wrote {out / 'landscape_main.png'}")
+    main.close()
 
 
 if __name__ == "__main__":

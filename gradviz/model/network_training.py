@@ -16,7 +16,8 @@ from gradviz.data.columns import DataError
 from gradviz.descent.optimizers import OPTIMIZERS
 from gradviz.descent.schedules import SCHEDULES
 from gradviz.expr.errors import ExpressionError
-from gradviz.model.jobs import Executor, Job
+from gradviz.model.jobs import Executor, Job, Progress
+from gradviz.model.network_landscape import LandscapeView, compute_landscape
 from gradviz.model.network_views import Snapshot, at_record, snapshot
 from gradviz.model.signal import Signal
 from gradviz.network import NETWORK_DATASETS, Network, Trainer, mlp, network_dataset, parse_model
@@ -53,6 +54,8 @@ class NetworkState:
         self.net, self.held = self._networks(self.text, self.data, self.held_out)
         self.trainer: Trainer
         self.snapshot: Snapshot
+        self.landscape: LandscapeView | None = None
+        self.landscape_settings: dict[str, Any] = {"kind": "filter", "span": None, "resolution": 41}
         self._restart()
 
     # ----- setters (each restarts the run from its seed, but η) -----
@@ -172,6 +175,7 @@ class NetworkState:
         self.error = ""
         self._token += 1
         self.running = False
+        self.landscape = None
         self.snapshot = snapshot(self.trainer)
         self.changed.emit()
         self.settings_changed.emit()
@@ -206,6 +210,21 @@ class NetworkState:
         theta, step = self.trainer.thetas[record].copy(), int(latest.steps[record])
         self._hand_out(Job("scrub", self._token, lambda: at_record(latest, net, theta, step)))
 
+    def make_landscape(self, kind: str = "filter", span: float | None = None, resolution: int = 41) -> None:
+        """A slice through the weights shown over ±`span` (None: wide enough for the path), a job: the plane, its
+        grid, the path projected; `landscape` then holds it, or `error` says why not. Training pauses."""
+        self.play(False)
+        if self.running:
+            return
+        net, snap = self.net, self.snapshot
+        record = int(np.searchsorted(snap.steps, snap.shown_step))
+        thetas = np.array(self.trainer.thetas[: len(snap.steps)])
+        theta, steps, seed = thetas[record].copy(), snap.steps.copy(), self.seed
+        self.landscape_settings = {"kind": kind, "span": span, "resolution": int(resolution)}
+        progress = Progress()
+        self._hand_out(Job("landscape", self._token, lambda: compute_landscape(
+            net, theta, int(snap.shown_step), thetas, steps, kind, span, resolution, seed, progress), progress))
+
     def _hand_out(self, job: Job) -> None:
         if self.executor is None:
             self.accept(job, job.compute())
@@ -231,7 +250,10 @@ class NetworkState:
         self.running = False
         if isinstance(result, Exception):
             self.playing = False
-            self.error = f"training failed: {result}"
+            self.error = (f"the landscape could not be made: {result}" if job.kind == "landscape"
+                          else f"training failed: {result}")
+        elif job.kind == "landscape":
+            self.landscape = result
         else:
             self.snapshot = result
             if result.status != "running":

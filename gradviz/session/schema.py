@@ -22,7 +22,7 @@ from gradviz.model import limits
 from gradviz.model.descent_state import MethodSettings
 from gradviz.model.overlays import OVERLAYS
 from gradviz.model.scene import MAX_RESOLUTION, MIN_RESOLUTION, Scene, ViewSettings
-from gradviz.session import fields
+from gradviz.session import fields, landscape_section
 from gradviz.session.fields import SessionError
 
 FORMAT = "gradviz-session"
@@ -35,8 +35,10 @@ def scene_to_dict(scene: Scene) -> dict[str, Any]:
     d = scene.descent
     columns = scene.function.data  # a loss on data carries its columns
     data = None if columns is None else {name: column.tolist() for name, column in columns.items()}
+    landscape = landscape_section.to_dict(scene.function)
     return {
         **({"data": data} if data is not None else {}),
+        **({landscape_section.SECTION: landscape} if landscape is not None else {}),
         "format": FORMAT,
         "version": SCHEMA_VERSION,
         "function": scene.function.text,
@@ -211,7 +213,10 @@ def validate(data: Any) -> dict[str, Any]:
         raise SessionError("the session has no function")
     columns = read_columns(data["data"]) if data.get("data") is not None else None
     try:
-        fn = parse(fields.text(data["function"], "function", MAX_LENGTH), data=columns)
+        if data.get(landscape_section.SECTION) is not None:  # a slice of a network's loss, stored as vectors
+            fn = landscape_section.read(data[landscape_section.SECTION])
+        else:
+            fn = parse(fields.text(data["function"], "function", MAX_LENGTH), data=columns)
     except ExpressionError as err:
         raise SessionError(f"function: the session's function is not valid: {err}") from None
     fn, ranges = read_parameters(fn, data.get("parameters"))

@@ -108,3 +108,32 @@ def test_a_session_saves_and_restores_the_network_tab(qtbot, tmp_path):
     state.set_run(method="gd", lr=0.5)
     window.files.sessions._load(str(path))
     assert state.method == "nesterov" and state.lr == 0.05 and state.seed == 4
+
+
+def test_a_slice_with_the_projected_path_opens_in_the_main_window(qtbot):
+    from gradviz.gui.main_window import MainWindow
+    from gradviz.landscape.slice_function import SliceFunction
+    from gradviz.model.scene import Scene
+
+    window = MainWindow(Scene())
+    qtbot.addWidget(window)
+    window.files.ask_unsaved = lambda: "discard"
+    window.show_network_window()
+    panel = window.data_window.network
+    state = panel.state
+    state.executor = None
+    state.set_run(method="momentum", lr=0.05, steps=200)
+    state.advance(200)
+    state.make_landscape("pca", None, 21)
+    panel.refresh()
+    view = state.landscape
+    assert view is not None and panel.path_view.view is view
+    x, y = panel.path_view.path.getData()
+    np.testing.assert_allclose(np.column_stack([x, y]), view.sl.project(np.array(state.trainer.thetas))[0])
+    assert np.abs(view.coords).max() <= view.span  # "fit the path": the grid covers it
+    assert "variance" in panel.path_view.plane.getPlotItem().titleLabel.text
+    assert panel.show_slice.isEnabled()
+    panel.show_slice_in_main_window()
+    assert isinstance(window.scene.function, SliceFunction)
+    assert window.scene.domain == (-view.span, view.span, -view.span, view.span)
+    assert window.scene.function(0.2, 0.1) == view.sl(0.2, 0.1)

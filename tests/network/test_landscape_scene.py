@@ -53,3 +53,22 @@ def test_the_scene_shows_a_slice_with_its_toolkit(sl):
         w = w - gd.lr * sl.grad(*w)
     for cp in scene.find_critical_points():
         np.testing.assert_allclose(sl.grad(cp.x, cp.y), 0.0, atol=1e-6)
+
+
+def test_a_session_keeps_a_slice_on_screen(sl, tmp_path):
+    import json
+
+    from gradviz.session.schema import scene_from_dict, scene_to_dict
+
+    scene = Scene()
+    scene.executor = None
+    scene.show_function(SliceFunction(sl), (-2.0, 2.0, -1.0, 1.0), [(0.3, 0.1)])
+    saved = json.loads(json.dumps(scene_to_dict(scene)))
+    again = Scene()
+    again.executor = None
+    scene_from_dict(again, saved)
+    assert isinstance(again.function, SliceFunction) and again.domain == (-2.0, 2.0, -1.0, 1.0)
+    assert again.function(0.3, -0.2) == sl(0.3, -0.2)  # the same plane, bit for bit
+    saved["landscape"]["d1"] = saved["landscape"]["d1"][:-1]
+    with pytest.raises(Exception, match="landscape.d1"):
+        scene_from_dict(Scene(), saved)

@@ -9,6 +9,7 @@ from gradviz.data.columns import DataError, read_header
 from gradviz.descent.optimizers import OPTIMIZERS
 from gradviz.descent.schedules import SCHEDULES
 from gradviz.gui.widgets.theme import style_error_label
+from gradviz.model.network_landscape import PLANES
 from gradviz.network import NETWORK_DATASETS
 from gradviz.network.mlp import ACTIVATIONS, LOSSES
 
@@ -120,6 +121,7 @@ class NetworkControls:
             buttons.addWidget(w)
         form.addRow(buttons)
         layout.addWidget(run)
+        layout.addWidget(self._build_landscape_controls())
         scrub = QtWidgets.QHBoxLayout()
         scrub.addWidget(QtWidgets.QLabel("Show step"))
         self.record = QtWidgets.QSlider(QtCore.Qt.Orientation.Horizontal)
@@ -137,6 +139,48 @@ class NetworkControls:
         layout.addStretch(1)
         column.setFixedWidth(360)
         return column
+
+    def _build_landscape_controls(self) -> QtWidgets.QGroupBox:
+        box = QtWidgets.QGroupBox("Landscape through the weights shown")
+        form = QtWidgets.QFormLayout(box)
+        self.plane = QtWidgets.QComboBox()
+        for name, label in PLANES.items():
+            self.plane.addItem(label, name)
+        self.span = _double(0.0, 100.0, 0.0, 2, 0.25)
+        self.span.setSpecialValueText("fit the path")
+        self.span.setToolTip("α and β run from −span to +span; \"fit the path\": wide enough for the projected "
+                             "training path, at least 1")
+        self.plane_grid = _spin(3, 401, 41, "grid points a side")
+        row = QtWidgets.QHBoxLayout()
+        for label, w in (("span", self.span), ("grid", self.plane_grid)):
+            row.addWidget(QtWidgets.QLabel(label))
+            row.addWidget(w)
+        form.addRow("Plane", self.plane)
+        form.addRow(row)
+        buttons = QtWidgets.QHBoxLayout()
+        make = QtWidgets.QPushButton("Slice")
+        make.setToolTip("compute the loss on the plane and project the training path onto it")
+        make.clicked.connect(lambda: self.state.make_landscape(self.plane.currentData(), self.span.value() or None,
+                                                               self.plane_grid.value()))
+        self.show_slice = QtWidgets.QPushButton("Show in the main window")
+        self.show_slice.setToolTip("the slice as f(α, β) in the main window: surface, contours, gradient field, "
+                                   "the probe's Hessian on the plane, critical points and descent")
+        self.show_slice.clicked.connect(self.show_slice_in_main_window)
+        buttons.addWidget(make)
+        buttons.addWidget(self.show_slice)
+        form.addRow(buttons)
+        return box
+
+    def show_slice_in_main_window(self) -> None:
+        """The main window's scene shows the slice as f(α, β) over ±span, descending from θ (the origin)."""
+        view = self.state.landscape
+        main = self.window().parent()
+        if view is None or not hasattr(main, "scene"):
+            return
+        s = view.span
+        main.scene.show_function(view.function, (-s, s, -s, s), [(0.0, 0.0)])
+        main.raise_()
+        main.activateWindow()
 
     def _build_preset(self) -> None:
         try:

@@ -16,7 +16,9 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from gradviz.gui.background import BackgroundWork
 from gradviz.gui.tools.heatmap import HeatMap
 from gradviz.gui.tools.network_controls import NetworkControls
+from gradviz.gui.tools.path_on_plane import PathOnPlane
 from gradviz.gui.widgets.legend import list_in_legend
+from gradviz.gui.widgets.log_axis import LogAxis
 from gradviz.gui.widgets.theme import current, labelled_plot
 from gradviz.model.network_training import NetworkState, Snapshot
 
@@ -57,7 +59,7 @@ class NetworkPanel(NetworkControls, QtWidgets.QWidget):
         self.curve = self.output.plot(pen=pg.mkPen("#d62728", width=2))
         self.points = pg.ScatterPlotItem(size=6, pen=pg.mkPen("k", width=0.5))
         self.output.addItem(self.points)
-        self.loss_plot = pg.PlotWidget()
+        self.loss_plot = pg.PlotWidget(axisItems={"left": LogAxis("left")})
         plot = labelled_plot(self.loss_plot, "step", "loss")
         plot.setTitle("loss by step")
         plot.setLogMode(y=True)
@@ -87,9 +89,14 @@ class NetworkPanel(NetworkControls, QtWidgets.QWidget):
         grid.addWidget(self.sharp_plot, 1, 0)
         grid.addWidget(self.norm_plot, 1, 1)
         views.addLayout(grid, 3)
-        self.heat_row = QtWidgets.QHBoxLayout()
+        self.bottom = QtWidgets.QTabWidget()
+        weights = QtWidgets.QWidget()
+        self.heat_row = QtWidgets.QHBoxLayout(weights)
         self.heatmaps: dict[str, HeatMap] = {}
-        views.addLayout(self.heat_row, 1)
+        self.bottom.addTab(weights, "Weights")
+        self.path_view = PathOnPlane()
+        self.bottom.addTab(self.path_view, "Landscape and the path on it")
+        views.addWidget(self.bottom, 2)
         return views
 
     # ----- drawing -----
@@ -124,6 +131,10 @@ class NetworkPanel(NetworkControls, QtWidgets.QWidget):
                             f"{snap.losses[-1]:.4g}\n{s.limit_label}{curvature}" + (f"\n{note}" if note else ""))
         self._draw_output(snap)
         self._draw_losses(snap)
+        self.show_slice.setEnabled(s.landscape is not None and hasattr(self.window().parent(), "scene"))
+        if s.landscape is not None and self.path_view.view is not s.landscape:
+            self.path_view.show_view(s.landscape)
+            self.bottom.setCurrentWidget(self.path_view)
         self._draw_curvature(snap)
         self._draw_weights(snap)
 

@@ -1,0 +1,53 @@
+"""The network tab's landscape view: the loss on the slice's plane as colours and isolines, the training path
+projected onto the plane, and beside it the path's distance off the plane by step (a path far off the plane is
+not what the picture suggests, and the legend says so)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6 import QtWidgets
+
+from gradviz.gui.widgets.theme import labelled_plot
+from gradviz.model.network_landscape import LandscapeView
+
+PATH_PEN = pg.mkPen("#ff7f0e", width=2)
+
+
+class PathOnPlane(QtWidgets.QWidget):
+    def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.view: LandscapeView | None = None
+        layout = QtWidgets.QHBoxLayout(self)
+        self.plane = pg.PlotWidget()
+        plot = labelled_plot(self.plane, "α (along d₁)", "β (along d₂)")
+        self.image = pg.ImageItem(axisOrder="col-major")
+        self.image.setColorMap(pg.colormap.get("viridis"))
+        plot.addItem(self.image)
+        self.legend = plot.addLegend(offset=(-6, 6), labelTextColor="#ffffff", brush=(0, 0, 0, 150))
+        self.path = plot.plot(pen=PATH_PEN, name="the training path, projected")
+        self.end = pg.ScatterPlotItem(size=10, brush=pg.mkBrush("#ffffff"), pen=pg.mkPen("#222", width=1.5))
+        plot.addItem(self.end)
+        self.distance = pg.PlotWidget()
+        labelled_plot(self.distance, "step", "distance off the plane").setTitle("how far the path is from the plane")
+        self.distance_curve = self.distance.plot(pen=PATH_PEN)
+        layout.addWidget(self.plane, 3)
+        layout.addWidget(self.distance, 2)
+
+    def show_view(self, view: LandscapeView) -> None:
+        self.view = view
+        a = view.axis
+        logs = np.log10(np.maximum(view.losses, np.nanmin(view.losses[view.losses > 0], initial=1e-300)))
+        self.image.setImage(logs, levels=(float(np.nanmin(logs)), float(np.nanmax(logs))))
+        self.image.setRect(a[0], a[0], a[-1] - a[0], a[-1] - a[0])
+        self.path.setData(view.coords[:, 0], view.coords[:, 1])
+        self.end.setData([0.0], [0.0])
+        shares = view.sl.explained_variance
+        title = f"{view.sl.kind} plane at step {view.step}, colours: log loss"
+        if shares is not None:
+            title = f"PCA plane at step {view.step}: {shares.sum():.0%} of the path's variance; colours: log loss"
+        self.plane.getPlotItem().setTitle(title)
+        label = ("the training path, projected: FAR from the plane (see right), not what the picture suggests"
+                 if view.far else "the training path, projected (close to the plane)")
+        self.legend.getLabel(self.path).setText(label)
+        self.distance_curve.setData(view.steps, view.distances)

@@ -1,0 +1,71 @@
+"""The network tab's landscape: a slice of the model's loss through the weights on screen, computed by a job (the
+plane, a grid of the loss on it, and the training path projected onto it with its distance off the plane), and
+shown in the main window as f(α, β) with the whole toolkit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from gradviz.landscape import Landscape, landscape
+from gradviz.landscape.slice_function import SliceFunction
+from gradviz.model.jobs import Progress
+from gradviz.network import Network
+
+PLANES = {"filter": "random, filter-normalised", "layer": "random, layer-normalised", "none": "random, not normalised",
+          "pca": "principal components of the path", "eigen": "top two Hessian eigenvectors"}
+FAR_OFF = 0.5  # a path whose distance off the plane exceeds this share of its length is "far from the plane"
+
+
+@dataclass(frozen=True)
+class LandscapeView:
+    """A slice (`sl`) through the weights of step `step`, its loss on `axis` × `axis`, and the path's records
+    projected onto it: `coords` (k, 2) and `distances` (k,), at `steps`."""
+
+    sl: Landscape
+    step: int
+    span: float
+    axis: np.ndarray
+    losses: np.ndarray
+    coords: np.ndarray
+    distances: np.ndarray
+    steps: np.ndarray
+
+    @property
+    def function(self) -> SliceFunction:
+        """The slice as an f of two variables, for the main window."""
+        return SliceFunction(self.sl)
+
+    @property
+    def far(self) -> bool:
+        """Whether the path strays far from the plane (off it by more than FAR_OFF of its extent on it): the
+        picture then does not show where it went."""
+        extent = float(np.ptp(self.coords, axis=0).max()) if len(self.coords) else 0.0
+        return bool(len(self.distances) and self.distances.max() > FAR_OFF * max(extent, 1e-12))
+
+
+def compute_landscape(net: Network, theta: np.ndarray, step: int, thetas: np.ndarray, steps: np.ndarray, kind: str,
+                      span: float | None, resolution: int, seed: int, progress: Progress | None = None
+                      ) -> LandscapeView:
+    """The view of `kind`'s plane through θ over ±`span` (None: wide enough for the projected path, at least 1);
+    ValueError for a bad kind, span or resolution."""
+    if span is not None and not span > 0:
+        raise ValueError(f"the span must be positive, got {span!r}")
+    if not 3 <= resolution <= 401:
+        raise ValueError(f"the grid must have 3 to 401 points a side, got {resolution}")
+    run = _Path(thetas) if kind == "pca" else None
+    sl = landscape(net, theta, directions=kind, seed=seed, run=run)
+    coords, distances = sl.project(thetas)
+    if span is None:
+        span = max(1.0, 1.15 * float(np.abs(coords).max(initial=0.0)))
+    axis = np.linspace(-span, span, int(resolution))
+    losses = sl.grid(axis, axis, progress=None if progress is None else progress.report)
+    return LandscapeView(sl, int(step), float(span), axis, losses, coords, distances, np.asarray(steps))
+
+
+@dataclass(frozen=True)
+class _Path:
+    """What `landscape(..., run=)` reads of a run: its recorded weights."""
+
+    thetas: np.ndarray
