@@ -45,4 +45,15 @@ def landscape(net: Network, theta: Any, directions: Any = "filter", seed: int = 
     return Landscape(net, theta, d1, d2, kind, shares)
 
 
-__all__ = ["MAX_GRID", "Landscape", "grid_losses", "landscape"]
+def interpolation(net: Network, theta_a: Any, theta_b: Any, points: int = 51, extend: float = 0.25
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """Goodfellow et al.'s 1-D interpolation: (ts, losses) of L((1 − t)θ_a + tθ_b) for t from −extend to
+    1 + extend, computed batched."""
+    a, b = net._theta(theta_a), net._theta(theta_b)
+    if not 2 <= points <= MAX_GRID:
+        raise ValueError(f"points must be from 2 to {MAX_GRID}, got {points}")
+    ts = np.linspace(-extend, 1.0 + extend, int(points))
+    return ts, net.losses((1.0 - ts)[:, None] * a + ts[:, None] * b)
+
+
+__all__ = ["MAX_GRID", "Landscape", "grid_losses", "interpolation", "landscape"]

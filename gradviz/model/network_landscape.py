@@ -5,16 +5,18 @@ shown in the main window as f(α, β) with the whole toolkit."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
-from gradviz.landscape import Landscape, landscape
+from gradviz.landscape import Landscape, interpolation, landscape
 from gradviz.landscape.slice_function import SliceFunction
 from gradviz.model.jobs import Progress
 from gradviz.network import Network
 
 PLANES = {"filter": "random, filter-normalised", "layer": "random, layer-normalised", "none": "random, not normalised",
           "pca": "principal components of the path", "eigen": "top two Hessian eigenvectors"}
+COARSE = 15  # points a side of the first grid shown while the full one is computed
 FAR_OFF = 0.5  # a path whose distance off the plane exceeds this share of its length is "far from the plane"
 
 
@@ -31,6 +33,9 @@ class LandscapeView:
     coords: np.ndarray
     distances: np.ndarray
     steps: np.ndarray
+    ts: np.ndarray  # Goodfellow's interpolation from the run's start (t = 0) to θ (t = 1)
+    line: np.ndarray
+    coarse: bool = False  # a first, coarse grid: the full one is on its way
 
     @property
     def function(self) -> SliceFunction:
@@ -46,8 +51,8 @@ class LandscapeView:
 
 
 def compute_landscape(net: Network, theta: np.ndarray, step: int, thetas: np.ndarray, steps: np.ndarray, kind: str,
-                      span: float | None, resolution: int, seed: int, progress: Progress | None = None
-                      ) -> LandscapeView:
+                      span: float | None, resolution: int, seed: int, progress: Progress | None = None,
+                      client: Any = None, coarse: bool = False) -> LandscapeView:
     """The view of `kind`'s plane through θ over ±`span` (None: wide enough for the projected path, at least 1);
     ValueError for a bad kind, span or resolution."""
     if span is not None and not span > 0:
@@ -59,9 +64,11 @@ def compute_landscape(net: Network, theta: np.ndarray, step: int, thetas: np.nda
     coords, distances = sl.project(thetas)
     if span is None:
         span = max(1.0, 1.15 * float(np.abs(coords).max(initial=0.0)))
-    axis = np.linspace(-span, span, int(resolution))
-    losses = sl.grid(axis, axis, progress=None if progress is None else progress.report)
-    return LandscapeView(sl, int(step), float(span), axis, losses, coords, distances, np.asarray(steps))
+    axis = np.linspace(-span, span, int(min(resolution, COARSE)) if coarse else int(resolution))
+    losses = sl.grid(axis, axis, client=client, progress=None if progress is None else progress.report)
+    ts, line = interpolation(net, thetas[0], theta)
+    return LandscapeView(sl, int(step), float(span), axis, losses, coords, distances, np.asarray(steps), ts, line,
+                         coarse and len(axis) < resolution)
 
 
 @dataclass(frozen=True)

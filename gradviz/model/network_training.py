@@ -16,7 +16,8 @@ from gradviz.data.columns import DataError
 from gradviz.descent.optimizers import OPTIMIZERS
 from gradviz.descent.schedules import SCHEDULES
 from gradviz.expr.errors import ExpressionError
-from gradviz.model.jobs import Executor, Job, Progress
+from gradviz.landscape.cluster import close, connect
+from gradviz.model.jobs import CancelledError, Executor, Job, Progress
 from gradviz.model.network_landscape import LandscapeView, compute_landscape
 from gradviz.model.network_views import Snapshot, at_record, snapshot
 from gradviz.model.signal import Signal
@@ -55,6 +56,10 @@ class NetworkState:
         self.trainer: Trainer
         self.snapshot: Snapshot
         self.landscape: LandscapeView | None = None
+        self.landscape_progress: Progress | None = None  # while the full grid is computed
+        self.scheduler = ""  # a Dask scheduler for landscape grids ("" in-process, "local", "tcp://HOST:PORT")
+        self._dask: tuple[str, Any] | None = None
+        self._landscape_job: Job | None = None
         self.landscape_settings: dict[str, Any] = {"kind": "filter", "span": None, "resolution": 41}
         self._restart()
 
@@ -125,9 +130,13 @@ class NetworkState:
         self.settings_changed.emit()
         return True
 
-    def restore(self, text: str, data: dict[str, np.ndarray], source: tuple, settings: dict[str, Any]) -> None:
+    def restore(self, text: str, data: dict[str, np.ndarray], source: tuple, settings: dict[str, Any],
+                landscape: dict[str, Any] | None = None) -> None:
         """A saved state at once (validated by `gradviz.session.network.read_section`): the run starts again from
-        its seed, so it reproduces the saved one bit for bit."""
+        its seed, so it reproduces the saved one bit for bit; `landscape` sets the landscape controls."""
+        if landscape is not None:
+            self.scheduler = landscape["scheduler"]
+            self.landscape_settings = {k: landscape[k] for k in ("kind", "span", "resolution")}
         old = {k: getattr(self, k) for k in RUN_SETTINGS}
         for key, value in settings.items():
             setattr(self, key, value)
@@ -176,6 +185,8 @@ class NetworkState:
         self._token += 1
         self.running = False
         self.landscape = None
+        self.cancel_landscape()
+        self._landscape_job = None
         self.snapshot = snapshot(self.trainer)
         self.changed.emit()
         self.settings_changed.emit()
@@ -211,19 +222,46 @@ class NetworkState:
         self._hand_out(Job("scrub", self._token, lambda: at_record(latest, net, theta, step)))
 
     def make_landscape(self, kind: str = "filter", span: float | None = None, resolution: int = 41) -> None:
-        """A slice through the weights shown over ±`span` (None: wide enough for the path), a job: the plane, its
-        grid, the path projected; `landscape` then holds it, or `error` says why not. Training pauses."""
+        """A slice through the weights shown over ±`span` (None: wide enough for the path): jobs computing the
+        plane, a coarse grid and then the full one (on the Dask `scheduler` when one is set), the path projected;
+        `landscape` holds the latest, `error` says why not. Training pauses; `cancel_landscape` stops it."""
         self.play(False)
         if self.running:
             return
         net, snap = self.net, self.snapshot
         record = int(np.searchsorted(snap.steps, snap.shown_step))
         thetas = np.array(self.trainer.thetas[: len(snap.steps)])
-        theta, steps, seed = thetas[record].copy(), snap.steps.copy(), self.seed
+        args = (net, thetas[record].copy(), int(snap.shown_step), thetas, snap.steps.copy(), kind, span,
+                int(resolution), self.seed)
         self.landscape_settings = {"kind": kind, "span": span, "resolution": int(resolution)}
-        progress = Progress()
-        self._hand_out(Job("landscape", self._token, lambda: compute_landscape(
-            net, theta, int(snap.shown_step), thetas, steps, kind, span, resolution, seed, progress), progress))
+        self.landscape_progress = Progress()
+        scheduler, progress = self.scheduler, self.landscape_progress
+
+        def coarse() -> LandscapeView:
+            return compute_landscape(*args, coarse=True)
+
+        def full() -> LandscapeView:
+            client = self._client(scheduler) if scheduler else None
+            return compute_landscape(*args, progress, client)
+
+        self._landscape_job = Job("landscape", self._token, full, progress)  # handed out once the coarse one is back
+        self._hand_out(Job("landscape", self._token, coarse))
+
+    def cancel_landscape(self) -> None:
+        if self.landscape_progress is not None:
+            self.landscape_progress.cancel()
+
+    def close_cluster(self) -> None:
+        """Let go of the Dask client (and stop the LocalCluster it started)."""
+        if self._dask is not None:
+            close(self._dask[1])
+            self._dask = None
+
+    def _client(self, scheduler: str) -> Any:
+        """The Dask client of `scheduler`, connected once (on the job's thread: "local" starts processes)."""
+        if self._dask is None or self._dask[0] != scheduler:
+            self._dask = (scheduler, connect(scheduler))
+        return self._dask[1]
 
     def _hand_out(self, job: Job) -> None:
         if self.executor is None:
@@ -250,10 +288,20 @@ class NetworkState:
         self.running = False
         if isinstance(result, Exception):
             self.playing = False
-            self.error = (f"the landscape could not be made: {result}" if job.kind == "landscape"
-                          else f"training failed: {result}")
+            if job.kind == "landscape":
+                self._landscape_job, self.landscape_progress = None, None
+                cancelled = isinstance(result, CancelledError)
+                self.error = "" if cancelled else f"the landscape could not be made: {result}"
+            else:
+                self.error = f"training failed: {result}"
         elif job.kind == "landscape":
             self.landscape = result
+            if result.coarse and self._landscape_job is not None:  # the full grid next
+                job, self._landscape_job = self._landscape_job, None
+                self.changed.emit()
+                self._hand_out(job)
+                return
+            self.landscape_progress = None
         else:
             self.snapshot = result
             if result.status != "running":

@@ -17,6 +17,7 @@ from gradviz.descent.schedules import SCHEDULES
 from gradviz.expr.errors import ExpressionError
 from gradviz.expr.lexer import MAX_LENGTH
 from gradviz.model import limits
+from gradviz.model.network_landscape import PLANES
 from gradviz.model.network_training import NetworkState
 from gradviz.network import NETWORK_DATASETS, network_dataset, parse_model
 from gradviz.network.network_data import network_data
@@ -35,7 +36,8 @@ def to_dict(state: NetworkState) -> dict[str, Any]:
     return {"model": state.text, "data": data,
             "run": {"method": state.method, "lr": state.lr, "batch_size": state.batch_size, "steps": state.steps,
                     "seed": state.seed, "curvature_every": state.curvature_every, "held_out": state.held_out,
-                    "schedule": state.schedule}}
+                    "schedule": state.schedule},
+            "landscape": {**state.landscape_settings, "scheduler": state.scheduler}}
 
 
 def _data(raw: Any, where: str) -> tuple[dict, tuple]:
@@ -94,7 +96,20 @@ def read_section(raw: Any, where: str = SECTION) -> dict[str, Any]:
         parse_model(text, data)
     except (ExpressionError, DataError, ValueError) as exc:
         raise SessionError(f"{where}.model: {exc}") from None
-    return {"text": text, "data": data, "source": source, "settings": _run(raw.get("run"), f"{where}.run")}
+    return {"text": text, "data": data, "source": source, "settings": _run(raw.get("run"), f"{where}.run"),
+            "landscape": _landscape(raw.get("landscape"), f"{where}.landscape")}
+
+
+def _landscape(raw: Any, where: str) -> dict[str, Any]:
+    """The landscape controls: the plane's kind, its span (None: fit the path), the grid and the Dask scheduler."""
+    raw = fields.obj(raw, where, {})
+    kind = fields.text(raw.get("kind", "filter"), f"{where}.kind", 20)
+    if kind not in PLANES:
+        raise SessionError(f"{where}.kind: no {kind!r} (gradviz has {', '.join(PLANES)})")
+    span = raw.get("span")
+    return {"kind": kind, "span": None if span is None else fields.number(span, f"{where}.span", 1e-9, 1e6),
+            "resolution": fields.integer(raw.get("resolution", 41), f"{where}.resolution", 3, 401),
+            "scheduler": fields.text(raw.get("scheduler", ""), f"{where}.scheduler", 500)}
 
 
 def restore(state: NetworkState, section: dict[str, Any]) -> None:

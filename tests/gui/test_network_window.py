@@ -108,6 +108,8 @@ def test_a_session_saves_and_restores_the_network_tab(qtbot, tmp_path):
     state.set_run(method="gd", lr=0.5)
     window.files.sessions._load(str(path))
     assert state.method == "nesterov" and state.lr == 0.05 and state.seed == 4
+    panel = window.data_window.network
+    assert panel.method.currentData() == "nesterov" and panel.lr.value() == 0.05 and panel.seed.value() == 4
 
 
 def test_a_slice_with_the_projected_path_opens_in_the_main_window(qtbot):

@@ -189,8 +189,10 @@ class DataWindow(DataControls, DataExports, QtWidgets.QWidget):
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:  # noqa: N802 (Qt's name)
         self.play.setChecked(False)
         self.network.state.play(False)
+        self.network.state.cancel_landscape()
         self.state.cancel_work()  # its results, still on their way, are dropped: none reaches a closed window
         self.work.wait()
+        self.network.state.close_cluster()  # after the jobs: none is still using it
         super().closeEvent(event)
 
     def _probe_dragged(self, item: pg.TargetItem) -> None:

@@ -169,6 +169,23 @@ class NetworkControls:
         buttons.addWidget(make)
         buttons.addWidget(self.show_slice)
         form.addRow(buttons)
+        self.scheduler = QtWidgets.QLineEdit()
+        self.scheduler.setPlaceholderText("in-process (or tcp://HOST:8786, or local)")
+        self.scheduler.setToolTip("a Dask scheduler computes big grids on its workers; \"local\" starts a cluster of "
+                                  "processes on this machine; empty: in-process")
+        self.scheduler.editingFinished.connect(lambda: setattr(self.state, "scheduler",
+                                                               self.scheduler.text().strip()))
+        form.addRow("Dask", self.scheduler)
+        progress = QtWidgets.QHBoxLayout()
+        self.slice_progress = QtWidgets.QProgressBar()
+        self.slice_progress.setFormat("slicing… %p%")
+        self.slice_cancel = QtWidgets.QPushButton("Cancel")
+        self.slice_cancel.clicked.connect(self.state.cancel_landscape)
+        progress.addWidget(self.slice_progress, 1)
+        progress.addWidget(self.slice_cancel)
+        form.addRow(progress)
+        for w in (self.slice_progress, self.slice_cancel):
+            w.setVisible(False)
         return box
 
     def show_slice_in_main_window(self) -> None:
@@ -181,6 +198,32 @@ class NetworkControls:
         main.scene.show_function(view.function, (-s, s, -s, s), [(0.0, 0.0)])
         main.raise_()
         main.activateWindow()
+
+    def sync_controls(self) -> None:
+        """Every control shows the state's setting (after a session is opened, say), without re-applying it."""
+        s = self.state
+        values = [(self.method, s.method), (self.schedule, s.schedule), (self.dataset, s.dataset),
+                  (self.plane, s.landscape_settings["kind"])]
+        for combo, data in values:
+            index = combo.findData(data)
+            if index >= 0 and combo.currentIndex() != index:
+                combo.blockSignals(True)
+                combo.setCurrentIndex(index)
+                combo.blockSignals(False)
+        numbers = [(self.lr, s.lr), (self.batch, s.batch_size or 0), (self.steps, s.steps), (self.seed, s.seed),
+                   (self.every, s.curvature_every), (self.held, round(100 * s.held_out)), (self.rows, s.rows),
+                   (self.noise, s.noise), (self.data_seed, s.data_seed),
+                   (self.span, s.landscape_settings["span"] or 0.0),
+                   (self.plane_grid, s.landscape_settings["resolution"])]
+        for spin, value in numbers:
+            if spin.value() != value:
+                spin.blockSignals(True)
+                spin.setValue(value)
+                spin.blockSignals(False)
+        if self.text.toPlainText() != s.text:
+            self.text.setPlainText(s.text)
+        if self.scheduler.text() != s.scheduler:
+            self.scheduler.setText(s.scheduler)
 
     def _build_preset(self) -> None:
         try:

@@ -36,9 +36,12 @@ class NetworkPanel(NetworkControls, QtWidgets.QWidget):
         layout = QtWidgets.QHBoxLayout(self)
         layout.addWidget(self._build_controls())
         layout.addLayout(self._build_views(), 1)
+        self._progress = QtCore.QTimer(self, interval=100)
+        self._progress.timeout.connect(self._show_progress)
         self._redraw = QtCore.QTimer(self, singleShot=True, interval=FRAME_MS)
         self._redraw.timeout.connect(self.refresh)
         self.state.changed.connect(self._redraw.start)
+        self.state.settings_changed.connect(self.sync_controls)
         self.refresh()
 
     def _build_views(self) -> QtWidgets.QVBoxLayout:
@@ -132,6 +135,9 @@ class NetworkPanel(NetworkControls, QtWidgets.QWidget):
         self._draw_output(snap)
         self._draw_losses(snap)
         self.show_slice.setEnabled(s.landscape is not None and hasattr(self.window().parent(), "scene"))
+        if s.landscape_progress is not None and not self._progress.isActive():
+            self._progress.start()
+        self._show_progress()
         if s.landscape is not None and self.path_view.view is not s.landscape:
             self.path_view.show_view(s.landscape)
             self.bottom.setCurrentWidget(self.path_view)
@@ -210,6 +216,16 @@ class NetworkPanel(NetworkControls, QtWidgets.QWidget):
         for name, heat in self.heatmaps.items():
             w = snap.weights[name]
             heat.show_matrix(w, f"{name} ({w.shape[0]}×{w.shape[1]})")
+
+    def _show_progress(self) -> None:
+        """The full landscape grid's progress, with Cancel, while it is computed."""
+        progress = self.state.landscape_progress
+        for w in (self.slice_progress, self.slice_cancel):
+            w.setVisible(progress is not None)
+        if progress is None:
+            self._progress.stop()
+            return
+        self.slice_progress.setValue(round(100 * progress.fraction))
 
     # ----- exports -----
     def export_run(self) -> None:

@@ -31,8 +31,17 @@ class PathOnPlane(QtWidgets.QWidget):
         self.distance = pg.PlotWidget()
         labelled_plot(self.distance, "step", "distance off the plane").setTitle("how far the path is from the plane")
         self.distance_curve = self.distance.plot(pen=PATH_PEN)
+        self.line = pg.PlotWidget()
+        labelled_plot(self.line, "t: 0 the start, 1 the weights shown", "loss").setTitle(
+            "the straight line from the start (Goodfellow et al.)")
+        self.line_curve = self.line.plot(pen=pg.mkPen("#1f77b4", width=2))
+        self.line_ends = pg.ScatterPlotItem(size=8, brush=pg.mkBrush("#1f77b4"))
+        self.line.addItem(self.line_ends)
+        side = QtWidgets.QVBoxLayout()
+        side.addWidget(self.distance)
+        side.addWidget(self.line)
         layout.addWidget(self.plane, 3)
-        layout.addWidget(self.distance, 2)
+        layout.addLayout(side, 2)
 
     def show_view(self, view: LandscapeView) -> None:
         self.view = view
@@ -43,7 +52,8 @@ class PathOnPlane(QtWidgets.QWidget):
         self.path.setData(view.coords[:, 0], view.coords[:, 1])
         self.end.setData([0.0], [0.0])
         shares = view.sl.explained_variance
-        title = f"{view.sl.kind} plane at step {view.step}, colours: log loss"
+        title = f"{view.sl.kind} plane at step {view.step}, colours: log loss" + (" (coarse; refining…)"
+                                                                                  if view.coarse else "")
         if shares is not None:
             title = f"PCA plane at step {view.step}: {shares.sum():.0%} of the path's variance; colours: log loss"
         self.plane.getPlotItem().setTitle(title)
@@ -51,3 +61,6 @@ class PathOnPlane(QtWidgets.QWidget):
                  if view.far else "the training path, projected (close to the plane)")
         self.legend.getLabel(self.path).setText(label)
         self.distance_curve.setData(view.steps, view.distances)
+        self.line_curve.setData(view.ts, view.line)
+        ends = [int(np.argmin(np.abs(view.ts - t))) for t in (0.0, 1.0)]
+        self.line_ends.setData(view.ts[ends], view.line[ends])

@@ -1,0 +1,81 @@
+"""The network tab's state with its jobs delivered by the test: the landscape comes coarse first, then full, with
+progress and cancel; a newer run drops an older landscape; the scheduler's Dask grid equals in-process."""
+
+import numpy as np
+
+from gradviz.model.jobs import CancelledError
+from gradviz.model.network_landscape import COARSE
+from gradviz.model.network_training import NetworkState
+
+
+def _queued() -> tuple[NetworkState, list]:
+    state = NetworkState()
+    state.executor = None
+    state.advance(40)  # at once
+    jobs: list = []
+    state.executor = jobs.append
+    return state, jobs
+
+
+def _deliver(state: NetworkState, job) -> None:
+    try:
+        result = job.compute()
+    except Exception as exc:  # noqa: BLE001 (handed to the state, as the runner does)
+        result = exc
+    state.accept(job, result)
+
+
+def test_a_landscape_comes_coarse_then_full_with_progress():
+    state, jobs = _queued()
+    state.make_landscape("filter", 1.0, 31)
+    assert len(jobs) == 1 and state.landscape is None
+    _deliver(state, jobs.pop())
+    assert state.landscape.coarse and state.landscape.losses.shape == (COARSE, COARSE)
+    assert len(jobs) == 1 and jobs[0].progress is state.landscape_progress
+    coarse = state.landscape
+    _deliver(state, jobs.pop())
+    full = state.landscape
+    assert not full.coarse and full.losses.shape == (31, 31) and state.landscape_progress is None
+    np.testing.assert_array_equal(full.sl.directions[0], coarse.sl.directions[0])  # the same plane, finer
+    np.testing.assert_allclose(full.losses[::15, ::15], coarse.losses[::7, ::7], rtol=1e-13)
+
+
+def test_cancel_stops_the_full_grid_and_keeps_the_coarse_one():
+    state, jobs = _queued()
+    state.make_landscape("layer", 1.0, 41)
+    _deliver(state, jobs.pop())
+    coarse = state.landscape
+    state.cancel_landscape()
+    job = jobs.pop()
+    try:
+        job.compute()
+        raise AssertionError("a cancelled grid must stop")
+    except CancelledError as exc:
+        state.accept(job, exc)
+    assert state.landscape is coarse and state.error == "" and state.landscape_progress is None
+
+
+def test_a_new_run_drops_the_landscape_on_its_way():
+    state, jobs = _queued()
+    state.make_landscape("filter", 1.0, 21)
+    stale = jobs.pop()
+    state.set_run(lr=0.2)
+    assert state.is_stale(stale)
+    _deliver(state, stale)
+    assert state.landscape is None
+
+
+def test_a_local_dask_scheduler_gives_the_in_process_grid(tmp_path):
+    state = NetworkState()
+    state.executor = None
+    state.advance(30)
+    state.make_landscape("filter", 1.0, 17)
+    in_process = state.landscape.losses
+    state.scheduler = "local"
+    try:
+        state.make_landscape("filter", 1.0, 17)
+        assert state.error == ""
+        np.testing.assert_array_equal(state.landscape.losses, in_process)
+    finally:
+        state.close_cluster()
+    assert state._dask is None
