@@ -69,3 +69,13 @@ def test_readme_network_example_runs():
     np_eig = scope["net"].hessian_eigenvalues(theta, k=3)
     assert len(np_eig) == 3 and np_eig[0] >= np_eig[1] >= np_eig[2]
     assert scope["hv"].shape == (net.size,)
+
+
+def test_readme_landscape_example_runs_after_the_network_one():
+    blocks = re.findall(r"```python\n(.*?)```", README.read_text(), re.S)
+    scope: dict = {"np": np}
+    exec(compile(next(b for b in blocks if "parse_model" in b), "README network", "exec"), scope)  # noqa: S102
+    exec(compile(next(b for b in blocks if "gradviz.landscape(" in b), "README landscape", "exec"), scope)  # noqa: S102
+    sl, losses = scope["sl"], scope["losses"]
+    assert losses.shape == (51, 51) and losses[25, 25] == sl(0.0, 0.0)
+    assert scope["coords"].shape == (len(scope["run"].thetas), 2) and (scope["off_plane"] >= 0).all()

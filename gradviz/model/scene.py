@@ -21,6 +21,8 @@ from gradviz.data.parsing import parse
 from gradviz.expr.errors import ExpressionError
 from gradviz.expr.function import Function
 from gradviz.expr.two_variables import TwoVariableFunction
+from gradviz.landscape.plane import Landscape
+from gradviz.landscape.slice_function import SliceFunction
 from gradviz.model import limits
 from gradviz.model.descent_state import DescentState, default_methods
 from gradviz.model.parameter_sliders import ParameterSliders
@@ -135,9 +137,11 @@ class Scene(ParameterSliders, SceneWork):
         centre = ((domain[0] + domain[1]) / 2, (domain[2] + domain[3]) / 2)
         self._show(fn, domain, centre, [tuple(start)], None, "auto", None)
 
-    def show_function(self, fn: TwoVariableFunction, domain: tuple[float, float, float, float],
+    def show_function(self, fn: TwoVariableFunction | Landscape, domain: tuple[float, float, float, float],
                       starts: list[tuple[float, float]] | None = None) -> None:
-        """Show any f of two variables (a landscape slice) over `domain`, the probe at its centre."""
+        """Show any f of two variables (a `gradviz.landscape` slice too) over `domain`, the probe at its centre."""
+        if isinstance(fn, Landscape):
+            fn = SliceFunction(fn)
         centre = ((domain[0] + domain[1]) / 2, (domain[2] + domain[3]) / 2)
         self._show(fn, domain, centre, [tuple(s) for s in starts or ()], None, "auto", None)
 

@@ -35,11 +35,11 @@ def test_the_slice_is_a_two_variable_function_with_the_slices_derivatives(sl):
 
 
 def test_the_scene_shows_a_slice_with_its_toolkit(sl):
-    f = SliceFunction(sl)
     scene = Scene()
     scene.executor = None
-    scene.show_function(f, (-1.0, 1.0, -1.0, 1.0), [(0.5, 0.5)])
-    assert scene.function is f and scene.text == f.text
+    scene.show_function(sl, (-1.0, 1.0, -1.0, 1.0), [(0.5, 0.5)])  # the slice itself, like any f
+    f = scene.function
+    assert isinstance(f, SliceFunction) and f.landscape is sl and scene.text == f.text
     sample = scene.sample()
     np.testing.assert_allclose(sample.f, sl.grid(sample.xs, sample.ys), rtol=1e-12)
     local = scene.local()

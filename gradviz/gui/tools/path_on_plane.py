@@ -12,6 +12,7 @@ from gradviz.gui.widgets.theme import labelled_plot
 from gradviz.model.network_landscape import LandscapeView
 
 PATH_PEN = pg.mkPen("#ff7f0e", width=2)
+LOW_SHARE = 0.5  # a PCA plane explaining less of the path's variance than this says so
 
 
 class PathOnPlane(QtWidgets.QWidget):
@@ -56,6 +57,9 @@ class PathOnPlane(QtWidgets.QWidget):
                                                                                   if view.coarse else "")
         if shares is not None:
             title = f"PCA plane at step {view.step}: {shares.sum():.0%} of the path's variance; colours: log loss"
+            if shares.sum() < LOW_SHARE:
+                title = (f"PCA plane at step {view.step}: only {shares.sum():.0%} of the path's variance, so most of "
+                         "its motion is off this picture")
         self.plane.getPlotItem().setTitle(title)
         label = ("the training path, projected: FAR from the plane (see right), not what the picture suggests"
                  if view.far else "the training path, projected (close to the plane)")
