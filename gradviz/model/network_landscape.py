@@ -15,7 +15,8 @@ from gradviz.model.jobs import Progress
 from gradviz.network import Network
 
 PLANES = {"filter": "random, filter-normalised", "layer": "random, layer-normalised", "none": "random, not normalised",
-          "pca": "principal components of the path", "eigen": "top two Hessian eigenvectors"}
+          "pca": "principal components of the path", "eigen": "top two Hessian eigenvectors",
+          "runs": "the start and the ends of runs A and B"}
 COARSE = 15  # points a side of the first grid shown while the full one is computed
 FAR_OFF = 0.5  # a path whose distance off the plane exceeds this share of its length is "far from the plane"
 
@@ -36,6 +37,8 @@ class LandscapeView:
     ts: np.ndarray  # Goodfellow's interpolation from the run's start (t = 0) to θ (t = 1)
     line: np.ndarray
     coarse: bool = False  # a first, coarse grid: the full one is on its way
+    other: RunA | None = None  # the kept run A, with its path projected (`other_coords`), on the "runs" plane
+    other_coords: np.ndarray | None = None
 
     @property
     def function(self) -> SliceFunction:
@@ -50,25 +53,43 @@ class LandscapeView:
         return bool(len(self.distances) and self.distances.max() > FAR_OFF * max(extent, 1e-12))
 
 
+@dataclass(frozen=True)
+class RunA:
+    """A run kept to compare with the next one on one slice: its label and its recorded weights."""
+
+    label: str
+    thetas: np.ndarray
+
+
 def compute_landscape(net: Network, theta: np.ndarray, step: int, thetas: np.ndarray, steps: np.ndarray, kind: str,
                       span: float | None, resolution: int, seed: int, progress: Progress | None = None,
-                      client: Any = None, coarse: bool = False) -> LandscapeView:
+                      client: Any = None, coarse: bool = False, other: RunA | None = None) -> LandscapeView:
     """The view of `kind`'s plane through θ over ±`span` (None: wide enough for the projected path, at least 1);
+    "runs" is the plane through this run's start, run A's end (α = 1) and θ (β = 1), centred at the start.
     ValueError for a bad kind, span or resolution."""
     if span is not None and not span > 0:
         raise ValueError(f"the span must be positive, got {span!r}")
     if not 3 <= resolution <= 401:
         raise ValueError(f"the grid must have 3 to 401 points a side, got {resolution}")
-    run = _Path(thetas) if kind == "pca" else None
-    sl = landscape(net, theta, directions=kind, seed=seed, run=run)
+    if kind == "runs":
+        if other is None:
+            raise ValueError("keep a run as A first (Keep as run A), then train run B")
+        start = thetas[0]
+        sl = landscape(net, start, directions=(other.thetas[-1] - start, theta - start))
+        sl.kind = "runs"
+    else:
+        sl = landscape(net, theta, directions=kind, seed=seed, run=_Path(thetas) if kind == "pca" else None)
     coords, distances = sl.project(thetas)
+    other_coords = sl.project(other.thetas)[0] if kind == "runs" and other is not None else None
     if span is None:
-        span = max(1.0, 1.15 * float(np.abs(coords).max(initial=0.0)))
+        reach = [np.abs(coords).max(initial=0.0)] + ([np.abs(other_coords).max(initial=0.0)]
+                                                      if other_coords is not None else [])
+        span = max(1.0, 1.15 * float(max(reach)))
     axis = np.linspace(-span, span, int(min(resolution, COARSE)) if coarse else int(resolution))
     losses = sl.grid(axis, axis, client=client, progress=None if progress is None else progress.report)
     ts, line = interpolation(net, thetas[0], theta)
     return LandscapeView(sl, int(step), float(span), axis, losses, coords, distances, np.asarray(steps), ts, line,
-                         coarse and len(axis) < resolution)
+                         coarse and len(axis) < resolution, other if kind == "runs" else None, other_coords)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from gradviz.descent.schedules import SCHEDULES
 from gradviz.expr.errors import ExpressionError
 from gradviz.landscape.cluster import close, connect
 from gradviz.model.jobs import CancelledError, Executor, Job, Progress
-from gradviz.model.network_landscape import LandscapeView, compute_landscape
+from gradviz.model.network_landscape import LandscapeView, RunA, compute_landscape
 from gradviz.model.network_views import Snapshot, at_record, snapshot
 from gradviz.model.signal import Signal
 from gradviz.network import NETWORK_DATASETS, Network, Trainer, mlp, network_dataset, parse_model
@@ -60,6 +60,7 @@ class NetworkState:
         self.scheduler = ""  # a Dask scheduler for landscape grids ("" in-process, "local", "tcp://HOST:PORT")
         self._dask: tuple[str, Any] | None = None
         self._landscape_job: Job | None = None
+        self.run_a: RunA | None = None  # a run kept to compare with the next on one slice
         self.landscape_settings: dict[str, Any] = {"kind": "filter", "span": None, "resolution": 41}
         self._restart()
 
@@ -233,19 +234,28 @@ class NetworkState:
         thetas = np.array(self.trainer.thetas[: len(snap.steps)])
         args = (net, thetas[record].copy(), int(snap.shown_step), thetas, snap.steps.copy(), kind, span,
                 int(resolution), self.seed)
+        other = self.run_a
         self.landscape_settings = {"kind": kind, "span": span, "resolution": int(resolution)}
         self.landscape_progress = Progress()
         scheduler, progress = self.scheduler, self.landscape_progress
 
         def coarse() -> LandscapeView:
-            return compute_landscape(*args, coarse=True)
+            return compute_landscape(*args, coarse=True, other=other)
 
         def full() -> LandscapeView:
             client = self._client(scheduler) if scheduler else None
-            return compute_landscape(*args, progress, client)
+            return compute_landscape(*args, progress, client, other=other)
 
         self._landscape_job = Job("landscape", self._token, full, progress)  # handed out once the coarse one is back
         self._hand_out(Job("landscape", self._token, coarse))
+
+    def keep_run_as_a(self) -> None:
+        """Keep this run (its recorded weights) to compare with the next on the "runs" plane: its start, its end and
+        the next run's end."""
+        snap = self.snapshot
+        self.run_a = RunA(f"{OPTIMIZERS[self.method].label}, η = {self.lr:g}, {snap.step} steps",
+                          np.array(self.trainer.thetas[: len(snap.steps)]))
+        self.changed.emit()
 
     def cancel_landscape(self) -> None:
         if self.landscape_progress is not None:
@@ -264,8 +274,12 @@ class NetworkState:
         return self._dask[1]
 
     def _hand_out(self, job: Job) -> None:
-        if self.executor is None:
-            self.accept(job, job.compute())
+        if self.executor is None:  # at once, here; an error reaches `accept` as the runner hands it over
+            try:
+                result = job.compute()
+            except Exception as exc:  # noqa: BLE001 (shown as the state's error)
+                result = exc
+            self.accept(job, result)
             return
         self.running = True
         self.executor(job)

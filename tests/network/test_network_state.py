@@ -79,3 +79,21 @@ def test_a_local_dask_scheduler_gives_the_in_process_grid(tmp_path):
     finally:
         state.close_cluster()
     assert state._dask is None
+
+
+def test_two_runs_compared_on_the_plane_of_their_start_and_ends():
+    state = NetworkState()
+    state.executor = None
+    state.set_run(method="gd", lr=0.5, steps=60)
+    state.advance(60)
+    state.keep_run_as_a()
+    state.make_landscape("runs", None, 9)  # A and B are the same run: their ends span no plane
+    assert "parallel" in state.error and state.landscape is None
+    state.set_run(method="adam", lr=0.02, steps=60)
+    state.advance(60)
+    state.make_landscape("runs", None, 9)
+    view = state.landscape
+    np.testing.assert_allclose(view.coords[0], [0, 0], atol=1e-10)  # both start at the same initial weights
+    np.testing.assert_allclose(view.coords[-1], [0, 1], atol=1e-9)  # B's end
+    np.testing.assert_allclose(view.other_coords[-1], [1, 0], atol=1e-9)  # A's end
+    assert view.span >= 1.0 and "Adam" not in view.other.label and "Gradient descent" in view.other.label

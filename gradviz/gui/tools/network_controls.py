@@ -169,6 +169,13 @@ class NetworkControls:
         buttons.addWidget(make)
         buttons.addWidget(self.show_slice)
         form.addRow(buttons)
+        keep = QtWidgets.QPushButton("Keep as run A")
+        keep.setToolTip("keep this run; train another (say with another optimizer) and slice the plane \"the start "
+                        "and the ends of runs A and B\" to compare both on one picture")
+        keep.clicked.connect(self.state.keep_run_as_a)
+        self.run_a_label = QtWidgets.QLabel("")
+        self.run_a_label.setWordWrap(True)
+        form.addRow(keep, self.run_a_label)
         self.scheduler = QtWidgets.QLineEdit()
         self.scheduler.setPlaceholderText("in-process (or tcp://HOST:8786, or local)")
         self.scheduler.setToolTip("a Dask scheduler computes big grids on its workers; \"local\" starts a cluster of "

@@ -135,6 +135,7 @@ class NetworkPanel(NetworkControls, QtWidgets.QWidget):
         self._draw_output(snap)
         self._draw_losses(snap)
         self.show_slice.setEnabled(s.landscape is not None and hasattr(self.window().parent(), "scene"))
+        self.run_a_label.setText(f"A: {s.run_a.label}" if s.run_a is not None else "")
         if s.landscape_progress is not None and not self._progress.isActive():
             self._progress.start()
         self._show_progress()

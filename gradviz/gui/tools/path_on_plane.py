@@ -8,6 +8,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtWidgets
 
+from gradviz.gui.widgets.legend import list_in_legend
 from gradviz.gui.widgets.theme import labelled_plot
 from gradviz.model.network_landscape import LandscapeView
 
@@ -25,8 +26,9 @@ class PathOnPlane(QtWidgets.QWidget):
         self.image = pg.ImageItem(axisOrder="col-major")
         self.image.setColorMap(pg.colormap.get("viridis"))
         plot.addItem(self.image)
-        self.legend = plot.addLegend(offset=(-6, 6), labelTextColor="#ffffff", brush=(0, 0, 0, 150))
+        self.legend = plot.addLegend(offset=(-6, -6), labelTextColor="#ffffff", brush=(0, 0, 0, 150))
         self.path = plot.plot(pen=PATH_PEN, name="the training path, projected")
+        self.other = plot.plot(pen=pg.mkPen("#4fc3f7", width=2))
         self.end = pg.ScatterPlotItem(size=10, brush=pg.mkBrush("#ffffff"), pen=pg.mkPen("#222", width=1.5))
         plot.addItem(self.end)
         self.distance = pg.PlotWidget()
@@ -34,7 +36,7 @@ class PathOnPlane(QtWidgets.QWidget):
         self.distance_curve = self.distance.plot(pen=PATH_PEN)
         self.line = pg.PlotWidget()
         labelled_plot(self.line, "t: 0 the start, 1 the weights shown", "loss").setTitle(
-            "the straight line from the start (Goodfellow et al.)")
+            "straight line, start → weights")
         self.line_curve = self.line.plot(pen=pg.mkPen("#1f77b4", width=2))
         self.line_ends = pg.ScatterPlotItem(size=8, brush=pg.mkBrush("#1f77b4"))
         self.line.addItem(self.line_ends)
@@ -53,8 +55,9 @@ class PathOnPlane(QtWidgets.QWidget):
         self.path.setData(view.coords[:, 0], view.coords[:, 1])
         self.end.setData([0.0], [0.0])
         shares = view.sl.explained_variance
-        title = f"{view.sl.kind} plane at step {view.step}, colours: log loss" + (" (coarse; refining…)"
-                                                                                  if view.coarse else "")
+        plane = ("plane of the start (0, 0), A's end (1, 0) and B's end (0, 1)" if view.sl.kind == "runs"
+                 else f"{view.sl.kind} plane at step {view.step}")
+        title = f"{plane}; colours: log loss" + (" (coarse; refining…)" if view.coarse else "")
         if shares is not None:
             title = f"PCA plane at step {view.step}: {shares.sum():.0%} of the path's variance; colours: log loss"
             if shares.sum() < LOW_SHARE:
@@ -65,6 +68,11 @@ class PathOnPlane(QtWidgets.QWidget):
                  if view.far else "the training path, projected (close to the plane)")
         self.legend.getLabel(self.path).setText(label)
         self.distance_curve.setData(view.steps, view.distances)
+        shown = view.other_coords is not None
+        self.other.setData(*((view.other_coords[:, 0], view.other_coords[:, 1]) if shown else ([], [])))
+        list_in_legend(self.legend, self.other, f"run A: {view.other.label}" if shown else "", shown)
+        if shown:
+            self.legend.getLabel(self.path).setText("run B: this run")
         self.line_curve.setData(view.ts, view.line)
         ends = [int(np.argmin(np.abs(view.ts - t))) for t in (0.0, 1.0)]
         self.line_ends.setData(view.ts[ends], view.line[ends])
