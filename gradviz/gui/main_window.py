@@ -285,6 +285,7 @@ class MainWindow(ToolWindows, SessionDrops, QtWidgets.QMainWindow):
         syntax = help_menu.addAction("Expression &syntax")
         syntax.setShortcut(QtGui.QKeySequence.StandardKey.HelpContents)
         syntax.triggered.connect(self.show_syntax)
+        self.add_lesson_menu(help_menu)
         about = help_menu.addAction("&About gradviz")
         about.setMenuRole(QtGui.QAction.MenuRole.AboutRole)
         about.triggered.connect(self.show_about)

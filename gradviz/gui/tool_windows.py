@@ -3,6 +3,11 @@ its state while gradviz runs."""
 
 from __future__ import annotations
 
+from PySide6 import QtCore, QtWidgets
+
+from gradviz.gui.panels.lesson_panel import LessonPanel
+from gradviz.lessons import LessonError, lesson, lessons
+
 
 class ToolWindows:
     """Mixed into the main window: `show_*_window` open or raise one tool window, parented to it."""
@@ -25,6 +30,44 @@ class ToolWindows:
     def show_network_window(self) -> None:
         """Open (or raise) the Models on data window on its network tab."""
         self.show_data_window(tab=1)
+
+    def add_lesson_menu(self, menu: QtWidgets.QMenu) -> None:
+        """Help → Lessons: each shipped lesson, and a lesson file."""
+        lessons_menu = menu.addMenu("&Lessons")
+        for name in lessons():
+            title = lesson(name).title
+            lessons_menu.addAction(title).triggered.connect(lambda _=False, n=name: self.show_lesson(n))
+        lessons_menu.addSeparator()
+        lessons_menu.addAction("Open a lesson &file…").triggered.connect(self._open_lesson_file)
+
+    def _open_lesson_file(self) -> None:
+        path, _ = QtWidgets.QFileDialog.getOpenFileName(self, "Open a lesson", "", "Lessons (*.md)")
+        if path:
+            self.show_lesson(path)
+
+    def show_lesson(self, name: str) -> bool:
+        """Open a lesson (a shipped name or a file) in a panel beside the scene; a bad file is a message, and the
+        scene stays. True when the lesson opened."""
+        try:
+            taught = lesson(name)
+        except (LessonError, ValueError, OSError) as exc:
+            QtWidgets.QMessageBox.warning(self, "gradviz: this lesson cannot be opened", str(exc))
+            return False
+        old = getattr(self, "lesson_dock", None)
+        if old is not None:
+            old.widget().closing()
+            old.deleteLater()
+        self.lesson_panel = LessonPanel(self, taught)
+        self.lesson_dock = QtWidgets.QDockWidget("Lesson", self)
+        self.lesson_dock.setObjectName("lesson_dock")
+        self.lesson_dock.setWidget(self.lesson_panel)
+        self.addDockWidget(QtCore.Qt.DockWidgetArea.LeftDockWidgetArea, self.lesson_dock)
+        self.lesson_dock.visibilityChanged.connect(self._lesson_visibility)
+        return True
+
+    def _lesson_visibility(self, visible: bool) -> None:
+        if not visible and getattr(self, "lesson_panel", None) is not None and not self.lesson_dock.isVisible():
+            self.lesson_panel.closing()
 
     def _raise_tool(self, attr: str, factory: type) -> bool:
         """Show the tool window `attr`, made by `factory` the first time (then True)."""

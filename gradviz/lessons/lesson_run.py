@@ -27,6 +27,8 @@ def apply_step(step: Step, scene: Scene, reveal: bool = False) -> None:
         for method in OPTIMIZERS:
             on = method in s.optimizers
             scene.descent.set_method(method, enabled=on, lr=s.optimizers.get(method))
+    if "critical_points" in shown:
+        scene.request_critical_points()  # the overlay draws what the search finds
 
 
 class LessonRun:

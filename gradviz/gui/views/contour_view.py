@@ -75,6 +75,8 @@ class ContourView(pg.PlotWidget):
         plot.addItem(self.probe)
         self.probe.sigPositionChanged.connect(self._probe_dragged)
         self.add_mode = False  # when True a plain click adds a start point (Shift+click always does)
+        self.answer_click = None  # a lesson's question takes plain clicks: (x, y) -> True when it took the click
+        self.starts_locked = False  # a lesson step locks the start points: no click adds one
         self.trajectories = ContourTrajectories(scene, plot)
         self.glyphs = OptimizerGlyphs(scene, plot)
         self.scene().sigMouseClicked.connect(self._clicked)
@@ -260,12 +262,15 @@ class ContourView(pg.PlotWidget):
         if event.button() != QtCore.Qt.MouseButton.LeftButton or event.isAccepted():
             return
         shift = bool(event.modifiers() & QtCore.Qt.KeyboardModifier.ShiftModifier)
-        if not (shift or self.add_mode):
-            return
         vb = self.getPlotItem().getViewBox()
         if not vb.sceneBoundingRect().contains(event.scenePos()):
             return
         p = vb.mapSceneToView(event.scenePos())
+        if self.answer_click is not None and not shift and self.answer_click(p.x(), p.y()):
+            event.accept()
+            return
+        if not (shift or self.add_mode) or self.starts_locked:
+            return
         self.scene_model.descent.add_start(p.x(), p.y())
         event.accept()
 
