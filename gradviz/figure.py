@@ -19,9 +19,13 @@ from pathlib import Path
 from gradviz.export.dispatch import suffix_of
 from gradviz.export.formats import suffixes
 from gradviz.headless.quick_scene import scene_for
+from gradviz.lessons import Step, apply_step
+from gradviz.lessons.lesson import register_renderer
 from gradviz.model import limits
+from gradviz.model.scene import Scene
 
 VIEWS = ("contour", "3d", "both", "slice", "loss")
+STEP_SIZE = (640, 480)  # a lesson step's figure in a notebook
 MIN_SIDE, MAX_SIDE = limits.EXPORT_SIDE  # pixels: as the window's export dialogs allow
 
 class Figure:
@@ -59,6 +63,13 @@ class Figure:
             raise RuntimeError(str(err)) from None  # it says what to install or do
         return out
 
+    @classmethod
+    def of_scene(cls, scene: object, view: str = "contour", size: tuple[int, int] = (900, 700)) -> Figure:
+        """A figure of a scene already set up (a lesson step's, say)."""
+        fig = cls.__new__(cls)
+        fig.view, fig.size, fig.scene = view, (int(size[0]), int(size[1])), scene
+        return fig
+
     def _render(self, suffix: str) -> bytes:
         with tempfile.TemporaryDirectory(prefix="gradviz-figure-") as folder:
             path = Path(folder) / f"figure{suffix}"
@@ -81,3 +92,14 @@ def figure(source: str, view: str = "contour", **options: object) -> Figure:
     """A figure of f (text, or a .gradviz.json session) without the window; see `Figure` for the options:
     size, domain, probe, starts, methods, lr, steps, log, params."""
     return Figure(source, view, **options)
+
+
+def step_png(step: Step, reveal: bool = False) -> bytes:
+    """A lesson step's scene as a PNG (its contour view), with the reveal's overlays when `reveal`."""
+    scene = Scene()
+    scene.executor = None
+    apply_step(step, scene, reveal)
+    return Figure.of_scene(scene, "contour", STEP_SIZE)._render(".png")
+
+
+register_renderer(step_png)  # lessons in notebooks show their steps' figures

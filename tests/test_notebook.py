@@ -102,3 +102,29 @@ def test_without_xvfb_a_3d_figure_after_a_2d_one_is_refused_clearly(tmp_path):
     lines = _figures_in_order(tmp_path, str(bare))
     assert [line.split()[0] for line in lines] == ["contour", "3d", "contour", "3d"]
     assert "refused:" in lines[1] and "Xvfb" in lines[1] and "refused:" not in lines[0]
+
+
+LESSON_NOTEBOOK = NOTEBOOK.parent / "lesson_gradient.ipynb"
+
+
+def test_the_lesson_notebook_runs_and_shows_its_steps_and_verdicts(monkeypatch, tmp_path):
+    from gradviz.lessons import Step, Verdict  # (gradviz.lessons is the function that lists them)
+
+    monkeypatch.chdir(tmp_path)
+    nb = json.loads(LESSON_NOTEBOOK.read_text(encoding="utf-8"))
+    scope: dict = {}
+    shown = []
+    for source in ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]:
+        tree = ast.parse(source)
+        last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+        exec(compile(tree, "lesson_gradient.ipynb", "exec"), scope)  # noqa: S102 (our own notebook)
+        if last is not None:
+            shown.append(eval(compile(ast.Expression(last.value), "lesson.ipynb", "eval"), scope))  # noqa: S307
+    steps = [v for v in shown if isinstance(v, Step)]
+    verdicts = [v for v in shown if isinstance(v, Verdict)]
+    assert len(steps) >= 2 and len(verdicts) >= 3
+    page = steps[0]._repr_html_()
+    assert "Which way is uphill?" in page and "data:image/png;base64," in page
+    wrong, right = verdicts[0], verdicts[1]
+    assert not wrong.correct and "way down" in wrong._repr_html_()
+    assert right.correct and "data:image/png;base64," in right._repr_html_()  # the reveal's figure

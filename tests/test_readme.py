@@ -79,3 +79,17 @@ def test_readme_landscape_example_runs_after_the_network_one():
     sl, losses = scope["sl"], scope["losses"]
     assert losses.shape == (51, 51) and losses[25, 25] == sl(0.0, 0.0)
     assert scope["coords"].shape == (len(scope["run"].thetas), 2) and (scope["off_plane"] >= 0).all()
+
+
+def test_readme_lesson_example_is_a_valid_lesson_and_its_python_runs():
+    from gradviz.lessons import check_lesson, read_lesson
+
+    text = README.read_text()
+    block = re.findall(r"```markdown\n(.*?)```", text, re.S)[0]
+    lesson = read_lesson(block, source="README.md")
+    check_lesson(lesson)
+    assert lesson.steps[0].expected == (1.35, 0.0)
+    code = next(b for b in re.findall(r"```python\n(.*?)```", text, re.S) if "gradviz.lesson(" in b)
+    scope: dict = {"gradviz": __import__("gradviz")}
+    exec(compile(code, "README lesson", "exec"), scope)  # noqa: S102 (our own documentation)
+    assert scope["verdict"].correct

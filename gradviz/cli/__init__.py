@@ -29,7 +29,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="See multivariable calculus as machine learning uses it: type f(x, y) and see "
                     "its surface, contours, gradients, descent paths, Hessian models and critical points.",
         epilog="Without a window: gradviz render EXPR -o out.png | gradviz trace EXPR --start X,Y -o t.csv | "
-               "gradviz critical EXPR | gradviz landscape MODEL --data moons -o slice.npz  (each has --help)")
+               "gradviz critical EXPR | gradviz landscape MODEL --data moons -o slice.npz | gradviz lesson NAME  "
+               "(each has --help)")
     parser.add_argument("expression", nargs="?", default=None, metavar="EXPR_OR_SESSION",
                         help="f(x, y) to show, e.g. \"(x^2+y-11)^2+(x+y^2-7)^2\" (default: Himmelblau), or a "
                              ".gradviz.json session file to open")
@@ -39,7 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-COMMANDS = ("render", "trace", "critical", "landscape")
+COMMANDS = ("render", "trace", "critical", "landscape", "lesson")
 
 
 def looks_like_a_file(text: str) -> bool:
@@ -57,6 +58,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if argv[0] == "landscape":
             from gradviz.cli.landscape_command import landscape_main
             return run_command(landscape_main, argv[1:])
+        if argv[0] == "lesson":
+            from gradviz.cli.lesson_command import lesson_main
+            return run_command(lesson_main, argv[1:])
         return run_command(trace_main if argv[0] == "trace" else critical_main, argv[1:])
     args = build_parser().parse_args(argv)
     if args.install_desktop:

@@ -11,9 +11,10 @@ from gradviz.gui.qt_setup import ensure_app
 from gradviz.model.scene import Scene
 
 
-def run(expression: str | None = None, session: str | None = None) -> int:
-    """Open the main window (on `expression`, or the `session` file, else the default preset) and run
-    the event loop. Files dropped on the window, and macOS's file-open events, open as sessions."""
+def run(expression: str | None = None, session: str | None = None, lesson: str | None = None) -> int:
+    """Open the main window (on `expression`, or the `session` file, else the default preset; with `lesson` that
+    lesson beside it) and run the event loop. Files dropped on the window, and macOS's file-open events, open as
+    sessions."""
     app = ensure_app(sys.argv[:1])
 
     scene = Scene()
@@ -24,7 +25,9 @@ def run(expression: str | None = None, session: str | None = None) -> int:
     _install_excepthook(window)
     opener = FileOpener(window)
     app.installEventFilter(opener)
-    if session:
+    if lesson:
+        QtCore.QTimer.singleShot(0, lambda: window.show_lesson(lesson))
+    elif session:
         QtCore.QTimer.singleShot(0, lambda: window.files.sessions.open(session))
     else:
         QtCore.QTimer.singleShot(0, window.files.sessions.offer_recovery)  # after a crash: offer the autosaved scene

@@ -3,9 +3,12 @@ lesson file (see `lesson_format`), checks every step and question, and computes 
 
 from __future__ import annotations
 
+import base64
+import html
 import math
 import os
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -18,6 +21,21 @@ from gradviz.lessons.step_scene import StepScene, read_scene
 from gradviz.model.overlays import OVERLAY_NAMES
 
 SHIPPED = "gradviz.lessons.shipped"
+_ANSWER_FORM = {"point": "step.check((x, y))", "direction": "step.check((dx, dy)) or an angle in degrees",
+                "choice": "step.check(one of the options)", "number": "step.check(a number)"}
+RENDERERS: list[Callable[[Any, bool], bytes]] = []  # (step, reveal) -> PNG; gradviz.figure registers one
+
+
+def register_renderer(render: Callable[[Any, bool], bytes]) -> None:
+    """Let steps and verdicts show their scene in a notebook (the figure floor draws; this one only asks)."""
+    RENDERERS[:] = [render]
+
+
+def _figure_html(step: Step, reveal: bool) -> str:
+    if not RENDERERS:
+        return ""
+    png = base64.b64encode(RENDERERS[0](step, reveal)).decode("ascii")
+    return f'<img src="data:image/png;base64,{png}"/>'
 
 
 @dataclass
@@ -36,10 +54,32 @@ class Step:
         return None if self.question is None else self.question.expected
 
     def check(self, answer: Any) -> Verdict:
-        """The verdict on `answer`: .correct, .message, .hint (a wrong type of answer is a message too)."""
+        """The verdict on `answer`: .correct, .message, .hint (a wrong type of answer is a message too). In a
+        notebook it shows itself, with the reveal's figure when the answer is right."""
         if self.question is None:
             return Verdict(True, "This step asks nothing: read on.")
-        return self.question.check(answer)
+        return replace(self.question.check(answer), html=self._verdict_html)
+
+    def _verdict_html(self, verdict: Verdict) -> str:
+        q = self.question
+        parts = [f"<p><b>{'✔' if verdict.correct else '✘'} {html.escape(verdict.message)}</b></p>"]
+        if verdict.hint:
+            parts.append(f"<p>Hint: {html.escape(verdict.hint)}</p>")
+        if verdict.correct and q is not None:
+            parts.append(_figure_html(self, reveal=True))
+        return "".join(parts)
+
+    def _repr_html_(self) -> str:
+        """The step in a notebook: its title, text, question and figure."""
+        q = self.question
+        parts = [f"<h3>{html.escape(self.title)}</h3>"]
+        parts += [f"<p>{html.escape(p)}</p>" for p in self.text.split("\n\n") if p.strip()]
+        parts.append(_figure_html(self, reveal=False))
+        if q is not None:
+            parts.append(f"<p><b>{html.escape(q.prompt)}</b> <i>({_ANSWER_FORM[q.kind]})</i></p>")
+            if q.options:
+                parts.append("<ul>" + "".join(f"<li>{html.escape(o)}</li>" for o in q.options) + "</ul>")
+        return "".join(parts)
 
 
 @dataclass
@@ -51,6 +91,10 @@ class Lesson:
 
     def __repr__(self) -> str:
         return f"<gradviz lesson {self.name!r}: {self.title}, {len(self.steps)} steps>"
+
+    def _repr_html_(self) -> str:
+        """The lesson in a notebook: every step, with its figure."""
+        return f"<h2>{html.escape(self.title)}</h2>" + "".join(s._repr_html_() for s in self.steps)
 
 
 def lessons() -> list[str]:

@@ -16,8 +16,10 @@ from gradviz.model.signal import Signal
 
 
 def apply_step(step: Step, scene: Scene, reveal: bool = False) -> None:
-    """Show the step's scene; with `reveal`, its question's reveal overlays too."""
+    """Show the step's scene; with `reveal`, its question's reveal overlays too. A question about a run or a step
+    keeps the step's optimizers off until the reveal: their paths would give the answer away."""
     s = step.scene
+    spoils = step.question is not None and step.question.answer.startswith(("run", "step"))
     with scene.batch():
         scene.show_function(s.function, s.domain, s.starts)
         if s.probe is not None:
@@ -25,7 +27,7 @@ def apply_step(step: Step, scene: Scene, reveal: bool = False) -> None:
         shown = set(s.overlays) | (set(step.question.reveal) if reveal and step.question else set())
         scene.set_view(**{name: name in shown for name in OVERLAY_NAMES}, direction_angle=s.direction)
         for method in OPTIMIZERS:
-            on = method in s.optimizers
+            on = method in s.optimizers and (reveal or not spoils)
             scene.descent.set_method(method, enabled=on, lr=s.optimizers.get(method))
     if "critical_points" in shown:
         scene.request_critical_points()  # the overlay draws what the search finds

@@ -5,6 +5,7 @@ never a traceback."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +25,10 @@ class Verdict:
     correct: bool
     message: str
     hint: str | None = None
+    html: Callable[[Verdict], str] | None = field(default=None, repr=False, compare=False)  # its notebook form
+
+    def _repr_html_(self) -> str | None:
+        return None if self.html is None else self.html(self)
 
 
 @dataclass

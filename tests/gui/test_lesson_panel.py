@@ -91,3 +91,40 @@ def test_save_this_scene_as_a_step_and_a_bad_file(qtbot, window, tmp_path, monke
     monkeypatch.setattr(QtWidgets.QMessageBox, "warning", lambda *a: warnings.append(a[2]))
     assert not window.show_lesson(str(bad))
     assert "bad.md:4" in warnings[0] and window.lesson_panel is not None  # the lesson open stays
+
+
+def drag(qtbot, window, start, end, steps=6):
+    """A real left-button drag in the contour map, from view coordinates `start` to `end`."""
+    from PySide6 import QtGui
+
+    view = window.contour
+    box = view.getPlotItem().getViewBox()
+
+    def pixel(x, y):
+        return QtCore.QPointF(view.mapFromScene(box.mapViewToScene(QtCore.QPointF(x, y))))
+
+    left, none = QtCore.Qt.MouseButton.LeftButton, QtCore.Qt.MouseButton.NoButton
+    mods = QtCore.Qt.KeyboardModifier.NoModifier
+
+    def send(kind, point, button, buttons):
+        event = QtGui.QMouseEvent(kind, point, view.viewport().mapToGlobal(point), button, buttons, mods)
+        QtWidgets.QApplication.sendEvent(view.viewport(), event)
+
+    send(QtCore.QEvent.Type.MouseButtonPress, pixel(*start), left, left)
+    for k in range(1, steps + 1):
+        t = k / steps
+        point = pixel(start[0] + t * (end[0] - start[0]), start[1] + t * (end[1] - start[1]))
+        send(QtCore.QEvent.Type.MouseMove, point, none, left)
+    send(QtCore.QEvent.Type.MouseButtonRelease, pixel(*end), left, none)
+
+
+def test_drag_an_arrow_from_the_probe(qtbot, window):
+    assert window.show_lesson("gradient")
+    panel = window.lesson_panel
+    panel.run.show(1)  # steepest descent
+    _settle(qtbot, window)
+    x_range = window.contour.getPlotItem().getViewBox().viewRange()
+    px, py = window.scene.probe
+    drag(qtbot, window, (px, py), (px + 0.4, py + 0.8))  # along −∇f = (2.4, 4.8) at (−1.2, −0.8)
+    assert "✔" in panel.verdict.text()
+    assert window.contour.getPlotItem().getViewBox().viewRange() == x_range  # the drag drew; it did not pan

@@ -98,6 +98,8 @@ class LessonPanel(QtWidgets.QWidget):
         self._items: list[Any] = []
         self.run.changed.connect(self.refresh)
         window.contour.answer_click = self._clicked
+        window.contour.answer_drag = self._dragged
+        self._was_revealed = False
         self.refresh()
 
     # ----- answers -----
@@ -113,6 +115,20 @@ class LessonPanel(QtWidgets.QWidget):
             if (x, y) == (px, py):
                 return True
             self.answer((x - px, y - py))
+        return True
+
+    def _dragged(self, x: float, y: float, done: bool) -> bool:
+        """A drag in the contour map draws the arrow from the probe to the mouse; its release is the answer."""
+        question = self.run.step.question
+        if question is None or question.kind != "direction" or self.run.revealed:
+            return False
+        px, py = self.run.scene.probe
+        if done:
+            if (x, y) != (px, py):
+                self.answer((x - px, y - py))
+            return True
+        self._given = (x - px, y - py)
+        self._draw_answers(live=True)
         return True
 
     def _check_input(self) -> None:
@@ -142,7 +158,7 @@ class LessonPanel(QtWidgets.QWidget):
         self.prompt.setText(f"<b>{question.prompt}</b>" if question else "")
         self.prompt.setVisible(question is not None)
         how = {"point": "Click your answer in the contour map.",
-               "direction": "Click in the contour map where the arrow from the probe should point."}
+               "direction": "Drag an arrow in the contour map (it starts at the probe), or click its tip."}
         if kind in how:
             self.prompt.setText(self.prompt.text() + f"<br><i>{how[kind]}</i>")
         self._build_choices(question.options if kind == "choice" else ())
@@ -155,7 +171,13 @@ class LessonPanel(QtWidgets.QWidget):
         self.why.setText(f"Why: {question.why}" if question and run.revealed and question.why else "")
         self.reveal.setEnabled(question is not None and not run.revealed)
         apply_lock(self.window_, step.scene.lock)
+        if kind == "direction" and not run.revealed:
+            self.window_.contour.probe.movable = False  # a drag from the probe draws the arrow, not moves it
         self.window_.readout.setVisible(question is None or run.revealed)  # predict first: no readout to peek at
+        if run.revealed and not self._was_revealed and question is not None and question.answer.startswith(
+                ("run", "step")):
+            self.window_.playback.play.setChecked(True)  # the reveal plays the run the question was about
+        self._was_revealed = run.revealed
         self._draw_answers()
 
     def _build_choices(self, options: tuple[str, ...]) -> None:
@@ -170,8 +192,9 @@ class LessonPanel(QtWidgets.QWidget):
             self.choice_group.addButton(button)
             self.choice_layout.addWidget(button)
 
-    def _draw_answers(self) -> None:
-        """The student's answer (orange) and, once revealed, gradviz's (green), in the contour map."""
+    def _draw_answers(self, live: bool = False) -> None:
+        """The student's answer (orange; `live` while an arrow is being dragged) and, once revealed, gradviz's
+        (green), in the contour map."""
         plot = self.window_.contour.getPlotItem()
         for item in self._items:
             plot.removeItem(item)
@@ -179,7 +202,7 @@ class LessonPanel(QtWidgets.QWidget):
         question = self.run.step.question
         if question is None or question.kind not in ("point", "direction"):
             return
-        given = getattr(self, "_given", None) if self.run.verdict is not None else None
+        given = getattr(self, "_given", None) if self.run.verdict is not None or live else None
         shown = [(given, ANSWER_PEN)] if given is not None else []
         if self.run.revealed:
             shown.append((question.expected, EXPECTED_PEN))
@@ -207,6 +230,7 @@ class LessonPanel(QtWidgets.QWidget):
     def closing(self) -> None:
         """The panel goes: the contour map's clicks and the locked controls are the window's again."""
         self.window_.contour.answer_click = None
+        self.window_.contour.answer_drag = None
         apply_lock(self.window_, [])
         self.window_.readout.setVisible(True)
         for item in self._items:

@@ -76,7 +76,11 @@ class ContourView(pg.PlotWidget):
         self.probe.sigPositionChanged.connect(self._probe_dragged)
         self.add_mode = False  # when True a plain click adds a start point (Shift+click always does)
         self.answer_click = None  # a lesson's question takes plain clicks: (x, y) -> True when it took the click
+        self.answer_drag = None  # a lesson's direction question takes drags: (x, y, done) -> True when taken
         self.starts_locked = False  # a lesson step locks the start points: no click adds one
+        view_box = plot.getViewBox()
+        pan = view_box.mouseDragEvent
+        view_box.mouseDragEvent = lambda ev, axis=None: self._dragged(ev, axis, pan)
         self.trajectories = ContourTrajectories(scene, plot)
         self.glyphs = OptimizerGlyphs(scene, plot)
         self.scene().sigMouseClicked.connect(self._clicked)
@@ -273,6 +277,16 @@ class ContourView(pg.PlotWidget):
             return
         self.scene_model.descent.add_start(p.x(), p.y())
         event.accept()
+
+    def _dragged(self, event: object, axis: object, pan: object) -> None:
+        """A left drag draws a lesson's arrow when a direction question waits for one; otherwise it pans."""
+        left = event.button() == QtCore.Qt.MouseButton.LeftButton
+        if self.answer_drag is not None and left:
+            p = self.getPlotItem().getViewBox().mapSceneToView(event.scenePos())
+            if self.answer_drag(p.x(), p.y(), event.isFinish()):
+                event.accept()
+                return
+        pan(event, axis)
 
     def _mouse_moved(self, event: tuple) -> None:
         pos = event[0]
