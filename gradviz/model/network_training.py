@@ -22,7 +22,7 @@ from gradviz.model.network_landscape import LandscapeView, RunA, compute_landsca
 from gradviz.model.network_views import Snapshot, at_record, snapshot
 from gradviz.model.signal import Signal
 from gradviz.network import NETWORK_DATASETS, Network, Trainer, mlp, network_dataset, parse_model
-from gradviz.network.network_data import network_data, split_rows
+from gradviz.network.network_data import held_indices, network_data, split_rows
 
 CHUNK_STEPS = 25  # steps per job while playing: the views refresh after each (well under a frame of work)
 CURVATURE_EVERY = 10  # default: the top eigenvalue every this many steps
@@ -48,6 +48,7 @@ class NetworkState:
         self.held_out = 0.0
         self.schedule = "constant"  # a name of the schedule registry, its lengths fitted to the run
         self.hyper: dict[str, float] = {}
+        self.held_rows: np.ndarray | None = None  # the data's rows kept out of training (None: none)
         self.csv: tuple[str, list[str] | None, str | None] | None = None  # the CSV shown: path, X columns, target
         self.playing = False
         self.running = False
@@ -149,9 +150,11 @@ class NetworkState:
                   split_seed: int | None = None) -> tuple[Network, Network | None]:
         """The model on the training rows, and on the held-out rows (drawn with the data's seed) or None."""
         if not held_out:
+            self.held_rows = None
             return parse_model(text, data), None
         seed = self.data_seed if split_seed is None else split_seed
         train_rows, held_rows = split_rows(data, held_out, seed)
+        self.held_rows = held_indices(len(next(iter(data.values()))), held_out, seed)
         return parse_model(text, train_rows), parse_model(text, held_rows)
 
     def _rebuild(self, text: str, data: dict[str, np.ndarray], source: tuple | None = None) -> bool:

@@ -75,6 +75,12 @@ def split_rows(data: dict[str, np.ndarray], held_out: float, seed: int = 0) -> t
     kept = int(round(held_out * rows))
     if kept < 2 or rows - kept < 2:
         raise ValueError(f"holding out {held_out:.0%} of {rows} rows leaves fewer than 2 rows on one side")
-    order = np.random.default_rng(seed).permutation(rows)
-    held, train = np.sort(order[:kept]), np.sort(order[kept:])
+    held = held_indices(rows, held_out, seed)
+    train = np.setdiff1d(np.arange(rows), held)
     return {k: v[train] for k, v in data.items()}, {k: v[held] for k, v in data.items()}
+
+
+def held_indices(rows: int, held_out: float, seed: int = 0) -> np.ndarray:
+    """The sorted indices of the rows `split_rows` holds out (a seeded permutation's first share)."""
+    kept = int(round(held_out * rows))
+    return np.sort(np.random.default_rng(seed).permutation(rows)[:kept])

@@ -25,12 +25,13 @@ def test_click_a_point_then_choose(qtbot, window):
     _settle(qtbot, window)
     assert "Step 1 of 6" in panel.where.text()
     assert not window.expression_bar.isEnabled() and not window.readout.isVisible()  # locked; nothing to peek at
+    assert not window.critical.isEnabled()
     assert not window.scene.view.critical_points
     click_at(qtbot, window, 0.0, 0.0)  # the saddle, not a minimum
     assert "✘" in panel.verdict.text() and "saddle" in panel.hint.text()
     click_at(qtbot, window, 2.0, 0.0)
     assert "✔" in panel.verdict.text() and panel.why.text().startswith("Why:")
-    assert window.scene.view.critical_points and window.readout.isVisible()
+    assert window.scene.view.critical_points and window.readout.isVisible() and window.critical.isEnabled()
     assert window.settings.value("lessons/critical_points/solved") == "0"
     qtbot.mouseClick(panel.next, QtCore.Qt.MouseButton.LeftButton)
     _settle(qtbot, window)

@@ -73,6 +73,10 @@ def test_live_eta_held_out_loss_and_scrubbing(qtbot):
     window.held.setValue(25)
     window._run_changed()
     assert state.held is not None and state.net.rows == 150 and state.held.rows == 50
+    window.refresh()
+    symbols = [p.symbol() for p in window.points.points()]
+    assert symbols.count("s") == 50 and [k for k, s in enumerate(symbols) if s == "s"] == list(state.held_rows)
+    np.testing.assert_array_equal(state.held.data["X"], state.data["X"][state.held_rows])
     state.advance(20)
     window.lr.setValue(0.8)  # while the run is under way: it goes on from step 20 with the new η
     state.advance(20)

@@ -173,7 +173,9 @@ class LessonPanel(QtWidgets.QWidget):
         apply_lock(self.window_, step.scene.lock)
         if kind == "direction" and not run.revealed:
             self.window_.contour.probe.movable = False  # a drag from the probe draws the arrow, not moves it
-        self.window_.readout.setVisible(question is None or run.revealed)  # predict first: no readout to peek at
+        answered = question is None or run.revealed
+        self.window_.readout.setVisible(answered)  # predict first: no readout to peek at
+        self.window_.critical.setEnabled(answered)  # nor a search for the critical points
         if run.revealed and not self._was_revealed and question is not None and question.answer.startswith(
                 ("run", "step")):
             self.window_.playback.play.setChecked(True)  # the reveal plays the run the question was about
@@ -233,6 +235,7 @@ class LessonPanel(QtWidgets.QWidget):
         self.window_.contour.answer_drag = None
         apply_lock(self.window_, [])
         self.window_.readout.setVisible(True)
+        self.window_.critical.setEnabled(True)
         for item in self._items:
             self.window_.contour.getPlotItem().removeItem(item)
         self._items = []

@@ -162,11 +162,21 @@ class NetworkPanel(NetworkControls, QtWidgets.QWidget):
             self.image.show()
             self.curve.setData([], [])
             brushes = [CLASS_BRUSHES[c] for c in classes] if classes is not None else pg.mkBrush("w")
-            self.points.setData(x[:, 0], x[:, 1], brush=brushes)
+            self.points.setData(x[:, 0], x[:, 1], brush=brushes, symbol=self._symbols(len(x)))
         elif len(snap.grid) == 2:
             self.image.hide()
             self.curve.setData(*snap.grid)
             self.points.setData(x[:, 0], t, brush=pg.mkBrush("#1f77b4"))
+
+    def _symbols(self, rows: int) -> list[str] | str:
+        """Squares for the held-out rows (kept out of training), circles for the rest."""
+        held = self.state.held_rows
+        if held is None:
+            return "o"
+        symbols = ["o"] * rows
+        for k in held:
+            symbols[k] = "s"
+        return symbols
 
     def _draw_losses(self, snap: Snapshot) -> None:
         ok = np.isfinite(snap.losses) & (snap.losses > 0)
