@@ -12,27 +12,19 @@ import argparse
 import json
 import os
 import shutil
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from timing import median_seconds  # noqa: E402
 
 import gradviz  # noqa: E402
 from gradviz.landscape.grid_chunks import POINTS_PER_PASS  # noqa: E402
-
-
-def median_s(fn, repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
 
 
 def hand_grid(net, sl, alphas, betas, x, t) -> np.ndarray:
@@ -76,8 +68,8 @@ def main() -> int:
     repeats = 1 if args.quick else 3
     net, sl, x, t = model(width, rows)
     axis = np.linspace(-1, 1, side)
-    floor = median_s(lambda: hand_grid(net, sl, axis, axis, x, t), repeats)
-    ours = median_s(lambda: sl.grid(axis, axis), repeats)
+    floor = median_seconds(lambda: hand_grid(net, sl, axis, axis, x, t), repeats)
+    ours = median_seconds(lambda: sl.grid(axis, axis), repeats)
     assert np.allclose(sl.grid(axis, axis), hand_grid(net, sl, axis, axis, x, t), rtol=1e-12)
     inproc = {"side": side, "floor_s": floor, "grid_s": ours, "ratio": ours / floor}
     print(f"{side}² slice, 2-{width}-{width}-1 tanh MLP, {rows} rows, {net.size} weights, filter-normalised")
@@ -90,7 +82,7 @@ def main() -> int:
                        (width * 2, rows, side)):
         net_, sl_, _, _ = model(w_, r_)
         ax = np.linspace(-1, 1, s_)
-        sec = median_s(lambda: sl_.grid(ax, ax), 1)  # noqa: B023
+        sec = median_seconds(lambda: sl_.grid(ax, ax), 1)  # noqa: B023
         growth.append({"side": s_, "rows": r_, "weights": net_.size, "s": sec})
         print(f"{s_:>5}² {r_:>6} {net_.size:>8} {sec:>7.2f} {sec / (s_ * s_ * r_) * 1e6:>21.3f}")
 
@@ -103,8 +95,8 @@ def main() -> int:
     try:
         big = np.linspace(-1, 1, dask_side)
         sl.grid(big[:4], big[:4], client=client)  # the workers parse the model once
-        t_in = median_s(lambda: sl.grid(big, big), repeats)  # in-process on the same two cores
-        t_dask = median_s(lambda: sl.grid(big, big, client=client), repeats)
+        t_in = median_seconds(lambda: sl.grid(big, big), repeats)  # in-process on the same two cores
+        t_dask = median_seconds(lambda: sl.grid(big, big, client=client), repeats)
         same = bool(np.array_equal(sl.grid(big, big, client=client), sl.grid(big, big)))
     finally:
         close(client)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -21,19 +20,12 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from timing import median_seconds  # noqa: E402
 
 import gradviz  # noqa: E402
 from gradviz.descent.batches import batch_rows  # noqa: E402
-
-
-def median_time(fn, repeats: int) -> float:
-    fn()
-    times = []
-    for _ in range(repeats):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
 
 
 def hand_value_and_grad(w: dict, x: np.ndarray, t: np.ndarray) -> tuple[float, list[np.ndarray]]:
@@ -85,9 +77,9 @@ def main() -> int:
     check = hand_value_and_grad(net.unflatten(theta), x, t)
     assert abs(check[0] - net.loss(theta)) < 1e-12 * abs(check[0])
 
-    floor = median_time(lambda: hand_value_and_grad(net.unflatten(theta), x, t), repeats)
-    t_vg = median_time(lambda: net.value_and_grad(theta), repeats)
-    t_hvp = median_time(lambda: net.hvp(theta, v), repeats)
+    floor = median_seconds(lambda: hand_value_and_grad(net.unflatten(theta), x, t), repeats)
+    t_vg = median_seconds(lambda: net.value_and_grad(theta), repeats)
+    t_hvp = median_seconds(lambda: net.hvp(theta, v), repeats)
     calls = {"floor_ms": floor * 1e3, "value_and_grad_ratio": t_vg / floor, "hvp_ratio": t_hvp / floor,
              "parse_to_first_gradient_ms": ready * 1e3}
     print(f"2-{width}-{width}-1 tanh MLP, mse, {rows} rows, {net.size} weights; floor = hand-written NumPy "
@@ -99,8 +91,8 @@ def main() -> int:
     print(f"parse_model + first gradient (trace and compile): {ready * 1e3:.1f} ms")
 
     adam_repeats = 3 if args.quick else 7
-    t_hand = median_time(lambda: hand_adam(net, theta, x, t, steps, 32, 1e-3), adam_repeats)
-    t_train = median_time(lambda: gradviz.train(net, theta, "adam", lr=1e-3, steps=steps, batch_size=32,
+    t_hand = median_seconds(lambda: hand_adam(net, theta, x, t, steps, 32, 1e-3), adam_repeats)
+    t_train = median_seconds(lambda: gradviz.train(net, theta, "adam", lr=1e-3, steps=steps, batch_size=32,
                                                 record_every=steps), adam_repeats)
     same = np.allclose(gradviz.train(net, theta, "adam", lr=1e-3, steps=steps, batch_size=32,
                                      record_every=steps).theta,
