@@ -6,54 +6,41 @@ a wrong answer with its hint, and the reveal.
 
 from __future__ import annotations
 
-import os
-import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from screenshot_app import main_window, scratch_app  # noqa: E402
 
 
 def main() -> int:
-    scratch = tempfile.mkdtemp(prefix="gradviz-screenshots-")
-    os.environ.setdefault("GRADVIZ_HOME", scratch)  # before the application reads it
-    from PySide6 import QtCore
+    with scratch_app() as (app, scratch):
+        out = ROOT / "resources" / "screenshots" / "lessons"
+        out.mkdir(parents=True, exist_ok=True)
+        window = main_window(scratch)
 
-    from gradviz.gui.main_window import MainWindow
-    from gradviz.gui.qt_setup import ensure_app
-    from gradviz.model.scene import Scene
+        def pump(seconds: float) -> None:
+            end = time.time() + seconds
+            while time.time() < end or window.scene.busy:
+                app.processEvents()
 
-    app = ensure_app()
-    out = ROOT / "resources" / "screenshots" / "lessons"
-    out.mkdir(parents=True, exist_ok=True)
-    settings = QtCore.QSettings(str(Path(scratch) / "settings.ini"), QtCore.QSettings.Format.IniFormat)
-    window = MainWindow(Scene(), settings)
-    window.files.ask_unsaved = lambda: "discard"
-    window.resize(1600, 980)
-    window.show()
-
-    def pump(seconds: float) -> None:
-        end = time.time() + seconds
-        while time.time() < end or window.scene.busy:
-            app.processEvents()
-
-    window.show_lesson("critical_points")
-    panel = window.lesson_panel
-    pump(2)
-    window.grab().save(str(out / "question.png"))
-    panel.answer((0.0, 0.0))  # the saddle, taken for a minimum
-    pump(1)
-    window.grab().save(str(out / "hint.png"))
-    panel.answer((2.0, 0.0))
-    pump(2)
-    window.grab().save(str(out / "reveal.png"))
-    for name in ("question", "hint", "reveal"):
-        print(f"wrote {out / (name + '.png')}")
-    window.close()
-    shutil.rmtree(scratch, ignore_errors=True)
+        window.show_lesson("critical_points")
+        panel = window.lesson_panel
+        pump(2)
+        window.grab().save(str(out / "question.png"))
+        panel.answer((0.0, 0.0))  # the saddle, taken for a minimum
+        pump(1)
+        window.grab().save(str(out / "hint.png"))
+        panel.answer((2.0, 0.0))
+        pump(2)
+        window.grab().save(str(out / "reveal.png"))
+        for name in ("question", "hint", "reveal"):
+            print(f"wrote {out / (name + '.png')}")
+        window.close()
     return 0
 
 

@@ -8,23 +8,25 @@ projected onto it, in the tab and in the main window.
 
 from __future__ import annotations
 
-import os
-import shutil
 import sys
-import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from screenshot_app import main_window, scratch_app  # noqa: E402
 
 
 def main() -> int:
-    scratch = tempfile.mkdtemp(prefix="gradviz-screenshots-")
-    os.environ.setdefault("GRADVIZ_HOME", scratch)  # before the application reads it
-    from gradviz.gui.qt_setup import ensure_app
+    with scratch_app() as (app, scratch):
+        return shoot(app, scratch)
+
+
+def shoot(app: object, scratch: Path) -> int:
     from gradviz.gui.tools.data_window import DataWindow
 
-    app = ensure_app()
     out = ROOT / "resources" / "screenshots" / "networks"
     out.mkdir(parents=True, exist_ok=True)
     shots = {"edge_of_stability.png": ("gd", 1.0, None, 1000), "adam_preconditioned.png": ("adam", 0.02, 32, 500)}
@@ -47,24 +49,12 @@ def main() -> int:
         print(f"wrote {out / name}: step {window.state.snapshot.step}")
         outer.close()
     landscape_shots(app, out, scratch)
-    shutil.rmtree(scratch, ignore_errors=True)
     return 0
 
 
-def landscape_shots(app, out: Path, scratch: str) -> None:
+def landscape_shots(app: object, out: Path, scratch: Path) -> None:
     """A momentum run's PCA plane: the tab's picture of the path on it, and the main window showing the slice."""
-    import time
-
-    from PySide6 import QtCore
-
-    from gradviz.gui.main_window import MainWindow
-    from gradviz.model.scene import Scene
-
-    settings = QtCore.QSettings(str(Path(scratch) / "settings.ini"), QtCore.QSettings.Format.IniFormat)
-    main = MainWindow(Scene(), settings)
-    main.files.ask_unsaved = lambda: "discard"
-    main.resize(1500, 950)
-    main.show()
+    main = main_window(scratch, (1500, 950))
     main.show_network_window()
     outer = main.data_window
     outer.resize(1400, 940)
