@@ -11,6 +11,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+_SETTINGS: list[Any] = []  # written before the scratch folder goes, so nothing recreates it at exit
+
 
 @contextmanager
 def scratch_app() -> Iterator[tuple[Any, Path]]:
@@ -22,6 +24,8 @@ def scratch_app() -> Iterator[tuple[Any, Path]]:
     try:
         yield ensure_app(), scratch
     finally:
+        for settings in _SETTINGS:
+            settings.sync()
         shutil.rmtree(scratch, ignore_errors=True)
 
 
@@ -33,6 +37,7 @@ def main_window(scratch: Path, size: tuple[int, int] = (1600, 980)) -> Any:
     from gradviz.model.scene import Scene
 
     settings = QtCore.QSettings(str(scratch / "settings.ini"), QtCore.QSettings.Format.IniFormat)
+    _SETTINGS.append(settings)
     window = MainWindow(Scene(), settings)
     window.files.ask_unsaved = lambda: "discard"
     window.resize(*size)
