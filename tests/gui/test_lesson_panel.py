@@ -129,3 +129,15 @@ def test_drag_an_arrow_from_the_probe(qtbot, window):
     drag(qtbot, window, (px, py), (px + 0.4, py + 0.8))  # along −∇f = (2.4, 4.8) at (−1.2, −0.8)
     assert "✔" in panel.verdict.text()
     assert window.contour.getPlotItem().getViewBox().viewRange() == x_range  # the drag drew; it did not pan
+
+
+def test_help_lessons_lists_the_shipped_lessons_and_opens_one(qtbot, window):
+    from gradviz.lessons import lesson, lessons
+
+    menus = window.menuBar().findChildren(QtWidgets.QMenu)
+    lessons_menu = next(m for m in menus if m.title() == "&Lessons")
+    titles = [a.text() for a in lessons_menu.actions() if a.text() and not a.isSeparator()]
+    assert titles[: len(lessons())] == [lesson(n).title for n in lessons()]
+    lessons_menu.actions()[3].trigger()  # the quadratic model
+    assert window.lesson_panel.run.lesson.name == "quadratic"
+    assert window.scene.text == "x*exp(-x^2 - y^2)" and tuple(window.scene.probe) == (-1.0, 0.0)
