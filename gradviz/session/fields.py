@@ -55,6 +55,14 @@ def text(value: Any, where: str, max_length: int = 200_000) -> str:
     return value
 
 
+def choice(value: Any, where: str, choices: Any) -> str:
+    """A name among `choices` (a registry's keys); SessionError listing them otherwise."""
+    name = text(value, where, 100)
+    if name not in choices:
+        raise SessionError(f"{where}: no {name!r} (gradviz has {', '.join(choices)})")
+    return name
+
+
 def pair(value: Any, where: str, bound: float) -> tuple[float, float]:
     if not isinstance(value, list) or len(value) != 2:
         raise SessionError(f"{where} must be a pair of numbers [a, b], not {_kind(value)}")

@@ -40,13 +40,6 @@ def to_dict(state: DataState) -> dict[str, Any]:
             "start": list(state.start), "probe": list(state.probe)}
 
 
-def _choice(value: Any, where: str, choices: dict) -> str:
-    name = fields.text(value, where, 100)
-    if name not in choices:
-        raise SessionError(f"{where}: no {name!r} (gradviz has {', '.join(choices)})")
-    return name
-
-
 def _data(raw: Any, model: str, where: str) -> tuple[DataFunction, str, tuple[str, dict[str, str]] | None]:
     raw = fields.obj(raw, where)
     if "csv" in raw:
@@ -58,7 +51,7 @@ def _data(raw: Any, model: str, where: str) -> tuple[DataFunction, str, tuple[st
         except (DataError, ExpressionError) as exc:
             raise SessionError(f"{where}.csv: {os.path.basename(path)}: {exc}") from None
         return fn, os.path.basename(path), (os.path.abspath(path), columns)
-    name = _choice(raw.get("dataset"), f"{where}.dataset", DATASETS)
+    name = fields.choice(raw.get("dataset"), f"{where}.dataset", DATASETS)
     try:
         return model_function(model, make_dataset(name)), f"built-in: {name}", None
     except (DataError, ExpressionError, KeyError) as exc:
@@ -69,18 +62,18 @@ def _run(raw: Any, where: str) -> dict[str, Any]:
     raw = fields.obj(raw, where, {})
     batch = raw.get("batch_size")
     default = limits.DATA_RUN
-    return {"method": _choice(raw.get("method", default["method"]), f"{where}.method", OPTIMIZERS),
+    return {"method": fields.choice(raw.get("method", default["method"]), f"{where}.method", OPTIMIZERS),
             "lr": fields.number(raw.get("lr", default["lr"]), f"{where}.lr", *limits.LR, positive=True),
             "steps": fields.integer(raw.get("steps", default["steps"]), f"{where}.steps", *limits.STEPS),
             "batch_size": None if batch is None else fields.integer(batch, f"{where}.batch_size", *limits.BATCH),
             "seed": fields.integer(raw.get("seed", default["seed"]), f"{where}.seed", *limits.SEED),
-            "schedule": _choice(raw.get("schedule", default["schedule"]), f"{where}.schedule", SCHEDULES)}
+            "schedule": fields.choice(raw.get("schedule", default["schedule"]), f"{where}.schedule", SCHEDULES)}
 
 
 def read_section(raw: Any, where: str = SECTION) -> dict[str, Any]:
     """The section checked and its data loaded: keyword arguments of `DataState.restore`."""
     raw = fields.obj(raw, where)
-    model = _choice(raw.get("model"), f"{where}.model", LOSS_PRESETS)
+    model = fields.choice(raw.get("model"), f"{where}.model", LOSS_PRESETS)
     fn, source, csv = _data(raw.get("data"), model, f"{where}.data")
     loss = raw.get("loss")
     if loss is not None:

@@ -52,9 +52,7 @@ def _data(raw: Any, where: str) -> tuple[dict, tuple]:
             target = raw.get("target")
             target = None if target is None else fields.text(target, f"{where}.target", 200)
             return network_data(path, x_columns, target), (f"csv:{path}", (path, x_columns, target), None, None)
-        name = fields.text(raw.get("dataset"), f"{where}.dataset", 100)
-        if name not in NETWORK_DATASETS:
-            raise SessionError(f"{where}.dataset: no {name!r} (gradviz has {', '.join(NETWORK_DATASETS)})")
+        name = fields.choice(raw.get("dataset"), f"{where}.dataset", NETWORK_DATASETS)
         rows = fields.integer(raw.get("rows", 200), f"{where}.rows", 2, 1_000_000)
         noise = fields.number(raw.get("noise", NETWORK_DATASETS[name].noise), f"{where}.noise", 0.0, 10.0)
         seed = fields.integer(raw.get("seed", 0), f"{where}.seed", *limits.SEED)
@@ -67,9 +65,7 @@ def _data(raw: Any, where: str) -> tuple[dict, tuple]:
 
 def _run(raw: Any, where: str) -> dict[str, Any]:
     raw = fields.obj(raw, where, {})
-    method = fields.text(raw.get("method", "gd"), f"{where}.method", 100)
-    if method not in OPTIMIZERS:
-        raise SessionError(f"{where}.method: no {method!r} (gradviz has {', '.join(OPTIMIZERS)})")
+    method = fields.choice(raw.get("method", "gd"), f"{where}.method", OPTIMIZERS)
     batch = raw.get("batch_size")
     return {"method": method, "lr": fields.number(raw.get("lr", 0.5), f"{where}.lr", *limits.LR, positive=True),
             "batch_size": None if batch is None else fields.integer(batch, f"{where}.batch_size", *limits.BATCH),
@@ -77,14 +73,8 @@ def _run(raw: Any, where: str) -> dict[str, Any]:
             "seed": fields.integer(raw.get("seed", 0), f"{where}.seed", *limits.SEED),
             "curvature_every": fields.integer(raw.get("curvature_every", 10), f"{where}.curvature_every", 0, 100_000),
             "held_out": fields.number(raw.get("held_out", 0.0), f"{where}.held_out", 0.0, 0.9),
-            "schedule": _schedule(raw.get("schedule", "constant"), f"{where}.schedule")}
+            "schedule": fields.choice(raw.get("schedule", "constant"), f"{where}.schedule", SCHEDULES)}
 
-
-def _schedule(value: Any, where: str) -> str:
-    name = fields.text(value, where, 100)
-    if name not in SCHEDULES:
-        raise SessionError(f"{where}: no {name!r} (gradviz has {', '.join(SCHEDULES)})")
-    return name
 
 
 def read_section(raw: Any, where: str = SECTION) -> dict[str, Any]:
@@ -103,9 +93,7 @@ def read_section(raw: Any, where: str = SECTION) -> dict[str, Any]:
 def _landscape(raw: Any, where: str) -> dict[str, Any]:
     """The landscape controls: the plane's kind, its span (None: fit the path), the grid and the Dask scheduler."""
     raw = fields.obj(raw, where, {})
-    kind = fields.text(raw.get("kind", "filter"), f"{where}.kind", 20)
-    if kind not in PLANES:
-        raise SessionError(f"{where}.kind: no {kind!r} (gradviz has {', '.join(PLANES)})")
+    kind = fields.choice(raw.get("kind", "filter"), f"{where}.kind", PLANES)
     span = raw.get("span")
     return {"kind": kind, "span": None if span is None else fields.number(span, f"{where}.span", 1e-9, 1e6),
             "resolution": fields.integer(raw.get("resolution", 41), f"{where}.resolution", 3, 401),
