@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from gradviz.calculus.critical import search_critical_points
+from gradviz.calculus.critical_kinds import CRITICAL_KINDS
 from gradviz.calculus.local import LocalModel, classify, local_model
 from gradviz.descent.optimizers import OPTIMIZERS
 from gradviz.descent.trajectory import descend
@@ -20,7 +21,7 @@ from gradviz.lessons.step_scene import StepScene
 from gradviz.matrix.matrix_function import parse_matrix
 
 RUN_OUTCOMES = ("converges", "oscillates", "diverges")
-KINDS = ("minimum", "maximum", "saddle", "degenerate")
+KINDS = tuple(CRITICAL_KINDS)  # minimum, maximum, saddle, degenerate: the critical-point registry's names
 _CALL = re.compile(r"^(\w+)\s*(?:\((.*)\))?$")
 
 
@@ -171,7 +172,7 @@ def _matrix_gradient(ctx: Context) -> str:
 
 
 ANSWERS: dict[str, Answer] = {a.name: a for a in [
-    *(Answer(k, "point", _critical(k), meaning=f"the {k} of f nearest the probe") for k in KINDS[:3]),
+    *(Answer(k, "point", _critical(k), meaning=f"the {k} of f nearest the probe") for k in KINDS if k != "degenerate"),
     Answer("probe", "point", lambda ctx: ctx.scene.point, meaning="the probe itself"),
     Answer("start", "point", _start, meaning="the first start point"),
     Answer("step", "point", _step, meaning="step(method, lr, k): where iterate k lands from the first start"),
