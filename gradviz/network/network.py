@@ -10,12 +10,13 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Mapping, Sequence
+from functools import cached_property
 from typing import Any
 
 import numpy as np
 
 from gradviz.autodiff.backward import vjp
-from gradviz.autodiff.graph import toposort, var
+from gradviz.autodiff.graph import Node, toposort, var
 from gradviz.data.columns import DataError
 from gradviz.data.heap import keep_freed_blocks
 from gradviz.expr.errors import ExpressionError
@@ -43,31 +44,39 @@ class _Trace:
         self.data = list(self.program.data.values())
         self._kernels: dict[Any, Kernel] = {}
 
-    def kernel(self, what: str) -> Kernel:
-        if what not in self._kernels:
-            loss, inputs = self.program.output, [*self.weights, *self.data]
-            if what == "loss":
-                self._kernels[what] = straight_line([loss], inputs, "loss")
-            elif what == "value_and_grad":
-                self._kernels[what] = straight_line([loss, *vjp(loss, self.weights)], inputs, "value_and_grad")
-            elif what == "hvp":
-                vs = [var(f"v_{w.name}", w.shape) for w in self.weights]
-                grads = vjp(loss, self.weights)
-                inner = sum(((g * v).sum() for g, v in zip(grads, vs, strict=True)), start=0.0)
-                self._kernels[what] = straight_line(vjp(inner, self.weights), [*inputs, *vs], "hvp")
-            elif what == "batched":
-                self._kernels[what] = batched_kernel([loss], self.weights, self.data)
-            elif what == "batched_grad":
-                self._kernels[what] = batched_kernel([loss, *vjp(loss, self.weights)], self.weights, self.data)
-            elif what == "batched_hvp":
-                vs = [var(f"v_{w.name}", w.shape) for w in self.weights]
-                grads = vjp(loss, self.weights)
-                inner = sum(((g * v).sum() for g, v in zip(grads, vs, strict=True)), start=0.0)
-                self._kernels[what] = batched_kernel(vjp(inner, self.weights), self.weights, [*self.data, *vs])
-            else:  # a definition, on the data it needs
-                node = self.program.definitions[what]
-                self._kernels[what] = straight_line([node], [*self.weights, *self.data], what)
-        return self._kernels[what]
+    @cached_property
+    def grads(self) -> list[Node]:
+        """∂L/∂W for each weight, derived once."""
+        return vjp(self.program.output, self.weights)
+
+    @cached_property
+    def hvp_graph(self) -> tuple[list[Node], list[Node]]:
+        """(the directions v, one input per weight; the nodes of H·v): the gradient of ∇L·v, derived once."""
+        vs = [var(f"v_{w.name}", w.shape) for w in self.weights]
+        inner = sum(((g * v).sum() for g, v in zip(self.grads, vs, strict=True)), start=0.0)
+        return vs, vjp(inner, self.weights)
+
+    def kernel(self, what: str, batched: bool = False) -> Kernel:
+        """The compiled kernel of `what` ("loss", "value_and_grad", "hvp" or a definition's name): straight-line
+        code whose inputs are the weights, the data (and v), or with `batched` its form over many weight vectors."""
+        key = (what, batched)
+        if key not in self._kernels:
+            outputs, extra = self._outputs(what)
+            self._kernels[key] = (batched_kernel(outputs, self.weights, [*self.data, *extra]) if batched
+                                  else straight_line(outputs, [*self.weights, *self.data, *extra], what))
+        return self._kernels[key]
+
+    def _outputs(self, what: str) -> tuple[list[Node], list[Node]]:
+        """(the kernel's output nodes, its inputs besides the weights and the data)."""
+        loss = self.program.output
+        if what == "loss":
+            return [loss], []
+        if what == "value_and_grad":
+            return [loss, *self.grads], []
+        if what == "hvp":
+            vs, hv = self.hvp_graph
+            return hv, vs
+        return [self.program.definitions[what]], []
 
 
 class Network:
@@ -143,16 +152,16 @@ class Network:
 
     def losses(self, thetas: Any, rows: Any = None) -> np.ndarray:
         """The loss at each row of `thetas` (P × size), computed together (one NumPy pass per operation)."""
-        return self._batched("batched", thetas, rows)[0]
+        return self._batched("loss", thetas, rows)[0]
 
     def values_and_grads(self, thetas: Any, rows: Any = None) -> tuple[np.ndarray, np.ndarray]:
         """(losses (P,), gradients (P × size)) at each row of `thetas`, computed together."""
-        value, *grads = self._batched("batched_grad", thetas, rows)
+        value, *grads = self._batched("value_and_grad", thetas, rows)
         return value, np.concatenate([g.reshape(len(g), -1) for g in grads], axis=1)
 
     def hvps(self, thetas: Any, v: Any, rows: Any = None) -> np.ndarray:
         """H(θ_p)v for each row θ_p of `thetas` (P × size), one direction v for all, computed together."""
-        parts = self._batched("batched_hvp", thetas, rows, list(self.unflatten(v).values()))
+        parts = self._batched("hvp", thetas, rows, list(self.unflatten(v).values()))
         return np.concatenate([p.reshape(len(p), -1) for p in parts], axis=1)
 
     def _batched(self, what: str, thetas: Any, rows: Any, extra: Sequence[np.ndarray] = ()) -> tuple[np.ndarray, ...]:
@@ -165,7 +174,7 @@ class Network:
             n = math.prod(shape)
             weights.append(thetas[:, start: start + n].reshape((len(thetas), *shape)))
             start += n
-        return _run(trace.kernel(what), [*weights, *args[len(weights):], *extra])
+        return _run(trace.kernel(what, batched=True), [*weights, *args[len(weights):], *extra])
 
     def value_and_grad(self, theta: Any, rows: Any = None) -> tuple[float, np.ndarray]:
         trace, args = self._call(theta, rows)
