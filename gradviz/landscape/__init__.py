@@ -39,9 +39,10 @@ def landscape(net: Network, theta: Any, directions: Any = "filter", seed: int = 
         else:
             raise ValueError(f"unknown directions {kind!r}; choose filter, layer, none, pca or eigen, or give two "
                              "flat vectors")
+        pair = (d1, d2)
     else:
-        kind = "given"
-    d1, d2 = checked_pair((d1, d2) if kind != "given" else directions, net.size)
+        kind, pair = "given", directions
+    d1, d2 = checked_pair(pair, net.size)
     return Landscape(net, theta, d1, d2, kind, shares)
 
 

@@ -21,14 +21,19 @@ Progress = Callable[[float], None]
 _networks: dict[tuple[str, int], Network] = {}  # on a Dask worker: the model, parsed once per scattered data
 
 
+def plane_points(center: np.ndarray, d1: np.ndarray, d2: np.ndarray, alphas: np.ndarray, betas: np.ndarray
+                 ) -> np.ndarray:
+    """θ + αd₁ + βd₂ for each pair of the vectors `alphas`, `betas`: shape (len(alphas), size)."""
+    return center + np.asarray(alphas)[:, None] * d1 + np.asarray(betas)[:, None] * d2
+
+
 def chunk_losses(net: Network, center: np.ndarray, d1: np.ndarray, d2: np.ndarray, alpha: float,
                  betas: np.ndarray) -> np.ndarray:
     """The losses at θ = center + α d1 + β d2 for each β: one row of the grid, in batched passes."""
     out = np.empty(len(betas))
     for start in range(0, len(betas), POINTS_PER_PASS):
         b = betas[start: start + POINTS_PER_PASS]
-        thetas = center + alpha * d1 + b[:, None] * d2
-        out[start: start + len(b)] = net.losses(thetas)
+        out[start: start + len(b)] = net.losses(plane_points(center, d1, d2, np.full(len(b), alpha), b))
     return out
 
 

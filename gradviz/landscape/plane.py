@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from gradviz.landscape.grid_chunks import Progress, grid_losses
+from gradviz.landscape.grid_chunks import Progress, grid_losses, plane_points
 from gradviz.network import Network
 
 
@@ -28,14 +28,16 @@ class Landscape:
         d1, d2 = self.directions
         return self.center + float(alpha) * d1 + float(beta) * d2
 
+    def points(self, alphas: np.ndarray, betas: np.ndarray) -> np.ndarray:
+        """θ + αd₁ + βd₂ for each pair of the vectors `alphas`, `betas`: (len(alphas), size)."""
+        return plane_points(self.center, *self.directions, alphas, betas)
+
     def __call__(self, alpha: Any, beta: Any) -> Any:
         """f(α, β); arrays of α and β (broadcast together) give an array of losses, computed batched."""
         a, b = np.broadcast_arrays(np.asarray(alpha, dtype=np.float64), np.asarray(beta, dtype=np.float64))
         if a.ndim == 0:
             return self.net.loss(self.point(a, b))
-        d1, d2 = self.directions
-        thetas = self.center + a.reshape(-1, 1) * d1 + b.reshape(-1, 1) * d2
-        return self.net.losses(thetas).reshape(a.shape)
+        return self.net.losses(self.points(a.ravel(), b.ravel())).reshape(a.shape)
 
     def grad(self, alpha: float, beta: float) -> np.ndarray:
         """(∂f/∂α, ∂f/∂β) = (d₁·∇L, d₂·∇L) at the point."""

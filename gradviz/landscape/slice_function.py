@@ -39,13 +39,9 @@ class SliceFunction:
         a, b = np.broadcast_arrays(np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64))
         return a.ravel(), b.ravel(), a.shape
 
-    def _thetas(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        d1, d2 = self.landscape.directions
-        return self.landscape.center + a[:, None] * d1 + b[:, None] * d2
-
     def _chunks(self, x: Any, y: Any, compute: Callable[[np.ndarray], tuple[np.ndarray, ...]]) -> tuple[Any, ...]:
         a, b, shape = self._points(x, y)
-        parts = [compute(self._thetas(a[k: k + POINTS_PER_PASS], b[k: k + POINTS_PER_PASS]))
+        parts = [compute(self.landscape.points(a[k: k + POINTS_PER_PASS], b[k: k + POINTS_PER_PASS]))
                  for k in range(0, len(a), POINTS_PER_PASS)]
         outs = [np.concatenate([p[i] for p in parts]) if parts else np.empty(0) for i in range(len(parts[0]))]
         return tuple(o.reshape(shape)[()] if not shape else o.reshape(shape) for o in outs)
