@@ -39,6 +39,16 @@ class SliceFunction:
         a, b = np.broadcast_arrays(np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64))
         return a.ravel(), b.ravel(), a.shape
 
+    @property
+    def work_per_row(self) -> int:
+        """A point's cost per data row, in weights: the window sizes its first preview by it."""
+        return self.landscape.net.size
+
+    @property
+    def rows(self) -> int:
+        """The network's data rows: the window previews a big slice over a sample of them, as a loss on data."""
+        return self.landscape.net.rows
+
     def _chunks(self, x: Any, y: Any, compute: Callable[[np.ndarray], tuple[np.ndarray, ...]]) -> tuple[Any, ...]:
         a, b, shape = self._points(x, y)
         parts = [compute(self.landscape.points(a[k: k + POINTS_PER_PASS], b[k: k + POINTS_PER_PASS]))
@@ -50,11 +60,12 @@ class SliceFunction:
         (f,) = self._chunks(x, y, lambda th: (self.landscape.net.losses(th),))
         return f
 
-    def value_and_grad(self, x: Any, y: Any) -> tuple[Any, Any, Any]:
+    def value_and_grad(self, x: Any, y: Any, rows: Any = None) -> tuple[Any, Any, Any]:
+        """(f, f_α, f_β), over all the rows or over the data rows `rows` only (a preview)."""
         d1, d2 = self.landscape.directions
 
         def compute(th: np.ndarray) -> tuple[np.ndarray, ...]:
-            f, g = self.landscape.net.values_and_grads(th)
+            f, g = self.landscape.net.values_and_grads(th, rows)
             return f, g @ d1, g @ d2
         return self._chunks(x, y, compute)
 

@@ -27,7 +27,7 @@ from gradviz.model import limits
 from gradviz.model.descent_state import DescentState, default_methods
 from gradviz.model.parameter_sliders import ParameterSliders
 from gradviz.model.presets import DEFAULT_PRESET, Preset, preset_named
-from gradviz.model.sampling import COARSE_GRID, PREVIEW_ROWS, Sample, coarse_sample, sample
+from gradviz.model.sampling import PREVIEW_ROWS, Sample, coarse_sample, preview_side, sample
 from gradviz.model.scene_work import VIEW_KINDS, SceneWork
 from gradviz.model.signal import Signal
 from gradviz.model.view_settings import (  # noqa: F401 (re-exported: the scene's settings live there)
@@ -140,8 +140,7 @@ class Scene(ParameterSliders, SceneWork):
     def show_function(self, fn: TwoVariableFunction | Landscape, domain: tuple[float, float, float, float],
                       starts: list[tuple[float, float]] | None = None) -> None:
         """Show any f of two variables (a `gradviz.landscape` slice too) over `domain`, the probe at its centre."""
-        if isinstance(fn, Landscape):
-            fn = SliceFunction(fn)
+        fn = SliceFunction(fn) if isinstance(fn, Landscape) else fn
         centre = ((domain[0] + domain[1]) / 2, (domain[2] + domain[3]) / 2)
         self._show(fn, domain, centre, [tuple(s) for s in starts or ()], None, "auto", None)
 
@@ -279,7 +278,8 @@ class Scene(ParameterSliders, SceneWork):
         (`Sample.coarse`) and the full sample replaces it when it is ready (`sample_changed`)."""
         if self._sample is None:
             fn = self.function
-            big = self.resolution > COARSE_GRID or (fn.data is not None and getattr(fn, "rows", 0) > PREVIEW_ROWS)
+            rows = getattr(fn, "rows", None) or 0  # a loss on data, or a network's slice, previews over some rows
+            big = self.resolution > preview_side(fn, rows) or rows > PREVIEW_ROWS
             if self.executor is not None and big:
                 self._sample = coarse_sample(fn, self.domain, self.resolution)
                 self.request_sample()

@@ -72,3 +72,29 @@ def test_a_session_keeps_a_slice_on_screen(sl, tmp_path):
     saved["landscape"]["d1"] = saved["landscape"]["d1"][:-1]
     with pytest.raises(Exception, match="landscape.d1"):
         scene_from_dict(Scene(), saved)
+
+
+def test_a_big_slice_is_previewed_over_a_sample_of_its_rows():
+    """As a loss on data: the window's first picture of a slice over many rows uses PREVIEW_ROWS of them."""
+    from gradviz.model.sampling import PREVIEW_ROWS, OnRows, coarse_sample
+
+    net = parse_model(gradviz.mlp([2, 4, 1], "tanh", "logistic"), network_dataset("moons", rows=3 * PREVIEW_ROWS))
+    big = gradviz.landscape(net, net.init(0), directions="layer", seed=0)
+    preview = coarse_sample(SliceFunction(big), (-1.0, 1.0, -1.0, 1.0), 160)
+    assert isinstance(preview.source, OnRows) and len(preview.source.rows) == PREVIEW_ROWS
+    a, b = preview.xs[5], preview.ys[7]
+    assert preview.f[5, 7] == pytest.approx(net.loss(big.point(a, b), preview.source.rows), rel=1e-12)
+
+
+def test_a_costly_slice_gets_a_smaller_first_preview():
+    """The first picture stays near the frame budget: fewer points a side as the weights and rows grow."""
+    from gradviz.model.sampling import COARSE_GRID, MIN_COARSE_GRID, PREVIEW_ROWS, PREVIEW_WORK, coarse_sample
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(2000, 2))
+    net = parse_model(gradviz.mlp([2, 32, 32, 1], "tanh", "mse"), {"X": x, "t": np.sin(x[:, 0])})
+    big = SliceFunction(gradviz.landscape(net, net.init(0), directions="layer"))
+    preview = coarse_sample(big, (-1.0, 1.0, -1.0, 1.0), 160)
+    side = int((PREVIEW_WORK / (net.size * PREVIEW_ROWS)) ** 0.5)
+    assert preview.f.shape == (max(MIN_COARSE_GRID, side),) * 2 and preview.f.shape[0] < COARSE_GRID
+    assert coarse_sample(gradviz.parse("x^2 + y^2"), (-1.0, 1.0, -1.0, 1.0), 160).f.shape == (COARSE_GRID,) * 2
