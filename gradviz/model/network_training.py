@@ -55,7 +55,7 @@ class NetworkState:
         self._token = 0
         self.net, self.held = self._networks(self.text, self.data, self.held_out)
         self.trainer: Trainer
-        self.snapshot: Snapshot
+        self.snapshot: Snapshot | None = None  # None while the run's first snapshot is on its way
         self.landscape: LandscapeView | None = None
         self.landscape_progress: Progress | None = None  # while the full grid is computed
         self.scheduler = ""  # a Dask scheduler for landscape grids ("" in-process, "local", "tcp://HOST:PORT")
@@ -191,9 +191,16 @@ class NetworkState:
         self.landscape = None
         self.cancel_landscape()
         self._landscape_job = None
-        self.snapshot = snapshot(self.trainer)
+        self.snapshot = None  # until the start's snapshot (its loss, output and curvature) comes back
+        trainer = self.trainer
+
+        def start() -> Snapshot:
+            trainer.start()
+            return snapshot(trainer)
+
         self.changed.emit()
         self.settings_changed.emit()
+        self._hand_out(Job("train", self._token, start))
 
     # ----- training -----
     @property
@@ -218,7 +225,7 @@ class NetworkState:
     def scrub(self, record: int) -> None:
         """Show the model at record `record` (its output, weights and gradient norms); training pauses."""
         self.play(False)
-        if self.running:
+        if self.running or self.snapshot is None:
             return  # the chunk on its way comes back first; the slider then asks again
         latest, net = self.snapshot, self.net
         record = int(np.clip(record, 0, len(latest.steps) - 1))
@@ -230,7 +237,7 @@ class NetworkState:
         plane, a coarse grid and then the full one (on the Dask `scheduler` when one is set), the path projected;
         `landscape` holds the latest, `error` says why not. Training pauses; `cancel_landscape` stops it."""
         self.play(False)
-        if self.running:
+        if self.running or self.snapshot is None:
             return
         net, snap = self.net, self.snapshot
         record = int(np.searchsorted(snap.steps, snap.shown_step))
@@ -256,6 +263,8 @@ class NetworkState:
         """Keep this run (its recorded weights) to compare with the next on the "runs" plane: its start, its end and
         the next run's end."""
         snap = self.snapshot
+        if snap is None:
+            return
         self.run_a = RunA(f"{OPTIMIZERS[self.method].label}, η = {self.lr:g}, {snap.step} steps",
                           np.array(self.trainer.thetas[: len(snap.steps)]))
         self.changed.emit()
@@ -332,6 +341,8 @@ class NetworkState:
         eigenvalue, Adam's preconditioned sharpness and the stability limit where they were measured (nan
         elsewhere)."""
         snap = self.snapshot
+        if snap is None:
+            return []
         c = snap.curvature
         at = {int(s): k for k, s in enumerate(c["steps"])}
         lrs = self.trainer.lrs

@@ -114,8 +114,6 @@ class Trainer:
         self.curvature = Curvature()
         self._warm: np.ndarray | None = None
         self.status, self.message, self.stopped_step = "running", "", None
-        if self.curvature_every:
-            self._measure(0, ())
 
     # ----- the loop's callbacks -----
     def _grad(self, x: np.ndarray, t: int) -> Any:
@@ -169,11 +167,17 @@ class Trainer:
         self.curvature.trace.append(trace)
 
     # ----- driving -----
+    def start(self) -> None:
+        """Measure the curvature at the start, once (the first `advance` does it when nobody asked before)."""
+        if self.curvature_every and not self.curvature.steps:
+            self._measure(0, ())
+
     def advance(self, n: int) -> int:
         """Take up to `n` more steps (fewer at the planned end or when the loss stops being finite); the steps
         taken."""
         if self.status != "running":
             return 0
+        self.start()
         n = min(int(n), self.planned - self.t)
         if n <= 0:
             self._finish()

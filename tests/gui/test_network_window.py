@@ -22,7 +22,8 @@ def test_training_off_the_gui_thread_reaches_the_views(qtbot):
     window.steps.setValue(60)
     window._run_changed()
     window.play.setChecked(True)
-    qtbot.waitUntil(lambda: window.state.snapshot.status != "running", timeout=20_000)
+    qtbot.waitUntil(lambda: window.state.snapshot is not None and window.state.snapshot.status != "running",
+                    timeout=20_000)  # (the run's first snapshot comes from the runner too)
     qtbot.waitUntil(lambda: not window._redraw.isActive(), timeout=2_000)
     snap = window.state.snapshot
     assert snap.step == 60 and not window.state.playing
