@@ -8,21 +8,12 @@ import math
 from PySide6 import QtCore, QtWidgets
 
 from gradviz.gui.widgets.blocking import signals_blocked
+from gradviz.gui.widgets.spin_boxes import double_spin
 from gradviz.gui.widgets.theme import style_error_label
 from gradviz.model import limits
 from gradviz.model.color_scale import SPACINGS
 from gradviz.model.overlays import OVERLAYS
 from gradviz.model.scene import COLORMAPS, HEIGHT_MODES, MAX_RESOLUTION, MIN_RESOLUTION, Scene
-
-
-def _spin(lo: float, hi: float, decimals: int, step: float, tip: str) -> QtWidgets.QDoubleSpinBox:
-    box = QtWidgets.QDoubleSpinBox()
-    box.setRange(lo, hi)
-    box.setDecimals(decimals)
-    box.setSingleStep(step)
-    box.setKeyboardTracking(False)
-    box.setToolTip(tip)
-    return box
 
 
 class ControlsPanel(QtWidgets.QWidget):
@@ -34,8 +25,8 @@ class ControlsPanel(QtWidgets.QWidget):
 
         probe_box = QtWidgets.QGroupBox("Probe and direction")
         form = QtWidgets.QFormLayout(probe_box)
-        self.probe_x = _spin(-1e6, 1e6, 4, 0.05, "x of the probe w")
-        self.probe_y = _spin(-1e6, 1e6, 4, 0.05, "y of the probe w")
+        self.probe_x = double_spin(-1e6, 1e6, 4, 0.05, "x of the probe w")
+        self.probe_y = double_spin(-1e6, 1e6, 4, 0.05, "y of the probe w")
         row = QtWidgets.QHBoxLayout()
         row.addWidget(self.probe_x)
         row.addWidget(self.probe_y)
@@ -43,13 +34,14 @@ class ControlsPanel(QtWidgets.QWidget):
         form.addRow(self.probe_label, row)
         self.along_gradient = QtWidgets.QCheckBox("v along −∇f")
         self.along_gradient.setToolTip("The direction v of the slice and of the directional derivative v·∇f")
-        self.angle = _spin(-360, 360, 1, 5, "Direction v as an angle from the x axis, in degrees")
+        self.angle = double_spin(-360, 360, 1, 5, "Direction v as an angle from the x axis, in degrees")
         self.angle.setSuffix("°")
         row = QtWidgets.QHBoxLayout()
         row.addWidget(self.along_gradient)
         row.addWidget(self.angle)
         form.addRow("direction", row)
-        self.radius = _spin(*limits.RADIUS, 3, 0.05, "Radius of the neighbourhood where the Taylor models are drawn")
+        self.radius = double_spin(*limits.RADIUS, 3, 0.05,
+                                  "Radius of the neighbourhood where the Taylor models are drawn")
         form.addRow("model radius", self.radius)
         layout.addWidget(probe_box)
 
@@ -94,8 +86,8 @@ class ControlsPanel(QtWidgets.QWidget):
         self.height_mode.addItems(list(HEIGHT_MODES))
         self.height_mode.setToolTip("The range of f drawn and coloured: auto (robust: spikes are cut off), full (from "
                                     "the smallest to the largest value), or manual (the two numbers)")
-        self.height_min = _spin(-1e12, 1e12, 4, 0.5, "The lowest f drawn (manual range)")
-        self.height_max = _spin(-1e12, 1e12, 4, 0.5, "The highest f drawn (manual range)")
+        self.height_min = double_spin(-1e12, 1e12, 4, 0.5, "The lowest f drawn (manual range)")
+        self.height_max = double_spin(-1e12, 1e12, 4, 0.5, "The highest f drawn (manual range)")
         form2.addRow("height range", self.height_mode)
         row = QtWidgets.QHBoxLayout()
         for box in (self.height_min, self.height_max):
@@ -109,7 +101,7 @@ class ControlsPanel(QtWidgets.QWidget):
 
         domain_box = QtWidgets.QGroupBox("Domain")
         form3 = QtWidgets.QFormLayout(domain_box)
-        self.domain = [_spin(-1e6, 1e6, 3, 0.5, tip) for tip in ("x min", "x max", "y min", "y max")]
+        self.domain = [double_spin(-1e6, 1e6, 3, 0.5, tip) for tip in ("x min", "x max", "y min", "y max")]
         self.range_labels = [QtWidgets.QLabel("x range"), QtWidgets.QLabel("y range")]
         for label, pair in zip(self.range_labels, (self.domain[:2], self.domain[2:]), strict=True):
             row = QtWidgets.QHBoxLayout()

@@ -8,6 +8,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from gradviz.data.columns import DataError, read_header
 from gradviz.descent.optimizers import OPTIMIZERS
 from gradviz.descent.schedules import SCHEDULES
+from gradviz.gui.widgets.spin_boxes import double_spin, int_spin
 from gradviz.gui.widgets.theme import style_error_label
 from gradviz.model.network_landscape import PLANES
 from gradviz.network import NETWORK_DATASETS
@@ -54,9 +55,9 @@ class NetworkControls:
         for entry in NETWORK_DATASETS.values():
             self.dataset.addItem(entry.label, entry.name)
         self.dataset.currentIndexChanged.connect(lambda _: self._data_changed())
-        self.rows = _spin(2, 100_000, self.state.rows, "rows")
-        self.noise = _double(0.0, 2.0, self.state.noise, 2, 0.05)
-        self.data_seed = _spin(0, 10**6, 0, "seed")
+        self.rows = int_spin(2, 100_000, self.state.rows, "rows")
+        self.noise = double_spin(0.0, 2.0, 2, 0.05, value=self.state.noise)
+        self.data_seed = int_spin(0, 10**6, 0, "seed")
         for w in (self.rows, self.data_seed):
             w.editingFinished.connect(self._data_changed)
         self.noise.editingFinished.connect(self._data_changed)
@@ -78,20 +79,20 @@ class NetworkControls:
         for opt in OPTIMIZERS.values():
             self.method.addItem(opt.label, opt.name)
         self.method.currentIndexChanged.connect(lambda _: self._run_changed())
-        self.lr = _double(1e-5, 100.0, self.state.lr, 5, 0.05)
+        self.lr = double_spin(1e-5, 100.0, 5, 0.05, value=self.state.lr)
         self.schedule = QtWidgets.QComboBox()
         for entry in SCHEDULES.values():
             self.schedule.addItem(entry.label, entry.name)
         self.schedule.setToolTip("torch's learning-rate schedulers, their lengths fitted to the run's steps")
         self.schedule.currentIndexChanged.connect(lambda _: self._run_changed())
-        self.batch = _spin(0, 100_000, 0, "")
+        self.batch = int_spin(0, 100_000, 0, "")
         self.batch.setSpecialValueText("full batch")
-        self.steps = _spin(1, 100_000, self.state.steps, "")
-        self.seed = _spin(0, 10**6, 0, "")
-        self.every = _spin(0, 10_000, self.state.curvature_every, "")
+        self.steps = int_spin(1, 100_000, self.state.steps, "")
+        self.seed = int_spin(0, 10**6, 0, "")
+        self.every = int_spin(0, 10_000, self.state.curvature_every, "")
         self.every.setSpecialValueText("off")
         self.every.setToolTip("the top Hessian eigenvalue (exact Hessian-vector products, Lanczos) every k steps")
-        self.held = _spin(0, 90, 0, "a share of the rows kept out of training; its loss is drawn beside the rest")
+        self.held = int_spin(0, 90, 0, "a share of the rows kept out of training; its loss is drawn beside the rest")
         self.held.setSuffix(" %")
         self.held.setSpecialValueText("none")
         for w in (self.batch, self.steps, self.seed, self.every, self.held):
@@ -146,11 +147,11 @@ class NetworkControls:
         self.plane = QtWidgets.QComboBox()
         for name, label in PLANES.items():
             self.plane.addItem(label, name)
-        self.span = _double(0.0, 100.0, 0.0, 2, 0.25)
+        self.span = double_spin(0.0, 100.0, 2, 0.25, value=0.0)
         self.span.setSpecialValueText("fit the path")
         self.span.setToolTip("α and β run from −span to +span; \"fit the path\": wide enough for the projected "
                              "training path, at least 1")
-        self.plane_grid = _spin(3, 401, 41, "grid points a side")
+        self.plane_grid = int_spin(3, 401, 41, "grid points a side")
         row = QtWidgets.QHBoxLayout()
         for label, w in (("span", self.span), ("grid", self.plane_grid)):
             row.addWidget(QtWidgets.QLabel(label))
@@ -265,20 +266,3 @@ class NetworkControls:
                            batch_size=self.batch.value() or None, steps=self.steps.value(), seed=self.seed.value(),
                            curvature_every=self.every.value(), held_out=self.held.value() / 100.0,
                            schedule=self.schedule.currentData())
-
-
-def _spin(lo: int, hi: int, value: int, tip: str) -> QtWidgets.QSpinBox:
-    spin = QtWidgets.QSpinBox()
-    spin.setRange(lo, hi)
-    spin.setValue(value)
-    spin.setToolTip(tip)
-    return spin
-
-
-def _double(lo: float, hi: float, value: float, decimals: int, step: float) -> QtWidgets.QDoubleSpinBox:
-    spin = QtWidgets.QDoubleSpinBox()
-    spin.setRange(lo, hi)
-    spin.setDecimals(decimals)
-    spin.setSingleStep(step)
-    spin.setValue(value)
-    return spin
