@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import gradviz
-from gradviz.lessons import LessonError, LessonRun, check_lesson, lesson, lessons, read_lesson
+from gradviz.lessons import LessonError, LessonRun, check_lesson, lesson, lesson_titles, lessons, read_lesson
 from gradviz.model.scene import Scene
 
 CHAPTER = ["gradient", "descent", "critical_points", "quadratic", "backprop", "matrix", "momentum", "sgd"]
@@ -15,8 +15,10 @@ CHAPTER = ["gradient", "descent", "critical_points", "quadratic", "backprop", "m
 
 def test_eight_lessons_in_the_chapters_order_each_of_4_to_8_steps():
     assert lessons() == CHAPTER
+    titles = lesson_titles()
     for name in CHAPTER:
         assert 4 <= len(lesson(name).steps) <= 8, name
+        assert titles[name] == lesson(name).title
 
 
 def _wrong(step):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6 import QtCore, QtWidgets
 
 from gradviz.gui.panels.lesson_panel import LessonPanel
-from gradviz.lessons import LessonError, lesson, lessons
+from gradviz.lessons import LessonError, lesson, lesson_titles
 
 
 class ToolWindows:
@@ -34,8 +34,7 @@ class ToolWindows:
     def add_lesson_menu(self, menu: QtWidgets.QMenu) -> None:
         """Help → Lessons: each shipped lesson, and a lesson file."""
         lessons_menu = menu.addMenu("&Lessons")
-        for name in lessons():
-            title = lesson(name).title
+        for name, title in lesson_titles().items():  # the title lines only: nothing parsed at start-up
             lessons_menu.addAction(title).triggered.connect(lambda _=False, n=name: self.show_lesson(n))
         lessons_menu.addSeparator()
         lessons_menu.addAction("Open a lesson &file…").triggered.connect(self._open_lesson_file)

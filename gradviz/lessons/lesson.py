@@ -103,6 +103,16 @@ def lessons() -> list[str]:
     return [name[:-3].split("_", 1)[1] for name in files]  # "01_gradient.md": the number keeps the order
 
 
+def lesson_titles() -> dict[str, str]:
+    """{name: title} of the shipped lessons, in order, from their title lines only (nothing parsed or computed:
+    the window's menu lists them at start-up)."""
+    titles = {}
+    for name in lessons():
+        first = _shipped_path(name).read_text(encoding="utf-8").lstrip().splitlines()[0]
+        titles[name] = first.removeprefix("# ").strip()
+    return titles
+
+
 def _shipped_path(name: str) -> Any:
     for p in resources.files(SHIPPED).iterdir():
         if p.name.endswith(".md") and p.name[:-3].split("_", 1)[1] == name:
