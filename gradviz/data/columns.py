@@ -48,22 +48,31 @@ def load_data(data: Mapping[str, Any] | str | os.PathLike[str]) -> dict[str, np.
     columns: dict[str, np.ndarray] = {}
     length = None
     for name, values in data.items():
-        check_name(name)
-        try:
-            column = np.array(values, dtype=np.float64)
-        except (TypeError, ValueError) as exc:
-            raise DataError(f"column {name!r} is not numeric: {exc}") from None
-        if column.ndim != 1:
-            raise DataError(f"column {name!r} must be 1-D, got shape {column.shape}")
-        bad = np.flatnonzero(~np.isfinite(column))
-        if len(bad):
-            raise DataError(f"column {name!r} has a missing or non-finite value in row {bad[0]}")
+        column = numeric_array(name, values)
         if length is not None and len(column) != length:
             raise DataError(f"column {name!r} has {len(column)} rows, the others {length}")
         length = len(column)
         columns[name] = column
     _check_rows(length or 0)
     return columns
+
+
+def numeric_array(name: Any, values: Any, what: str = "column", tables: bool = False) -> np.ndarray:
+    """`values` as float64, a usable name, a vector (or with `tables` a rows × columns table) of finite numbers;
+    DataError naming the `what`, the row (and column) otherwise."""
+    check_name(name)
+    try:
+        array = np.array(values, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise DataError(f"{what} {name!r} is not numeric: {exc}") from None
+    if array.ndim != 1 and not (tables and array.ndim == 2):
+        shape = "a vector (rows,) or a table (rows, columns)" if tables else "1-D"
+        raise DataError(f"{what} {name!r} must be {shape}, got shape {array.shape}")
+    bad = np.argwhere(~np.isfinite(array))
+    if len(bad):
+        where = f"row {bad[0][0]}" + (f", column {bad[0][1]}" if array.ndim == 2 else "")
+        raise DataError(f"{what} {name!r} has a missing or non-finite value in {where}")
+    return array
 
 
 def _check_rows(rows: int) -> None:

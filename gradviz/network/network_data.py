@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from gradviz.data.columns import MAX_ROWS, DataError, check_name, read_csv
+from gradviz.data.columns import MAX_ROWS, DataError, numeric_array, read_csv
 
 
 def network_data(data: Mapping[str, Any] | str | os.PathLike[str], x_columns: Sequence[str] | None = None,
@@ -26,18 +26,7 @@ def network_data(data: Mapping[str, Any] | str | os.PathLike[str], x_columns: Se
     out: dict[str, np.ndarray] = {}
     rows = None
     for name, values in data.items():
-        check_name(name)
-        try:
-            array = np.array(values, dtype=np.float64)
-        except (TypeError, ValueError) as exc:
-            raise DataError(f"data {name!r} is not numeric: {exc}") from None
-        if array.ndim not in (1, 2):
-            raise DataError(f"data {name!r} must be a vector (rows,) or a table (rows, columns), "
-                            f"got shape {array.shape}")
-        bad = np.argwhere(~np.isfinite(array))
-        if len(bad):
-            where = f"row {bad[0][0]}" + (f", column {bad[0][1]}" if array.ndim == 2 else "")
-            raise DataError(f"data {name!r} has a missing or non-finite value at {where}")
+        array = numeric_array(name, values, "data", tables=True)
         if rows is not None and array.shape[0] != rows:
             raise DataError(f"data {name!r} has {array.shape[0]} rows, the others {rows}")
         rows = array.shape[0]
