@@ -17,6 +17,7 @@ from gradviz.network import Network
 PLANES = {"filter": "random, filter-normalised", "layer": "random, layer-normalised", "none": "random, not normalised",
           "pca": "principal components of the path", "eigen": "top two Hessian eigenvectors",
           "runs": "the start and the ends of runs A and B"}
+SLICE_GRID = (3, 401)  # points a side of the tab's landscape grid
 COARSE = 15  # points a side of the first grid shown while the full one is computed
 FAR_OFF = 0.5  # a path whose distance off the plane exceeds this share of its length is "far from the plane"
 
@@ -69,8 +70,8 @@ def compute_landscape(net: Network, theta: np.ndarray, step: int, thetas: np.nda
     ValueError for a bad kind, span or resolution."""
     if span is not None and not span > 0:
         raise ValueError(f"the span must be positive, got {span!r}")
-    if not 3 <= resolution <= 401:
-        raise ValueError(f"the grid must have 3 to 401 points a side, got {resolution}")
+    if not SLICE_GRID[0] <= resolution <= SLICE_GRID[1]:
+        raise ValueError(f"the grid must have {SLICE_GRID[0]} to {SLICE_GRID[1]} points a side, got {resolution}")
     if kind == "runs":
         if other is None:
             raise ValueError("keep a run as A first (Keep as run A), then train run B")

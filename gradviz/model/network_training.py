@@ -26,6 +26,7 @@ from gradviz.network.network_data import held_indices, network_data, split_rows
 
 CHUNK_STEPS = 25  # steps per job while playing: the views refresh after each (well under a frame of work)
 CURVATURE_EVERY = 10  # default: the top eigenvalue every this many steps
+MAX_CURVATURE_EVERY = 10_000
 RUN_SETTINGS = ("method", "lr", "batch_size", "steps", "seed", "curvature_every", "held_out", "schedule")
 TOP_K = 3  # eigenvalues followed
 TRACE_SAMPLES = 10  # Rademacher vectors of Hutchinson's trace at each measurement

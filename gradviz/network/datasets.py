@@ -8,6 +8,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from gradviz.data.columns import MAX_ROWS
+
+ROWS = (2, MAX_ROWS)  # a built-in dataset's size
+NOISE = (0.0, 10.0)  # its noise
+
 Arrays = dict[str, np.ndarray]
 
 
@@ -85,8 +90,8 @@ def network_dataset(name: str, rows: int | None = None, noise: float | None = No
     entry = NETWORK_DATASETS[name]
     rows = entry.rows if rows is None else int(rows)
     noise = entry.noise if noise is None else float(noise)
-    if not 2 <= rows <= 1_000_000:
-        raise ValueError(f"rows must be from 2 to 1,000,000, got {rows}")
-    if not 0.0 <= noise <= 10.0:
-        raise ValueError(f"noise must be from 0 to 10, got {noise}")
+    if not ROWS[0] <= rows <= ROWS[1]:
+        raise ValueError(f"rows must be from {ROWS[0]} to {ROWS[1]:,}, got {rows}")
+    if not NOISE[0] <= noise <= NOISE[1]:
+        raise ValueError(f"noise must be from {NOISE[0]:g} to {NOISE[1]:g}, got {noise}")
     return entry.make(np.random.default_rng(seed), rows, noise)

@@ -17,9 +17,10 @@ from gradviz.descent.schedules import SCHEDULES
 from gradviz.expr.errors import ExpressionError
 from gradviz.expr.lexer import MAX_LENGTH
 from gradviz.model import limits
-from gradviz.model.network_landscape import PLANES
-from gradviz.model.network_training import NetworkState
+from gradviz.model.network_landscape import PLANES, SLICE_GRID
+from gradviz.model.network_training import CURVATURE_EVERY, MAX_CURVATURE_EVERY, NetworkState
 from gradviz.network import NETWORK_DATASETS, network_dataset, parse_model
+from gradviz.network.datasets import NOISE, ROWS
 from gradviz.network.network_data import network_data
 from gradviz.session import fields
 from gradviz.session.fields import SessionError
@@ -53,8 +54,8 @@ def _data(raw: Any, where: str) -> tuple[dict, tuple]:
             target = None if target is None else fields.text(target, f"{where}.target", 200)
             return network_data(path, x_columns, target), (f"csv:{path}", (path, x_columns, target), None, None)
         name = fields.choice(raw.get("dataset"), f"{where}.dataset", NETWORK_DATASETS)
-        rows = fields.integer(raw.get("rows", 200), f"{where}.rows", 2, 1_000_000)
-        noise = fields.number(raw.get("noise", NETWORK_DATASETS[name].noise), f"{where}.noise", 0.0, 10.0)
+        rows = fields.integer(raw.get("rows", 200), f"{where}.rows", *ROWS)
+        noise = fields.number(raw.get("noise", NETWORK_DATASETS[name].noise), f"{where}.noise", *NOISE)
         seed = fields.integer(raw.get("seed", 0), f"{where}.seed", *limits.SEED)
         return network_dataset(name, rows, noise, seed), (name, None, noise, seed)
     except (DataError, ValueError) as exc:
@@ -71,7 +72,8 @@ def _run(raw: Any, where: str) -> dict[str, Any]:
             "batch_size": None if batch is None else fields.integer(batch, f"{where}.batch_size", *limits.BATCH),
             "steps": fields.integer(raw.get("steps", 2000), f"{where}.steps", *limits.STEPS),
             "seed": fields.integer(raw.get("seed", 0), f"{where}.seed", *limits.SEED),
-            "curvature_every": fields.integer(raw.get("curvature_every", 10), f"{where}.curvature_every", 0, 100_000),
+            "curvature_every": fields.integer(raw.get("curvature_every", CURVATURE_EVERY), f"{where}.curvature_every",
+                                              0, MAX_CURVATURE_EVERY),
             "held_out": fields.number(raw.get("held_out", 0.0), f"{where}.held_out", 0.0, 0.9),
             "schedule": fields.choice(raw.get("schedule", "constant"), f"{where}.schedule", SCHEDULES)}
 
@@ -96,7 +98,7 @@ def _landscape(raw: Any, where: str) -> dict[str, Any]:
     kind = fields.choice(raw.get("kind", "filter"), f"{where}.kind", PLANES)
     span = raw.get("span")
     return {"kind": kind, "span": None if span is None else fields.number(span, f"{where}.span", 1e-9, 1e6),
-            "resolution": fields.integer(raw.get("resolution", 41), f"{where}.resolution", 3, 401),
+            "resolution": fields.integer(raw.get("resolution", 41), f"{where}.resolution", *SLICE_GRID),
             "scheduler": fields.text(raw.get("scheduler", ""), f"{where}.scheduler", 500)}
 
 

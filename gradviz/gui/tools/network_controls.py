@@ -10,8 +10,11 @@ from gradviz.descent.optimizers import OPTIMIZERS
 from gradviz.descent.schedules import SCHEDULES
 from gradviz.gui.widgets.spin_boxes import double_spin, int_spin
 from gradviz.gui.widgets.theme import style_error_label
-from gradviz.model.network_landscape import PLANES
+from gradviz.model import limits
+from gradviz.model.network_landscape import PLANES, SLICE_GRID
+from gradviz.model.network_training import MAX_CURVATURE_EVERY
 from gradviz.network import NETWORK_DATASETS
+from gradviz.network.datasets import NOISE, ROWS
 from gradviz.network.mlp import ACTIVATIONS, LOSSES
 
 
@@ -55,8 +58,8 @@ class NetworkControls:
         for entry in NETWORK_DATASETS.values():
             self.dataset.addItem(entry.label, entry.name)
         self.dataset.currentIndexChanged.connect(lambda _: self._data_changed())
-        self.rows = int_spin(2, 100_000, self.state.rows, "rows")
-        self.noise = double_spin(0.0, 2.0, 2, 0.05, value=self.state.noise)
+        self.rows = int_spin(*ROWS, self.state.rows, "rows")
+        self.noise = double_spin(*NOISE, 2, 0.05, value=self.state.noise)
         self.data_seed = int_spin(0, 10**6, 0, "seed")
         for w in (self.rows, self.data_seed):
             w.editingFinished.connect(self._data_changed)
@@ -85,11 +88,11 @@ class NetworkControls:
             self.schedule.addItem(entry.label, entry.name)
         self.schedule.setToolTip("torch's learning-rate schedulers, their lengths fitted to the run's steps")
         self.schedule.currentIndexChanged.connect(lambda _: self._run_changed())
-        self.batch = int_spin(0, 100_000, 0, "")
+        self.batch = int_spin(0, limits.BATCH[1], 0, "")
         self.batch.setSpecialValueText("full batch")
-        self.steps = int_spin(1, 100_000, self.state.steps, "")
+        self.steps = int_spin(*limits.STEPS, self.state.steps, "")
         self.seed = int_spin(0, 10**6, 0, "")
-        self.every = int_spin(0, 10_000, self.state.curvature_every, "")
+        self.every = int_spin(0, MAX_CURVATURE_EVERY, self.state.curvature_every, "")
         self.every.setSpecialValueText("off")
         self.every.setToolTip("the top Hessian eigenvalue (exact Hessian-vector products, Lanczos) every k steps")
         self.held = int_spin(0, 90, 0, "a share of the rows kept out of training; its loss is drawn beside the rest")
@@ -151,7 +154,7 @@ class NetworkControls:
         self.span.setSpecialValueText("fit the path")
         self.span.setToolTip("α and β run from −span to +span; \"fit the path\": wide enough for the projected "
                              "training path, at least 1")
-        self.plane_grid = int_spin(3, 401, 41, "grid points a side")
+        self.plane_grid = int_spin(*SLICE_GRID, 41, "grid points a side")
         row = QtWidgets.QHBoxLayout()
         for label, w in (("span", self.span), ("grid", self.plane_grid)):
             row.addWidget(QtWidgets.QLabel(label))
