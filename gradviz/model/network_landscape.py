@@ -15,8 +15,7 @@ from gradviz.model.jobs import Progress
 from gradviz.network import Network
 
 PLANES = {"filter": "random, filter-normalised", "layer": "random, layer-normalised", "none": "random, not normalised",
-          "pca": "principal components of the path", "eigen": "top two Hessian eigenvectors",
-          "runs": "the start and the ends of runs A and B"}
+          "pca": "PCA of the path", "eigen": "top Hessian eigenvectors", "runs": "start, ends of runs A and B"}
 SLICE_GRID = (3, 401)  # points a side of the tab's landscape grid
 COARSE = 15  # points a side of the first grid shown while the full one is computed
 FAR_OFF = 0.5  # a path whose distance off the plane exceeds this share of its length is "far from the plane"
