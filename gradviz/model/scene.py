@@ -28,7 +28,7 @@ from gradviz.model.descent_state import DescentState, default_methods
 from gradviz.model.parameter_sliders import ParameterSliders
 from gradviz.model.presets import DEFAULT_PRESET, Preset, preset_named
 from gradviz.model.sampling import PREVIEW_ROWS, Sample, coarse_sample, preview_side, sample
-from gradviz.model.scene_work import VIEW_KINDS, SceneWork
+from gradviz.model.scene_work import VIEW_KINDS, SceneWork, prepare_for_view
 from gradviz.model.signal import Signal
 from gradviz.model.view_settings import (  # noqa: F401 (re-exported: the scene's settings live there)
     COLORMAPS,
@@ -105,7 +105,8 @@ class Scene(ParameterSliders, SceneWork):
             return False
         if self.executor is not None and len(text) > PREPARE_INLINE_CHARS:
             self.preparing = text
-            self.hand_out("prepare", lambda progress: fn.prepare(everything=True))
+            methods = self.descent.enabled_methods
+            self.hand_out("prepare", lambda progress: prepare_for_view(fn, methods))
             return True
         self._show_expression(fn)
         return True

@@ -10,6 +10,7 @@ from PySide6 import QtCore, QtWidgets
 
 from gradviz.gui.widgets.blocking import signals_blocked
 from gradviz.gui.widgets.format import num
+from gradviz.gui.widgets.lazy import Coalesced
 from gradviz.gui.widgets.theme import style_error_label
 from gradviz.model.parameter_sliders import ParameterSliders
 
@@ -124,7 +125,7 @@ class ParameterPanel(QtWidgets.QWidget):
         self.grid.setContentsMargins(6, 0, 6, 2)
         self.grid.setHorizontalSpacing(6)
         self.grid.setVerticalSpacing(1)
-        self.rows: dict[str, ParameterRow] = {}
+        self._rows: dict[str, ParameterRow] = {}
         self.timer = QtCore.QTimer(self)
         self.timer.setInterval(FRAME_MS)
         self.timer.timeout.connect(self._frame)
@@ -134,29 +135,38 @@ class ParameterPanel(QtWidgets.QWidget):
         self.message_timer.setSingleShot(True)
         self.message_timer.setInterval(6000)
         self.message_timer.timeout.connect(lambda: self.message.setVisible(False))
+        self.later = Coalesced(self.rebuild, self)  # new sliders in a pass of their own (10 ms: not with a new f)
         scene.parameters_changed.connect(self._parameters_changed)
         self.rebuild()
 
+    @property
+    def rows(self) -> dict[str, ParameterRow]:
+        """The row of each parameter of the current f, by name (built now if a new f's rows wait for their pass)."""
+        if self.later.pending:
+            self.rebuild()
+        return self._rows
+
     def rebuild(self) -> None:
         """One row per parameter of the current f (rows of parameters that remain are kept)."""
+        self.later.cancel()
         names = list(self.scene.function.parameters)
-        if names == list(self.rows) and self.grid.count():
-            for row in self.rows.values():
+        if names == list(self._rows) and self.grid.count():
+            for row in self._rows.values():
                 row.sync()
             return
-        for row in self.rows.values():
+        for row in self._rows.values():
             row.play.setChecked(False)
             for w in row.widgets():
                 self.grid.removeWidget(w)
                 w.deleteLater()
             row.deleteLater()
         self.grid.removeWidget(self.message)
-        self.rows = {}
+        self._rows = {}
         columns = 2 if len(names) > 3 else 1
         per_column = math.ceil(len(names) / columns) if names else 0
         for k, name in enumerate(names):
             row = ParameterRow(self, name)
-            self.rows[name] = row
+            self._rows[name] = row
             r, c = k % per_column, (k // per_column) * 7
             for j, w in enumerate(row.widgets()):
                 self.grid.addWidget(w, r, c + j)
@@ -168,12 +178,12 @@ class ParameterPanel(QtWidgets.QWidget):
         self.playing_changed()
 
     def _parameters_changed(self, names: set[str]) -> None:
-        if list(self.scene.function.parameters) != list(self.rows):
-            self.rebuild()
+        if list(self.scene.function.parameters) != list(self._rows):
+            self.later.request()
             return
         for name in names:
-            if name in self.rows:
-                self.rows[name].sync()
+            if name in self._rows:
+                self._rows[name].sync()
 
     def report(self, text: str) -> None:
         """Show a refused edit in the panel (the scene kept its last good state)."""
