@@ -22,6 +22,7 @@ from gradviz.model.sampling import Sample
 from gradviz.model.scene import Scene
 
 FIELD_COLORS = pg.ColorMap([0.0, 1.0], [(255, 215, 215), (190, 0, 20)])  # pale to deep red: |∇f|
+CRITICAL_BRUSHES = {kind: pg.mkBrush(k.color) for kind, k in CRITICAL_KINDS.items()}  # shared (trajectory_layer._pen)
 
 
 class ContourView(pg.PlotWidget):
@@ -232,7 +233,7 @@ class ContourView(pg.PlotWidget):
             self.critical.setData([])
             return
         spots = [{"pos": (p.x, p.y), "symbol": CRITICAL_KINDS[p.kind].marker,
-                  "brush": pg.mkBrush(CRITICAL_KINDS[p.kind].color), "data": p} for p in pts]
+                  "brush": CRITICAL_BRUSHES[p.kind], "data": p} for p in pts]
         self.critical.setData(spots)
 
     def update_probe(self) -> None:

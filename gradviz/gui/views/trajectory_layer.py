@@ -24,6 +24,7 @@ def marker_stride(steps: int) -> int:
 
 
 _BRUSHES: dict[str, QtGui.QBrush] = {}
+_PENS: dict[tuple[str, float], QtGui.QPen] = {}
 
 
 def _brush(color: str) -> QtGui.QBrush:
@@ -31,6 +32,14 @@ def _brush(color: str) -> QtGui.QBrush:
     if color not in _BRUSHES:
         _BRUSHES[color] = pg.mkBrush(color)
     return _BRUSHES[color]
+
+
+def _pen(color: str, width: float = 1.0) -> QtGui.QPen:
+    """One shared pen per colour and width: a scatter item renders a symbol once per pen object (its atlas is keyed
+    by the object), so a new pen on every redraw rendered every end marker again (48 ms for 25 start points)."""
+    if (color, width) not in _PENS:
+        _PENS[color, width] = pg.mkPen(color, width=width)
+    return _PENS[color, width]
 
 
 def shown_points(traj: Trajectory, playback: int | None) -> np.ndarray:
@@ -150,8 +159,8 @@ class ContourTrajectories:
             if len(pts) and d.playback is None:
                 end = pts[-1]
                 if traj.diverged or traj.status == "left_domain":
-                    ends.append({"pos": tuple(end), "symbol": "x", "brush": pg.mkBrush("#d62728"),
-                                 "pen": pg.mkPen("#d62728", width=2)})
+                    ends.append({"pos": tuple(end), "symbol": "x", "brush": _brush("#d62728"),
+                                 "pen": _pen("#d62728", 2)})
                     what = "diverged" if traj.diverged else "left f's domain"
                     label = pg.TextItem(f"{OPTIMIZERS[method].label} {what} at step {traj.stop_step}",
                                         color="#b00000", anchor=(0, 1), fill=pg.mkBrush(255, 255, 255, 190))
@@ -160,7 +169,7 @@ class ContourTrajectories:
                     self.plot.addItem(label)
                     self.labels.append(label)
                 else:
-                    ends.append({"pos": tuple(end), "symbol": "star", "brush": brush, "pen": pg.mkPen("k")})
+                    ends.append({"pos": tuple(end), "symbol": "star", "brush": brush, "pen": _pen("k")})
             if d.playback is not None and len(pts):
                 k = min(d.playback, len(traj.points) - 1)
                 q = traj.points[k]

@@ -64,12 +64,22 @@ class Coalesced:
 
 _QUEUE: dict[int, Coalesced] = {}  # the requests waiting, oldest first
 _SCHEDULED = [False]
+_TIMER: list[QtCore.QTimer] = []
 
 
 def _schedule() -> None:
+    """Run the next request in a later pass of the event loop. A zero-interval QTimer object waits until the window
+    system's events (input, paint) are handled, and runs in turn with the other timers; QTimer.singleShot(0) posts an
+    event instead, which Qt delivers before them, so that a chain of redraws starved the window's timers."""
     if not _SCHEDULED[0]:
         _SCHEDULED[0] = True
-        QtCore.QTimer.singleShot(0, _run_one)
+        if not _TIMER:
+            timer = QtCore.QTimer(QtCore.QCoreApplication.instance())
+            timer.setSingleShot(True)
+            timer.setInterval(0)
+            timer.timeout.connect(_run_one)
+            _TIMER.append(timer)
+        _TIMER[0].start()
 
 
 def _run_one() -> None:
@@ -85,7 +95,8 @@ def _run_one() -> None:
         _schedule()
 
 
-NEW_ITEMS_PER_PASS = 24  # plot items a view makes in one pass of the event loop (75 paths: ~90 ms at once)
+NEW_ITEMS_PER_PASS = 12  # plot items a view makes in one pass of the event loop (75 paths: ~90 ms at once; the
+# first 24 GL lines took 51 ms)
 
 
 class FollowPaths:
