@@ -37,8 +37,9 @@ def main() -> int:
     if not os.environ.get("DISPLAY") and os.environ.get("QT_QPA_PLATFORM") != "offscreen":
         print("bench_ui needs a display for OpenGL: run it under xvfb-run (see the docstring)", file=sys.stderr)
         return 1
-    if hasattr(os, "sched_setaffinity"):
-        os.sched_setaffinity(0, {0})
+    every_core = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
+    if every_core is not None:
+        os.sched_setaffinity(0, {min(every_core)})  # the ratios: one core, so that nothing else runs beside them
     import numpy as np
     import pyqtgraph as pg
     import pyqtgraph.opengl as gl
@@ -240,6 +241,9 @@ def main() -> int:
     print(f"gradviz's whole expression change is {t_lib_surface / med_change:.1f}× faster than pyqtgraph's "
           f"surface item alone")
     scene.executor = runner
+    if every_core is not None:  # the freeze table: the window and its runner's threads on the machine's cores
+        for thread in os.listdir("/proc/self/task"):  # threads started meanwhile kept the one core they were given
+            os.sched_setaffinity(int(thread), every_core)
     freeze = freeze_table(app, window, args.quick)
     network = network_table(app, window, args.quick)
     Path(args.out).write_text(json.dumps({"freeze": freeze, "network": network, "rows": rows, "descent": descent_rows,

@@ -66,11 +66,11 @@ def mwin(qtbot, window):
 
 
 def image_array(image: QtGui.QImage) -> np.ndarray:
-    """An RGB array (h, w, 3) of a QImage."""
+    """An RGB array (h, w, 3) of a QImage (a copy: the converted image it is read from is freed on return)."""
     img = image.convertToFormat(QtGui.QImage.Format.Format_RGB888)
     w, h = img.width(), img.height()
     data = np.frombuffer(img.constBits(), dtype=np.uint8, count=img.bytesPerLine() * h)
-    return data.reshape(h, img.bytesPerLine())[:, : 3 * w].reshape(h, w, 3)
+    return data.reshape(h, img.bytesPerLine())[:, : 3 * w].reshape(h, w, 3).copy()
 
 
 def drag(qtbot, view, start: QtCore.QPoint, end: QtCore.QPoint, steps: int = 8) -> None:

@@ -10,9 +10,10 @@ import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from gradviz.export import export_critical_points, export_trajectories, suffix_of
-from gradviz.export.formats import dialog_filter, suffixes, with_chosen_suffix
+from gradviz.export.formats import dialog_filter, resolve, suffixes, with_chosen_suffix
 from gradviz.gui.files import exporting
 from gradviz.gui.files.parameter_movie import export_parameter_sweep_dialog
+from gradviz.gui.files.staged_export import StagedExport, Stages, on_end
 from gradviz.gui.files.twin_view import MAX_SIDE, MIN_SIDE, contour_twin
 
 
@@ -112,6 +113,23 @@ class ExportController(QtCore.QObject):
         suffix_of(path, suffixes("3d"), "the 3D view")
         exporting.export_3d_png(self.window.surface, path, width, height, scale, transparent)
 
+    def export_3d_in_stages(self, path: str, width: int, height: int, scale: float = 1.0,
+                            transparent: bool = False) -> StagedExport | None:
+        """`export_3d` drawn in stages between the window's events, its progress in the status bar with a Cancel,
+        and written by the runner; None (after a message) for a path it cannot write."""
+        if not self._report(lambda: suffix_of(path, suffixes("3d"), "the 3D view")):
+            return None
+        stages = exporting.render_3d_stages(self.window.surface, width, height, scale, transparent)
+        return self._in_stages("Exporting the 3D view", path, stages)
+
+    def _in_stages(self, label: str, path: str, stages: Stages) -> StagedExport:
+        export = StagedExport(label, stages, path, self)
+        bar = self.window.statusBar()
+        on_end(export, lambda written: bar.showMessage(f"Saved {written}", 5000),
+               lambda err: self.warn(self.window, "Export failed", str(err)))
+        self.window.work.track(export)
+        return export.start()
+
     def export_3d_dialog(self) -> None:
         dialog = SizeDialog(self.window, 1600, 1200)
         if dialog.exec() != QtWidgets.QDialog.DialogCode.Accepted:
@@ -119,8 +137,8 @@ class ExportController(QtCore.QObject):
         path = self._ask_path("Export the 3D view", "surface.png", "3d")
         if path:
             scale = float(dialog.scale.currentText().rstrip("×"))
-            self._report(lambda: self.export_3d(path, dialog.width_box.value(), dialog.height_box.value(), scale,
-                                                dialog.transparent.isChecked()))
+            self.export_3d_in_stages(path, dialog.width_box.value(), dialog.height_box.value(), scale,
+                                     dialog.transparent.isChecked())
 
     def export_view(self, name: str, path: str, width: int | None = 1600, height: int | None = None) -> None:
         """A 2D view in a "plot" format; with a `height` too, the contour view is laid out at width × height (not
@@ -136,16 +154,35 @@ class ExportController(QtCore.QObject):
         suffix_of(path, suffixes("plot"), f"the {name} view")
         exporting.export_plot(self.plot_items()[name], path, width)
 
+    def export_contour_in_stages(self, path: str, width: int, height: int) -> StagedExport | None:
+        """The contour view laid out at width × height and exported as `export_view` does, in stages (see
+        `export_3d_in_stages`); None (after a message) for a path it cannot write."""
+        try:
+            path, fmt = resolve(path, "plot", "the contour view")
+        except ValueError as err:
+            self.warn(self.window, "Export failed", str(err))
+            return None
+
+        def stages() -> Stages:
+            with contour_twin(self.scene, width, height) as twin:
+                yield 0.4
+                drawn = yield from exporting.plot_stages(twin.getPlotItem(), fmt.render == "vector", width)
+            return drawn
+
+        return self._in_stages("Exporting the contour view", path, stages())
+
     def export_view_dialog(self, name: str) -> None:
-        size = None
         if name == "contour":
             dialog = PlotSizeDialog(self.window, "Export the contour view", 1200, 900)
             if dialog.exec() != QtWidgets.QDialog.DialogCode.Accepted:
                 return
-            size = dialog.size()
+            path = self._ask_path("Export the contour view", "contour.png", "plot")
+            if path:
+                self.export_contour_in_stages(path, *dialog.size())
+            return
         path = self._ask_path(f"Export the {name} view", f"{name}.png", "plot")
         if path:
-            self._report(lambda: self.export_view(name, path, *(size or (1600, None))))
+            self._report(lambda: self.export_view(name, path, 1600))
 
     def window_image(self) -> QtGui.QImage:
         return exporting.grab_with_gl(self.window, [self.window.surface])

@@ -12,6 +12,7 @@ import pyqtgraph.exporters  # noqa: F401 (registers the exporters)
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from gradviz.export.formats import resolve
+from gradviz.gui.files.staged_export import Stages, run_stages, write_file
 
 
 def render_3d(view: QtWidgets.QWidget, width: int, height: int, scale: float = 1.0,
@@ -19,6 +20,12 @@ def render_3d(view: QtWidgets.QWidget, width: int, height: int, scale: float = 1
     """The 3D view rendered offscreen at (width × scale, height × scale) pixels, not a screen grab: a
     twin SurfaceView of that size, never shown on screen, with the same scene and camera, draws into
     its own framebuffer. (pyqtgraph's renderToArray drops depth-tested items under Mesa here.)"""
+    return run_stages(render_3d_stages(view, width, height, scale, transparent))
+
+
+def render_3d_stages(view: QtWidgets.QWidget, width: int, height: int, scale: float = 1.0,
+                     transparent: bool = False) -> Stages:
+    """`render_3d` in stages (see `staged_export`): the twin's surface built; drawn and read back; converted."""
     from gradviz.gui.views.surface_view import SurfaceView
 
     w, h = max(16, round(width * scale)), max(16, round(height * scale))
@@ -37,13 +44,15 @@ def render_3d(view: QtWidgets.QWidget, width: int, height: int, scale: float = 1
             twin.text_scale = scale
             twin._built = None  # rebuild the labels at the new size
             twin.rebuild()
+        yield 0.3
         twin.show()
         twin.apply_camera(view.camera_state())
         QtWidgets.QApplication.processEvents()
-        image = twin.grabFramebuffer()
+        image = twin.grabFramebuffer()  # in the stage that showed it (drawn after a pass of the loop, it was black)
         if image.size() != QtCore.QSize(w, h):
             image = image.scaled(w, h, QtCore.Qt.AspectRatioMode.IgnoreAspectRatio,
                                  QtCore.Qt.TransformationMode.SmoothTransformation)
+        yield 0.9
         return image.convertToFormat(QtGui.QImage.Format.Format_ARGB32)
     finally:
         twin.detach()
@@ -53,23 +62,25 @@ def render_3d(view: QtWidgets.QWidget, width: int, height: int, scale: float = 1
 
 def export_3d_png(view: pg.opengl.GLViewWidget, path: str, width: int, height: int, scale: float = 1.0,
                   transparent: bool = False) -> None:
-    image = render_3d(view, width, height, scale, transparent)
-    if not image.save(path, "PNG"):
-        raise OSError(f"could not write {path}")
+    write_file(path, render_3d(view, width, height, scale, transparent))
+
+
+def plot_stages(plot_item: pg.PlotItem, vector: bool, width: int | None = None) -> Stages:
+    """A 2D view drawn by pyqtgraph's exporters in stages (see `staged_export`): SVG bytes when `vector`, else an
+    image `width` pixels wide (Qt writes it in the format its path's suffix names)."""
+    yield 0.1
+    if vector:
+        return pg.exporters.SVGExporter(plot_item).export(toBytes=True)
+    exporter = pg.exporters.ImageExporter(plot_item)
+    if width:
+        exporter.parameters()["width"] = int(width)
+    return exporter.export(toBytes=True)
 
 
 def export_plot(plot_item: pg.PlotItem, path: str, width: int | None = None) -> None:
     """A 2D view in a "plot" format of the table (PNG at `width` pixels, SVG, …), with pyqtgraph's exporters."""
     path, fmt = resolve(path, "plot", "a 2D view")
-    if fmt.render == "vector":
-        pg.exporters.SVGExporter(plot_item).export(path)
-    else:  # raster: Qt writes the image in the format its suffix names
-        exporter = pg.exporters.ImageExporter(plot_item)
-        if width:
-            exporter.parameters()["width"] = int(width)
-        exporter.export(path)
-    if not Path(path).exists():
-        raise OSError(f"could not write {path}")
+    write_file(path, run_stages(plot_stages(plot_item, fmt.render == "vector", width)))
 
 
 def grab_with_gl(widget: QtWidgets.QWidget, gl_views: list[QtWidgets.QWidget]) -> QtGui.QImage:

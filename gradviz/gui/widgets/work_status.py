@@ -30,7 +30,7 @@ class WorkStatus(QtWidgets.QWidget):
         self.bar.setFormat("%p%")
         self.cancel = QtWidgets.QPushButton("Cancel")
         self.cancel.setToolTip("Stop this computation; what is shown stays as it was")
-        self.cancel.clicked.connect(scene.cancel_work)
+        self.cancel.clicked.connect(self._cancel)
         layout.addWidget(self.label)
         layout.addWidget(self.bar)
         layout.addWidget(self.cancel)
@@ -41,9 +41,28 @@ class WorkStatus(QtWidgets.QWidget):
         self.timer.timeout.connect(self.refresh)
         scene.work_changed.connect(self.refresh)
         self.since: float | None = None  # when the scene last became busy
+        self.tasks: list = []  # long work of the window's own (an export in stages), shown before the scene's jobs
         self.setVisible(False)
 
+    def track(self, task: QtCore.QObject) -> None:
+        """Show `task` (with `label`, `fraction`, `running`, `cancel()` and a `changed` signal: a `StagedExport`)
+        at once, until it ends; Cancel cancels it."""
+        self.tasks.append(task)
+        task.changed.connect(self.refresh)
+        self.refresh()
+
+    def _cancel(self) -> None:
+        running = [task for task in self.tasks if task.running]
+        if running:
+            running[0].cancel()
+        else:
+            self.scene.cancel_work()
+
     def refresh(self) -> None:
+        self.tasks = [task for task in self.tasks if task.running]
+        if self.tasks:
+            self._show(self.tasks[0].label, self.tasks[0].fraction)
+            return
         jobs = self.scene.busy
         if not jobs:
             self.setVisible(False)
@@ -57,8 +76,11 @@ class WorkStatus(QtWidgets.QWidget):
         if time.monotonic() - self.since < SHOW_AFTER:
             return
         job = jobs[0]
-        self.label.setText(LABELS.get(job.kind, job.kind).capitalize() + "…")
-        value = round(100 * (job.progress.fraction if job.progress is not None else 0.0))
+        self._show(LABELS.get(job.kind, job.kind).capitalize(), job.progress.fraction if job.progress else 0.0)
+
+    def _show(self, label: str, fraction: float) -> None:
+        self.label.setText(label + "…")
+        value = round(100 * fraction)
         if value != self.bar.value():  # a QProgressBar repaints at once on every new value
             self.bar.setValue(value)
         self.setVisible(True)
