@@ -1,5 +1,6 @@
 """Screenshots of the window's work off the GUI thread, in resources/screenshots/issue_21: a change drawn coarse
-(48² at once) and then fine (the grid asked for), and the status bar's progress and Cancel during a big loss.
+(48² at once) and then fine (the grid asked for), and the status bar's progress and Cancel during a big loss and
+during a big figure's export.
 
     xvfb-run -a -s "-screen 0 1600x1000x24" python scripts/screenshots_never_freeze.py
 """
@@ -75,6 +76,18 @@ def main() -> int:
     grab("progress.png")
     window.work.cancel.click()
     pump(0.5)
+
+    # a big figure exported in stages: the status bar shows how far it has got, with its Cancel
+    scene.set_expression("(x^2 + y - 11)^2 + (x + y^2 - 7)^2")
+    pump(3.0, lambda: not scene.busy)
+    figure = Path(scratch) / "surface.png"
+    export = window.files.exports.export_3d_in_stages(str(figure), 1024, 1024, scale=4.0)
+    pump(20.0, lambda: export.fraction >= 0.25)
+    pump(0.2)
+    grab("export_progress.png")
+    window.work.cancel.click()
+    pump(0.5)
+    print(f"the export was cancelled: {not figure.exists()}")
     window.close()
     settings.sync()
     shutil.rmtree(scratch, ignore_errors=True)

@@ -52,6 +52,7 @@ class BackgroundWork(QtCore.QObject):
         # Python's own pool, not QThreadPool.create(callable): its Python objects are released with the GIL held
         self.pool = concurrent.futures.ThreadPoolExecutor(THREADS, thread_name_prefix="gradviz-work")
         self._pending: set[concurrent.futures.Future] = set()
+        self._waiting: list[tuple[Job, int]] = []  # handed out, to start when the GUI thread is back in its loop
         self._models: dict[int, tuple[Accept, IsStale, QtCore.QObject]] = {}  # by key: accept, is_stale, owner
         self._keys = itertools.count()
         self.finished.connect(self._deliver, QtCore.Qt.ConnectionType.QueuedConnection)
@@ -79,9 +80,19 @@ class BackgroundWork(QtCore.QObject):
         return entry[0] if entry is not None and shiboken6.isValid(entry[2]) else None
 
     def submit(self, job: Job, key: int) -> None:
-        future = self.pool.submit(self._run, job, key)
-        self._pending.add(future)
-        future.add_done_callback(self._pending.discard)
+        """Start `job` once the GUI thread is back in its event loop: jobs handed out while a change is being applied
+        (the views drawing a new f) would otherwise run their Python loops beside it, and the two threads take turns
+        with the GIL (a 12-term f was applied in 37 to 104 ms while its paths started, 28 ms after)."""
+        self._waiting.append((job, key))
+        if len(self._waiting) == 1:
+            QtCore.QTimer.singleShot(0, self._start_waiting)
+
+    def _start_waiting(self) -> None:
+        waiting, self._waiting = self._waiting, []
+        for job, key in waiting:
+            future = self.pool.submit(self._run, job, key)
+            self._pending.add(future)
+            future.add_done_callback(self._pending.discard)
 
     def _run(self, job: Job, key: int) -> None:
         entry = self._models.get(key)  # (the owner's validity is checked on the GUI thread, at delivery)
@@ -103,4 +114,5 @@ class BackgroundWork(QtCore.QObject):
     def wait(self) -> None:
         """Block until the jobs handed out are done (the caller cancelled its own first; they stop at their next
         report)."""
+        self._start_waiting()
         concurrent.futures.wait(list(self._pending))

@@ -105,8 +105,7 @@ class Scene(ParameterSliders, SceneWork):
             return False
         if self.executor is not None and len(text) > PREPARE_INLINE_CHARS:
             self.preparing = text
-            methods = self.descent.enabled_methods
-            self.hand_out("prepare", lambda progress: prepare_for_view(fn, methods))
+            self.hand_out("prepare", lambda progress, m=self.descent.enabled_methods: prepare_for_view(fn, m))
             return True
         self._show_expression(fn)
         return True

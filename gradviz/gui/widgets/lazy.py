@@ -73,13 +73,19 @@ def _schedule() -> None:
     event instead, which Qt delivers before them, so that a chain of redraws starved the window's timers."""
     if not _SCHEDULED[0]:
         _SCHEDULED[0] = True
-        if not _TIMER:
-            timer = QtCore.QTimer(QtCore.QCoreApplication.instance())
-            timer.setSingleShot(True)
-            timer.setInterval(0)
-            timer.timeout.connect(_run_one)
-            _TIMER.append(timer)
-        _TIMER[0].start()
+        QtCore.QTimer.singleShot(0, _start_timer)  # a posted event: runs once the work asking for it is done
+
+
+def _start_timer() -> None:
+    """Start the zero timer now, at the end of the work that requested a redraw: started during that work, it came
+    due before the timers that came due while the work went on, and ran ahead of them."""
+    if not _TIMER:
+        timer = QtCore.QTimer(QtCore.QCoreApplication.instance())
+        timer.setSingleShot(True)
+        timer.setInterval(0)
+        timer.timeout.connect(_run_one)
+        _TIMER.append(timer)
+    _TIMER[0].start()
 
 
 def _run_one() -> None:
