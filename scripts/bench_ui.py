@@ -47,6 +47,7 @@ def main() -> int:
     from freeze import freeze_table, network_table, time_our_code
     from PySide6 import QtCore
 
+    from gradviz.gui.background import settle_heap
     from gradviz.gui.main_window import MainWindow
     from gradviz.gui.qt_setup import ensure_app
     from gradviz.gui.widgets.lazy import run_pending
@@ -63,6 +64,7 @@ def main() -> int:
     window.resize(1500, 950)
     window.show()
     app.processEvents()
+    settle_heap()  # as the app does once its window is up
     runner = scene.executor
     scene.executor = None  # the CPU work of each change whole, on this thread (the freeze table uses the runner)
     scene.set_resolution(200)

@@ -6,6 +6,7 @@ import sys
 
 from PySide6 import QtCore
 
+from gradviz.gui.background import settle_heap
 from gradviz.gui.main_window import MainWindow
 from gradviz.gui.qt_setup import ensure_app
 from gradviz.model.scene import Scene
@@ -22,6 +23,7 @@ def run(expression: str | None = None, session: str | None = None, lesson: str |
     if expression:
         scene.set_expression(expression)
     window.show()
+    settle_heap()
     _install_excepthook(window)
     opener = FileOpener(window)
     app.installEventFilter(opener)

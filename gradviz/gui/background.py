@@ -38,6 +38,15 @@ def collect_now() -> None:
     gc.collect()
 
 
+def settle_heap() -> int:
+    """Once the window is up: collect, then move every object the start-up made (modules, widgets, plot items) out of
+    the collector's reach (gc.freeze), so that a full collection scans only what was made since. Before, one fell in
+    the middle of a redraw now and then: 45-53 ms when 25 start points were added. Returns how many were moved."""
+    gc.collect()
+    gc.freeze()
+    return gc.get_freeze_count()
+
+
 class BackgroundWork(QtCore.QObject):
     """`executor(accept, is_stale, owner)` gives a model its executor: `job.compute()` runs off the GUI thread, then
     `accept(job, result)` on it (the result is the exception if the job raised). `wait()` blocks until no job is

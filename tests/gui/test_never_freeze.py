@@ -47,3 +47,19 @@ def test_a_new_f_is_drawn_coarse_within_the_change_then_fine(qtbot, window):
     settle(qtbot, window)
     assert window.contour.image.image.shape == (400, 400)
     assert window.surface.mesh.vertices.shape[0] >= 400 * 400
+
+
+def test_once_the_window_is_up_a_full_collection_scans_only_what_was_made_since():
+    import gc
+
+    from gradviz.gui.background import settle_heap
+
+    made_at_start = [[] for _ in range(100)]
+    try:
+        frozen = settle_heap()
+        assert frozen >= len(made_at_start)
+        made_later = []
+        scanned = gc.get_objects()  # what a full collection goes through
+        assert not any(o is made_at_start[0] for o in scanned) and any(o is made_later for o in scanned)
+    finally:
+        gc.unfreeze()  # the next tests' objects are collected as usual
