@@ -29,6 +29,44 @@ def median_ms(fn, repeats: int) -> float:
     return median_seconds(fn, repeats) * 1e3
 
 
+def tick_floor(scene, param_texts: list[str], functions: dict, repeats: int) -> list[dict]:
+    """What no drawing can save: a tick's own computing (f and ∇f on the grid, its isolines and arrows, the paths)
+    against what only a change computes (parse, derive, the kernels and descent loops compiled). Were the drawing
+    free, the ratio would be tick / (tick + change's own) at best."""
+    import numpy as np
+
+    from gradviz import parse
+    from gradviz.descent.trajectory import loop_for
+    from gradviz.model.sampling import sample
+
+    rows = []
+    print(f"\n{'without drawing (200²)':<32} {'tick computes ms':>17} {'change adds ms':>15} {'best ratio':>11}")
+    d, view = scene.descent, scene.view
+    for name, text in zip(functions, param_texts, strict=True):
+        scene.set_expression(text)
+        values = iter(np.tile([0.75, 1.5], 10**6))
+
+        def computing(values=values) -> None:
+            fn = scene.function.with_parameters(k=float(next(values)))
+            s = sample(fn, scene.domain, scene.resolution)
+            s.isolines(s.color_scale(view.contour_spacing).levels(view.contour_count))
+            s.arrows(view.field_density, view.field_sign)
+            d.use_function(fn, scene.domain, announce=False)
+            d.trajectories()
+
+        def derive(text=text) -> None:
+            fn = parse(text).prepare()  # f with ∇f and H on grids and at points (fewer kernels than a change uses)
+            for method in d.enabled_methods:
+                loop_for(fn, method)
+
+        t_tick, t_derive = median_ms(computing, repeats), median_ms(derive, repeats)
+        best = t_tick / (t_tick + t_derive)
+        rows.append({"function": name, "tick_computing_ms": t_tick, "change_adds_ms": t_derive, "best_ratio": best})
+        print(f"{name:<32} {t_tick:>17.1f} {t_derive:>15.1f} {best:>11.2f}")
+        d.use_function(scene.function, scene.domain)
+    return rows
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
@@ -138,6 +176,7 @@ def main() -> int:
         print(f"{name:<32} {t_change:>21.1f} {t_tick:>15.1f} {t_tick / t_change:>6.2f}")
     med_ratio = statistics.median(r["ratio"] for r in tick_rows)
     print(f"median slider tick / expression change: {med_ratio:.2f} (target ≤ 0.5)")
+    bound_rows = tick_floor(scene, param_texts, FUNCTIONS, repeats)
 
     # the backprop graph: layout at the panel's cap, and the largest f the parser takes (capped: a note)
     from gradviz.gui.panels.backprop_panel import MAX_DRAWN_NODES
@@ -249,7 +288,7 @@ def main() -> int:
     freeze = freeze_table(app, window, args.quick)
     network = network_table(app, window, args.quick)
     Path(args.out).write_text(json.dumps({"freeze": freeze, "network": network, "rows": rows, "descent": descent_rows,
-                                          "slider": tick_rows,
+                                          "slider": tick_rows, "slider_floor": bound_rows,
                                           "graph": graph_rows, "isolines": iso_rows,
                                           "median_slider_ratio": med_ratio,
                                           "median_descent_16x1000_ms": med_desc,

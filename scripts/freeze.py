@@ -7,6 +7,7 @@ at once on the GUI thread (as before the job runner) and once handed to the runn
 
 from __future__ import annotations
 
+import os
 import statistics
 import time
 from collections.abc import Callable
@@ -20,6 +21,18 @@ TWELVE_TERMS = " + ".join(f"sin({k}*x + y)*exp(-0.0{k}*(x^2 + y^2))*tanh(x*y + {
 
 OURS = [0.0]  # seconds in gradviz's code on the GUI thread since the last tick
 TICKS = [0]  # ticks of the measuring timer so far
+DETAIL = bool(os.environ.get("GRADVIZ_FREEZE_DETAIL"))  # print what ran in each action's worst gap
+ENTRIES: list[tuple[float, float, str]] = []  # with DETAIL: (start, end, what) of each entry into gradviz's code
+
+
+def entry_name(obj: object, method: str, args: tuple) -> str:
+    """A short name of an entry into gradviz's code: the signal, the job's kind, or the deferred redraw."""
+    if method == "emit":
+        return f"signal {obj.name}"
+    if method == "_deliver":
+        return f"result of {args[0].kind}"
+    fn = getattr(obj, "fn", None)
+    return f"redraw {getattr(fn, '__qualname__', fn)}"
 _DEPTH = [0]
 _ACTION_SINCE = [0.0]  # when the running action last entered gradviz's code
 
@@ -58,7 +71,7 @@ def time_our_code() -> None:
         if getattr(original, "timed", False):
             continue
 
-        def timed(self, *args, original=original):
+        def timed(self, *args, original=original, name=name):
             _DEPTH[0] += 1
             t = time.perf_counter()
             try:
@@ -67,6 +80,8 @@ def time_our_code() -> None:
                 _DEPTH[0] -= 1
                 if _DEPTH[0] == 0:
                     OURS[0] += time.perf_counter() - t
+                    if DETAIL:
+                        ENTRIES.append((t, time.perf_counter(), entry_name(self, name, args)))
 
         timed.timed = True
         setattr(cls, name, timed)
@@ -83,8 +98,11 @@ def longest_block_ms(app, action: Callable[[], None], settle_s: float = 1.0,
     computing: list[float] = []
     last = [time.perf_counter()]
 
+    ticks_at: list[float] = []
+
     def tick() -> None:
         now = time.perf_counter()
+        ticks_at.append(now)
         gaps.append(now - last[0])
         computing.append(OURS[0])
         OURS[0] = 0.0
@@ -121,6 +139,15 @@ def longest_block_ms(app, action: Callable[[], None], settle_s: float = 1.0,
     timer.stop()
     if not gaps:
         return 0.0, 0.0
+    if DETAIL:
+        worst = max(range(len(computing)), key=computing.__getitem__)
+        end = ticks_at[worst]
+        start = end - gaps[worst]
+        inside = [f"{(a - start) * 1e3:.0f}+{(b - a) * 1e3:.0f} {what}"
+                  for a, b, what in ENTRIES if b > start and a < end and b - a > 1e-3]
+        print(f"    worst gap {gaps[worst] * 1e3:.0f} ms, computing {computing[worst] * 1e3:.0f} ms (start+ms): "
+              + "; ".join(inside))
+        ENTRIES.clear()
     return max(gaps) * 1e3, max(computing) * 1e3
 
 

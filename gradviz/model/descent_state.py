@@ -236,14 +236,15 @@ class DescentState:
         """The whole path if its cost, estimated from its timed preview, fits `budget` seconds, else the preview;
         and the budget left."""
         if key not in self._previews:
+            steps = self.preview_steps() if budget > 0 else 1  # the budget spent: its first step only, till it is back
             t = time.perf_counter()
-            preview = self._run(p, m, self.preview_steps())
+            preview = self._run(p, m, steps)
             took = time.perf_counter() - t
             budget -= took
-            if preview.status != "max_steps" or self.preview_steps() >= self.steps:
+            if preview.status != "max_steps" or steps >= self.steps:
                 self._store(key, preview)  # it stopped (converged, diverged) within its first steps: it is whole
                 return preview, budget
-            self._previews[key] = (preview, took * self.steps / self.preview_steps())
+            self._previews[key] = (preview, took * self.steps / steps)
         preview, estimate = self._previews[key]
         if estimate > budget:
             return preview, budget
