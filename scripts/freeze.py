@@ -7,6 +7,7 @@ at once on the GUI thread (as before the job runner) and once handed to the runn
 
 from __future__ import annotations
 
+import gc
 import os
 import statistics
 import time
@@ -59,9 +60,19 @@ def pump() -> None:
     _ACTION_SINCE[0] = time.perf_counter()
 
 
+def _gc_entries(phase: str, info: dict, started: list[float] = [0.0]) -> None:  # noqa: B006 (the start, kept)
+    """With DETAIL: garbage collections of 2 ms or more, as entries (on whichever thread they ran)."""
+    if phase == "start":
+        started[0] = time.perf_counter()
+    elif time.perf_counter() - started[0] >= 2e-3:
+        ENTRIES.append((started[0], time.perf_counter(), f"garbage collection (generation {info['generation']})"))
+
+
 def time_our_code() -> None:
     """Count the time in gradviz's entry points on the GUI thread into OURS (once per process, before the window is
     made): the scene's signals, results delivered by the runner, and deferred redraws; nested calls once."""
+    if DETAIL and _gc_entries not in gc.callbacks:
+        gc.callbacks.append(_gc_entries)
     from gradviz.gui.background import BackgroundWork
     from gradviz.gui.widgets.lazy import Coalesced
     from gradviz.model.signal import Signal

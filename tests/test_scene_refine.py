@@ -213,3 +213,27 @@ def test_a_copy_for_an_export_shares_what_is_computed(queued):
     other.set_expression("x^2 + 3*sin(y)")
     other.set_resolution(100)
     assert not other.share_results(scene)
+
+
+def test_a_parameter_tick_computes_fewer_whole_paths_at_once_than_a_change(queued, monkeypatch):
+    """A change computes paths at once for INLINE_SECONDS, a slider's tick for TICK_SECONDS (it comes once a frame,
+    and the views redraw as well); the rest are previewed and handed out. Each path is made to cost 1 ms."""
+    from gradviz.model import descent_state
+
+    scene, jobs = queued
+    clock = [0.0]
+    monkeypatch.setattr(descent_state.time, "perf_counter", lambda: clock[0])
+    run = scene.descent._run
+
+    def one_ms_a_step_batch(start, method, steps):
+        clock[0] += 1e-3 * steps / scene.descent.steps  # a whole path: 1 ms; its preview: a fraction of it
+        return run(start, method, steps)
+
+    monkeypatch.setattr(scene.descent, "_run", one_ms_a_step_batch)
+    scene.descent.set_starts([(0.5 * k, 1.0) for k in range(-4, 4)])  # 8 starts × 3 methods = 24 paths
+    scene.set_expression("k = 1 in [0.5, 2]; k*(x^2 + 3*y^2)")
+    whole_after_change = sum(t.status != "max_steps" or len(t.points) > 41 for _, _, t in scene.descent.trajectories())
+    scene.set_parameter("k", 1.5)
+    whole_after_tick = sum(t.status != "max_steps" or len(t.points) > 41 for _, _, t in scene.descent.trajectories())
+    assert whole_after_change >= 3 * whole_after_tick > 0
+    assert descent_state.TICK_SECONDS < descent_state.INLINE_SECONDS

@@ -22,6 +22,7 @@ METHODS = tuple(OPTIMIZERS)
 DEFAULT_LR = {name: opt.default_lr for name, opt in OPTIMIZERS.items()}
 MAX_STEPS = limits.MAX_STEPS
 INLINE_SECONDS = 0.012  # paths computed at once, within a frame; the rest are previewed and handed out
+TICK_SECONDS = 0.004  # the same for a parameter's tick: a dragged slider sends one a frame, and the views redraw too
 PREVIEW_STEPS = 40  # the first steps of a path handed out (fewer on a loss over many rows)
 PREVIEW_ROW_STEPS = 200_000  # a preview evaluates at most about this many rows, summed over its steps
 
@@ -78,10 +79,13 @@ class DescentState:
         self.hand_out: Callable[[str, Callable[[Any], Any]], Any] | None = None  # set by the scene (see module)
         self.inline_seconds = INLINE_SECONDS
         self._budget = INLINE_SECONDS  # what is left of it for this change (every view asks for the paths)
+        self._budget_held = False  # a tick's budget is set: the trajectories' signal that follows keeps it
         self.trajectories_changed.connect(self._new_change)  # first: before any view asks
 
     def _new_change(self) -> None:
-        self._budget = self.inline_seconds
+        if not self._budget_held:
+            self._budget = self.inline_seconds
+        self._budget_held = False
 
     # ----- start points -----
     def add_start(self, x: float, y: float) -> StartPoint:
@@ -167,11 +171,15 @@ class DescentState:
         return [m for m in METHODS if self.methods[m].enabled]
 
     # ----- trajectories -----
-    def use_function(self, fn: Function, domain: tuple[float, float, float, float], announce: bool = True) -> None:
+    def use_function(self, fn: Function, domain: tuple[float, float, float, float], announce: bool = True,
+                     tick: bool = False) -> None:
         """The function and domain that trajectories run on (diverged: 100 domain-widths away).
 
         With announce=False the caller emits trajectories_changed itself (after the views have
-        the new function, so that nothing draws new paths over an old surface)."""
+        the new function, so that nothing draws new paths over an old surface). `tick`: f is the same with other
+        parameter values, and its paths get TICK_SECONDS at once (the rest are handed out)."""
+        if tick:
+            self._budget, self._budget_held = min(self.inline_seconds, TICK_SECONDS), True
         xmin, xmax, ymin, ymax = domain
         span = max(xmax - xmin, ymax - ymin)
         self._bound = max(abs(xmin), abs(xmax), abs(ymin), abs(ymax)) + 100.0 * span

@@ -232,7 +232,7 @@ class Scene(ParameterSliders, SceneWork):
         self._local = None
         self.found_critical_points = None
         self.parameters_changed.emit(names)
-        self.descent.use_function(fn, self.domain, announce=False)
+        self.descent.use_function(fn, self.domain, announce=False, tick=True)
         self.function_changed.emit(fn)
         self.descent.trajectories_changed.emit()
         if shown:
