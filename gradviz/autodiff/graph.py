@@ -244,7 +244,10 @@ def make(op: str, *args: Any, **params: Any) -> Node:
     simpler = simplify(op, nodes, shape, params, literal, make, const)
     if simpler is not None:
         return simpler
-    if all([n.op == "const" for n in nodes]):
+    for n in nodes:
+        if n.op != "const":
+            break
+    else:  # every argument a constant
         return _fold(prim, op, nodes, shape, frozen, params)
     node = Node(op, nodes, frozen, shape)
     _store(key, node)
@@ -314,6 +317,8 @@ def depends_on(order: Sequence[Node], inputs: Iterable[Node]) -> set[int]:
     """ids of the nodes in `order` (topological) that depend on any of `inputs`."""
     dep = {id(n) for n in inputs}
     for node in order:
-        if id(node) not in dep and any(id(a) in dep for a in node.args):
-            dep.add(id(node))
+        for a in node.args:  # a loop, not any(generator): this runs for every node of every derivative
+            if id(a) in dep:
+                dep.add(id(node))
+                break
     return dep

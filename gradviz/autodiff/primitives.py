@@ -84,7 +84,7 @@ def ufunc_to_op() -> dict[np.ufunc, str]:
 
 def _broadcast(*shapes: Shape) -> Shape:
     first = shapes[0]
-    if all(s == first for s in shapes):
+    if len(shapes) == 2 and shapes[1] == first or all(s == first for s in shapes):  # the usual case, first
         return first
     try:
         return tuple(np.broadcast_shapes(*shapes))
