@@ -19,7 +19,9 @@ from gradviz.autodiff.graph import Node
 from gradviz.expr import codegen
 
 _MATH_ERRORS = (ValueError, ArithmeticError)
-BLOCK_SIZE = 8192  # elements per block: ~20 temporaries of 64 KiB stay in L2
+BLOCK_SIZE = 16384  # elements per block (128 KiB a temporary). Swept 4096-65536 here (2 cores, 1 MiB of L2 each):
+# f+grad and f+grad+H at 256² and 512² were 3-9% faster than with 8192, whose blocks cost more Python per point than
+# the cache saves; 32768 was faster still alone, but in bench.py one kernel or another then ran 3x slower at 256²
 
 
 def _compile(source: str, name: str, namespace: dict) -> object:
