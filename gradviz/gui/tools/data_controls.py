@@ -12,6 +12,7 @@ from gradviz.data.loss_presets import LOSS_PRESETS
 from gradviz.descent.optimizers import OPTIMIZERS
 from gradviz.descent.schedules import SCHEDULES
 from gradviz.gui.widgets.blocking import signals_blocked
+from gradviz.gui.widgets.choices import registry_combo
 from gradviz.gui.widgets.theme import muted_css, on_change, style_error_label
 from gradviz.model import limits
 from gradviz.model.loss_on_data import DataState
@@ -38,9 +39,7 @@ class DataControls:
         self.open_csv = QtWidgets.QPushButton("Open CSV…")
         self.open_csv.setToolTip("Use your own data for this model's loss: a CSV file with a header row whose "
                                  "names are the columns the loss uses")
-        self.method = QtWidgets.QComboBox()
-        for name, opt in OPTIMIZERS.items():
-            self.method.addItem(opt.label, name)
+        self.method = registry_combo(OPTIMIZERS.values())
         self.lr = QtWidgets.QDoubleSpinBox()
         self.lr.setDecimals(4)
         self.lr.setRange(*limits.LR)

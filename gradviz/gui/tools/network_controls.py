@@ -8,6 +8,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from gradviz.data.columns import DataError, read_header
 from gradviz.descent.optimizers import OPTIMIZERS
 from gradviz.descent.schedules import SCHEDULES
+from gradviz.gui.widgets.choices import labelled_row, registry_combo
 from gradviz.gui.widgets.spin_boxes import double_spin, int_spin
 from gradviz.gui.widgets.theme import style_error_label
 from gradviz.model import limits
@@ -54,9 +55,7 @@ class NetworkControls:
 
         data = QtWidgets.QGroupBox("Data")
         form = QtWidgets.QFormLayout(data)
-        self.dataset = QtWidgets.QComboBox()
-        for entry in NETWORK_DATASETS.values():
-            self.dataset.addItem(entry.label, entry.name)
+        self.dataset = registry_combo(NETWORK_DATASETS.values())
         self.dataset.currentIndexChanged.connect(lambda _: self._data_changed())
         self.rows = int_spin(*ROWS, self.state.rows, "rows")
         self.noise = double_spin(*NOISE, 2, 0.05, value=self.state.noise)
@@ -69,23 +68,15 @@ class NetworkControls:
         open_csv.setToolTip("a CSV file with a header row: choose the target column; the others form X")
         open_csv.clicked.connect(self._open_csv)
         form.addRow(open_csv)
-        row = QtWidgets.QHBoxLayout()
-        for label, w in (("rows", self.rows), ("noise", self.noise), ("seed", self.data_seed)):
-            row.addWidget(QtWidgets.QLabel(label))
-            row.addWidget(w)
-        form.addRow(row)
+        form.addRow(labelled_row((("rows", self.rows), ("noise", self.noise), ("seed", self.data_seed))))
         layout.addWidget(data)
 
         run = QtWidgets.QGroupBox("Training")
         form = QtWidgets.QFormLayout(run)
-        self.method = QtWidgets.QComboBox()
-        for opt in OPTIMIZERS.values():
-            self.method.addItem(opt.label, opt.name)
+        self.method = registry_combo(OPTIMIZERS.values())
         self.method.currentIndexChanged.connect(lambda _: self._run_changed())
         self.lr = double_spin(1e-5, 100.0, 5, 0.05, value=self.state.lr)
-        self.schedule = QtWidgets.QComboBox()
-        for entry in SCHEDULES.values():
-            self.schedule.addItem(entry.label, entry.name)
+        self.schedule = registry_combo(SCHEDULES.values())
         self.schedule.setToolTip("torch's learning-rate schedulers, their lengths fitted to the run's steps")
         self.schedule.currentIndexChanged.connect(lambda _: self._run_changed())
         self.batch = int_spin(0, limits.BATCH[1], 0, "")
@@ -155,12 +146,8 @@ class NetworkControls:
         self.span.setToolTip("α and β run from −span to +span; \"fit the path\": wide enough for the projected "
                              "training path, at least 1")
         self.plane_grid = int_spin(*SLICE_GRID, 41, "grid points a side")
-        row = QtWidgets.QHBoxLayout()
-        for label, w in (("span", self.span), ("grid", self.plane_grid)):
-            row.addWidget(QtWidgets.QLabel(label))
-            row.addWidget(w)
         form.addRow("Plane", self.plane)
-        form.addRow(row)
+        form.addRow(labelled_row((("span", self.span), ("grid", self.plane_grid))))
         buttons = QtWidgets.QHBoxLayout()
         make = QtWidgets.QPushButton("Slice")
         make.setToolTip("compute the loss on the plane and project the training path onto it")
