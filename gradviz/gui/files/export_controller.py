@@ -5,6 +5,7 @@ descent playback and a parameter sweep as GIF or MP4, and Copy image."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
@@ -13,7 +14,7 @@ from gradviz.export import export_critical_points, export_trajectories, suffix_o
 from gradviz.export.formats import dialog_filter, resolve, suffixes, with_chosen_suffix
 from gradviz.gui.files import exporting
 from gradviz.gui.files.parameter_movie import export_parameter_sweep_dialog
-from gradviz.gui.files.staged_export import StagedExport, Stages, on_end
+from gradviz.gui.files.staged_export import StagedExport, Stages, on_end, run_stages, write_file
 from gradviz.gui.files.twin_view import MAX_SIDE, MIN_SIDE, contour_twin
 
 
@@ -145,8 +146,7 @@ class ExportController(QtCore.QObject):
         the on-screen size, whose labels an SVG clipped)."""
         if name == "contour" and width and height:
             suffix_of(path, suffixes("plot"), f"the {name} view")
-            with contour_twin(self.scene, width, height) as twin:
-                exporting.export_plot(twin.getPlotItem(), path, width)
+            write_file(*self._contour_stages(path, width, height, at_once=True))
             return
         self._export_view_as_shown(name, path, width)
 
@@ -158,10 +158,16 @@ class ExportController(QtCore.QObject):
         """The contour view laid out at width × height and exported as `export_view` does, in stages (see
         `export_3d_in_stages`); None (after a message) for a path it cannot write."""
         try:
-            path, fmt = resolve(path, "plot", "the contour view")
+            path, stages = self._contour_stages(path, width, height)
         except ValueError as err:
             self.warn(self.window, "Export failed", str(err))
             return None
+        return self._in_stages("Exporting the contour view", path, stages)
+
+    def _contour_stages(self, path: str, width: int, height: int, at_once: bool = False) -> tuple[str, Any]:
+        """(the path to write, the stages drawing the contour view laid out at width × height), or with `at_once`,
+        what they return; ValueError for a suffix the view cannot be written as."""
+        path, fmt = resolve(path, "plot", "the contour view")
 
         def stages() -> Stages:
             with contour_twin(self.scene, width, height) as twin:
@@ -169,7 +175,7 @@ class ExportController(QtCore.QObject):
                 drawn = yield from exporting.plot_stages(twin.getPlotItem(), fmt.render == "vector", width)
             return drawn
 
-        return self._in_stages("Exporting the contour view", path, stages())
+        return path, run_stages(stages()) if at_once else stages()
 
     def export_view_dialog(self, name: str) -> None:
         if name == "contour":
