@@ -68,17 +68,16 @@ _TIMER: list[QtCore.QTimer] = []
 
 
 def _schedule() -> None:
-    """Run the next request in a later pass of the event loop. A zero-interval QTimer object waits until the window
-    system's events (input, paint) are handled, and runs in turn with the other timers; QTimer.singleShot(0) posts an
-    event instead, which Qt delivers before them, so that a chain of redraws starved the window's timers."""
+    """Run the next request in a later pass of the event loop, in turn with the window's timers and input: a posted
+    event (delivered once the work asking for the redraw is done) starts a zero-interval QTimer. Posted alone (what
+    QTimer.singleShot(0) does in Qt 6), a chain of redraws ran ahead of the timers and starved the window; a timer
+    started during long work came due before the timers that came due while it went on."""
     if not _SCHEDULED[0]:
         _SCHEDULED[0] = True
-        QtCore.QTimer.singleShot(0, _start_timer)  # a posted event: runs once the work asking for it is done
+        QtCore.QTimer.singleShot(0, _start_timer)
 
 
 def _start_timer() -> None:
-    """Start the zero timer now, at the end of the work that requested a redraw: started during that work, it came
-    due before the timers that came due while the work went on, and ran ahead of them."""
     if not _TIMER:
         timer = QtCore.QTimer(QtCore.QCoreApplication.instance())
         timer.setSingleShot(True)
@@ -101,8 +100,8 @@ def _run_one() -> None:
         _schedule()
 
 
-NEW_ITEMS_PER_PASS = 12  # plot items a view makes in one pass of the event loop (75 paths: ~90 ms at once; the
-# first 24 GL lines took 51 ms)
+NEW_ITEMS_PER_PASS = 12  # plot items a view makes in one pass of the event loop (the loss view's curves: ~1.7 ms
+# each, so a pass stays near 20 ms; 75 paths at once took ~90 ms)
 
 
 class FollowPaths:
