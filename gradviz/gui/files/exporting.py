@@ -47,7 +47,6 @@ def render_3d_stages(view: QtWidgets.QWidget, width: int, height: int, scale: fl
         yield 0.3
         twin.show()
         twin.apply_camera(view.camera_state())
-        QtWidgets.QApplication.processEvents()
         image = twin.grabFramebuffer()  # in the stage that showed it (drawn after a pass of the loop, it was black)
         if image.size() != QtCore.QSize(w, h):
             image = image.scaled(w, h, QtCore.Qt.AspectRatioMode.IgnoreAspectRatio,
