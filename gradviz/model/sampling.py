@@ -19,6 +19,8 @@ from gradviz.geometry.isolines import isolines
 from gradviz.model.color_scale import ColorScale, color_scale
 
 COARSE_GRID = 48  # samples per side of the preview shown within a frame of a change
+SLIDE_GRID = 100  # samples per side at most while a parameter's slider moves (the full grid once it stops): at 200²,
+# a tick then costs 0.44-0.47x an expression change, not 0.64-0.69x (bench_ui)
 PREVIEW_ROWS = 1_000  # a loss on data previews over this many of its rows (a fixed random sample)
 CHUNK_POINTS = 16_384  # grid points per chunk of the full sample (progress is reported between chunks)
 MIN_COARSE_GRID = 8  # the smallest preview side
@@ -127,12 +129,14 @@ def preview_side(fn: TwoVariableFunction, rows: int | None) -> int:
     return max(MIN_COARSE_GRID, min(COARSE_GRID, side))
 
 
-def coarse_sample(fn: TwoVariableFunction, domain: tuple[float, float, float, float], resolution: int) -> Sample:
-    """The preview of `sample`: at most COARSE_GRID per side (fewer for costly points, see `preview_side`), and an f
-    over rows of data (a loss on data, a network's slice) over PREVIEW_ROWS of its rows (the same rows every time, so
-    that previews of one loss agree)."""
+def coarse_sample(fn: TwoVariableFunction, domain: tuple[float, float, float, float], resolution: int,
+                  side: int | None = None) -> Sample:
+    """The preview of `sample`: at most `side` (default COARSE_GRID) per side, fewer for costly points (see
+    `preview_side`), and an f over rows of data (a loss on data, a network's slice) over PREVIEW_ROWS of its rows (the
+    same rows every time, so that previews of one loss agree)."""
     rows = getattr(fn, "rows", None)
-    n = min(resolution, preview_side(fn, rows))
+    cheap = not getattr(fn, "work_per_row", None) and (rows or 0) <= PREVIEW_ROWS
+    n = min(resolution, side if side is not None and cheap else preview_side(fn, rows))
     if rows is None or rows <= PREVIEW_ROWS:
         s = sample(fn, domain, n)
         return Sample(s.xs, s.ys, s.f, s.fx, s.fy, coarse=n < resolution, source=fn)

@@ -27,7 +27,7 @@ from gradviz.model import limits
 from gradviz.model.descent_state import DescentState, default_methods
 from gradviz.model.parameter_sliders import ParameterSliders
 from gradviz.model.presets import DEFAULT_PRESET, Preset, preset_named
-from gradviz.model.sampling import PREVIEW_ROWS, Sample, coarse_sample, preview_side, sample
+from gradviz.model.sampling import Sample
 from gradviz.model.scene_work import VIEW_KINDS, SceneWork, prepare_for_view
 from gradviz.model.signal import Signal
 from gradviz.model.view_settings import (  # noqa: F401 (re-exported: the scene's settings live there)
@@ -186,6 +186,7 @@ class Scene(ParameterSliders, SceneWork):
         self._sample = None
         self._local = None
         self.found_critical_points = None
+        self.sliding = False  # a new f is shown whole, even while the slider of the old one moves
         self._invalidate_work()  # a search still running is of the old f
         self.parameters_changed.emit(set(fn.parameters))
         if fn.text in self.recent_expressions:
@@ -223,6 +224,9 @@ class Scene(ParameterSliders, SceneWork):
                 sig.release()
 
     # ----- parameters -----
+    def _settle(self) -> None:
+        self.refine_sample()  # the slider stopped: the grid in full
+
     def _replace_values(self, fn: Function, names: set[str]) -> None:
         """Show f with other parameter values: the same graph, new samples, paths and models."""
         shown = self.found_critical_points is not None
@@ -254,6 +258,7 @@ class Scene(ParameterSliders, SceneWork):
         self.domain = d  # type: ignore[assignment]
         self._invalidate_work(VIEW_KINDS)
         self._sample = None
+        self.sliding = False
         self.found_critical_points = None
         span = max(d[1] - d[0], d[3] - d[2])
         if not 0.01 * span <= self.view.radius <= 0.3 * span:  # keep the Taylor patches readable
@@ -270,26 +275,9 @@ class Scene(ParameterSliders, SceneWork):
             return
         self.resolution = n
         self._sample = None
+        self.sliding = False
         self._invalidate_work(("sample",))
         self.domain_changed.emit()
-
-    def sample(self) -> Sample:
-        """f and ∇f on the current grid, computed once per change. With an executor, a coarse preview comes first
-        (`Sample.coarse`) and the full sample replaces it when it is ready (`sample_changed`)."""
-        if self._sample is None:
-            fn = self.function
-            rows = getattr(fn, "rows", None) or 0  # a loss on data, or a network's slice, previews over some rows
-            big = self.resolution > preview_side(fn, rows) or rows > PREVIEW_ROWS
-            if self.executor is not None and big:
-                self._sample = coarse_sample(fn, self.domain, self.resolution)
-                self.request_sample()
-            else:
-                self._sample = sample(fn, self.domain, self.resolution)
-        return self._sample
-
-    def _show_sample(self, full: Sample) -> None:
-        self._sample = full
-        self.sample_changed.emit()
 
     def height_range(self) -> tuple[float, float]:
         """The range of f the views draw and colour: robust ("auto"), all finite values ("full") or

@@ -18,7 +18,7 @@ from gradviz.descent.trajectory import loop_for
 from gradviz.expr.errors import ExpressionError
 from gradviz.expr.function import Function
 from gradviz.model.jobs import CancelledError, Executor, Job, Progress
-from gradviz.model.sampling import Sample, sample
+from gradviz.model.sampling import PREVIEW_ROWS, SLIDE_GRID, Sample, coarse_sample, preview_side, sample
 from gradviz.model.signal import Signal
 
 KINDS = ("prepare", "sample", "paths", "critical")
@@ -43,10 +43,12 @@ def same_function(a: Any, b: Any) -> bool:
 
 
 class SceneWork:
-    """Mixin of `Scene`: needs `function`, `domain`, `resolution`, `view`, `descent`, `search_cells()`,
-    `find_critical_points()`, `_show_critical(search)` and `_show_sample(sample)`."""
+    """Mixin of `Scene`: needs `function`, `domain`, `resolution`, `view`, `descent`, `sliding`, `sample_changed`,
+    `search_cells()`, `find_critical_points()` and `_show_critical(search)`."""
 
     work_changed: Signal  # () whenever work starts, ends or is cancelled
+
+    _sample: Sample | None
 
     def _init_work(self) -> None:
         self._executor: Executor | None = None
@@ -86,6 +88,35 @@ class SceneWork:
     @staticmethod
     def search_in(fn: Any, domain: tuple, cells: int, report: Any) -> CriticalSearch:
         return search_critical_points(fn, domain, cells=cells, report=report)
+
+    def sample(self) -> Sample:
+        """f and ∇f on the current grid, computed once per change. With an executor, a coarse preview comes first
+        (`Sample.coarse`) and the full sample replaces it when it is ready (`sample_changed`). While a slider moves
+        (`sliding`), the grid has at most SLIDE_GRID points a side, and `refine_sample` brings the full one."""
+        if self._sample is None:
+            fn, domain, n = self.function, self.domain, self.resolution  # type: ignore[attr-defined]
+            rows = getattr(fn, "rows", None) or 0  # a loss on data, or a network's slice, previews over some rows
+            if self.sliding:  # type: ignore[attr-defined]
+                self._sample = coarse_sample(fn, domain, n, side=SLIDE_GRID)
+            elif self.executor is not None and (n > preview_side(fn, rows) or rows > PREVIEW_ROWS):
+                self._sample = coarse_sample(fn, domain, n)
+                self.request_sample()
+            else:
+                self._sample = sample(fn, domain, n)
+        return self._sample
+
+    def refine_sample(self) -> None:
+        """Replace a coarse sample shown by the full one: off the GUI thread with an executor, else at once."""
+        if self._sample is None or not self._sample.coarse:
+            return
+        if self.executor is not None:
+            self.request_sample()
+        else:
+            self._show_sample(sample(self.function, self.domain, self.resolution))  # type: ignore[attr-defined]
+
+    def _show_sample(self, full: Sample) -> None:
+        self._sample = full
+        self.sample_changed.emit()  # type: ignore[attr-defined]
 
     def request_sample(self) -> None:
         """Sample f on the full grid off the GUI thread; `_show_sample` gets it if f, the domain and the grid are

@@ -190,3 +190,46 @@ def test_the_backprop_graph_follows_a_parameter_without_a_new_layout(qtbot, wind
     assert panel.view.nodes[graph.output].value.text() == "= 9"
     forward = [i for kind, i in panel.steps if kind == "forward"]
     assert all(not graph.nodes[i].is_input for i in forward) and len(forward) == len(graph.nodes) - 3
+
+
+def _mesh_side(window):
+    """Samples per side of the surface the 3D view draws."""
+    return len(window.surface._built_sample.xs)
+
+
+def test_a_dragged_slider_draws_a_coarser_grid_and_the_full_one_when_let_go(qtbot, window):
+    from gradviz.model.sampling import SLIDE_GRID
+
+    window.scene.load_preset(BOWL)
+    window.scene.set_resolution(200)
+    qtbot.waitUntil(lambda: not window.scene.sample().coarse and _mesh_side(window) == 200, timeout=5000)
+    row = window.parameters.rows["k"]
+    row.slider.setSliderDown(True)  # pressed on its handle, as a mouse does
+    for fraction in (0.3, 0.35, 0.4):
+        row.slider.setValue(round(fraction * row.slider.maximum()))
+        assert window.scene.sliding and _mesh_side(window) == SLIDE_GRID
+    k = window.scene.function.parameters["k"]
+    x, y, f = _mesh_heights(window)
+    np.testing.assert_allclose(f, parse(f"x^2 + {k!r}*y^2")(x, y), rtol=2e-5, atol=2e-4)  # the new k, coarse
+    row.slider.setSliderDown(False)  # let go
+    assert not window.scene.sliding
+    qtbot.waitUntil(lambda: _mesh_side(window) == 200, timeout=5000)
+    x, y, f = _mesh_heights(window)
+    np.testing.assert_allclose(f, parse(f"x^2 + {k!r}*y^2")(x, y), rtol=2e-5, atol=2e-4)
+
+
+def test_a_slider_held_still_shows_the_full_grid(qtbot, window):
+    from gradviz.gui.panels.parameter_panel import REST_MS
+    from gradviz.model.sampling import SLIDE_GRID
+
+    window.scene.load_preset(BOWL)
+    window.scene.set_resolution(200)
+    row = window.parameters.rows["k"]
+    row.slider.setSliderDown(True)
+    row.slider.setValue(round(0.6 * row.slider.maximum()))
+    assert window.scene.sample().f.shape == (SLIDE_GRID,) * 2
+    qtbot.wait(REST_MS // 3)
+    assert window.scene.sliding  # not yet at rest
+    qtbot.waitUntil(lambda: _mesh_side(window) == 200, timeout=5000)  # still held, but still: the full grid
+    assert row.slider.isSliderDown() and not window.scene.sliding
+    row.slider.setSliderDown(False)

@@ -69,9 +69,10 @@ class SessionController(QtCore.QObject):
     def _changed(self, *args: object) -> None:
         if self._loading:
             return
-        self.dirty = True
         self._autosaved = False
-        self.update_title()
+        if not self.dirty:  # a slider's every tick says so: the title changes once
+            self.dirty = True
+            self.update_title()
 
     def update_title(self) -> None:
         name = self.path.name if self.path else "untitled"

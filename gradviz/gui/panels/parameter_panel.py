@@ -17,6 +17,7 @@ from gradviz.model.parameter_sliders import ParameterSliders
 SLIDER_STEPS = 1000
 SWEEP_SECONDS = 4.0  # one pass from one end of the range to the other
 FRAME_MS = 33
+REST_MS = 150  # a slider held still this long (or let go) shows f on the full grid; while it moves, a coarser one
 
 
 def _spin(tip: str) -> QtWidgets.QDoubleSpinBox:
@@ -53,6 +54,7 @@ class ParameterRow(QtCore.QObject):
         self.play.setToolTip(f"Play: sweep {name} back and forth across its range")
         self.direction = 1.0
         self.slider.valueChanged.connect(self._slider_moved)
+        self.slider.sliderReleased.connect(panel.settle)
         self.value.valueChanged.connect(self._value_typed)
         self.lo.editingFinished.connect(self._range_typed)
         self.hi.editingFinished.connect(self._range_typed)
@@ -78,7 +80,7 @@ class ParameterRow(QtCore.QObject):
     # ----- widgets -> scene -----
     def _slider_moved(self, position: int) -> None:
         lo, hi = self.scene.parameter_ranges[self.name]
-        self.scene.set_parameter(self.name, lo + (hi - lo) * position / SLIDER_STEPS)
+        self.panel.set_value(self.name, lo + (hi - lo) * position / SLIDER_STEPS, self.slider.isSliderDown())
 
     def _value_typed(self, value: float) -> None:
         try:
@@ -111,7 +113,7 @@ class ParameterRow(QtCore.QObject):
         if new >= hi or new <= lo:
             new = min(max(new, lo), hi)
             self.direction = -self.direction
-        self.scene.set_parameter(self.name, new)
+        self.panel.set_value(self.name, new, sliding=True)
 
 
 class ParameterPanel(QtWidgets.QWidget):
@@ -136,6 +138,10 @@ class ParameterPanel(QtWidgets.QWidget):
         self.message_timer.setInterval(6000)
         self.message_timer.timeout.connect(lambda: self.message.setVisible(False))
         self.later = Coalesced(self.rebuild, self)  # new sliders in a pass of their own (10 ms: not with a new f)
+        self.rest = QtCore.QTimer(self)  # a moving slider that stops: f on the full grid
+        self.rest.setSingleShot(True)
+        self.rest.setInterval(REST_MS)
+        self.rest.timeout.connect(scene.settle)
         scene.parameters_changed.connect(self._parameters_changed)
         self.rebuild()
 
@@ -185,6 +191,18 @@ class ParameterPanel(QtWidgets.QWidget):
             if name in self._rows:
                 self._rows[name].sync()
 
+    def set_value(self, name: str, value: float, sliding: bool) -> None:
+        """A parameter's new value from its row; `sliding` (dragged, or a sweep playing): more follow, so the scene may
+        show a coarse version until the slider is let go or rests for REST_MS."""
+        self.scene.set_parameter(name, value, sliding=sliding)
+        if sliding:
+            self.rest.start()
+
+    def settle(self) -> None:
+        """The slider was let go (or rested): f in full detail."""
+        self.rest.stop()
+        self.scene.settle()
+
     def report(self, text: str) -> None:
         """Show a refused edit in the panel (the scene kept its last good state)."""
         self.message.setText(f"⚠ {text}")
@@ -197,6 +215,8 @@ class ParameterPanel(QtWidgets.QWidget):
             self.timer.start()
         elif not playing:
             self.timer.stop()
+            if self.scene.sliding:  # a sweep paused: f in full detail
+                self.settle()
 
     def _frame(self) -> None:
         for row in list(self.rows.values()):

@@ -211,8 +211,6 @@ class SurfaceView(PickingGLView):
             segs += [(xmin, ymin, z), (xmax, ymin, z), (xmax, ymin, z), (xmax, ymax, z),
                      (xmax, ymax, z), (xmin, ymax, z), (xmin, ymax, z), (xmin, ymin, z)]
         self.frame.setData(pos=np.array(segs, dtype=float))
-        for item in self.labels:
-            self.removeItem(item)
         font = ui_font(round(10 * self.text_scale))
         white = QtGui.QColor(*current().gl_text)
         grey = QtGui.QColor(*current().gl_muted)
@@ -227,11 +225,11 @@ class SurfaceView(PickingGLView):
                  ((xmin - 0.5 * dx, ymax + 0.5 * dy, top), num(hi, 3), grey)]
         # no label for the low end: at the foot of the f axis it would float over the surface (the colour
         # bar shows it)
-        self.labels = []
-        for pos, text, color in specs:
-            item = gl.GLTextItem(pos=np.array(pos), text=text, color=color, font=font)
-            self.addItem(item)
-            self.labels.append(item)
+        while len(self.labels) < len(specs):  # made once and then moved and relabelled
+            self.labels.append(gl.GLTextItem())
+            self.addItem(self.labels[-1])
+        for item, (pos, text, color) in zip(self.labels, specs, strict=True):
+            item.setData(pos=np.array(pos), text=text, color=color, font=font)
 
     def fit_view(self) -> None:
         """Frame the whole domain from a three-quarter view."""
