@@ -179,9 +179,12 @@ def actions(window, quick: bool) -> list[tuple[str, Callable[[], None]]]:
         scene.set_expression(text)
         while scene.text != text:  # a long f is derived off the GUI thread: its slider appears when it is shown
             pump()
-        for value in np.linspace(0.5, 3.0, 15):
-            scene.set_parameter("k", float(value))
+        slider = window.parameters.rows["k"].slider  # dragged by the mouse: pressed, moved, let go
+        slider.setSliderDown(True)
+        for fraction in np.linspace(0.0, 1.0, 15):
+            slider.setValue(round(slider.minimum() + fraction * (slider.maximum() - slider.minimum())))
             pump()
+        slider.setSliderDown(False)  # the full grid follows
 
     out = [("type Himmelblau's function", lambda: scene.set_expression("(x^2 + y - 11)^2 + (x + y^2 - 7)^2")),
            ("type a sum of 12 terms", lambda: scene.set_expression(TWELVE_TERMS))]

@@ -211,9 +211,11 @@ def test_a_dragged_slider_draws_a_coarser_grid_and_the_full_one_when_let_go(qtbo
     k = window.scene.function.parameters["k"]
     x, y, f = _mesh_heights(window)
     np.testing.assert_allclose(f, parse(f"x^2 + {k!r}*y^2")(x, y), rtol=2e-5, atol=2e-4)  # the new k, coarse
+    assert not any(label.isVisible() for label in window.contour.level_labels)  # numbers that change every frame
     row.slider.setSliderDown(False)  # let go
     assert not window.scene.sliding
     qtbot.waitUntil(lambda: _mesh_side(window) == 200, timeout=5000)
+    qtbot.waitUntil(lambda: any(label.isVisible() for label in window.contour.level_labels), timeout=5000)
     x, y, f = _mesh_heights(window)
     np.testing.assert_allclose(f, parse(f"x^2 + {k!r}*y^2")(x, y), rtol=2e-5, atol=2e-4)
 

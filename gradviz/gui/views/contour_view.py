@@ -203,7 +203,10 @@ class ContourView(pg.PlotWidget):
         self._placed = key
         texts: list[str] = []
         anchors: list[tuple[float, float]] = []
-        for text, points in getattr(self, "_label_candidates", []):
+        # while a slider moves, the numbers change every frame: placed when the full grid follows (once it stops)
+        drawn = getattr(self, "_built_sample", None)
+        sliding = getattr(self.scene_model, "sliding", False) and drawn is not None and drawn.coarse
+        for text, points in [] if sliding else getattr(self, "_label_candidates", []):
             anchor = label_anchor(points, centre, anchors, spacing, markers, 0.5 * spacing)
             if anchor is not None:
                 anchors.append(anchor)
