@@ -1,6 +1,6 @@
 """Screenshots of the window's work off the GUI thread, in resources/screenshots/issue_21: a change drawn coarse
-(48² at once) and then fine (the grid asked for), and the status bar's progress and Cancel during a big loss and
-during a big figure's export.
+(48² at once) and then fine (the grid asked for), a slider while it is dragged (coarser) and once it is let go, and
+the status bar's progress and Cancel during a big loss and during a big figure's export.
 
     xvfb-run -a -s "-screen 0 1600x1000x24" python scripts/screenshots_never_freeze.py
 """
@@ -66,6 +66,21 @@ def main() -> int:
     pump(10.0, lambda: not scene.busy and not scene.sample().coarse)
     pump(0.5)
     grab("refined.png")
+
+    # a slider dragged: f drawn on at most SLIDE_GRID² points while it moves, the full grid once it is let go
+    scene.set_resolution(200)
+    scene.set_expression("k = 1 in [0.5, 3]; sin(k*x)*cos(y) + 0.1*(x^2 + y^2)")
+    pump(3.0, lambda: not scene.busy and not scene.sample().coarse)
+    slider = window.parameters.rows["k"].slider
+    slider.setSliderDown(True)
+    for fraction in np.linspace(0.2, 0.7, 6):
+        slider.setValue(round(fraction * slider.maximum()))
+        pump(0.03)
+    grab("slide_dragging.png")
+    slider.setSliderDown(False)
+    pump(5.0, lambda: not scene.busy and not scene.sample().coarse)
+    pump(0.5)
+    grab("slide_let_go.png")
 
     rng = np.random.default_rng(0)
     x = rng.normal(size=400_000)
