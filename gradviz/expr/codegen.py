@@ -16,7 +16,7 @@ from __future__ import annotations
 import builtins
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -211,19 +211,39 @@ def scalar_lines(outputs: Sequence[Node], inputs: Sequence[Node], names: dict[in
         op = node.op
         if op == "const" or op == "var" or id(node) in names:
             continue
-        args = [ref(a) for a in node.args]
-        infix = _INFIX.get(op)
-        if infix is not None:
-            expr = f"{args[0]} {infix} {args[1]}"
-        elif op in _SCALAR_CALL:
-            expr = f"{_SCALAR_CALL[op]}({args[0]})"
-        else:
-            expr = scalar_expression(node, args)
+        expr = node_expression(node, [ref(a) for a in node.args])
         var_name = f"{prefix}{counter}"
         counter += 1
         names[id(node)] = var_name
         lines.append(f"{var_name} = {expr}")
     return lines, [ref(o) for o in outputs]
+
+
+def node_expression(node: Node, args: Sequence[str]) -> str:
+    """The `math` expression of one node on its arguments' expressions, as `scalar_lines` writes it."""
+    infix = _INFIX.get(node.op)
+    if infix is not None:
+        return f"{args[0]} {infix} {args[1]}"
+    if node.op in _SCALAR_CALL:
+        return f"{_SCALAR_CALL[node.op]}({args[0]})"
+    return scalar_expression(node, args)
+
+
+_SCALAR_FUNCTIONS: dict[str, Callable[..., float]] = {}
+
+
+def scalar_function(node: Node) -> Callable[..., float]:
+    """The node's operation as a function of its arguments' values, computing exactly what its line in
+    `scalar_lines` computes (the same expression, compiled once per distinct expression, not per graph)."""
+    names = [f"a{k}" for k in range(len(node.args))]
+    expr = node_expression(node, names)
+    fn = _SCALAR_FUNCTIONS.get(expr)
+    if fn is None:
+        scope = dict(SCALAR_GLOBALS)
+        exec(compile(f"def op({', '.join(names)}):\n    return {expr}\n", "<gradviz op>", "exec"),  # noqa: S102
+             scope)  # generated from the primitive table, never from user text
+        fn = _SCALAR_FUNCTIONS[expr] = scope["op"]  # type: ignore[assignment]
+    return fn
 
 
 _TEMPLATE_NAME = re.compile(r"\b_([A-Za-z]\w*)\(")
