@@ -9,6 +9,7 @@ never baked into the code: changing one recompiles nothing.
 from __future__ import annotations
 
 import math
+import sys
 import threading
 from collections.abc import Iterator, Sequence
 from functools import cached_property
@@ -24,6 +25,9 @@ _MATH_ERRORS = (ValueError, ArithmeticError)
 BLOCK_SIZE = 16384  # elements per block (128 KiB a temporary). Swept 4096-65536 here (2 cores, 1 MiB of L2 each):
 # f+grad and f+grad+H at 256² and 512² were 3-9% faster than with 8192, whose blocks cost more Python per point than
 # the cache saves; 32768 was faster still alone, but in bench.py one kernel or another then ran 3x slower at 256²
+
+
+RECYCLE_BYTES = 4 << 20  # results up to this size (a 724² grid) are recycled once the caller lets them go
 
 
 def _compile(source: str, name: str, namespace: dict) -> object:
@@ -48,31 +52,48 @@ class GridKernel:
         self.code = codegen.numpy_kernel(self.outputs, self.inputs, self.params)
         self._fn = _compile(self.code.source, "kernel", codegen.NUMPY_GLOBALS)
         self._buffers: dict[tuple, list[np.ndarray]] = {}
+        self._returned: dict[tuple, np.ndarray] = {}  # the results of the last call, reused once they are let go
         self._lock = threading.Lock()
 
     def __call__(self, x: np.ndarray, y: np.ndarray, params: Sequence[float] = ()) -> list[np.ndarray]:
         shape = _broadcast(x.shape, y.shape)
         by_mask = {0: (), 1: x.shape, 2: y.shape, 3: shape}
-        out = [np.empty(by_mask[m]) if c else None for m, c in zip(self.code.output_masks, self.code.computed,
-                                                                    strict=True)]
         locked = self._lock.acquire(blocking=False)
         try:
+            out = [self._array(("out", k), by_mask[m], locked) if c else None
+                   for k, (m, c) in enumerate(zip(self.code.output_masks, self.code.computed, strict=True))]
             with np.errstate(all="ignore"):
                 for xb, yb, ob in self._blocks(x, y, out):
                     self._fn(xb, yb, *params, self._temporaries(xb, yb, locked), ob)
+            results = []
+            for k, (node, arr, computed) in enumerate(zip(self.outputs, out, self.code.computed, strict=True)):
+                if computed and arr.shape == shape:
+                    results.append(arr)
+                    continue
+                full = self._array(("full", k), shape, locked)
+                np.copyto(full, arr if computed else self._passed_through(node, x, y, params))  # broadcast
+                results.append(full)
         finally:
             if locked:
                 self._lock.release()
-        results = []
-        for node, arr, computed in zip(self.outputs, out, self.code.computed, strict=True):
-            if not computed:
-                results.append(np.array(np.broadcast_to(self._passed_through(node, x, y, params), shape),
-                                        dtype=np.float64))
-            elif arr.shape != shape:
-                results.append(np.array(np.broadcast_to(arr, shape)))
-            else:
-                results.append(arr)
         return results
+
+    def _array(self, key: tuple, shape: tuple, reuse: bool) -> np.ndarray:
+        """An array for a result: the one this kernel returned last time under `key` if nobody holds it any more
+        (its memory is warm: a fresh one may cost a page fault every 4 KiB), else a new one, remembered for next
+        time. Only arrays of at most RECYCLE_BYTES are remembered."""
+        if not reuse:
+            return np.empty(shape)
+        pool = self._returned
+        arr = pool.get(key)
+        if arr is not None and arr.shape == shape and sys.getrefcount(arr) == 3:  # the pool, `arr`, the argument
+            return arr
+        arr = np.empty(shape)
+        if arr.nbytes <= RECYCLE_BYTES:
+            pool[key] = arr
+        else:
+            pool.pop(key, None)
+        return arr
 
     def _passed_through(self, node: Node, x: np.ndarray, y: np.ndarray, params: Sequence[float]) -> object:
         """The value of an output the kernel does not compute: an input, or a constant."""
