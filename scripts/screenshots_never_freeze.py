@@ -1,6 +1,7 @@
 """Screenshots of the window's work off the GUI thread, in resources/screenshots/issue_21: a change drawn coarse
-(48² at once) and then fine (the grid asked for), a slider while it is dragged (coarser) and once it is let go, and
-the status bar's progress and Cancel during a big loss and during a big figure's export.
+(48² at once) and then fine (the grid asked for), a slider while it is dragged (coarser) and once it is let go, the
+status bar's progress and Cancel during a big loss and during a big figure's export, and the Networks tab's
+progress and Cancel while Newton's dense Hessians train a network.
 
     xvfb-run -a -s "-screen 0 1600x1000x24" python scripts/screenshots_never_freeze.py
 """
@@ -103,6 +104,24 @@ def main() -> int:
     window.work.cancel.click()
     pump(0.5)
     print(f"the export was cancelled: {not figure.exists()}")
+
+    # Newton on a 337-weight network forms its dense Hessian every step: a chunk of steps shows its progress
+    window.show_network_window()
+    data_window, panel = window.data_window, window.data_window.network
+    data_window.resize(1400, 900)
+    data_window.move(100, 40)
+    panel.state.use_preset([2, 16, 16, 1], "tanh", "mse")
+    panel.state.set_run(method="newton", lr=0.5, steps=200, curvature_every=0)
+    panel.sync_controls()
+    pump(10.0, lambda: panel.state.snapshot is not None)
+    panel.play.setChecked(True)
+    pump(10.0, lambda: panel.train_progress.isVisible() and panel.train_progress.value() >= 30)
+    app.primaryScreen().grabWindow(0, 100, 40, 1400, 900).save(str(out / "training_progress.png"), "PNG", 9)
+    print(f"wrote {out / 'training_progress.png'}")
+    panel.train_cancel.click()
+    pump(5.0, lambda: not panel.state.running)
+    print(f"training cancelled at step {panel.state.snapshot.step}")
+    data_window.close()
     window.close()
     settings.sync()
     shutil.rmtree(scratch, ignore_errors=True)

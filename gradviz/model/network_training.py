@@ -8,6 +8,7 @@ that advanced the run (or by a scrub to an earlier record), so the GUI thread ne
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import numpy as np
@@ -24,7 +25,8 @@ from gradviz.model.signal import Signal
 from gradviz.network import NETWORK_DATASETS, Network, Trainer, mlp, network_dataset, parse_model
 from gradviz.network.network_data import held_indices, network_data, split_rows
 
-CHUNK_STEPS = 25  # steps per job while playing: the views refresh after each (well under a frame of work)
+CHUNK_STEPS = 25  # steps per job while playing at most: the views refresh after each (well under a frame of work)
+CHUNK_SECONDS = 0.25  # fewer steps a job when steps are slow (Newton's dense Hessian): the views follow each quarter s
 CURVATURE_EVERY = 10  # default: the top eigenvalue every this many steps
 MAX_CURVATURE_EVERY = 10_000
 RUN_SETTINGS = ("method", "lr", "batch_size", "steps", "seed", "curvature_every", "held_out", "schedule")
@@ -59,6 +61,9 @@ class NetworkState:
         self.snapshot: Snapshot | None = None  # None while the run's first snapshot is on its way
         self.landscape: LandscapeView | None = None
         self.landscape_progress: Progress | None = None  # while the full grid is computed
+        self.train_progress: Progress | None = None  # while a chunk of training steps is computed
+        self._step_seconds = 0.0  # how long a step of this run took in its last chunk (0: not measured yet)
+        self._chunk_timing = [0.0]  # the seconds a step took, written by the chunk's job, read when it is taken
         self.scheduler = ""  # a Dask scheduler for landscape grids ("" in-process, "local", "tcp://HOST:PORT")
         self._dask: tuple[str, Any] | None = None
         self._landscape_job: Job | None = None
@@ -189,6 +194,10 @@ class NetworkState:
         self.error = ""
         self._token += 1
         self.running = False
+        if self.train_progress is not None:  # the chunk of the old run stops (its result is dropped)
+            self.train_progress.cancel()
+            self.train_progress = None
+        self._step_seconds = 0.0
         self.landscape = None
         self.cancel_landscape()
         self._landscape_job = None
@@ -211,17 +220,33 @@ class NetworkState:
         entry = opt.preconditioned_limit or opt.limit
         return f"{entry.of} < {entry.formula}" if entry else ""
 
-    def advance(self, n: int = CHUNK_STEPS) -> None:
-        """Train n more steps: a job for the executor (at once without one); ignored while one is on its way."""
+    def advance(self, n: int | None = None) -> None:
+        """Train n more steps (None: CHUNK_STEPS, fewer when the last steps took long, so that a job takes about
+        CHUNK_SECONDS): a job for the executor (at once without one); ignored while one is on its way."""
         if self.running or self.trainer.status != "running":
             return
-        trainer = self.trainer
+        if n is None:
+            n = max(1, min(CHUNK_STEPS, int(CHUNK_SECONDS / self._step_seconds))) if self._step_seconds else CHUNK_STEPS
+        trainer, timing = self.trainer, [0.0]
+        self._chunk_timing = timing
+        progress = self.train_progress = Progress()
 
         def compute() -> Snapshot:
-            trainer.advance(n)
+            started = time.perf_counter()
+            taken = trainer.advance(n, progress)  # a cancelled chunk keeps the steps it took
+            if taken:
+                timing[0] = (time.perf_counter() - started) / taken
             return snapshot(trainer)
 
-        self._hand_out(Job("train", self._token, compute))
+        self._hand_out(Job("train", self._token, compute, progress))
+
+    def cancel_training(self) -> None:
+        """Stop the chunk of steps on its way after the step in hand (within a Newton step's dense Hessian, before
+        it), keeping every step taken; training pauses."""
+        self.playing = False
+        if self.train_progress is not None:
+            self.train_progress.cancel()
+        self.changed.emit()
 
     def scrub(self, record: int) -> None:
         """Show the model at record `record` (its output, weights and gradient norms); training pauses."""
@@ -313,6 +338,9 @@ class NetworkState:
         if job.token != self._token:
             return
         self.running = False
+        if job.kind == "train":
+            self.train_progress = None
+            self._step_seconds = self._chunk_timing[0] or self._step_seconds
         if isinstance(result, Exception):
             self.playing = False
             if job.kind == "landscape":

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import cached_property
 from typing import Any
 
@@ -191,13 +191,19 @@ class Network:
         vs = self.unflatten(v).values()
         return self._flat(_run(trace.kernel("hvp"), [*args, *vs]))
 
-    def hessian(self, theta: Any, rows: Any = None) -> np.ndarray:
-        """The dense size × size Hessian, from `size` Hessian-vector products; ValueError above MAX_DENSE_HESSIAN."""
+    def hessian(self, theta: Any, rows: Any = None, report: Callable[[float], None] | None = None) -> np.ndarray:
+        """The dense size × size Hessian, from `size` Hessian-vector products; `report(fraction done)` is called as
+        they go (it may raise to stop the work). ValueError above MAX_DENSE_HESSIAN."""
         if self.size > MAX_DENSE_HESSIAN:
             raise ValueError(f"the dense Hessian of {self.size:,} weights is too large (at most {MAX_DENSE_HESSIAN:,}"
                              "); use hessian_eigenvalues or hvp, which never form it")
         eye = np.eye(self.size)
-        h = np.array([self.hvp(theta, eye[i], rows) for i in range(self.size)])
+        h = np.empty((self.size, self.size))
+        every = max(1, self.size // 50)  # about fifty reports, whatever the size
+        for i in range(self.size):
+            h[i] = self.hvp(theta, eye[i], rows)
+            if report is not None and (i + 1) % every == 0:
+                report((i + 1) / self.size)
         return 0.5 * (h + h.T)
 
     def hessian_eigenvalues(self, theta: Any, k: int = 1, seed: int = 0, rows: Any = None,

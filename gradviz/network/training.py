@@ -4,6 +4,7 @@ in pieces (the window trains off the GUI thread, a chunk at a time) and to follo
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,7 +35,8 @@ class Curvature:
 
     def arrays(self) -> dict[str, np.ndarray]:
         k = max((len(e) for e in self.eigenvalues), default=0)
-        return {"steps": np.array(self.steps, dtype=int), "eigenvalues": np.array(self.eigenvalues).reshape(-1, k),
+        eigenvalues = np.array(self.eigenvalues, dtype=np.float64).reshape(len(self.eigenvalues), k)  # (0, 0): none
+        return {"steps": np.array(self.steps, dtype=int), "eigenvalues": eigenvalues,
                 "trace": np.array(self.trace), "preconditioned": np.array(self.preconditioned),
                 "limit": np.array(self.limit)}
 
@@ -68,6 +70,10 @@ class Run:
     def theta(self) -> np.ndarray:
         """The last recorded weights (the end of the run, or its last good weights)."""
         return self.thetas[-1]
+
+
+class _StoppedError(Exception):
+    """Raised inside a Newton step's dense Hessian once the chunk's progress is cancelled: the step is not taken."""
 
 
 class Trainer:
@@ -107,6 +113,9 @@ class Trainer:
         self.t = 0
         self._state: dict[str, Any] = {}
         self._good = self.x.copy()
+        self._progress: Any = None  # the chunk's progress, while `advance` runs
+        self._chunk = (0, 1)  # (the step it started after, its steps)
+        self._pending_rows: Any = None  # the batch of a step stopped in its Hessian, for when it is taken
         self.thetas, self.steps, self.losses = [self.x.copy()], [0], [math.nan]
         self.batch_losses: list[float] = []
         self.held_out = held_out
@@ -117,20 +126,42 @@ class Trainer:
 
     # ----- the loop's callbacks -----
     def _grad(self, x: np.ndarray, t: int) -> Any:
-        rows = next(self._batches)
+        if self._progress is not None and self._progress.cancelled:
+            return None  # stopped before step t: the loop keeps every step taken
+        rows = self._pending_rows if self._pending_rows is not None else next(self._batches)
+        self._pending_rows = None
         value, g = self.net.value_and_grad(x, rows)
         if not (math.isfinite(value) and np.isfinite(g).all()):
             self.status, self.stopped_step = "non_finite", t - 1
             self.message = (f"the loss became {value:g} after step {t - 1} (η = {self.lrs[t - 1]:g}); training "
                             f"stopped and keeps the weights of step {max(t - 2, 0)}")
             return None
+        hessian = None
+        if self.opt.uses_hessian:
+            try:
+                hessian = self.net.hessian(x, rows, self._within_step(t))
+            except _StoppedError:
+                self._pending_rows = rows  # step t, when training goes on, takes the same batch
+                return None
         self._good = x.copy()
         if self.full_batch and self.steps[-1] == t - 1 and math.isnan(self.losses[-1]):
             self.losses[-1] = value  # the full-batch loss at a recorded iterate, already computed
         self.batch_losses.append(value)
-        if self.opt.uses_hessian:
-            return g, self.net.hessian(x, rows)
-        return g
+        return g if hessian is None else (g, hessian)
+
+    def _within_step(self, t: int) -> Callable[[float], None] | None:
+        """The dense Hessian's report during step t: the chunk's fraction done, and a stop once it is cancelled."""
+        progress = self._progress
+        if progress is None:
+            return None
+        start, n = self._chunk
+
+        def report(fraction: float) -> None:
+            if progress.cancelled:
+                raise _StoppedError
+            progress.fraction = (t - 1 - start + fraction) / n
+
+        return report
 
     def _observe(self, t: int, x: np.ndarray, buffers: tuple) -> str | None:
         self.x = x
@@ -140,6 +171,8 @@ class Trainer:
             self.losses.append(math.nan)
         if self.curvature_every and t % self.curvature_every == 0:
             self._measure(t, buffers)
+        if self._progress is not None:
+            self._progress.fraction = (t - self._chunk[0]) / self._chunk[1]
         return None
 
     def _measure(self, t: int, buffers: tuple) -> None:
@@ -172,9 +205,11 @@ class Trainer:
         if self.curvature_every and not self.curvature.steps:
             self._measure(0, ())
 
-    def advance(self, n: int) -> int:
+    def advance(self, n: int, progress: Any = None) -> int:
         """Take up to `n` more steps (fewer at the planned end or when the loss stops being finite); the steps
-        taken."""
+        taken. `progress` (with a `fraction` it writes and a `cancelled` it reads: a job's `Progress`) follows the
+        steps, and the Hessian-vector products of a Newton step; once cancelled, the steps stop, the one in hand
+        not taken, and every step taken is kept (`advance` again goes on from there)."""
         if self.status != "running":
             return 0
         self.start()
@@ -183,8 +218,12 @@ class Trainer:
             self._finish()
             return 0
         start = self.t
-        self.t, _ = self._run(self.x, self._state, self.t, n, self.lrs, self._grad, self._observe,
-                              **self.hyper)
+        self._progress, self._chunk = progress, (start, n)
+        try:
+            self.t, _ = self._run(self.x, self._state, self.t, n, self.lrs, self._grad, self._observe,
+                                  **self.hyper)
+        finally:
+            self._progress = None
         if self.status == "non_finite":
             self._keep_good()
         elif self.t >= self.planned:

@@ -144,3 +144,28 @@ def test_a_slice_with_the_projected_path_opens_in_the_main_window(qtbot):
     assert isinstance(window.scene.function, SliceFunction)
     assert window.scene.domain == (-view.span, view.span, -view.span, view.span)
     assert window.scene.function(0.2, 0.1) == view.sl(0.2, 0.1)
+
+
+def test_a_long_chunk_of_newton_steps_shows_its_progress_and_cancel_keeps_the_steps_taken(qtbot):
+    """Newton forms the dense Hessian every step (337 weights: ~0.2 s a step here), so a chunk of 25 steps takes
+    seconds: after half a second its progress shows, with a Cancel that stops it and keeps what was done."""
+    from gradviz.gui.tools.network_window import SHOW_TRAINING_AFTER_S
+
+    window = _window(qtbot)
+    state = window.state
+    assert state.use_preset([2, 16, 16, 1], "tanh", "mse") and state.net.size == 337
+    assert state.set_run(method="newton", lr=0.5, steps=200, curvature_every=0)
+    qtbot.waitUntil(lambda: state.snapshot is not None, timeout=10_000)
+    window.play.setChecked(True)
+    qtbot.wait(int(SHOW_TRAINING_AFTER_S * 1000) // 3)
+    assert state.running and not window.train_progress.isVisible()  # a short wait shows nothing
+    qtbot.waitUntil(window.train_progress.isVisible, timeout=10_000)
+    assert window.train_cancel.isVisible()
+    qtbot.waitUntil(lambda: window.train_progress.value() > 0, timeout=10_000)
+    window.train_cancel.click()
+    qtbot.waitUntil(lambda: not state.running, timeout=10_000)
+    qtbot.waitUntil(lambda: not window.train_progress.isVisible(), timeout=2_000)
+    assert not state.playing and state.error == "" and not window.play.isChecked()
+    taken = state.snapshot.step
+    assert 0 < taken < 25 and state.trainer.t == taken  # fewer than a chunk, all of them kept
+    assert len(state.snapshot.losses) == taken + 1 and np.isfinite(state.snapshot.losses).all()

@@ -97,3 +97,50 @@ def test_two_runs_compared_on_the_plane_of_their_start_and_ends():
     np.testing.assert_allclose(view.coords[-1], [0, 1], atol=1e-9)  # B's end
     np.testing.assert_allclose(view.other_coords[-1], [1, 0], atol=1e-9)  # A's end
     assert view.span >= 1.0 and "Adam" not in view.other.label and "Gradient descent" in view.other.label
+
+
+def test_a_chunk_of_training_has_progress_and_cancel_pauses_it_without_an_error():
+    state, jobs = _queued()
+    assert state.snapshot.step == 40
+    state.play(True)
+    (job,) = [j for j in jobs if j.kind == "train"]
+    assert job.progress is state.train_progress and state.running
+    state.cancel_training()  # before the worker got to it: no step taken, nothing lost
+    assert not state.playing
+    jobs.remove(job)
+    _deliver(state, job)
+    assert state.train_progress is None and not state.running and state.error == ""
+    assert state.snapshot.step == 40 and jobs == []  # paused: no next chunk handed out
+    state.advance(10)
+    (again,) = jobs
+    _deliver(state, again)
+    assert state.snapshot.step == 50 and again.progress.fraction == 1.0
+
+
+def test_training_with_curvature_off_trains():
+    """`Curvature every: off` (0) once failed every chunk ("cannot reshape array of size 0")."""
+    state = NetworkState()
+    state.executor = None
+    assert state.set_run(method="gd", lr=0.1, steps=30, curvature_every=0)
+    state.advance(10)
+    assert state.error == "" and state.snapshot.step == 10
+    assert state.snapshot.curvature["eigenvalues"].shape == (0, 0) and len(state.snapshot.curvature["steps"]) == 0
+
+
+def test_slow_steps_make_smaller_chunks_so_the_views_follow():
+    from gradviz.model.network_training import CHUNK_SECONDS, CHUNK_STEPS
+
+    state, jobs = _queued()
+    state._step_seconds = CHUNK_SECONDS / 3  # as if the last chunk's steps had taken a third of CHUNK_SECONDS each
+    state.advance()
+    (job,) = jobs
+    jobs.remove(job)
+    _deliver(state, job)
+    assert state.snapshot.step == 40 + 3
+    measured = state._step_seconds
+    assert 0 < measured < CHUNK_SECONDS / 3  # measured on this chunk: a tiny model's steps are fast
+    state.advance()
+    (job,) = jobs
+    jobs.remove(job)
+    _deliver(state, job)
+    assert state.snapshot.step == 43 + min(CHUNK_STEPS, int(CHUNK_SECONDS / measured))

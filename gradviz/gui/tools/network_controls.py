@@ -3,6 +3,8 @@ buttons that play, step and reset it. Each control changes the `NetworkState` on
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from gradviz.data.columns import DataError, read_header
@@ -115,6 +117,8 @@ class NetworkControls:
         for w in (self.play, step, reset):
             buttons.addWidget(w)
         form.addRow(buttons)
+        self.train_progress, self.train_cancel = self._progress_row(form, "training… %p%", self.state.cancel_training)
+        self.train_cancel.setToolTip("stop after the step in hand (a Newton step: before it); every step taken is kept")
         layout.addWidget(run)
         layout.addWidget(self._build_landscape_controls())
         scrub = QtWidgets.QHBoxLayout()
@@ -174,17 +178,25 @@ class NetworkControls:
         self.scheduler.editingFinished.connect(lambda: setattr(self.state, "scheduler",
                                                                self.scheduler.text().strip()))
         form.addRow("Dask", self.scheduler)
-        progress = QtWidgets.QHBoxLayout()
-        self.slice_progress = QtWidgets.QProgressBar()
-        self.slice_progress.setFormat("slicing… %p%")
-        self.slice_cancel = QtWidgets.QPushButton("Cancel")
-        self.slice_cancel.clicked.connect(self.state.cancel_landscape)
-        progress.addWidget(self.slice_progress, 1)
-        progress.addWidget(self.slice_cancel)
-        form.addRow(progress)
-        for w in (self.slice_progress, self.slice_cancel):
-            w.setVisible(False)
+        self.slice_progress, self.slice_cancel = self._progress_row(form, "slicing… %p%", self.state.cancel_landscape)
         return box
+
+    @staticmethod
+    def _progress_row(form: QtWidgets.QFormLayout, text: str,
+                      cancel: Callable[[], None]) -> tuple[QtWidgets.QProgressBar, QtWidgets.QPushButton]:
+        """A progress bar (with `text`, %p% for the percentage) and its Cancel, as a row of `form`, hidden until
+        shown."""
+        row = QtWidgets.QHBoxLayout()
+        bar = QtWidgets.QProgressBar()
+        bar.setFormat(text)
+        button = QtWidgets.QPushButton("Cancel")
+        button.clicked.connect(cancel)
+        row.addWidget(bar, 1)
+        row.addWidget(button)
+        form.addRow(row)
+        for w in (bar, button):
+            w.setVisible(False)
+        return bar, button
 
     def show_slice_in_main_window(self) -> None:
         """The main window's scene shows the slice as f(α, β) over ±span, descending from θ (the origin)."""

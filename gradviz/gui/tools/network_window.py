@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+import time
 
 import numpy as np
 import pyqtgraph as pg
@@ -23,6 +24,7 @@ from gradviz.gui.widgets.theme import current, labelled_plot
 from gradviz.model.network_training import NetworkState, Snapshot
 
 FRAME_MS = 16  # the views redraw at most this often
+SHOW_TRAINING_AFTER_S = 0.5  # a chunk of training steps running this long shows its progress, with Cancel
 CLASS_BRUSHES = [pg.mkBrush(c) for c in ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e")]
 LIMIT_PEN = pg.mkPen("#d62728", width=2, style=QtCore.Qt.PenStyle.DashLine)
 
@@ -36,6 +38,7 @@ class NetworkPanel(NetworkControls, QtWidgets.QWidget):
         layout = QtWidgets.QHBoxLayout(self)
         layout.addWidget(self._build_controls())
         layout.addLayout(self._build_views(), 1)
+        self._training: tuple[object, float] = (None, 0.0)  # the chunk of training shown, and since when
         self._progress = QtCore.QTimer(self, interval=100)
         self._progress.timeout.connect(self._show_progress)
         self._redraw = QtCore.QTimer(self, singleShot=True, interval=FRAME_MS)
@@ -136,7 +139,7 @@ class NetworkPanel(NetworkControls, QtWidgets.QWidget):
         self._draw_losses(snap)
         self.show_slice.setEnabled(s.landscape is not None and hasattr(self.window().parent(), "scene"))
         self.run_a_label.setText(f"A: {s.run_a.label}" if s.run_a is not None else "")
-        if s.landscape_progress is not None and not self._progress.isActive():
+        if (s.landscape_progress is not None or s.train_progress is not None) and not self._progress.isActive():
             self._progress.start()
         self._show_progress()
         if s.landscape is not None and self.path_view.view is not s.landscape:
@@ -229,14 +232,20 @@ class NetworkPanel(NetworkControls, QtWidgets.QWidget):
             heat.show_matrix(w, f"{name} ({w.shape[0]}×{w.shape[1]})")
 
     def _show_progress(self) -> None:
-        """The full landscape grid's progress, with Cancel, while it is computed."""
-        progress = self.state.landscape_progress
-        for w in (self.slice_progress, self.slice_cancel):
-            w.setVisible(progress is not None)
-        if progress is None:
+        """The full landscape grid's progress while it is computed, and a chunk of training's once it has taken
+        SHOW_TRAINING_AFTER_S (a Newton step's dense Hessian of a big model), each with its Cancel."""
+        landscape, training = self.state.landscape_progress, self.state.train_progress
+        if training is not self._training[0]:
+            self._training = (training, time.monotonic())
+        long = training is not None and time.monotonic() - self._training[1] >= SHOW_TRAINING_AFTER_S
+        for progress, bar, cancel in ((landscape, self.slice_progress, self.slice_cancel),
+                                      (training if long else None, self.train_progress, self.train_cancel)):
+            bar.setVisible(progress is not None)
+            cancel.setVisible(progress is not None)
+            if progress is not None:
+                bar.setValue(round(100 * progress.fraction))
+        if landscape is None and training is None:
             self._progress.stop()
-            return
-        self.slice_progress.setValue(round(100 * progress.fraction))
 
     # ----- exports -----
     def export_run(self) -> None:
