@@ -133,6 +133,8 @@ class NetworkPanel(NetworkControls, QtWidgets.QWidget):
         note = snap.message if snap.status != "running" else ""
         trace = snap.curvature["trace"]
         curvature = f" · tr H ≈ {trace[-1]:.4g} (Hutchinson)" if len(trace) and np.isfinite(trace[-1]) else ""
+        if not s.curvature_every:
+            curvature += " · curvature off (set “Curvature every” to follow λmax)"
         self.status.setText(f"{s.net.size:,} weights, {s.net.rows:,} rows · {done} · loss "
                             f"{snap.losses[-1]:.4g}\n{s.limit_label}{curvature}" + (f"\n{note}" if note else ""))
         self._draw_output(snap)
