@@ -37,7 +37,7 @@ def test_the_first_call_and_the_compiled_code_agree_bit_for_bit():
             interpreted, compiled, values = kernel_pair(text)
             first = interpreted(x, y, *values)
             assert interpreted._fn is None  # nothing compiled yet
-            again = compiled._compiled()(x, y, *values)
+            again = compiled.compile()(x, y, *values)
             assert all(same(a, b) for a, b in zip(first, again, strict=True)), (text, (x, y), first, again)
             assert all(isinstance(v, float) for v in first)
 
@@ -48,6 +48,7 @@ def test_later_calls_run_compiled_code_with_the_same_results():
     assert interpreted._fn is None
     second = interpreted(0.3, -0.2)
     assert interpreted._fn is not None and second == first
+
     # a third route: the Hessian of Himmelblau's function written out by hand
     x, y = 0.3, -0.2
     assert math.isclose(first[3], 12 * x**2 + 4 * y - 42, rel_tol=1e-14)
@@ -75,3 +76,9 @@ def test_a_wrong_number_of_arguments_is_a_type_error_either_way():
     kernel(1.0, 2.0)
     with pytest.raises(TypeError):
         kernel(1.0)
+
+
+def test_a_prepared_function_has_its_point_code_compiled():
+    fn = parse("sin(x)*y + x^3").prepare(everything=True)
+    for name in ("point", "point_f", "point_grad"):
+        assert getattr(fn.derived, name)._fn is not None, name

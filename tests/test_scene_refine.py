@@ -237,3 +237,23 @@ def test_a_parameter_tick_computes_fewer_whole_paths_at_once_than_a_change(queue
     whole_after_tick = sum(t.status != "max_steps" or len(t.points) > 41 for _, _, t in scene.descent.trajectories())
     assert whole_after_change >= 3 * whole_after_tick > 0
     assert descent_state.TICK_SECONDS < descent_state.INLINE_SECONDS
+
+
+def test_paths_of_every_start_point_up_to_the_cap_are_computed_once(monkeypatch):
+    """256 start points × 3 methods are 768 paths: the cache holds them all (a fixed 512 once emptied it on every
+    store, so each redraw computed every path again)."""
+    from gradviz.model import descent_state
+    from gradviz.model.limits import MAX_STARTS
+
+    scene = Scene()
+    rng = np.random.default_rng(3)
+    scene.descent.set_starts([(float(a), float(b)) for a, b in rng.uniform(-4, 4, (MAX_STARTS, 2))])
+    runs = []
+    real = descent_state.descend
+    monkeypatch.setattr(descent_state, "descend", lambda *a, **k: runs.append(1) or real(*a, **k))
+    first = scene.descent.trajectories()
+    assert len(first) == MAX_STARTS * len(scene.descent.enabled_methods) > 512
+    assert len(runs) == len(first)
+    again = scene.descent.trajectories()
+    assert len(runs) == len(first)  # nothing computed twice
+    assert all(a[2] is b[2] for a, b in zip(first, again, strict=True))

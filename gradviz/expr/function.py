@@ -124,7 +124,9 @@ class Function(DerivedView):
         if everything:
             names += ["grid_f", "grid_grad", "point_f", "point_grad"]
         for name in names:
-            getattr(self._derived, name)
+            kernel = getattr(self._derived, name)
+            if isinstance(kernel, PointKernel):
+                kernel.compile()  # ready means compiled: its first call would otherwise be interpreted
         return self
 
     # ----- evaluation -----

@@ -198,9 +198,11 @@ class PointKernel:
                   f"    except _MATH_ERRORS:\n        return _fallback({params})\n")
         return lines, source
 
-    def _compiled(self) -> Any:
-        namespace = dict(codegen.SCALAR_GLOBALS, _MATH_ERRORS=_MATH_ERRORS, _fallback=self._numpy)
-        self._fn = _compile(self.source, self.name, namespace)
+    def compile(self) -> Any:
+        """Compile the straight-line code now (every later call runs it); returns it."""
+        if self._fn is None:
+            namespace = dict(codegen.SCALAR_GLOBALS, _MATH_ERRORS=_MATH_ERRORS, _fallback=self._numpy)
+            self._fn = _compile(self.source, self.name, namespace)
         return self._fn
 
     def _numpy(self, *args: float) -> tuple[float, ...]:
@@ -225,5 +227,5 @@ class PointKernel:
             raise TypeError(f"{self.name}() takes {len(self.inputs)} arguments ({len(args)} given)")
         self._calls += 1
         if self._calls > self.INTERPRETED_CALLS:
-            return self._compiled()(*args)
+            return self.compile()(*args)
         return self._interpret(args)

@@ -201,7 +201,9 @@ class DescentState:
                        bound=self._bound, **s.hyper_dict)
 
     def _store(self, key: tuple, traj: Trajectory) -> None:
-        if len(self._cache) > 512:
+        # room for the paths shown twice over (a fixed 512 once emptied the cache of 256 start points × 3 methods
+        # on every store, so each redraw computed all 768 paths again)
+        if len(self._cache) > max(512, 2 * len(self.starts) * len(self.enabled_methods)):
             self._cache.clear()
         self._cache[key] = traj
 

@@ -10,9 +10,9 @@ from gradviz.descent.optimizers import OPTIMIZERS
 from gradviz.descent.trajectory import Trajectory
 from gradviz.gui.views.sharpness_plot import SharpnessPlot
 from gradviz.gui.widgets.format import num, vec
-from gradviz.gui.widgets.lazy import NEW_ITEMS_PER_PASS, FollowPaths, show_event_refreshing, when_visible
+from gradviz.gui.widgets.lazy import FollowPaths, show_event_refreshing, when_visible
 from gradviz.gui.widgets.log_axis import LogAxis
-from gradviz.gui.widgets.styles import run_curves, start_color, style_icon, style_pixmap
+from gradviz.gui.widgets.styles import start_color, style_curves, style_icon, style_pixmap
 from gradviz.gui.widgets.theme import current, on_change, style_plot
 from gradviz.model.scene import Scene
 
@@ -74,7 +74,7 @@ class LossView(QtWidgets.QWidget):
         right.addWidget(self.sharpness, 3)
         right.addWidget(self.table, 2)
         layout.addLayout(right, 4)
-        self.curves: dict[tuple[int, str], pg.PlotDataItem] = {}
+        self.curves: dict[tuple[int, str], pg.PlotDataItem] = {}  # by (colour, method): see style_curves
         # the legend sits above the plot, never over the curves; each entry shows a whole dash pattern
         self.legend = QtWidgets.QWidget()
         self.legend_layout = QtWidgets.QHBoxLayout(self.legend)
@@ -113,15 +113,16 @@ class LossView(QtWidgets.QWidget):
         best = min((float(v.min()) for v in finite if v.size), default=0.0)
         item.setLogMode(y=log)
         item.setLabel("left", "f(w_k) − f_best" if log else "f(w_k)")
-        pairs = run_curves(item, self.curves, runs, 1.8, NEW_ITEMS_PER_PASS)
-        if len(pairs) < len(runs):
-            self.follow.later.request()  # the other curves in the next pass: the window answers between
-        for curve, traj in pairs:
-            # the gap to the best value, floored just above rounding so a run that reaches f_best exactly
-            # does not stretch the axis down to 1e-300
-            y = np.maximum(traj.values - best, 1e-15 * max(1.0, abs(best))) if log else traj.values
-            y = np.where(np.isfinite(y) & ((y > 0) if log else True), y, np.nan)
-            curve.setData(np.arange(len(y)), y, connect="finite")
+        gap = np.array([np.nan])
+        for curve, trajs in style_curves(item, self.curves, runs, 1.8):
+            xs, ys = [], []
+            for traj in trajs:
+                # the gap to the best value, floored just above rounding so a run that reaches f_best exactly
+                # does not stretch the axis down to 1e-300
+                y = np.maximum(traj.values - best, 1e-15 * max(1.0, abs(best))) if log else traj.values
+                ys += [np.where(np.isfinite(y) & ((y > 0) if log else True), y, np.nan), gap]
+                xs += [np.arange(len(y), dtype=np.float64), gap]
+            curve.setData(np.concatenate(xs[:-1]), np.concatenate(ys[:-1]), connect="finite")
         self._update_legend(tuple(dict.fromkeys(m for _, m, _ in runs)))
         self._fill_table(runs)
         if self.show_sharpness.isChecked():

@@ -100,8 +100,9 @@ def _run_one() -> None:
         _schedule()
 
 
-NEW_ITEMS_PER_PASS = 12  # plot items a view makes in one pass of the event loop (the loss view's curves: ~1.7 ms
-# each, so a pass stays near 20 ms; 75 paths at once took ~90 ms)
+NEW_ITEMS_PER_PASS = 12  # plot items a view makes in one pass of the event loop (a new plot item took ~1.7 ms, so a
+# pass stays near 20 ms; 75 paths at once took ~90 ms). The loss view needs no limit: it has one curve per look
+# (`style_curves`), at most 8 colours × the methods
 
 
 class FollowPaths:
