@@ -195,6 +195,7 @@ def longest_block_ms(app, action: Callable[[], None], settle_s: float = 1.0,
 def actions(window, quick: bool) -> list[tuple[str, Callable[[], None]]]:
     """The heavy actions of the issue's table, each a callable on the real window."""
     import gradviz
+    from gradviz.model.limits import MAX_STARTS
 
     scene = window.scene
     rng = np.random.default_rng(0)
@@ -223,6 +224,10 @@ def actions(window, quick: bool) -> list[tuple[str, Callable[[], None]]]:
     out += [("set the grid to its maximum (600)", lambda: scene.set_resolution(600)),
             ("back to 160", lambda: scene.set_resolution(160)),
             ("25 start points at once",
+             lambda: scene.descent.set_starts([(float(a), float(b)) for a, b in rng.uniform(-4, 4, (25, 2))])),
+            (f"{MAX_STARTS} start points at once (the cap)",
+             lambda: scene.descent.set_starts([(float(a), float(b)) for a, b in rng.uniform(-4, 4, (MAX_STARTS, 2))])),
+            ("back to 25 start points",
              lambda: scene.descent.set_starts([(float(a), float(b)) for a, b in rng.uniform(-4, 4, (25, 2))])),
             ("slide a parameter across its range (15 ticks)", slide),
             ("critical points (Ctrl+K)", scene.request_critical_points),
