@@ -32,6 +32,7 @@ class SurfaceTrajectories:
         self.lines: dict[tuple[int, str], gl.GLLinePlotItem] = {}
         self._drawn: tuple | None = None
         self._drawn_runs: list = []
+        self._lines_drawn: dict[tuple, tuple] = {}  # per line: its path, how it was drawn, its last point (or None)
         self.follow = FollowPaths(self.scene, self.refresh, view)
         self.starts = gl.GLScatterPlotItem(size=13, pxMode=True)
         self.ends = gl.GLScatterPlotItem(size=9, pxMode=True)
@@ -78,6 +79,7 @@ class SurfaceTrajectories:
         for key in list(self.lines):
             if key not in wanted:
                 self.view.removeItem(self.lines.pop(key))
+                self._lines_drawn.pop(key, None)
         ends, end_colors, its, it_colors = [], [], [], []
         newton_at = None
         new = 0
@@ -94,15 +96,22 @@ class SurfaceTrajectories:
                 line = self.lines[key] = gl.GLLinePlotItem(width=width, antialias=True)
                 line.setGLOptions("opaque")
                 self.view.addItem(line)
-            pts = self.lift(*self.inside(traj, d.playback))
-            pts = pts[np.isfinite(pts).all(axis=1)]
-            line.setData(pos=pts if len(pts) > 1 else np.zeros((0, 3)), color=rgba(start_color(p.key)))
-            if len(pts):
+            look = (state[1], state[2], state[3], state[5])  # playback, domain, f and height scale
+            drawn = self._lines_drawn.get(key)
+            if drawn is not None and drawn[0] is traj and drawn[1] == look:  # drawn so in an earlier pass
+                last = drawn[2]  # only its end is needed
+            else:
+                pts = self.lift(*self.inside(traj, d.playback))
+                pts = pts[np.isfinite(pts).all(axis=1)]
+                line.setData(pos=pts if len(pts) > 1 else np.zeros((0, 3)), color=rgba(start_color(p.key)))
+                last = pts[-1] if len(pts) else None
+                self._lines_drawn[key] = (traj, look, last)
+            if last is not None:
                 if d.playback is None:
-                    ends.append(pts[-1])
+                    ends.append(last)
                     end_colors.append(rgba("#d62728") if traj.diverged else rgba(start_color(p.key)))
                 else:
-                    its.append(pts[-1])
+                    its.append(last)
                     it_colors.append(rgba(start_color(p.key)))
                     if OPTIMIZERS[method].uses_hessian and newton_at is None:
                         newton_at = traj.points[min(d.playback, len(traj.points) - 1)]
