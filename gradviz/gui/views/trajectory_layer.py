@@ -132,9 +132,7 @@ class ContourTrajectories:
         mark_xy: list[np.ndarray] = []
         mark_brushes: list[QtGui.QBrush] = []
         ends, iterates, arrows = [], [], []
-        for label in self.labels:
-            self.plot.removeItem(label)
-        self.labels = []
+        shown_labels = 0  # the labels are kept and relabelled: a new TextItem took ~0.5 ms a redraw
         new = 0
         for p, method, traj in runs:
             key = (p.key, method)
@@ -162,12 +160,18 @@ class ContourTrajectories:
                     ends.append({"pos": tuple(end), "symbol": "x", "brush": _brush("#d62728"),
                                  "pen": _pen("#d62728", 2)})
                     what = "diverged" if traj.diverged else "left f's domain"
-                    label = pg.TextItem(f"{OPTIMIZERS[method].label} {what} at step {traj.stop_step}",
-                                        color="#b00000", anchor=(0, 1), fill=pg.mkBrush(255, 255, 255, 190))
+                    if shown_labels == len(self.labels):
+                        label = pg.TextItem(color="#b00000", anchor=(0, 1), fill=pg.mkBrush(255, 255, 255, 190))
+                        label.setZValue(19)
+                        self.plot.addItem(label)
+                        self.labels.append(label)
+                    label = self.labels[shown_labels]
+                    shown_labels += 1
+                    text = f"{OPTIMIZERS[method].label} {what} at step {traj.stop_step}"
+                    if label.toPlainText() != text:
+                        label.setText(text)
                     label.setPos(*end)
-                    label.setZValue(19)
-                    self.plot.addItem(label)
-                    self.labels.append(label)
+                    label.setVisible(True)
                 else:
                     ends.append({"pos": tuple(end), "symbol": "star", "brush": brush, "pen": _pen("k")})
             if d.playback is not None and len(pts):
@@ -180,6 +184,8 @@ class ContourTrajectories:
                     if n > 0 and math.isfinite(n):
                         length = 0.6 * self.scene.view.radius
                         arrows.extend([q, q - g / n * length])
+        for label in self.labels[shown_labels:]:
+            label.setVisible(False)
         xy = np.concatenate(mark_xy) if mark_xy else np.empty((0, 2))
         self.markers.setData(x=xy[:, 0], y=xy[:, 1], brush=mark_brushes)
         self.ends.setData(ends)
