@@ -89,3 +89,15 @@ def test_a_slide_settled_after_a_new_f_keeps_the_new_f():
     scene.settle()
     assert scene.sample() is shown and scene.function.text == "x^2 - y^2"
     np.testing.assert_allclose(shown.f, shown.xs[:, None] ** 2 - shown.ys[None, :] ** 2, rtol=1e-12, atol=1e-12)
+
+
+def test_a_new_slider_range_during_a_slide_shows_the_full_grid():
+    """Typing a range while the slider is held (the value stays inside it) ends the slide at full detail."""
+    scene = Scene()
+    scene.set_expression(BUMPS)
+    scene.set_resolution(200)
+    scene.set_parameter("k", 2.0, sliding=True)
+    assert scene.sample().coarse
+    scene.set_parameter_range("k", 0.5, 4.0)
+    assert not scene.sliding and scene.sample().f.shape == (200, 200)
+    np.testing.assert_allclose(scene.sample().f, by_hand(2.0, scene.sample().xs, scene.sample().ys), rtol=1e-12)

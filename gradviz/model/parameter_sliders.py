@@ -68,10 +68,11 @@ class ParameterSliders:
         if (lo, hi) == self.parameter_ranges[name]:
             return
         self.parameter_ranges[name] = (lo, hi)
-        self.sliding = False
         value = self.function.parameters[name]
         clamped = min(max(value, lo), hi)
         if clamped != value:
+            self.sliding = False  # f is shown again, in full
             self._replace_values(self.function.with_parameters(**{name: clamped}), {name})
         else:
+            self.settle()  # what a slide showed coarse, in full
             self.parameters_changed.emit({name})
