@@ -20,7 +20,7 @@ from gradviz.model.color_scale import ColorScale, color_scale
 
 COARSE_GRID = 48  # samples per side of the preview shown within a frame of a change
 SLIDE_GRID = 100  # samples per side at most while a parameter's slider moves (the full grid once it stops): at 200²,
-# a tick then costs 0.44-0.47x an expression change, not 0.64-0.69x (bench_ui)
+# a tick then costs 0.34-0.48x an expression change, not 0.59-0.84x as drawn in full (bench_ui)
 PREVIEW_ROWS = 1_000  # a loss on data previews over this many of its rows (a fixed random sample)
 CHUNK_POINTS = 16_384  # grid points per chunk of the full sample (progress is reported between chunks)
 MIN_COARSE_GRID = 8  # the smallest preview side

@@ -19,6 +19,7 @@ from gradviz.model.scene import Scene
 RESIZE_ROWS = 64  # columns fit the widest of this many rows (all 768 rows of 256 start points took 14 ms a redraw)
 ROWS_PER_PASS = 192  # table rows written in one pass of the event loop (~25 µs each; 768 new rows took ~20 ms)
 
+
 def status_text(traj: Trajectory) -> str:
     if traj.status == "diverged":
         return f"diverged at step {traj.stop_step}"
@@ -77,7 +78,7 @@ class LossView(QtWidgets.QWidget):
         right.addWidget(self.sharpness, 3)
         right.addWidget(self.table, 2)
         layout.addLayout(right, 4)
-        self.curves: dict[tuple[int, str], pg.PlotDataItem] = {}  # by (colour, method): see style_curves
+        self.curves: dict[tuple[str, str], pg.PlotDataItem] = {}  # by (colour, method): see style_curves
         self._row_runs: list[tuple] = []  # per table row: the trajectory and start point it shows
         # the legend sits above the plot, never over the curves; each entry shows a whole dash pattern
         self.legend = QtWidgets.QWidget()

@@ -58,9 +58,9 @@ def style_curves(plot: pg.PlotItem, curves: dict, runs: list, width: float) -> l
     at most len(START_COLORS) × methods items however many start points (256 start points made 768 curves, and a
     redraw of the loss view took 198 ms). `curves` keeps them between calls; returns (curve, [trajectory, ...])
     pairs, the runs of each in their order, for the caller to give them data (joined by gaps)."""
-    groups: dict[tuple[int, str], list] = {}
+    groups: dict[tuple[str, str], list] = {}
     for p, method, traj in runs:
-        groups.setdefault((p.key % len(START_COLORS), method), []).append(traj)
+        groups.setdefault((start_color(p.key), method), []).append(traj)
     for key in list(curves):
         if key not in groups:
             plot.removeItem(curves.pop(key))
@@ -68,7 +68,7 @@ def style_curves(plot: pg.PlotItem, curves: dict, runs: list, width: float) -> l
     for (color, method), trajs in groups.items():
         curve = curves.get((color, method))
         if curve is None:
-            curve = curves[(color, method)] = pg.PlotDataItem(pen=method_pen(method, START_COLORS[color], width))
+            curve = curves[(color, method)] = pg.PlotDataItem(pen=method_pen(method, color, width))
             plot.addItem(curve)
         out.append((curve, trajs))
     return out
