@@ -10,6 +10,7 @@ Medians of repeats on one pinned core; ratios are to NumPy evaluating f alone on
 from __future__ import annotations
 
 import argparse
+import ctypes
 import json
 import math
 import os
@@ -43,6 +44,18 @@ def median_time(fn, repeats: int, min_time: float = 0.0) -> tuple[float, float]:
         calls += 1
     faults = (resource.getrusage(resource.RUSAGE_SELF).ru_minflt - faults0) / calls
     return statistics.median(times), faults
+
+
+def steady_allocator() -> bool:
+    """Keep freed arrays in glibc's heap (mallopt) so that NumPy's floor does not page-fault on its multi-MB
+    temporaries in one run and not the next, depending on the allocator's history: with faults the floor ran up
+    to 7x slower here, which flattered every ratio. True when set."""
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:
+        return False
+    m_trim_threshold, m_mmap_threshold = -1, -3
+    return bool(libc.mallopt(m_mmap_threshold, 32 << 20)) and bool(libc.mallopt(m_trim_threshold, 1 << 30))
 
 
 def geomean(values: list[float]) -> float:
@@ -131,6 +144,8 @@ def main() -> int:
     args = parser.parse_args()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {0})
+    steady = steady_allocator()
+    print(f"allocator: freed arrays {'kept in the heap (no page faults in the floor)' if steady else 'as is'}")
     sizes = [64] if args.quick else [128, 256, 512, 1024]
     repeats = 3 if args.quick else 15
     rows = []

@@ -60,6 +60,8 @@ def simplify(op: str, args: tuple[Node, ...], shape: Shape, params: dict, litera
             return keep(b) if op == "add" else (make("neg", b) if b.shape == shape else None)
         if op == "add" and b.op == "neg":
             return keep(make("sub", a, b.args[0]))
+        if op == "add" and a.op == "neg":
+            return keep(make("sub", b, a.args[0]))
         if op == "sub" and b.op == "neg":
             return keep(make("add", a, b.args[0]))
     elif op == "mul":

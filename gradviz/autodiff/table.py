@@ -58,9 +58,10 @@ def binary(name: str, ufunc: np.ufunc, vjp_x, vjp_y, infix: str | None = None, s
            commutative: bool = False, text: tuple[str, ...] = (), helpers: tuple = ()) -> Primitive:
     """An elementwise, broadcasting NumPy ufunc of two arguments (an operator, or a function of the text
     when `text` names it)."""
+    out = "out={out}" if ufunc in (np.maximum, np.minimum) else "{out}"  # NumPy 2.4 deprecates their positional out
     return define(Primitive(
         name, 2, ufunc, broadcast_shape, (vjp_x, vjp_y), commutative=commutative, ufunc=ufunc,
-        numpy_code=f"_{ufunc.__name__}({{0}}, {{1}}, out={{out}})", scalar_code=scalar or f"{{0}} {infix} {{1}}",
+        numpy_code=f"_{ufunc.__name__}({{0}}, {{1}}, {out})", scalar_code=scalar or f"{{0}} {infix} {{1}}",
         infix=infix, display=infix, text=text, helpers=helpers))
 
 

@@ -65,6 +65,7 @@ class KernelSource:
     slots: tuple[int, ...]
     output_masks: tuple[int, ...]
     computed: tuple[bool, ...]
+    constants: dict[str, np.ndarray]  # name in the source -> a 0-d float64 array (a ufunc converts a float each call)
 
 
 def dependency_masks(order: Sequence[Node], inputs: Sequence[Node], params: Sequence[Node] = ()) -> dict[int, int]:
@@ -99,10 +100,17 @@ def numpy_kernel(outputs: Sequence[Node], inputs: Sequence[Node], params: Sequen
     slots: list[int] = []
     free: dict[int, list[str]] = {}
     lines: list[str] = []
+    constants: dict[str, np.ndarray] = {}
+    constant_names: dict[str, str] = {}
 
     def ref(n: Node) -> str:
         if n.op == "const":
-            return literal(float(n.value))
+            value = float(n.value)
+            name = constant_names.get(repr(value))  # by repr: -0.0 is not 0.0
+            if name is None:
+                name = constant_names[repr(value)] = f"_k{len(constants)}"
+                constants[name] = np.array(value)
+            return name
         return names[id(n)]
 
     def release(n: Node, k: int) -> None:
@@ -151,7 +159,7 @@ def numpy_kernel(outputs: Sequence[Node], inputs: Sequence[Node], params: Sequen
     source = f"def {name}({signature}):\n    {body}\n"
     output_masks = tuple(masks[id(o)] if id(o) in position else 0 for o in outputs)
     computed = tuple(id(o) in position for o in outputs)
-    return KernelSource(source, tuple(slots), output_masks, computed)
+    return KernelSource(source, tuple(slots), output_masks, computed, constants)
 
 
 def _power_lines(a: str, n: int, buf: str) -> list[str]:

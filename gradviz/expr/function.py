@@ -15,6 +15,7 @@ import numpy as np
 
 from gradviz.autodiff.backward import vjp
 from gradviz.autodiff.graph import Node, toposort
+from gradviz.autodiff.products import share_products
 from gradviz.expr.backprop import ComputationGraph, Trace, build_graph, listing, trace_graph
 from gradviz.expr.derived_view import DerivedView, ParsedText
 from gradviz.expr.kernels import GridKernel, PointKernel
@@ -41,7 +42,7 @@ class Derived(ParsedText):
         return fxx, fxy, fyy
 
     def _grid(self, outputs: list[Node]) -> GridKernel:
-        return GridKernel(outputs, self.inputs, self.parameter_nodes)
+        return GridKernel(share_products(outputs, keep=[self.output]), self.inputs, self.parameter_nodes)
 
     def _point(self, outputs: list[Node]) -> PointKernel:
         return PointKernel(outputs, self.inputs, self.parameter_nodes)

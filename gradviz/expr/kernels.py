@@ -50,7 +50,7 @@ class GridKernel:
         self.inputs = list(inputs)
         self.params = list(params)
         self.code = codegen.numpy_kernel(self.outputs, self.inputs, self.params)
-        self._fn = _compile(self.code.source, "kernel", codegen.NUMPY_GLOBALS)
+        self._fn = _compile(self.code.source, "kernel", {**codegen.NUMPY_GLOBALS, **self.code.constants})
         self._buffers: dict[tuple, list[np.ndarray]] = {}
         self._returned: dict[tuple, np.ndarray] = {}  # the results of the last call, reused once they are let go
         self._lock = threading.Lock()
