@@ -3,8 +3,8 @@
 The derivatives of a product multiply the same factors in different groupings: (-2x)·e in one place and
 -2·(x·e) in another, 8x·x beside x·x. Hash-consing shares only identical trees. `share_products` rewrites
 each chain of `mul` and `neg` as a coefficient times a product of factors, and builds each product from the
-largest product already built. The Hessian kernel of x·exp(-x²-y²) then makes 22 NumPy calls instead of 26, and log(eˣ + eʸ) one division
-instead of three.
+largest product already built. The Hessian kernel of x·exp(-x²-y²) then makes 22 NumPy calls instead of 26,
+and that of log(eˣ + eʸ) one division instead of three.
 """
 
 from __future__ import annotations
