@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from PySide6 import QtCore
+from PySide6 import QtCore, QtGui
 from PySide6.QtTest import QTest
 
 from .conftest import drag, settle
@@ -133,3 +133,62 @@ def test_dragging_a_start_point_on_the_3d_surface(qtbot, window):
     moved = d.starts[0]
     assert (moved.x, moved.y) != (start.x, start.y)
     assert abs(moved.x - 1.0) < 0.3 and abs(moved.y - 1.0) < 0.3
+
+
+def test_many_start_points_get_their_markers_over_several_passes_and_reuse_them(qtbot, window, monkeypatch):
+    """256 start points at once: at most NEW_TARGETS_PER_PASS markers are made in the pass of the change, the rest
+    in later passes; markers of removed points are hidden and reused, each at its own point and in its colour."""
+    from gradviz.gui.views import trajectory_layer
+    from gradviz.gui.widgets.styles import start_color
+    from gradviz.model.limits import MAX_STARTS
+
+    layer = window.contour.trajectories
+    d = window.scene.descent
+    settle(qtbot, window)
+    made = []
+    original = trajectory_layer.StartTarget.__init__
+
+    def counting(self, *args, **kwargs):
+        made.append(1)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(trajectory_layer.StartTarget, "__init__", counting)
+    rng = np.random.default_rng(3)
+    points = [(float(a), float(b)) for a, b in rng.uniform(-4, 4, (MAX_STARTS, 2))]
+    d.set_starts(points)
+    assert len(made) <= trajectory_layer.NEW_TARGETS_PER_PASS
+    assert len(layer.targets) < MAX_STARTS
+    settle(qtbot, window)
+    assert sorted(layer.targets) == sorted(p.key for p in d.starts)
+    for p in d.starts:
+        target = layer.targets[p.key]
+        assert target.isVisible() and (target.pos().x(), target.pos().y()) == (p.x, p.y)
+        assert target.key == p.key and target.brush.color().name() == QtGui.QColor(start_color(p.key)).name()
+    d.set_starts(points[:5])
+    settle(qtbot, window)
+    assert len(layer.targets) == 5 and len(layer.spare_targets) == MAX_STARTS - 5
+    assert not any(t.isVisible() for t in layer.spare_targets)
+    made.clear()
+    d.set_starts([(float(a), float(b)) for a, b in rng.uniform(-4, 4, (MAX_STARTS, 2))])
+    settle(qtbot, window)
+    assert made == []  # every marker reused
+    moved = d.starts[7]
+    target = layer.targets[moved.key]
+    target.setPos(1.25, -2.5)  # a reused marker drags its own start point
+    assert (d.starts[7].x, d.starts[7].y) == (1.25, -2.5)
+
+
+def test_the_loss_view_draws_many_runs_one_pixel_wide(qtbot, window):
+    from gradviz.gui.widgets.styles import HAIRLINE_RUNS
+
+    d = window.scene.descent
+    loss = window.loss
+    window.bottom_tabs.setCurrentIndex(0)  # the descent page, with the loss view
+    rng = np.random.default_rng(4)
+    many = HAIRLINE_RUNS // len(d.enabled_methods) + 1
+    d.set_starts([(float(a), float(b)) for a, b in rng.uniform(-4, 4, (many, 2))])
+    settle(qtbot, window)
+    assert {c.opts["pen"].widthF() for c in loss.curves.values()} == {1.0}
+    d.set_starts([(1.0, 1.0), (-2.0, 0.5)])
+    settle(qtbot, window)
+    assert {c.opts["pen"].widthF() for c in loss.curves.values()} == {1.8}
