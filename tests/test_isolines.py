@@ -56,3 +56,36 @@ def test_label_anchor_keeps_away_from_markers():
     assert free == (0.0, 0.0)
     near_probe = label_anchor(points, (0.0, 0.0), [], 0.5, markers=[(0.0, 0.0)], marker_distance=0.3)
     assert abs(near_probe[0]) >= 0.3 - 1e-9 and abs(near_probe[0]) < 0.32
+
+
+def _anchor_by_brute_force(points, centre, taken, min_distance, markers, marker_distance):
+    """The definition, point by point: the nearest to the centre of the points far enough from all others."""
+    best = None
+    for x, y in points:
+        if not np.isfinite(x):
+            continue
+        if any(np.hypot(x - tx, y - ty) < min_distance for tx, ty in taken):
+            continue
+        if any(np.hypot(x - mx, y - my) < marker_distance for mx, my in markers):
+            continue
+        d = np.hypot(x - centre[0], y - centre[1])
+        if best is None or d < best[0]:
+            best = (d, (float(x), float(y)))
+    return None if best is None else best[1]
+
+
+def test_label_anchor_equals_its_definition_with_many_markers():
+    """Chunked nearest-first search against the definition: 256 markers, nan rows, ties on a circle, no answer."""
+    rng = np.random.default_rng(7)
+    for case in range(40):
+        n = int(rng.integers(1, 400))
+        points = rng.uniform(-3, 3, (n, 2))
+        points[rng.random(n) < 0.05] = np.nan
+        if case % 5 == 0:  # equal distances to the centre: the first in the polyline wins
+            t = np.linspace(0, 2 * np.pi, n, endpoint=False)
+            points = np.column_stack([np.cos(t), np.sin(t)])
+        markers = [tuple(m) for m in rng.uniform(-3, 3, (int(rng.integers(0, 256)), 2))]
+        taken = [tuple(m) for m in rng.uniform(-3, 3, (int(rng.integers(0, 6)), 2))]
+        spacing = float(rng.uniform(0.05, 1.5))
+        args = (points, (0.1, -0.2), taken, spacing, markers, 0.5 * spacing)
+        assert label_anchor(*args) == _anchor_by_brute_force(*args), case

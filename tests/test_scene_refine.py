@@ -257,3 +257,36 @@ def test_paths_of_every_start_point_up_to_the_cap_are_computed_once(monkeypatch)
     again = scene.descent.trajectories()
     assert len(runs) == len(first)  # nothing computed twice
     assert all(a[2] is b[2] for a, b in zip(first, again, strict=True))
+
+
+def test_paths_past_the_budget_show_their_start_point_computed_together_then_whole(queued, monkeypatch):
+    """Once the frame's budget is spent, a path shows its start point alone: f and ∇f there for every such path in
+    one vectorised call, no descent run on the GUI thread (a 12-term f's one-step previews cost 77 ms for 768
+    paths). The job then brings every path whole."""
+    from gradviz.model import descent_state
+    from gradviz.model.limits import MAX_STARTS
+
+    scene, jobs = queued
+    d = scene.descent
+    scene.set_expression("sin(x)*cos(y) + 0.1*(x^2 + y^2)")
+    run(scene, jobs)
+    d.inline_seconds = 0.0
+    rng = np.random.default_rng(5)
+    calls = []
+    real = descent_state.descend
+    monkeypatch.setattr(descent_state, "descend", lambda *a, **k: calls.append(1) or real(*a, **k))
+    d.set_starts([(float(a), float(b)) for a, b in rng.uniform(-4, 4, (MAX_STARTS, 2))])
+    shown = d.trajectories()
+    assert len(shown) == MAX_STARTS * len(d.enabled_methods) and calls == []
+    for p, method, traj in shown:
+        assert traj.method == method and traj.stop_step == 0 and traj.points.tolist() == [[p.x, p.y]]
+        assert traj.values[0] == pytest.approx(np.sin(p.x) * np.cos(p.y) + 0.1 * (p.x**2 + p.y**2), rel=1e-12)
+        assert traj.grads[0] == pytest.approx([np.cos(p.x) * np.cos(p.y) + 0.2 * p.x,
+                                               -np.sin(p.x) * np.sin(p.y) + 0.2 * p.y], rel=1e-12, abs=1e-15)
+        assert traj.lr == d.methods[method].lr
+    assert [j.kind for j in jobs] == ["paths"]
+    run(scene, jobs)
+    for p, method, traj in d.trajectories():
+        whole = real(scene.function, (p.x, p.y), method, lr=d.methods[method].lr, steps=d.steps, tol=d.tol,
+                     bound=d._bound, **d.methods[method].hyper_dict)
+        np.testing.assert_array_equal(traj.points, whole.points)

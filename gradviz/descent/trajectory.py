@@ -237,6 +237,21 @@ def finish(fn: Function, method: str, start: tuple[float, float], lr: float, hyp
                       fn.variables, fn.parameters, fn, bound, schedule, batch_size, seed, None, lrs)
 
 
+def starts_only(fn: Function, runs: Sequence[tuple[tuple[float, float], str, float, dict[str, float]]],
+                tol: float = 0.0, bound: float = DEFAULT_BOUND) -> list[Trajectory]:
+    """Each run (start, method, lr, hyperparameters) as its start point alone, no step taken, f and ∇f there
+    evaluated for all runs in one vectorised call: what many paths show before they are computed (a 12-term f's
+    one-step preview cost ~100 µs a path, 77 ms for 256 start points × 3 methods)."""
+    if not runs:
+        return []
+    xy = np.array([start for start, _, _, _ in runs], dtype=np.float64).reshape(-1, 2)
+    f, gx, gy = (np.asarray(v, dtype=np.float64) for v in fn.value_and_grad(xy[:, 0], xy[:, 1]))
+    return [finish(fn, method, (float(xy[k, 0]), float(xy[k, 1])), float(lr), hyperparameters(method, hyper),
+                   xy[k:k + 1], "max_steps", 0, float(tol), float(bound), None, None, 0, None,
+                   (f[k:k + 1], gx[k:k + 1], gy[k:k + 1]))
+            for k, (_, method, lr, hyper) in enumerate(runs)]
+
+
 def descend_many(fn: Function, starts: Iterable[Sequence[float]], methods: Iterable[str],
                  settings: dict[str, dict[str, Any]] | None = None, **common: Any) -> list[Trajectory]:
     """Every method from every start: a list ordered by method, then start.

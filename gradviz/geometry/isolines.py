@@ -34,6 +34,10 @@ def isolines(xs: np.ndarray, ys: np.ndarray, z: np.ndarray, levels: Sequence[flo
     return out
 
 
+LABEL_CHUNK = 64  # points tried at once, nearest the centre first: 256 start points made each label cost 3.5 ms when
+# every point of the isoline was measured against every marker
+
+
 def label_anchor(points: np.ndarray, centre: tuple[float, float], taken: list[tuple[float, float]],
                  min_distance: float, markers: list[tuple[float, float]] = (),
                  marker_distance: float = 0.0) -> tuple[float, float] | None:
@@ -44,12 +48,17 @@ def label_anchor(points: np.ndarray, centre: tuple[float, float], taken: list[tu
     if len(pts) == 0:
         return None
     d = np.hypot(pts[:, 0] - centre[0], pts[:, 1] - centre[1])
-    ok = np.ones(len(pts), dtype=bool)
-    for tx, ty in taken:
-        ok &= np.hypot(pts[:, 0] - tx, pts[:, 1] - ty) >= min_distance
-    for mx, my in markers:
-        ok &= np.hypot(pts[:, 0] - mx, pts[:, 1] - my) >= marker_distance
-    if not ok.any():
-        return None
-    k = int(np.argmin(np.where(ok, d, np.inf)))
-    return float(pts[k, 0]), float(pts[k, 1])
+    order = np.argsort(d, kind="stable")  # nearest the centre first; ties in the polyline's order
+    others = [(np.asarray(taken, dtype=np.float64).reshape(-1, 2), min_distance),
+              (np.asarray(markers, dtype=np.float64).reshape(-1, 2), marker_distance)]
+    for k0 in range(0, len(order), LABEL_CHUNK):  # the first chunks nearly always hold the answer
+        near = pts[order[k0:k0 + LABEL_CHUNK]]
+        ok = np.ones(len(near), dtype=bool)
+        for away, distance in others:
+            if len(away):
+                gaps = np.hypot(near[:, None, 0] - away[None, :, 0], near[:, None, 1] - away[None, :, 1])
+                ok &= (gaps >= distance).all(axis=1)
+        if ok.any():
+            x, y = near[int(np.argmax(ok))]
+            return float(x), float(y)
+    return None

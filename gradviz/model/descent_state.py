@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from gradviz.descent.optimizers import OPTIMIZERS, hyperparameters
-from gradviz.descent.trajectory import Trajectory, descend
+from gradviz.descent.trajectory import Trajectory, descend, starts_only
 from gradviz.expr.function import Function
 from gradviz.model import limits
 from gradviz.model.signal import Signal
@@ -223,7 +223,7 @@ class DescentState:
         if self._function is None:
             return []
         budget = self._budget if self.hand_out is not None else math.inf
-        out, missing = [], []
+        out, missing, unstarted = [], [], []
         for m in self.enabled_methods:
             for p in self.starts:
                 key = self._key(p, m)
@@ -231,11 +231,20 @@ class DescentState:
                 if traj is None and budget == math.inf:
                     traj = self._run(p, m, self.steps)
                     self._store(key, traj)
+                elif traj is None and budget <= 0 and key not in self._previews and type(self._function) is Function:
+                    unstarted.append((len(out), key, p, m))  # shown by its start point alone, with the others
+                    missing.append((key, p, m))
                 elif traj is None:
                     traj, budget = self._preview_or_whole(key, p, m, budget)
                     if key in self._previews:
                         missing.append((key, p, m))
                 out.append((p, m, traj))
+        if unstarted:
+            firsts = starts_only(self._function, [((p.x, p.y), m, self.methods[m].lr, self.methods[m].hyper_dict)
+                                                  for _, _, p, m in unstarted], self.tol, self._bound)
+            for (k, key, p, m), first in zip(unstarted, firsts, strict=True):
+                self._previews[key] = (first, math.inf)  # its cost unknown: computed whole off the GUI thread
+                out[k] = (p, m, first)
         if budget != math.inf:
             self._budget = max(0.0, budget)
         if missing and not {key for key, _, _ in missing} <= self._handed:

@@ -6,6 +6,7 @@ import pytest
 from PySide6 import QtCore
 
 from gradviz.descent.insight import metric_at, momentum_rate, narrate
+from gradviz.gui.widgets.styles import start_color
 
 from .conftest import settle
 
@@ -110,8 +111,9 @@ def test_sharpness_plot(qtbot, window):
     settle(qtbot, window)
     plot = window.loss.sharpness
     assert plot.isVisible()
-    for (key, method), curve in plot.curves.items():
-        traj = next(t for p, m, t in model.descent.trajectories() if p.key == key and m == method)
+    assert len(plot.curves) == len(model.descent.enabled_methods)  # one start point: one run per (colour, method)
+    for (color, method), curve in plot.curves.items():
+        traj = next(t for p, m, t in model.descent.trajectories() if start_color(p.key) == color and m == method)
         np.testing.assert_allclose(curve.getData()[1], traj.sharpness)
     d = model.descent
     gd_lr, mom = d.methods["gd"].lr, d.methods["momentum"]
@@ -174,3 +176,18 @@ def test_the_results_table_names_the_variables(qtbot, window):
     window.scene.set_expression("f(w, b) = (w - 1)^2 + 10*b^2")
     settle(qtbot, window)
     assert table.horizontalHeaderItem(2).text() == "final (w, b)"
+
+
+def test_runs_joined_into_one_curve_keep_their_points_and_a_gap_between():
+    """`joined`: the runs' points in order, one nan between runs and none at the ends, so connect="finite" draws no
+    line from one run's end to the next run's start."""
+    from gradviz.gui.widgets.styles import joined
+
+    a = (np.arange(3), np.array([3.0, 2.0, 1.0]))
+    b = (np.arange(2), np.array([5.0, np.nan]))
+    x, y = joined([a, b])
+    np.testing.assert_array_equal(x, [0, 1, 2, np.nan, 0, 1])
+    np.testing.assert_array_equal(y, [3, 2, 1, np.nan, 5, np.nan])
+    x1, y1 = joined([a])
+    np.testing.assert_array_equal(y1, a[1])
+    assert joined([])[0].size == 0

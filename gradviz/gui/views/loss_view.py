@@ -12,7 +12,7 @@ from gradviz.gui.views.sharpness_plot import SharpnessPlot
 from gradviz.gui.widgets.format import num, vec
 from gradviz.gui.widgets.lazy import FollowPaths, show_event_refreshing, when_visible
 from gradviz.gui.widgets.log_axis import LogAxis
-from gradviz.gui.widgets.styles import start_color, style_curves, style_icon, style_pixmap
+from gradviz.gui.widgets.styles import joined, start_color, style_curves, style_icon, style_pixmap
 from gradviz.gui.widgets.theme import current, on_change, style_plot
 from gradviz.model.scene import Scene
 
@@ -118,16 +118,14 @@ class LossView(QtWidgets.QWidget):
         best = min((float(v.min()) for v in finite if v.size), default=0.0)
         item.setLogMode(y=log)
         item.setLabel("left", "f(w_k) − f_best" if log else "f(w_k)")
-        gap = np.array([np.nan])
         for curve, trajs in style_curves(item, self.curves, runs, 1.8):
-            xs, ys = [], []
+            pieces = []
             for traj in trajs:
                 # the gap to the best value, floored just above rounding so a run that reaches f_best exactly
                 # does not stretch the axis down to 1e-300
                 y = np.maximum(traj.values - best, 1e-15 * max(1.0, abs(best))) if log else traj.values
-                ys += [np.where(np.isfinite(y) & ((y > 0) if log else True), y, np.nan), gap]
-                xs += [np.arange(len(y), dtype=np.float64), gap]
-            curve.setData(np.concatenate(xs[:-1]), np.concatenate(ys[:-1]), connect="finite")
+                pieces.append((np.arange(len(y)), np.where(np.isfinite(y) & ((y > 0) if log else True), y, np.nan)))
+            curve.setData(*joined(pieces), connect="finite")
         self._update_legend(tuple(dict.fromkeys(m for _, m, _ in runs)))
         self._fill_table(runs)
         if self.show_sharpness.isChecked():

@@ -8,7 +8,7 @@ import numpy as np
 import pyqtgraph as pg
 
 from gradviz.descent.insight import stability_lines, unlimited_methods
-from gradviz.gui.widgets.styles import method_pen, run_curves
+from gradviz.gui.widgets.styles import joined, method_pen, style_curves
 from gradviz.gui.widgets.theme import current, labelled_plot
 from gradviz.model.scene import Scene
 
@@ -22,15 +22,16 @@ class SharpnessPlot(pg.PlotWidget):
         self.scene_model = scene
         self.setMinimumHeight(170)
         labelled_plot(self, "step k", "λmax(∇²f(w_k))")
-        self.curves: dict[tuple[int, str], pg.PlotDataItem] = {}
+        self.curves: dict[tuple[str, str], pg.PlotDataItem] = {}  # by (colour, method): see style_curves
         self.lines: list[pg.InfiniteLine] = []
 
     def refresh(self) -> None:
         item = self.getPlotItem()
         runs = self.scene_model.descent.trajectories()
-        for curve, traj in run_curves(item, self.curves, runs, 1.6):
-            s = traj.sharpness
-            curve.setData(np.arange(len(s)), np.where(np.isfinite(s), s, np.nan), connect="finite")
+        for curve, trajs in style_curves(item, self.curves, runs, 1.6):
+            pieces = [(np.arange(len(t.sharpness)), np.where(np.isfinite(t.sharpness), t.sharpness, np.nan))
+                      for t in trajs]
+            curve.setData(*joined(pieces), connect="finite")
         limits = stability_lines([(m, traj.lr, traj.hyper) for _, m, traj in runs])
         while len(self.lines) > len(limits):
             item.removeItem(self.lines.pop())

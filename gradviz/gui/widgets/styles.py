@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui
 
@@ -28,29 +29,6 @@ def method_pen(method: str, color: str | QtGui.QColor = "k", width: float = 2.6)
     pen.setCapStyle(QtCore.Qt.PenCapStyle.FlatCap)
     pen.setCosmetic(True)
     return pen
-
-
-def run_curves(plot: pg.PlotItem, curves: dict, runs: list, width: float,
-               new_at_most: int | None = None) -> list[tuple[pg.PlotDataItem, object]]:
-    """One curve per run (start point, method, trajectory) on `plot`, in the run's colour and line style: curves of
-    runs that are gone are removed, new ones added (`curves` keeps them between calls; at most `new_at_most` new
-    ones per call, the rest left out). Returns (curve, trajectory) pairs in the runs' order, for the caller to give
-    them data: fewer than the runs when some were left for a later call."""
-    wanted = {(p.key, m) for p, m, _ in runs}
-    for key in list(curves):
-        if key not in wanted:
-            plot.removeItem(curves.pop(key))
-    out = []
-    for p, method, traj in runs:
-        curve = curves.get((p.key, method))
-        if curve is None and new_at_most is not None and new_at_most <= 0:
-            continue
-        if curve is None:
-            new_at_most = None if new_at_most is None else new_at_most - 1
-            curve = curves[(p.key, method)] = pg.PlotDataItem(pen=method_pen(method, start_color(p.key), width))
-            plot.addItem(curve)
-        out.append((curve, traj))
-    return out
 
 
 HAIRLINE_RUNS = 64  # more runs than this are drawn 1 px wide: Qt strokes a wider antialiased line far more slowly
@@ -81,6 +59,15 @@ def style_curves(plot: pg.PlotItem, curves: dict, runs: list, width: float) -> l
             curve.setPen(method_pen(method, color, width))
         out.append((curve, trajs))
     return out
+
+
+def joined(pieces: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    """The (x, y) of several runs as one curve's data, a nan between runs: drawn with connect="finite", no line
+    joins the end of one run to the start of the next."""
+    gap = np.array([np.nan])
+    xs = [part for x, _ in pieces for part in (np.asarray(x, dtype=np.float64), gap)][:-1]
+    ys = [part for _, y in pieces for part in (np.asarray(y, dtype=np.float64), gap)][:-1]
+    return (np.concatenate(xs), np.concatenate(ys)) if xs else (np.empty(0), np.empty(0))
 
 
 def style_pixmap(method: str, color: str = "#222", length: int = 48) -> QtGui.QPixmap:
