@@ -1,7 +1,7 @@
 """Screenshots of the window's work off the GUI thread, in resources/screenshots/issue_21: a change drawn coarse
 (48² at once) and then fine (the grid asked for), a slider while it is dragged (coarser) and once it is let go, the
-status bar's progress and Cancel during a big loss and during a big figure's export, and the Networks tab's
-progress and Cancel while Newton's dense Hessians train a network.
+cap of start points at once, the status bar's progress and Cancel during a big loss and during a big figure's
+export, and the Networks tab's progress and Cancel while Newton's dense Hessians train a network.
 
     xvfb-run -a -s "-screen 0 1600x1000x24" python scripts/screenshots_never_freeze.py
 """
@@ -26,6 +26,8 @@ def main() -> int:
     import gradviz
     from gradviz.gui.main_window import MainWindow
     from gradviz.gui.qt_setup import ensure_app
+    from gradviz.gui.widgets.lazy import redraws_waiting
+    from gradviz.model.limits import MAX_STARTS
     from gradviz.model.scene import Scene
 
     scratch = tempfile.mkdtemp(prefix="gradviz-screenshots-")
@@ -83,7 +85,17 @@ def main() -> int:
     pump(0.5)
     grab("slide_let_go.png")
 
+    # the cap of start points at once: markers made over a few passes, paths shown by their start until they are back
     rng = np.random.default_rng(0)
+    scene.set_expression("(x^2 + y - 11)^2 + (x + y^2 - 7)^2")
+    pump(3.0, lambda: not scene.busy)
+    scene.descent.set_starts([(float(a), float(b)) for a, b in rng.uniform(-4.5, 4.5, (MAX_STARTS, 2))])
+    pump(20.0, lambda: not scene.busy and not redraws_waiting())
+    pump(0.5)
+    grab("many_starts.png")
+    scene.descent.set_starts([(-3.0, 3.5), (3.5, -3.0)])
+    pump(3.0, lambda: not scene.busy)
+
     x = rng.normal(size=400_000)
     loss = gradviz.parse("f(w, b) = mean((w*x + b - y)^2)", data={"x": x, "y": 2.0 * x + 1.0 + rng.normal(size=x.size)})
     scene.set_resolution(160)
