@@ -5,11 +5,20 @@ import pytest
 from PySide6 import QtCore, QtGui
 from PySide6.QtTest import QTest
 
+from gradviz.gui.widgets.styles import start_color
+
 from .conftest import drag, settle
 
 
 def _runs(window):
     return {(p.key, m): t for p, m, t in window.scene.descent.trajectories()}
+
+
+def _pieces(curve):
+    """A joined curve's runs: its (x, y) data split at the nan gaps."""
+    xs, ys = curve.getData()
+    cuts = np.flatnonzero(np.isnan(xs))
+    return [np.column_stack([x, y]) for x, y in zip(np.split(xs, cuts), np.split(ys, cuts), strict=True)]
 
 
 def test_dragging_a_start_point_changes_its_trajectories(qtbot, window):
@@ -27,9 +36,9 @@ def test_dragging_a_start_point_changes_its_trajectories(qtbot, window):
         old, new = before[(start.key, method)], after[(start.key, method)]
         assert tuple(new.points[0]) == (moved.x, moved.y)
         assert not np.array_equal(old.points[-1], new.points[-1]) or len(old.points) != len(new.points)
-        curve = view.trajectories.curves[(start.key, method)]
-        xs, ys = curve.getData()
-        np.testing.assert_allclose(xs, new.points[:, 0])
+        curve = view.trajectories.curves[(start_color(start.key), method)]
+        pieces = [p[np.isfinite(p[:, 0])] for p in _pieces(curve)]
+        assert any(len(p) == len(new.points) and np.allclose(p, new.points) for p in pieces)
     other = d.starts[1]
     for method in d.enabled_methods:
         assert before[(other.key, method)] is after[(other.key, method)]  # untouched paths are not recomputed
@@ -46,12 +55,13 @@ def test_shift_click_adds_and_context_menu_deletes(qtbot, window):
     settle(qtbot, window)  # the paths are redrawn in a pass of the event loop of their own
     added = d.starts[-1]
     assert abs(added.x + 4.0) < 0.1 and abs(added.y - 4.0) < 0.1
-    assert len(view.trajectories.curves) == (n + 1) * len(d.enabled_methods)
-    assert window.loss.table.rowCount() == (n + 1) * len(d.enabled_methods)
+    assert len(view.trajectories.shown) == (n + 1) * len(d.enabled_methods)
+    assert set(view.trajectories.curves) == {(start_color(p.key), m) for p in d.starts for m in d.enabled_methods}
+    assert window.loss.runs_table.rowCount() == (n + 1) * len(d.enabled_methods)
     view.trajectories.targets[added.key].delete()
     settle(qtbot, window)
     assert len(d.starts) == n and added.key not in view.trajectories.targets
-    assert len(view.trajectories.curves) == n * len(d.enabled_methods)
+    assert len(view.trajectories.shown) == n * len(d.enabled_methods)
 
 
 def test_add_mode_adds_with_a_plain_click(qtbot, window):
@@ -71,8 +81,8 @@ def test_diverging_run_is_marked_and_the_window_keeps_responding(qtbot, window):
     runs = [(p, t) for p, m, t in d.trajectories() if m == "gd"]
     assert all(t.status == "diverged" for _, t in runs)
     settle(qtbot, window)
-    table = window.loss.table
-    statuses = [table.item(r, 6).text() for r in range(table.rowCount())]
+    table = window.loss.runs_table
+    statuses = [table.text(r, 6) for r in range(table.rowCount())]
     assert any(s.startswith("diverged at step") for s in statuses)
     labels = [label.textItem.toPlainText() for label in window.contour.trajectories.labels]
     assert any("diverged at step" in text for text in labels)
@@ -221,3 +231,57 @@ def test_the_3d_view_draws_every_path_of_a_look_in_one_line_item(qtbot, window):
     d.set_starts([(float(a), float(b)) for a, b in np.random.default_rng(2).uniform(-4, 4, (MAX_STARTS, 2))])
     settle(qtbot, window)
     assert len(layer.lines) <= len(START_COLORS) * 2  # colours × widths, however many paths
+
+
+def test_the_contour_view_joins_the_paths_of_a_look_into_one_curve(qtbot, window):
+    """One curve per (colour, method): its runs, split at the gaps, are each path's finite points, in order; a path
+    that changes is redrawn in its look's curve, and the other looks are left alone."""
+    d = window.scene.descent
+    layer = window.contour.trajectories
+    d.set_starts([(-1.5, 2.0), (2.5, -1.0), (0.5, 0.5), (-2.0, -2.5)])
+    settle(qtbot, window)
+    colors = {start_color(p.key) for p in d.starts}
+    assert set(layer.curves) == {(c, m) for c in colors for m in d.enabled_methods}
+    for (color, method), curve in layer.curves.items():
+        want = [t.points[np.isfinite(t.points).all(axis=1)] for p, m, t in d.trajectories()
+                if m == method and start_color(p.key) == color]
+        got = _pieces(curve)
+        assert len(got) == len(want)
+        for g, w in zip(got, want, strict=True):
+            np.testing.assert_allclose(g, w)
+    other = next(look for look in layer.curves if look[0] != start_color(d.starts[0].key))
+    before = layer.curves[other].getData()[0]
+    d.move_start(d.starts[0].key, 1.0, -0.5)
+    settle(qtbot, window)
+    first = next(t for p, m, t in d.trajectories() if p.key == d.starts[0].key and m == d.enabled_methods[0])
+    look = layer.curves[(start_color(d.starts[0].key), d.enabled_methods[0])]
+    assert any(len(g) == len(first.points) and np.allclose(g, first.points) for g in _pieces(look))
+    assert layer.curves[other].getData()[0] is before  # not given new data
+
+
+def test_the_results_table_writes_only_the_rows_asked_for_and_follows_changed_runs(qtbot, window):
+    """The table's model keeps the runs; a cell's text is made when the view asks for it (rows on screen, and the
+    rows the columns are fitted to), and a run that changes rewrites its own row only."""
+    from gradviz.gui.views.loss_view import RESIZE_ROWS
+    from gradviz.model.limits import MAX_STARTS
+
+    d = window.scene.descent
+    model = window.loss.runs_table
+    window.bottom_tabs.setCurrentIndex(0)
+    d.set_starts([(float(a), float(b)) for a, b in np.random.default_rng(6).uniform(-4, 4, (MAX_STARTS, 2))])
+    settle(qtbot, window)
+    runs = d.trajectories()
+    assert model.rowCount() == len(runs) == MAX_STARTS * len(d.enabled_methods)
+    assert len(model._texts) <= RESIZE_ROWS + 64  # not 768 rows written
+    for r in (0, 5, len(runs) - 1):
+        p, method, traj = runs[r]
+        assert model.text(r, 1) == f"({p.x:.3g}, {p.y:.3g})".replace("-", "−")
+        assert model.text(r, 3) == f"{traj.values[-1]:.6g}".replace("-", "−")
+    seen = []
+    model.dataChanged.connect(lambda a, b: seen.append((a.row(), b.row())))
+    moved = d.starts[3]
+    d.move_start(moved.key, 0.25, -0.75)
+    settle(qtbot, window)
+    rows = [r for r, (p, _, _) in enumerate(d.trajectories()) if p.key == moved.key]
+    assert seen and min(a for a, _ in seen) <= min(rows) and max(b for _, b in seen) >= max(rows)
+    assert all(model.text(r, 1) == "(0.25, −0.75)" for r in rows)

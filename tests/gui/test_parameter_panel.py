@@ -37,7 +37,7 @@ def test_dragging_the_slider_changes_every_view(qtbot, window):
     row = window.parameters.rows["k"]
     lo, hi = window.scene.parameter_ranges["k"]
     before_paths = [t.points.copy() for _, _, t in window.scene.descent.trajectories()]
-    before_table = window.loss.table.item(0, 3).text()
+    before_table = window.loss.runs_table.text(0, 3)
     _slider_to(qtbot, row.slider, 0.8)
     k = window.scene.function.parameters["k"]
     assert k == pytest.approx(lo + 0.8 * (hi - lo), rel=1e-9)
@@ -50,7 +50,7 @@ def test_dragging_the_slider_changes_every_view(qtbot, window):
     assert f"{2 * k:.5g}".replace("-", "−") in window.readout.text()
     after_paths = [t.points for _, _, t in window.scene.descent.trajectories()]
     assert any(a.shape != b.shape or not np.allclose(a, b) for a, b in zip(before_paths, after_paths, strict=True))
-    assert window.loss.table.item(0, 3).text() != before_table or window.loss.table.item(0, 6).text()
+    assert window.loss.runs_table.text(0, 3) != before_table or window.loss.runs_table.text(0, 6)
     assert window.scene.function.text == "k = 10 in [1, 150]; x^2 + k*y^2"  # nothing re-parsed into the text
 
 

@@ -199,7 +199,7 @@ def test_outside_the_domain_the_readout_says_so_and_the_models_hide(qtbot, windo
     window.scene.descent.set_starts([(0.5, 0.0)])
     window.scene.descent.set_method("gd", enabled=True, lr=1.0)
     settle(qtbot, window)
-    texts = [window.loss.table.item(r, 6).text() for r in range(window.loss.table.rowCount())]
+    texts = [window.loss.runs_table.text(r, 6) for r in range(window.loss.runs_table.rowCount())]
     assert "left f's domain at step 1" in texts
 
 

@@ -4,30 +4,18 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6 import QtCore, QtGui, QtWidgets
+from PySide6 import QtCore, QtWidgets
 
 from gradviz.descent.optimizers import OPTIMIZERS
-from gradviz.descent.trajectory import Trajectory
+from gradviz.gui.views.runs_table import RunsTableModel, status_text  # noqa: F401 (status_text: its old home)
 from gradviz.gui.views.sharpness_plot import SharpnessPlot
-from gradviz.gui.widgets.format import num, vec
 from gradviz.gui.widgets.lazy import FollowPaths, show_event_refreshing, when_visible
 from gradviz.gui.widgets.log_axis import LogAxis
-from gradviz.gui.widgets.styles import joined, start_color, style_curves, style_icon, style_pixmap
+from gradviz.gui.widgets.styles import joined, style_curves, style_pixmap
 from gradviz.gui.widgets.theme import current, on_change, style_plot
 from gradviz.model.scene import Scene
 
-RESIZE_ROWS = 64  # columns fit the widest of this many rows (all 768 rows of 256 start points took 14 ms a redraw)
-ROWS_PER_PASS = 192  # table rows written in one pass of the event loop (~25 µs each; 768 new rows took ~20 ms)
-
-
-def status_text(traj: Trajectory) -> str:
-    if traj.status == "diverged":
-        return f"diverged at step {traj.stop_step}"
-    if traj.status == "converged":
-        return "converged"
-    if traj.status == "left_domain":
-        return f"left f's domain at step {traj.stop_step}"
-    return "max steps"
+RESIZE_ROWS = 32  # columns fit the widest of this many rows (all 768 rows of 256 start points took 14 ms a redraw)
 
 
 @show_event_refreshing
@@ -65,12 +53,12 @@ class LossView(QtWidgets.QWidget):
         options.addStretch(1)
         left.addLayout(options)
         layout.addLayout(left, 3)
-        self.table = QtWidgets.QTableWidget(0, 7)
-        self._header_for: tuple[str, str] | None = None
+        self.runs_table = RunsTableModel(self)
+        self.table = QtWidgets.QTableView()
+        self.table.setModel(self.runs_table)
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.Interactive)
-        self._row_styles: list[tuple] = []
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.horizontalHeader().setResizeContentsPrecision(RESIZE_ROWS)
         self.table.setMinimumHeight(90)  # two runs readable under the sharpness plot
@@ -79,7 +67,6 @@ class LossView(QtWidgets.QWidget):
         right.addWidget(self.table, 2)
         layout.addLayout(right, 4)
         self.curves: dict[tuple[str, str], pg.PlotDataItem] = {}  # by (colour, method): see style_curves
-        self._row_runs: list[tuple] = []  # per table row: the trajectory and start point it shows
         # the legend sits above the plot, never over the curves; each entry shows a whole dash pattern
         self.legend = QtWidgets.QWidget()
         self.legend_layout = QtWidgets.QHBoxLayout(self.legend)
@@ -97,6 +84,7 @@ class LossView(QtWidgets.QWidget):
 
     def _restyle(self, theme: object) -> None:
         self._legend_methods = ()  # redrawn in the new colours
+        self.runs_table.restyled()
         self.refresh()
 
     def _sharpness_toggled(self, on: bool) -> None:
@@ -151,54 +139,7 @@ class LossView(QtWidgets.QWidget):
         self.legend.setVisible(bool(methods))
 
     def _fill_table(self, runs: list) -> None:
-        """One row per run; cells are reused and only their text changes (cheap while dragging)."""
-        table = self.table
-        variables = self.scene.function.variables
-        if variables != self._header_for:  # "final (x, y)", "final (w, b)": f's own names
-            self._header_for = variables
-            table.setHorizontalHeaderLabels(["method", "start", f"final ({', '.join(variables)})", "final f", "|∇f|",
-                                             "steps", "status"])
-        table.setUpdatesEnabled(False)
-        table.setRowCount(len(runs))
-        del self._row_styles[len(runs):]
-        del self._row_runs[len(runs):]
-        changed = False
-        written = 0
-        for r, (p, m, traj) in enumerate(runs):
-            if r < len(self._row_runs) and self._row_runs[r][0] is traj and self._row_runs[r][1] == (p.x, p.y, p.key):
-                continue  # the same run as the last time: its row stands (a redraw for other runs)
-            if written == ROWS_PER_PASS:
-                self.follow.later.request()  # the other rows in the next pass: the window answers between
-                break
-            written += 1
-            self._row_runs[r:r + 1] = [(traj, (p.x, p.y, p.key))]
-            end = traj.points[-1]
-            g = traj.grads[-1]
-            texts = [OPTIMIZERS[m].label, vec((p.x, p.y), 3), vec(end, 5), num(traj.values[-1], 6),
-                     num(float(np.hypot(*g)), 3), str(traj.stop_step) if traj.status == "converged" else "—",
-                     status_text(traj)]
-            for c, text in enumerate(texts):
-                cell = table.item(r, c)
-                if cell is None:
-                    cell = QtWidgets.QTableWidgetItem()
-                    table.setItem(r, c, cell)
-                if cell.text() != text:  # only what changed: a slider tick rewrites a few cells, not all
-                    cell.setText(text)
-                    changed = True
-            style = (m, start_color(p.key), traj.diverged or traj.status == "left_domain")
-            if r >= len(self._row_styles) or self._row_styles[r] != style:
-                table.item(r, 0).setIcon(self._icon(m, start_color(p.key)))
-                colour = current().error if style[2] else current().plot_fg
-                table.item(r, 6).setForeground(QtGui.QBrush(QtGui.QColor(colour)))
-                self._row_styles[r:r + 1] = [style]
-        if changed:
-            table.resizeColumnsToContents()
-        table.setUpdatesEnabled(True)
-
-    _icons: dict[tuple[str, str], QtGui.QIcon] = {}
-
-    def _icon(self, method: str, color: str) -> QtGui.QIcon:
-        key = (method, color)
-        if key not in self._icons:
-            self._icons[key] = style_icon(method, color)
-        return self._icons[key]
+        """One row per run, its cells written when they are shown; the columns fit RESIZE_ROWS rows when the rows are
+        replaced (fitting them to every change cost 10-20 ms a redraw with 256 start points)."""
+        if self.runs_table.set_runs(runs, self.scene.function.variables):
+            self.table.resizeColumnsToContents()

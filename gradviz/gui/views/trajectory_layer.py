@@ -11,8 +11,8 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from gradviz.descent.optimizers import OPTIMIZERS
 from gradviz.descent.trajectory import Trajectory
-from gradviz.gui.widgets.lazy import NEW_ITEMS_PER_PASS, Coalesced, FollowPaths
-from gradviz.gui.widgets.styles import method_pen, start_color
+from gradviz.gui.widgets.lazy import Coalesced, FollowPaths
+from gradviz.gui.widgets.styles import joined, method_pen, start_color
 from gradviz.model.scene import Scene
 
 MARKERS_PER_PATH = 20
@@ -48,7 +48,7 @@ def shown_points(traj: Trajectory, playback: int | None) -> np.ndarray:
     return pts[np.isfinite(pts).all(axis=1)]
 
 
-NEW_TARGETS_PER_PASS = 48  # start markers made in one pass of the event loop (~0.3 ms each: 256 at once took 70 ms)
+NEW_TARGETS_PER_PASS = 24  # start markers made in one pass of the event loop (~0.3 ms each: 256 at once took 70 ms)
 
 
 class StartTarget(pg.TargetItem):
@@ -100,8 +100,11 @@ class ContourTrajectories:
     def __init__(self, scene: Scene, plot: pg.PlotItem) -> None:
         self.scene = scene
         self.plot = plot
-        self.curves: dict[tuple[int, str], pg.PlotCurveItem] = {}
-        self.drawn: dict[tuple[int, str], tuple[Trajectory, int | None]] = {}
+        self.curves: dict[tuple[str, str], pg.PlotCurveItem] = {}  # one per look (colour, method): its paths, joined
+        # by gaps (256 start points made 768 items, 12 a pass, each pass a repaint of ~45 ms)
+        self.shown: dict[tuple[int, str], tuple[Trajectory, int | None, np.ndarray]] = {}  # per (start key, method):
+        # the path, the playback step and the points drawn
+        self._joined: dict[tuple[str, str], tuple[np.ndarray, ...]] = {}  # per look: the points it was last given
         self.targets: dict[int, StartTarget] = {}  # the start markers shown, by start key
         self.spare_targets: list[StartTarget] = []  # hidden, for start points to come
         self.more_targets = Coalesced(self.sync_targets, plot)
@@ -147,37 +150,44 @@ class ContourTrajectories:
                 target.setPos(p.x, p.y)
                 target.blockSignals(False)
 
+    def _draw_looks(self, looks: dict[tuple[str, str], list[np.ndarray]]) -> None:
+        """One curve per look, given new data only when one of its paths changed."""
+        for look in [k for k in self.curves if k not in looks]:
+            self.plot.removeItem(self.curves.pop(look))
+            self._joined.pop(look, None)
+        for (color, method), paths in looks.items():
+            curve = self.curves.get((color, method))
+            if curve is None:
+                curve = self.curves[color, method] = pg.PlotCurveItem(pen=method_pen(method, color))
+                curve.setZValue(11)
+                self.plot.addItem(curve)
+            before = self._joined.get((color, method), ())
+            if len(before) != len(paths) or any(a is not b for a, b in zip(before, paths, strict=True)):
+                curve.setData(*joined([(pts[:, 0], pts[:, 1]) for pts in paths]), connect="finite")
+                self._joined[color, method] = tuple(paths)  # held, so that no new array takes an old one's id
+
     def refresh(self) -> None:
-        """Redraw what changed: a curve is updated only when its trajectory or the playback step did."""
+        """Redraw what changed: a look's curve is given new data only when one of its paths or the playback step
+        changed."""
         d = self.scene.descent
         runs = d.trajectories()
         wanted = {(p.key, m) for p, m, _ in runs}
-        for key in list(self.curves):
-            if key not in wanted:
-                self.plot.removeItem(self.curves.pop(key))
-                self.drawn.pop(key, None)
+        for key in [k for k in self.shown if k not in wanted]:
+            del self.shown[key]
         stride = marker_stride(d.steps)
         mark_xy: list[np.ndarray] = []
         mark_brushes: list[QtGui.QBrush] = []
         ends, iterates, arrows = [], [], []
         shown_labels = 0  # the labels are kept and relabelled: a new TextItem took ~0.5 ms a redraw
-        new = 0
+        looks: dict[tuple[str, str], list[np.ndarray]] = {}
         for p, method, traj in runs:
             key = (p.key, method)
             color = start_color(p.key)
-            curve = self.curves.get(key)
-            if curve is None and new >= NEW_ITEMS_PER_PASS:
-                self.follow.later.request()  # the other paths in the next pass: the window answers between
-                continue
-            if curve is None:
-                new += 1
-                curve = self.curves[key] = pg.PlotCurveItem(pen=method_pen(method, color))
-                curve.setZValue(11)
-                self.plot.addItem(curve)
-            pts = shown_points(traj, d.playback)
-            if self.drawn.get(key) != (traj, d.playback):
-                curve.setData(pts[:, 0], pts[:, 1])
-                self.drawn[key] = (traj, d.playback)
+            shown = self.shown.get(key)
+            if shown is None or shown[0] is not traj or shown[1] != d.playback:
+                shown = self.shown[key] = (traj, d.playback, shown_points(traj, d.playback))
+            pts = shown[2]
+            looks.setdefault((color, method), []).append(pts)
             brush = _brush(color)
             every = pts[::stride][1:]
             mark_xy.append(every)
@@ -214,6 +224,7 @@ class ContourTrajectories:
                         arrows.extend([q, q - g / n * length])
         for label in self.labels[shown_labels:]:
             label.setVisible(False)
+        self._draw_looks(looks)
         xy = np.concatenate(mark_xy) if mark_xy else np.empty((0, 2))
         self.markers.setData(x=xy[:, 0], y=xy[:, 1], brush=mark_brushes)
         self.ends.setData(ends)
