@@ -249,6 +249,19 @@ def test_the_contour_view_joins_the_paths_of_a_look_into_one_curve(qtbot, window
         assert len(got) == len(want)
         for g, w in zip(got, want, strict=True):
             np.testing.assert_allclose(g, w)
+    from gradviz.gui.views.trajectory_layer import MAX_MARKERS, marker_stride
+
+    runs = d.trajectories()
+    stride = marker_stride(d.steps, len(runs))
+    want_marks = np.concatenate([t.points[np.isfinite(t.points).all(axis=1)][::stride][1:] for _, _, t in runs])
+    got_marks = layer.markers.points()
+    assert len(got_marks) == len(want_marks)
+    np.testing.assert_allclose(np.sort(got_marks, axis=0), np.sort(want_marks, axis=0))
+    ends = layer.ends.points()
+    for _, _, t in runs:
+        assert np.isclose(ends, t.points[np.isfinite(t.points).all(axis=1)][-1]).all(axis=1).any()
+    assert marker_stride(1000, 1024) * MAX_MARKERS >= 1000 * 1024 > (marker_stride(1000, 1024) - 1) * MAX_MARKERS
+    assert marker_stride(500, 12) == marker_stride(500) == 25
     other = next(look for look in layer.curves if look[0] != start_color(d.starts[0].key))
     before = layer.curves[other].getData()[0]
     d.move_start(d.starts[0].key, 1.0, -0.5)

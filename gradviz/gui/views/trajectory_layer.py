@@ -18,9 +18,12 @@ from gradviz.model.scene import Scene
 MARKERS_PER_PATH = 20
 
 
-def marker_stride(steps: int) -> int:
-    """k for "a marker every k steps"."""
-    return max(1, int(math.ceil(steps / MARKERS_PER_PATH)))
+MAX_MARKERS = 4096  # step markers at most over all paths (1,024 paths of 1,000 steps made 20,480: ~25 ms a redraw)
+
+
+def marker_stride(steps: int, paths: int = 1) -> int:
+    """k for "a marker every k steps": MARKERS_PER_PATH a path, fewer when `paths` would pass MAX_MARKERS."""
+    return max(1, int(math.ceil(steps / min(MARKERS_PER_PATH, MAX_MARKERS / max(1, paths)))))
 
 
 _BRUSHES: dict[str, QtGui.QBrush] = {}
@@ -49,6 +52,38 @@ def shown_points(traj: Trajectory, playback: int | None) -> np.ndarray:
 
 
 NEW_TARGETS_PER_PASS = 24  # start markers made in one pass of the event loop (~0.3 ms each: 256 at once took 70 ms)
+
+
+MAX_PATH_LABELS = 12  # "… diverged at step k" labels at most: past a dozen they only cover each other
+
+
+class StyledScatter:
+    """Points drawn on `plot` by style: one ScatterPlotItem per key, its brush, pen and symbol set once, so that its
+    points carry no style of their own (pyqtgraph spent ~3 µs a point on a per-point brush: 70 ms for the 20,000
+    step markers of 1,024 paths)."""
+
+    def __init__(self, plot: pg.PlotItem, z: float, **options: object) -> None:
+        self.plot, self.z, self.options = plot, z, options
+        self.items: dict[tuple, pg.ScatterPlotItem] = {}
+
+    def set(self, groups: dict[tuple, tuple[list[np.ndarray], dict]]) -> None:
+        """`groups`: key -> (arrays of (x, y) points, the style of a new item: brush, pen, symbol)."""
+        for key, item in self.items.items():
+            if key not in groups:
+                item.setData(x=[], y=[])
+        for key, (arrays, style) in groups.items():
+            item = self.items.get(key)
+            if item is None:
+                item = self.items[key] = pg.ScatterPlotItem(**self.options, **style)
+                item.setZValue(self.z)
+                self.plot.addItem(item)
+            xy = np.concatenate(arrays) if arrays else np.empty((0, 2))
+            item.setData(x=xy[:, 0], y=xy[:, 1])
+
+    def points(self) -> np.ndarray:
+        """Every point drawn, (n, 2)."""
+        parts = [np.column_stack(item.getData()) for item in self.items.values() if len(item.getData()[0])]
+        return np.concatenate(parts) if parts else np.empty((0, 2))
 
 
 class StartTarget(pg.TargetItem):
@@ -108,11 +143,11 @@ class ContourTrajectories:
         self.targets: dict[int, StartTarget] = {}  # the start markers shown, by start key
         self.spare_targets: list[StartTarget] = []  # hidden, for start points to come
         self.more_targets = Coalesced(self.sync_targets, plot)
-        self.markers = pg.ScatterPlotItem(size=5, pen=None)
-        self.ends = pg.ScatterPlotItem(size=13)
+        self.markers = StyledScatter(plot, 12, size=5, pen=None)  # a marker every k steps, by colour
+        self.ends = StyledScatter(plot, 12, size=13)  # where each path ends: a star, or a red x where it failed
         self.iterates = pg.ScatterPlotItem(size=10, pen=pg.mkPen("w", width=1.5))
         self.iterate_arrows = pg.PlotCurveItem(pen=pg.mkPen("#d62728", width=2), connect="pairs")
-        for item in (self.markers, self.ends, self.iterate_arrows, self.iterates):
+        for item in (self.iterate_arrows, self.iterates):
             item.setZValue(12)
             plot.addItem(item)
         self.labels: list[pg.TextItem] = []
@@ -150,6 +185,19 @@ class ContourTrajectories:
                 target.setPos(p.x, p.y)
                 target.blockSignals(False)
 
+    def _path_label(self, k: int, text: str, at: np.ndarray) -> None:
+        """Show label k (made when first needed, then kept and relabelled: a new TextItem took ~0.5 ms a redraw)."""
+        if k == len(self.labels):
+            label = pg.TextItem(color="#b00000", anchor=(0, 1), fill=pg.mkBrush(255, 255, 255, 190))
+            label.setZValue(19)
+            self.plot.addItem(label)
+            self.labels.append(label)
+        label = self.labels[k]
+        if label.toPlainText() != text:
+            label.setText(text)
+        label.setPos(*at)
+        label.setVisible(True)
+
     def _draw_looks(self, looks: dict[tuple[str, str], list[np.ndarray]]) -> None:
         """One curve per look, given new data only when one of its paths changed."""
         for look in [k for k in self.curves if k not in looks]:
@@ -174,11 +222,11 @@ class ContourTrajectories:
         wanted = {(p.key, m) for p, m, _ in runs}
         for key in [k for k in self.shown if k not in wanted]:
             del self.shown[key]
-        stride = marker_stride(d.steps)
-        mark_xy: list[np.ndarray] = []
-        mark_brushes: list[QtGui.QBrush] = []
-        ends, iterates, arrows = [], [], []
-        shown_labels = 0  # the labels are kept and relabelled: a new TextItem took ~0.5 ms a redraw
+        stride = marker_stride(d.steps, len(runs))
+        marks: dict[tuple, tuple[list[np.ndarray], dict]] = {}
+        ends: dict[tuple, tuple[list[np.ndarray], dict]] = {}
+        iterates, arrows = [], []
+        shown_labels = 0
         looks: dict[tuple[str, str], list[np.ndarray]] = {}
         for p, method, traj in runs:
             key = (p.key, method)
@@ -189,29 +237,20 @@ class ContourTrajectories:
             pts = shown[2]
             looks.setdefault((color, method), []).append(pts)
             brush = _brush(color)
-            every = pts[::stride][1:]
-            mark_xy.append(every)
-            mark_brushes.extend([brush] * len(every))
+            marks.setdefault((color,), ([], {"brush": brush}))[0].append(pts[::stride][1:])
             if len(pts) and d.playback is None:
                 end = pts[-1]
                 if traj.diverged or traj.status == "left_domain":
-                    ends.append({"pos": tuple(end), "symbol": "x", "brush": _brush("#d62728"),
-                                 "pen": _pen("#d62728", 2)})
-                    what = "diverged" if traj.diverged else "left f's domain"
-                    if shown_labels == len(self.labels):
-                        label = pg.TextItem(color="#b00000", anchor=(0, 1), fill=pg.mkBrush(255, 255, 255, 190))
-                        label.setZValue(19)
-                        self.plot.addItem(label)
-                        self.labels.append(label)
-                    label = self.labels[shown_labels]
-                    shown_labels += 1
-                    text = f"{OPTIMIZERS[method].label} {what} at step {traj.stop_step}"
-                    if label.toPlainText() != text:
-                        label.setText(text)
-                    label.setPos(*end)
-                    label.setVisible(True)
+                    ends.setdefault(("x",), ([], {"symbol": "x", "brush": _brush("#d62728"),
+                                                  "pen": _pen("#d62728", 2)}))[0].append(pts[-1:])
+                    if shown_labels < MAX_PATH_LABELS:
+                        what = "diverged" if traj.diverged else "left f's domain"
+                        self._path_label(shown_labels, f"{OPTIMIZERS[method].label} {what} at step {traj.stop_step}",
+                                         end)
+                        shown_labels += 1
                 else:
-                    ends.append({"pos": tuple(end), "symbol": "star", "brush": brush, "pen": _pen("k")})
+                    ends.setdefault(("star", color), ([], {"symbol": "star", "brush": brush,
+                                                           "pen": _pen("k")}))[0].append(pts[-1:])
             if d.playback is not None and len(pts):
                 k = min(d.playback, len(traj.points) - 1)
                 q = traj.points[k]
@@ -225,9 +264,8 @@ class ContourTrajectories:
         for label in self.labels[shown_labels:]:
             label.setVisible(False)
         self._draw_looks(looks)
-        xy = np.concatenate(mark_xy) if mark_xy else np.empty((0, 2))
-        self.markers.setData(x=xy[:, 0], y=xy[:, 1], brush=mark_brushes)
-        self.ends.setData(ends)
+        self.markers.set(marks)
+        self.ends.set(ends)
         self.iterates.setData(iterates)
         if arrows:
             a = np.array(arrows)

@@ -100,11 +100,6 @@ def _run_one() -> None:
         _schedule()
 
 
-NEW_ITEMS_PER_PASS = 12  # plot items a view makes in one pass of the event loop (a new plot item took ~1.7 ms, so a
-# pass stays near 20 ms; 75 paths at once took ~90 ms). The loss view needs no limit: it has one curve per look
-# (`style_curves`), at most 8 colours × the methods
-
-
 class FollowPaths:
     """The slot a view connects to `trajectories_changed`: for a view that draws paths over f (`over_f`), `refresh`
     at once when f changed since it last ran (paths never lag behind the f drawn with them); else once, in a later
