@@ -213,21 +213,27 @@ def test_the_3d_view_draws_every_path_of_a_look_in_one_line_item(qtbot, window):
 
     d = window.scene.descent
     layer = window.surface.trajectories
-    d.set_starts([(-1.5, 2.0), (2.5, -1.0), (0.5, 0.5)])
-    settle(qtbot, window)
-    expected: dict = {}
-    for p, method, traj in d.trajectories():
-        pts, f = layer.inside(traj, None)
-        z = window.surface._display(f) + 0.006 * window.surface.scale.height
-        lifted = np.column_stack([pts, z])
-        lifted = lifted[np.isfinite(lifted).all(axis=1)]
-        width = 1.5 if OPTIMIZERS[method].uses_hessian else 2.5
-        pairs = np.stack([lifted[:-1], lifted[1:]], axis=1).reshape(-1, 3)  # segment k: point k to point k + 1
-        expected.setdefault((start_color(p.key), width), []).append(pairs)
-    assert set(layer.lines) == set(expected)
-    for look, line in layer.lines.items():
-        assert line.mode == "lines"
-        np.testing.assert_allclose(line.pos, np.concatenate(expected[look]), rtol=1e-6)
+    d.set_starts([(-1.5, 2.0), (2.5, -1.0), (0.5, 0.5), (4.9, 4.9)])
+    for lr in (None, 0.05):  # the default steps, then gradient descent leaving the domain
+        if lr is not None:
+            d.set_method("gd", lr=lr)
+        settle(qtbot, window)
+        expected: dict = {}
+        left = 0
+        for p, method, traj in d.trajectories():
+            pts, f = layer.inside(traj, None)
+            left += len(pts) < len(traj.points)
+            z = window.surface._display(f) + 0.006 * window.surface.scale.height
+            lifted = np.column_stack([pts, z])
+            lifted = lifted[np.isfinite(lifted).all(axis=1)]
+            width = 1.5 if OPTIMIZERS[method].uses_hessian else 2.5
+            pairs = np.stack([lifted[:-1], lifted[1:]], axis=1).reshape(-1, 3)  # segment k: point k to point k + 1
+            expected.setdefault((start_color(p.key), width), []).append(pairs)
+        assert set(layer.lines) == set(expected)
+        for look, line in layer.lines.items():
+            assert line.mode == "lines"
+            np.testing.assert_allclose(line.pos, np.concatenate(expected[look]), rtol=1e-6)
+    assert left  # some path was cut where it left the domain
     d.set_starts([(float(a), float(b)) for a, b in np.random.default_rng(2).uniform(-4, 4, (MAX_STARTS, 2))])
     settle(qtbot, window)
     assert len(layer.lines) <= len(START_COLORS) * 2  # colours × widths, however many paths
