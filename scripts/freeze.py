@@ -34,6 +34,7 @@ def entry_name(obj: object, method: str, args: tuple) -> str:
     if method == "_deliver":
         return f"result of {args[0].kind}"
     fn = getattr(obj, "fn", None)
+    fn = getattr(getattr(fn, "__self__", None), "_refresh", fn)  # a view's paths (FollowPaths): the view's own redraw
     return f"redraw {getattr(fn, '__qualname__', fn)}"
 _DEPTH = [0]
 _ACTION_SINCE = [0.0]  # when the running action last entered gradviz's code

@@ -304,3 +304,25 @@ def test_the_results_table_writes_only_the_rows_asked_for_and_follows_changed_ru
     rows = [r for r, (p, _, _) in enumerate(d.trajectories()) if p.key == moved.key]
     assert seen and min(a for a, _ in seen) <= min(rows) and max(b for _, b in seen) >= max(rows)
     assert all(model.text(r, 1) == "(0.25, −0.75)" for r in rows)
+
+
+def test_the_3d_view_lifts_many_new_paths_over_several_passes_never_mixing_two_fs(qtbot, window, monkeypatch):
+    """Past LIFT_PER_PASS changed paths, the rest wait for a later pass: those of the same f keep their earlier
+    drawing, those drawn for another f are left out until their turn; in the end every path is drawn."""
+    from gradviz.gui.views import surface_trajectories
+
+    monkeypatch.setattr(surface_trajectories, "LIFT_PER_PASS", 5)
+    d = window.scene.descent
+    layer = window.surface.trajectories
+    d.set_starts([(-1.5, 2.0), (2.5, -1.0), (0.5, 0.5), (-2.0, -2.5)])
+    settle(qtbot, window)
+    window.scene.set_expression("x^2 + 3*y^2 + sin(x)")  # the views redraw its paths at once, 5 a pass
+    f_id = id(window.scene.function)
+    drawn_now = [v for v in layer._paths_drawn.values() if v[1][2] == f_id]
+    assert 0 < len(drawn_now) < len(d.trajectories()) == 12
+    total = sum(len(line.pos) for line in layer.lines.values())
+    assert total == sum(len(v[2]) for v in drawn_now)  # nothing of the old f is on screen
+    settle(qtbot, window)
+    runs = d.trajectories()
+    assert all(layer._paths_drawn[(p.key, m)][0] is t for p, m, t in runs)
+    assert all(v[1][2] == id(window.scene.function) for v in layer._paths_drawn.values())

@@ -194,3 +194,14 @@ def test_runs_joined_into_one_curve_keep_their_points_and_a_gap_between():
     x1, y1 = joined([a])
     np.testing.assert_array_equal(y1, a[1])
     assert joined([])[0].size == 0
+
+
+def test_views_of_many_runs_thin_every_run_alike_and_keep_its_end():
+    from gradviz.gui.widgets.styles import MAX_CURVE_POINTS, every_kth, thinning
+
+    assert thinning(MAX_CURVE_POINTS) == 1 and thinning(MAX_CURVE_POINTS + 1) == 2
+    assert thinning(1024 * 1001) * MAX_CURVE_POINTS >= 1024 * 1001 > (thinning(1024 * 1001) - 1) * MAX_CURVE_POINTS
+    np.testing.assert_array_equal(every_kth(10, 3), [0, 3, 6, 9])
+    np.testing.assert_array_equal(every_kth(11, 3), [0, 3, 6, 9, 10])  # the last point kept
+    np.testing.assert_array_equal(every_kth(5, 1), np.arange(5))
+    assert every_kth(0, 4).size == 0 and every_kth(1, 4).tolist() == [0]

@@ -16,6 +16,9 @@ from gradviz.gui.widgets.lazy import FollowPaths
 from gradviz.gui.widgets.styles import start_color
 
 PATCH = 21
+LIFT_PER_PASS = 256  # paths raised onto the surface in one pass of the event loop (~35 µs each: 1,024 whole paths
+# arriving at once took 35-40 ms); a path of the same f waiting its turn keeps its earlier drawing (its first steps,
+# or the last playback step), one drawn for another f, domain or height scale is left out till its turn
 
 
 def rgba(color: str, alpha: float = 1.0) -> tuple[float, float, float, float]:
@@ -84,14 +87,22 @@ class SurfaceTrajectories:
         newton_at = None
         groups: dict[tuple[str, float], list[np.ndarray]] = {}
         look = (state[1], state[2], state[3], state[5])  # playback, domain, f and height scale
+        lifted = 0
         for p, method, traj in runs:
             key = (p.key, method)
             drawn = self._paths_drawn.get(key)
             if drawn is None or drawn[0] is not traj or drawn[1] != look:
-                pts = self.lift(*self.inside(traj, d.playback))
-                pts = pts[np.isfinite(pts).all(axis=1)]
-                pairs = pts[np.repeat(np.arange(len(pts)), 2)[1:-1]] if len(pts) > 1 else np.zeros((0, 3))
-                drawn = self._paths_drawn[key] = (traj, look, pairs, pts[-1] if len(pts) else None)
+                if lifted == LIFT_PER_PASS:  # the rest in a later pass: the window answers between
+                    self._drawn = None
+                    self.follow.later.request()
+                    if drawn is None or drawn[1][1:] != look[1:]:
+                        continue  # not drawn for this f, domain or scale yet: left out until then
+                else:
+                    lifted += 1
+                    pts = self.lift(*self.inside(traj, d.playback))
+                    pts = pts[np.isfinite(pts).all(axis=1)]
+                    pairs = pts[np.repeat(np.arange(len(pts)), 2)[1:-1]] if len(pts) > 1 else np.zeros((0, 3))
+                    drawn = self._paths_drawn[key] = (traj, look, pairs, pts[-1] if len(pts) else None)
             color = start_color(p.key)
             groups.setdefault((color, 1.5 if OPTIMIZERS[method].uses_hessian else 2.5), []).append(drawn[2])
             last = drawn[3]

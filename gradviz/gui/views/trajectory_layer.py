@@ -12,7 +12,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from gradviz.descent.optimizers import OPTIMIZERS
 from gradviz.descent.trajectory import Trajectory
 from gradviz.gui.widgets.lazy import Coalesced, FollowPaths
-from gradviz.gui.widgets.styles import joined, method_pen, start_color
+from gradviz.gui.widgets.styles import every_kth, joined, method_pen, start_color, thinning
 from gradviz.model.scene import Scene
 
 MARKERS_PER_PATH = 20
@@ -46,8 +46,11 @@ def _pen(color: str, width: float = 1.0) -> QtGui.QPen:
 
 
 def shown_points(traj: Trajectory, playback: int | None) -> np.ndarray:
-    """The finite iterates of a path, up to the playback step when there is one."""
+    """The finite iterates of a path, up to the playback step when there is one. Only a run that diverged or left
+    f's domain can end on a non-finite iterate (the loop stops at the first): the others are taken whole."""
     pts = traj.points if playback is None else traj.points[: playback + 1]
+    if traj.status not in ("diverged", "left_domain"):
+        return pts
     return pts[np.isfinite(pts).all(axis=1)]
 
 
@@ -139,7 +142,7 @@ class ContourTrajectories:
         # by gaps (256 start points made 768 items, 12 a pass, each pass a repaint of ~45 ms)
         self.shown: dict[tuple[int, str], tuple[Trajectory, int | None, np.ndarray]] = {}  # per (start key, method):
         # the path, the playback step and the points drawn
-        self._joined: dict[tuple[str, str], tuple[np.ndarray, ...]] = {}  # per look: the points it was last given
+        self._joined: dict[tuple[str, str], tuple] = {}  # per look: the points it was last given, and their thinning
         self.targets: dict[int, StartTarget] = {}  # the start markers shown, by start key
         self.spare_targets: list[StartTarget] = []  # hidden, for start points to come
         self.more_targets = Coalesced(self.sync_targets, plot)
@@ -199,8 +202,10 @@ class ContourTrajectories:
         label.setVisible(True)
 
     def _draw_looks(self, looks: dict[tuple[str, str], list[np.ndarray]]) -> None:
-        """One curve per look, given new data only when one of its paths changed."""
-        for look in [k for k in self.curves if k not in looks]:
+        """One curve per look, given new data only when one of its paths changed (every k-th point of each when
+        all of them pass MAX_CURVE_POINTS)."""
+        k = thinning(sum(len(pts) for paths in looks.values() for pts in paths))
+        for look in [old for old in self.curves if old not in looks]:
             self.plot.removeItem(self.curves.pop(look))
             self._joined.pop(look, None)
         for (color, method), paths in looks.items():
@@ -210,9 +215,11 @@ class ContourTrajectories:
                 curve.setZValue(11)
                 self.plot.addItem(curve)
             before = self._joined.get((color, method), ())
-            if len(before) != len(paths) or any(a is not b for a, b in zip(before, paths, strict=True)):
-                curve.setData(*joined([(pts[:, 0], pts[:, 1]) for pts in paths]), connect="finite")
-                self._joined[color, method] = tuple(paths)  # held, so that no new array takes an old one's id
+            if (len(before) != len(paths) + 1 or before[-1] != k
+                    or any(a is not b for a, b in zip(before, paths, strict=False))):
+                pieces = [pts[every_kth(len(pts), k)] for pts in paths]
+                curve.setData(*joined([(pts[:, 0], pts[:, 1]) for pts in pieces]), connect="finite")
+                self._joined[color, method] = (*paths, k)  # held, so that no new array takes an old one's id
 
     def refresh(self) -> None:
         """Redraw what changed: a look's curve is given new data only when one of its paths or the playback step

@@ -61,6 +61,21 @@ def style_curves(plot: pg.PlotItem, curves: dict, runs: list, width: float) -> l
     return out
 
 
+MAX_CURVE_POINTS = 200_000  # points a view of many runs draws at most, each run thinned alike (1,024 runs of 1,000
+# steps: pyqtgraph's setData and the log of a loss view's million points took ~40 ms a redraw)
+
+
+def thinning(runs_points: int) -> int:
+    """k for "every k-th point of each run" so that `runs_points` points in all come to at most MAX_CURVE_POINTS."""
+    return max(1, -(-runs_points // MAX_CURVE_POINTS))
+
+
+def every_kth(n: int, k: int) -> np.ndarray:
+    """Indices 0, k, 2k, ... of n points, and the last one (a run's end stays where it is)."""
+    idx = np.arange(0, n, k)
+    return idx if n == 0 or idx[-1] == n - 1 else np.append(idx, n - 1)
+
+
 def joined(pieces: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
     """The (x, y) of several runs as one curve's data, a nan between runs: drawn with connect="finite", no line
     joins the end of one run to the start of the next."""
