@@ -114,7 +114,7 @@ def main() -> int:
     pump(0.2)
     grab("export_progress.png")
     window.work.cancel.click()
-    pump(0.5)
+    pump(30.0, lambda: not export.running)  # a file being written is finished, then removed
     print(f"the export was cancelled: {not figure.exists()}")
 
     # Newton on a 337-weight network forms its dense Hessian every step: a chunk of steps shows its progress
