@@ -11,7 +11,7 @@ from gradviz.gui.views.runs_table import RunsTableModel, status_text  # noqa: F4
 from gradviz.gui.views.sharpness_plot import SharpnessPlot
 from gradviz.gui.widgets.lazy import FollowPaths, show_event_refreshing, when_visible
 from gradviz.gui.widgets.log_axis import LogAxis
-from gradviz.gui.widgets.styles import every_kth, joined, style_curves, style_pixmap, thinning
+from gradviz.gui.widgets.styles import plot_runs, style_pixmap
 from gradviz.gui.widgets.theme import current, on_change, style_plot
 from gradviz.model.scene import Scene
 
@@ -106,16 +106,17 @@ class LossView(QtWidgets.QWidget):
         best = min((float(v.min()) for v in finite if v.size), default=0.0)
         item.setLogMode(y=log)
         item.setLabel("left", "f(w_k) − f_best" if log else "f(w_k)")
-        k = thinning(sum(len(t.values) for _, _, t in runs))
-        for curve, trajs in style_curves(item, self.curves, runs, 1.8):
-            pieces = []
-            for traj in trajs:
-                steps = every_kth(len(traj.values), k)
-                # the gap to the best value, floored just above rounding so a run that reaches f_best exactly
-                # does not stretch the axis down to 1e-300
-                y = np.maximum(traj.values[steps] - best, 1e-15 * max(1.0, abs(best))) if log else traj.values[steps]
-                pieces.append((steps, np.where(np.isfinite(y) & ((y > 0) if log else True), y, np.nan)))
-            curve.setData(*joined(pieces), connect="finite")
+        floor = 1e-15 * max(1.0, abs(best))
+
+        def values(traj: object, steps: np.ndarray) -> np.ndarray:
+            if not log:
+                return traj.values[steps]
+            # the gap to the best value, floored just above rounding so a run that reaches f_best exactly does not
+            # stretch the axis down to 1e-300
+            gap = np.maximum(traj.values[steps] - best, floor)
+            return np.where(gap > 0, gap, np.nan)
+
+        plot_runs(item, self.curves, runs, 1.8, values)
         self._update_legend(tuple(dict.fromkeys(m for _, m, _ in runs)))
         self._fill_table(runs)
         if self.show_sharpness.isChecked():

@@ -8,7 +8,7 @@ import numpy as np
 import pyqtgraph as pg
 
 from gradviz.descent.insight import stability_lines, unlimited_methods
-from gradviz.gui.widgets.styles import every_kth, joined, method_pen, style_curves, thinning
+from gradviz.gui.widgets.styles import method_pen, plot_runs
 from gradviz.gui.widgets.theme import current, labelled_plot
 from gradviz.model.scene import Scene
 
@@ -28,13 +28,7 @@ class SharpnessPlot(pg.PlotWidget):
     def refresh(self) -> None:
         item = self.getPlotItem()
         runs = self.scene_model.descent.trajectories()
-        k = thinning(sum(len(t.points) for _, _, t in runs))
-        for curve, trajs in style_curves(item, self.curves, runs, 1.6):
-            pieces = []
-            for t in trajs:
-                steps = every_kth(len(t.sharpness), k)
-                pieces.append((steps, np.where(np.isfinite(t.sharpness[steps]), t.sharpness[steps], np.nan)))
-            curve.setData(*joined(pieces), connect="finite")
+        plot_runs(item, self.curves, runs, 1.6, lambda traj, steps: traj.sharpness[steps])
         limits = stability_lines([(m, traj.lr, traj.hyper) for _, m, traj in runs])
         while len(self.lines) > len(limits):
             item.removeItem(self.lines.pop())

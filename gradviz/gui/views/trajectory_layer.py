@@ -89,13 +89,18 @@ class StyledScatter:
         return np.concatenate(parts) if parts else np.empty((0, 2))
 
 
+def _target_brushes(key: int) -> dict[str, QtGui.QBrush]:
+    """A start marker's fill, and its fill under the mouse: the start point's colour, and a lighter one."""
+    color = start_color(key)
+    return {"brush": pg.mkBrush(color), "hoverBrush": pg.mkBrush(QtGui.QColor(color).lighter(140))}
+
+
 class StartTarget(pg.TargetItem):
     """A draggable start point; right-click offers to delete it."""
 
     def __init__(self, scene: Scene, key: int, pos: tuple[float, float]) -> None:
-        color = start_color(key)
         super().__init__(pos=pos, size=13, symbol="s", movable=True, pen=pg.mkPen("k", width=1.5),
-                         brush=pg.mkBrush(color), hoverBrush=pg.mkBrush(QtGui.QColor(color).lighter(140)))
+                         **_target_brushes(key))
         self.scene_model = scene
         self.key = key
         self.setZValue(18)
@@ -105,9 +110,9 @@ class StartTarget(pg.TargetItem):
     def reuse(self, key: int, pos: tuple[float, float]) -> None:
         """Stand for another start point (a marker kept hidden is reused: making one costs ~0.3 ms)."""
         if start_color(key) != start_color(self.key):
-            color = start_color(key)
-            self.setBrush(color)
-            self.setHoverBrush(QtGui.QColor(color).lighter(140))
+            brushes = _target_brushes(key)
+            self.setBrush(brushes["brush"])
+            self.setHoverBrush(brushes["hoverBrush"])
         self.key = key
         self.blockSignals(True)
         self.setPos(*pos)

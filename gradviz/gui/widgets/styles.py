@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui
@@ -83,6 +86,20 @@ def joined(pieces: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.
     xs = [part for x, _ in pieces for part in (np.asarray(x, dtype=np.float64), gap)][:-1]
     ys = [part for _, y in pieces for part in (np.asarray(y, dtype=np.float64), gap)][:-1]
     return (np.concatenate(xs), np.concatenate(ys)) if xs else (np.empty(0), np.empty(0))
+
+
+def plot_runs(plot: pg.PlotItem, curves: dict, runs: list, width: float,
+              values: Callable[[Any, np.ndarray], np.ndarray]) -> None:
+    """Each run's `values(trajectory, steps)` against its steps, one curve per look (`style_curves`): every k-th step
+    of each run when all runs pass MAX_CURVE_POINTS, each run's end kept; non-finite values left as gaps."""
+    k = thinning(sum(len(t.points) for _, _, t in runs))
+    for curve, trajs in style_curves(plot, curves, runs, width):
+        pieces = []
+        for traj in trajs:
+            steps = every_kth(len(traj.points), k)
+            y = values(traj, steps)
+            pieces.append((steps, np.where(np.isfinite(y), y, np.nan)))
+        curve.setData(*joined(pieces), connect="finite")
 
 
 def style_pixmap(method: str, color: str = "#222", length: int = 48) -> QtGui.QPixmap:
